@@ -1,0 +1,104 @@
+"""All settings, read once from the environment (prefix ``MOUSSAILLON_``) or a ``.env`` file.
+
+Every field here is documented in the README's settings table; ``tests/test_docs.py`` keeps the
+two in step. A bad value stops start-up with one line naming the variable (see ``load_settings``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+BUNDLED_COURSE = Path(__file__).parent / "content" / "course"
+
+DEFAULT_IMAGES = (
+    "alpine=alpine:latest,busybox=busybox:latest,hello-world=hello-world:latest,"
+    "nginx=nginx:latest,httpd=httpd:latest,containous/whoami=containous/whoami:latest,"
+    "alpine/curl=alpine/curl:latest,curlimages/curl=curlimages/curl:latest"
+)
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MOUSSAILLON_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    telegram_token: SecretStr | None = None
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    db_path: Path = Path("./data/moussaillon.db")
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=0, le=65535)
+    course_path: Path = BUNDLED_COURSE
+    instructors: Annotated[list[int], NoDecode] = []
+    default_language: Literal["fr", "en"] = "fr"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    docker_host: str | None = None
+    sandbox_commands_per_minute: float = Field(default=10, gt=0)
+    sandbox_burst: int = Field(default=5, ge=1)
+    sandbox_max_containers: int = Field(default=5, ge=0)
+    sandbox_max_volumes: int = Field(default=5, ge=0)
+    sandbox_max_networks: int = Field(default=3, ge=0)
+    sandbox_memory_mb: int = Field(default=128, ge=6)
+    sandbox_cpus: float = Field(default=0.5, gt=0)
+    sandbox_pids: int = Field(default=64, ge=8)
+    sandbox_timeout_s: float = Field(default=20, gt=0)
+    sandbox_idle_ttl_min: float = Field(default=30, gt=0)
+    sandbox_concurrency: int = Field(default=8, ge=1)
+    sandbox_runtime: str | None = None
+    sandbox_output_kb: int = Field(default=64, ge=1)
+    sandbox_tmpfs_mb: int = Field(default=64, ge=1)
+    sandbox_images: Annotated[dict[str, str], NoDecode] = Field(default=DEFAULT_IMAGES)
+
+    @field_validator("instructors", mode="before")
+    @classmethod
+    def _parse_instructors(cls, value: object) -> object:
+        return _split(value)
+
+    @field_validator("sandbox_images", mode="before")
+    @classmethod
+    def _parse_images(cls, value: object) -> object:
+        """``name=local-ref`` pairs; a bare name maps to itself (``alpine`` → ``alpine:latest``)."""
+        items = _split(value)
+        if not isinstance(items, list):
+            return items
+        images: dict[str, str] = {}
+        for item in items:
+            name, _, local = item.partition("=")
+            name, local = name.strip(), (local.strip() or name.strip())
+            if ":" not in local.rsplit("/", 1)[-1]:
+                local += ":latest"
+            images[name] = local
+        return images
+
+    @field_validator("sandbox_runtime", "docker_host", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_token.get_secret_value() if self.telegram_token else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings or exit with one readable line naming the bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        raise SystemExit(
+            f"moussaillon: bad setting MOUSSAILLON_{field.upper()}: {first['msg']}"
+            f" (got {first.get('input')!r})"
+        ) from None

@@ -1,0 +1,43 @@
+"""The sandbox's exception family; each carries the message the student reads (see errors.py)."""
+
+from __future__ import annotations
+
+from moussaillon.errors import MoussaillonError
+
+
+class SandboxError(MoussaillonError):
+    status = 400
+    verdict = "error"
+
+
+class CommandSyntaxError(SandboxError):
+    """The command line does not parse; docker itself exits 125 here."""
+
+    status = 400
+    verdict = "refused"
+
+
+class SandboxRefused(SandboxError):
+    """Parsed, but the policy refuses it (forbidden flag, image, path, command)."""
+
+    status = 403
+    verdict = "refused"
+
+
+class RateLimited(SandboxError):
+    status = 429
+    verdict = "rate_limited"
+
+    def __init__(self, key: str, /, *, retry_after: float, **params: object) -> None:
+        self.retry_after = retry_after
+        super().__init__(key, retry_after=max(1, round(retry_after)), **params)
+
+
+class QuotaExceeded(SandboxError):
+    status = 429
+    verdict = "refused"
+
+
+class EngineUnavailable(SandboxError):
+    status = 503
+    verdict = "error"
