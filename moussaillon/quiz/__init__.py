@@ -1,0 +1,1 @@
+"""Quizzes: the question bank and the pure rules (checking, shuffling, repetition, scoring)."""
