@@ -1,4 +1,122 @@
-"""Command line."""
+"""The ``moussaillon`` command: serve, check content, drive the sandbox, manage API tokens."""
 
-def main() -> None:
-    raise SystemExit("not yet")
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from moussaillon.config import load_settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from moussaillon.app import serve
+
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    asyncio.run(serve(settings))
+    return 0
+
+
+def _course_check(args: argparse.Namespace) -> int:
+    from moussaillon.content.check import main
+
+    return main(Path(args.path) if args.path else load_settings().course_path)
+
+
+def _quiz_check(args: argparse.Namespace) -> int:
+    from moussaillon.quiz.check import main
+
+    settings = load_settings()
+    from moussaillon.config import BUNDLED_QUIZZES
+
+    return main(Path(args.path) if args.path else BUNDLED_QUIZZES, settings.course_path)
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from moussaillon.sandbox import cli
+
+    return asyncio.run(cli.main(args, load_settings()))
+
+
+def _token(args: argparse.Namespace) -> int:
+    from moussaillon.bot.store import Store
+    from moussaillon.bot.tokens import TokenService
+
+    settings = load_settings()
+    store = Store(settings.db_path)
+    tokens = TokenService(store, instructors=frozenset(settings.instructors))
+    try:
+        if args.action == "create":
+            print(asyncio.run(tokens.create(args.user, label=args.label or "cli",
+                                            instructor=args.instructor)))
+        elif args.action == "list":
+            for row in asyncio.run(tokens.list(args.user)):
+                state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
+                role = "instructor" if row["instructor"] else "student"
+                print(f"{row['id']}\tuser {row['user_id']}\t{role}\t{row['label']}\t"
+                      f"{row['created_at']}\t{state}")
+        elif args.action == "revoke":
+            if not asyncio.run(tokens.revoke(args.id)):
+                print(f"no active token {args.id}", file=sys.stderr)
+                return 1
+            print(f"token {args.id} revoked")
+    finally:
+        store.close()
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="moussaillon", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("serve", help="run the Telegram bot and the REST API").set_defaults(func=_serve)
+
+    course = sub.add_parser("course", help="course content").add_subparsers(dest="action",
+                                                                            required=True)
+    check = course.add_parser("check", help="validate a deck or the bundled course")
+    check.add_argument("path", nargs="?")
+    check.set_defaults(func=_course_check)
+
+    quiz = sub.add_parser("quiz", help="quiz bank").add_subparsers(dest="action", required=True)
+    qcheck = quiz.add_parser("check", help="validate a quiz bank (default: the bundled one)")
+    qcheck.add_argument("path", nargs="?")
+    qcheck.set_defaults(func=_quiz_check)
+
+    sandbox = sub.add_parser("sandbox", help="the students' Docker sandbox")
+    ssub = sandbox.add_subparsers(dest="action", required=True)
+    run = ssub.add_parser("run", help="run a command as a student would")
+    run.add_argument("--user", type=int, required=True)
+    run.add_argument("--lang", default=None)
+    run.add_argument("words", nargs=argparse.REMAINDER, help="-- docker …")
+    prepare = ssub.add_parser("prepare", help="make the allowlisted images available")
+    prepare.add_argument("--offline", action="store_true",
+                         help="build stand-ins from busybox-static instead of pulling")
+    prepare.add_argument("--force", action="store_true")
+    status = ssub.add_parser("status", help="what the sandbox holds")
+    status.add_argument("--user", type=int)
+    ssub.add_parser("reap", help="remove idle students' objects and orphans now")
+    sandbox.set_defaults(func=_sandbox)
+
+    token = sub.add_parser("token", help="REST API tokens").add_subparsers(dest="action",
+                                                                          required=True)
+    create = token.add_parser("create")
+    create.add_argument("--user", type=int, required=True)
+    create.add_argument("--instructor", action="store_true")
+    create.add_argument("--label")
+    listing = token.add_parser("list")
+    listing.add_argument("--user", type=int)
+    revoke = token.add_parser("revoke")
+    revoke.add_argument("id", type=int)
+    for p in (create, listing, revoke):
+        p.set_defaults(func=_token)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    raise SystemExit(args.func(args))

@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_COURSE = Path(__file__).parent / "content" / "course"
+BUNDLED_QUIZZES = Path(__file__).parent / "content" / "quizzes"
 
 DEFAULT_IMAGES = (
     "alpine=alpine:latest,busybox=busybox:latest,hello-world=hello-world:latest,"
@@ -35,6 +36,7 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_base_url: str = "https://api.telegram.org/bot"
     telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_rate_limiter: bool = True
     db_path: Path = Path("./data/moussaillon.db")
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=0, le=65535)

@@ -1,0 +1,131 @@
+"""The app factory: services are built once here and handed to both transports.
+
+``serve`` runs the Telegram bot (PTB's manual lifecycle, long polling) and the REST API
+(uvicorn) in one event loop, and shuts both down cleanly on SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import uvicorn
+
+from moussaillon.bot.course import CourseService
+from moussaillon.bot.progress import ProgressService
+from moussaillon.bot.store import Store
+from moussaillon.bot.tokens import TokenService
+from moussaillon.bot.users import UserService
+from moussaillon.config import Settings
+from moussaillon.content.deck import load_course
+from moussaillon.errors import CourseError
+
+log = logging.getLogger("moussaillon")
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    course: CourseService
+    users: UserService
+    progress: ProgressService
+    tokens: TokenService
+    sandbox: object | None = None  # SandboxService, when a Docker engine is configured
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def is_instructor(self, user_id: int) -> bool:
+        return user_id in self.settings.instructors
+
+
+def load_course_or_fail(settings: Settings) -> CourseService:
+    result = load_course(settings.course_path)
+    errors = [p for p in result.problems if p.severity == "error"]
+    for problem in errors:
+        log.warning("course: %s:%s: %s", problem.source, problem.line, problem.message)
+    if not result.course.chapters:
+        raise CourseError("content.course_missing", path=str(settings.course_path))
+    return CourseService(result.course)
+
+
+@contextlib.asynccontextmanager
+async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIterator[Services]:
+    """Build every service once; close the DB and the Docker client on the way out."""
+    course = load_course_or_fail(settings)
+    async with contextlib.AsyncExitStack() as stack:
+        store = Store(settings.db_path)
+        stack.callback(store.close)
+        services = Services(
+            settings=settings,
+            store=store,
+            course=course,
+            users=UserService(store, default_language=settings.default_language),
+            progress=ProgressService(store, course.course),
+            tokens=TokenService(store, instructors=frozenset(settings.instructors)),
+        )
+        if sandbox:
+            from moussaillon.sandbox.engine import create_docker
+            from moussaillon.sandbox.service import SandboxService
+
+            docker = create_docker(settings)
+            stack.push_async_callback(docker.close)
+            services.sandbox = SandboxService(settings, store, docker)
+            await services.sandbox.start()
+            stack.push_async_callback(services.sandbox.close)
+        yield services
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: ``serve`` owns the signals for both parts."""
+
+    def capture_signals(self):  # type: ignore[override]
+        return contextlib.nullcontext()
+
+
+async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    from moussaillon.handlers.rest.app import create_api
+    from moussaillon.handlers.telegram.app import create_telegram_app
+
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+
+    async with build_services(settings) as services:
+        api = create_api(services)
+        server = _Server(
+            uvicorn.Config(api, host=settings.http_host, port=settings.http_port,
+                           log_config=None, lifespan="on")
+        )
+        telegram = create_telegram_app(services) if settings.token else None
+        if telegram is None:
+            log.warning("No MOUSSAILLON_TELEGRAM_TOKEN: the Telegram bot is off, only the REST API runs.")
+        web = asyncio.create_task(server.serve(), name="uvicorn")
+        try:
+            if telegram is not None:
+                async with telegram:
+                    await telegram.start()
+                    await telegram.updater.start_polling(drop_pending_updates=False)
+                    log.info("Telegram bot polling as @%s", telegram.bot.username)
+                    await _wait(stop, web)
+                    await telegram.updater.stop()
+                    await telegram.stop()
+            else:
+                await _wait(stop, web)
+        finally:
+            server.should_exit = True
+            await web
+    log.info("Moussaillon stopped cleanly.")
+
+
+async def _wait(stop: asyncio.Event, web: asyncio.Task) -> None:
+    stopper = asyncio.create_task(stop.wait())
+    await asyncio.wait({stopper, web}, return_when=asyncio.FIRST_COMPLETED)
+    stopper.cancel()
+    if web.done() and web.exception():
+        raise web.exception()  # type: ignore[misc]

@@ -1,0 +1,47 @@
+"""What each student has read. Views are recorded as events; summaries are derived from them."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from moussaillon.bot.clock import Clock, iso, utcnow
+from moussaillon.bot.store import Store
+from moussaillon.content.model import Course
+
+
+class ChapterProgress(BaseModel):
+    chapter_id: str
+    title: str
+    read: int
+    total: int
+
+
+class ProgressService:
+    def __init__(self, store: Store, course: Course, *, clock: Clock = utcnow) -> None:
+        self._store = store
+        self._course = course
+        self._clock = clock
+
+    async def record_view(self, user_id: int, section_id: str) -> None:
+        row = {"user_id": user_id, "section_id": section_id, "viewed_at": iso(self._clock())}
+        await self._store.write(lambda db: db["section_views"].insert(row))
+
+    async def sections_read(self, user_id: int) -> set[str]:
+        rows = await self._store.read(
+            lambda db: db.execute(
+                "SELECT DISTINCT section_id FROM section_views WHERE user_id = ?", [user_id]
+            ).fetchall()
+        )
+        return {row[0] for row in rows}
+
+    async def by_chapter(self, user_id: int) -> list[ChapterProgress]:
+        read = await self.sections_read(user_id)
+        return [
+            ChapterProgress(
+                chapter_id=chapter.id,
+                title=chapter.title,
+                read=sum(1 for s in chapter.sections if s.id in read),
+                total=len(chapter.sections),
+            )
+            for chapter in self._course.chapters
+        ]

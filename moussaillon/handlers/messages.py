@@ -1,0 +1,134 @@
+"""Texts of the Telegram interface (HTML parse mode: escape anything that comes from users)."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "tg.welcome": {
+        "fr": (
+            "👋 Bonjour {name} ! Je suis <b>Moussaillon</b>, votre assistant pour le cours "
+            "<i>Docker par la pratique</i>.\n\n"
+            "📖 /cours : lire le cours, chapitre par chapitre\n"
+            "❓ Posez-moi une question en français, je cherche dans le cours\n"
+            "🐳 <code>docker run --rm alpine echo bonjour</code> : pratiquez pour de vrai\n\n"
+            "Langue / Language :"
+        ),
+        "en": (
+            "👋 Hello {name}! I am <b>Moussaillon</b>, your assistant for the "
+            "<i>Docker par la pratique</i> course.\n\n"
+            "📖 /cours: read the course, chapter by chapter\n"
+            "❓ Ask me a question, I search the course\n"
+            "🐳 <code>docker run --rm alpine echo hello</code>: practise for real\n\n"
+            "Langue / Language:"
+        ),
+    },
+    "tg.help": {
+        "fr": (
+            "<b>Ce que je sais faire</b>\n"
+            "/cours : la table des matières\n"
+            "/chercher <i>mots</i> : chercher dans le cours (ou écrivez simplement votre question)\n"
+            "/docker <i>commande</i> : lancer une vraie commande docker dans votre bac à sable\n"
+            "/sandbox : ce que contient votre bac à sable · /reset : tout effacer\n"
+            "/token : une clé pour l'API REST\n"
+            "/langue : changer de langue"
+        ),
+        "en": (
+            "<b>What I can do</b>\n"
+            "/cours: the table of contents\n"
+            "/chercher <i>words</i>: search the course (or just type your question)\n"
+            "/docker <i>command</i>: run a real docker command in your sandbox\n"
+            "/sandbox: what your sandbox holds · /reset: wipe it\n"
+            "/token: a key for the REST API\n"
+            "/langue: change language"
+        ),
+    },
+    "tg.language_prompt": {"fr": "Choisissez votre langue :", "en": "Choose your language:"},
+    "tg.language_set": {
+        "fr": "✅ Langue : français. /help pour commencer.",
+        "en": "✅ Language: English. /help to get started.",
+    },
+    "tg.toc_title": {
+        "fr": "📚 <b>{title}</b>\nChoisissez un chapitre ({read}/{total} sections lues) :",
+        "en": "📚 <b>{title}</b>\nPick a chapter ({read}/{total} sections read):",
+    },
+    "tg.chapter_title": {
+        "fr": "📖 <b>Chapitre {number} · {title}</b>\n{count} sections :",
+        "en": "📖 <b>Chapter {number} · {title}</b>\n{count} sections:",
+    },
+    "tg.section_header": {
+        "fr": "<i>Chapitre {number} · {chapter}</i> · {index}/{count}\n<b>{title}</b>",
+        "en": "<i>Chapter {number} · {chapter}</i> · {index}/{count}\n<b>{title}</b>",
+    },
+    "tg.part": {"fr": "(partie {part}/{parts})", "en": "(part {part}/{parts})"},
+    "tg.btn_previous": {"fr": "◀ Précédent", "en": "◀ Previous"},
+    "tg.btn_next": {"fr": "Suivant ▶", "en": "Next ▶"},
+    "tg.btn_more": {"fr": "Suite ▶", "en": "More ▶"},
+    "tg.btn_back_part": {"fr": "◀ Début", "en": "◀ Start"},
+    "tg.btn_chapter": {"fr": "📖 Chapitre", "en": "📖 Chapter"},
+    "tg.btn_toc": {"fr": "📚 Sommaire", "en": "📚 Contents"},
+    "tg.search_results": {
+        "fr": "🔎 Dans le cours, pour « {query} » :",
+        "en": "🔎 In the course, for “{query}”:",
+    },
+    "tg.search_nothing": {
+        "fr": "🤔 Je n'ai rien trouvé pour « {query} ». Essayez d'autres mots, ou parcourez /cours.",
+        "en": "🤔 I found nothing for “{query}”. Try other words, or browse /cours.",
+    },
+    "tg.search_usage": {
+        "fr": "Écrivez ce que vous cherchez, par exemple : <code>/chercher volume nommé</code>",
+        "en": "Write what you are looking for, e.g. <code>/chercher named volume</code>",
+    },
+    "tg.stale_button": {
+        "fr": "Ce bouton n'est plus valable. Rouvrez /cours.",
+        "en": "This button is no longer valid. Open /cours again.",
+    },
+    "tg.only_private": {
+        "fr": "Écrivez-moi en privé pour cela 🙂",
+        "en": "Write to me in private for that 🙂",
+    },
+    "tg.oops": {
+        "fr": "😵 Oups, quelque chose s'est mal passé de mon côté. Réessayez dans un instant.",
+        "en": "😵 Oops, something went wrong on my side. Please try again in a moment.",
+    },
+    "tg.too_long": {
+        "fr": "Votre message est trop long ({length} caractères, {limit} au plus).",
+        "en": "Your message is too long ({length} characters, {limit} at most).",
+    },
+    "tg.docker_usage": {
+        "fr": "Tapez une commande docker, par exemple :\n<code>/docker run --rm alpine echo bonjour</code>",
+        "en": "Type a docker command, for example:\n<code>/docker run --rm alpine echo hello</code>",
+    },
+    "tg.docker_disabled": {
+        "fr": "Le bac à sable Docker n'est pas disponible sur ce serveur.",
+        "en": "The Docker sandbox is not available on this server.",
+    },
+    "tg.docker_queued": {
+        "fr": "⏳ Le bac à sable est très demandé : vous êtes n°{position} dans la file.",
+        "en": "⏳ The sandbox is busy: you are number {position} in the queue.",
+    },
+    "tg.docker_output_file": {
+        "fr": "La sortie complète est dans le fichier joint ({size} octets).",
+        "en": "The full output is in the attached file ({size} bytes).",
+    },
+    "tg.docker_exit": {"fr": "code de sortie {code}", "en": "exit code {code}"},
+    "tg.reset_done": {
+        "fr": "🧹 Bac à sable vidé : {count} objet(s) supprimé(s).",
+        "en": "🧹 Sandbox wiped: {count} object(s) removed.",
+    },
+    "tg.token_created": {
+        "fr": (
+            "🔑 Votre clé d'API (elle ne sera plus affichée) :\n<code>{token}</code>\n\n"
+            "Exemple : <code>curl -H 'Authorization: Bearer …' {url}/api/v1/sandbox/run</code>"
+        ),
+        "en": (
+            "🔑 Your API key (it will not be shown again):\n<code>{token}</code>\n\n"
+            "Example: <code>curl -H 'Authorization: Bearer …' {url}/api/v1/sandbox/run</code>"
+        ),
+    },
+    "tg.cmd_start": {"fr": "Accueil et langue", "en": "Welcome and language"},
+    "tg.cmd_help": {"fr": "Ce que je sais faire", "en": "What I can do"},
+    "tg.cmd_cours": {"fr": "Lire le cours", "en": "Read the course"},
+    "tg.cmd_chercher": {"fr": "Chercher dans le cours", "en": "Search the course"},
+    "tg.cmd_docker": {"fr": "Lancer une commande docker", "en": "Run a docker command"},
+    "tg.cmd_sandbox": {"fr": "Mon bac à sable", "en": "My sandbox"},
+    "tg.cmd_reset": {"fr": "Vider mon bac à sable", "en": "Wipe my sandbox"},
+    "tg.cmd_token": {"fr": "Clé pour l'API REST", "en": "Key for the REST API"},
+    "tg.cmd_langue": {"fr": "Changer de langue", "en": "Change language"},
+}

@@ -1,0 +1,60 @@
+"""The FastAPI app: routes under /api/v1, errors always as JSON with a readable message."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from moussaillon.errors import MoussaillonError
+from moussaillon.handlers.rest.deps import get_lang
+from moussaillon.handlers.rest.routes import course, health, sandbox
+from moussaillon.i18n import t
+
+if TYPE_CHECKING:
+    from moussaillon.app import Services
+
+
+def _lang(request: Request) -> str:
+    return get_lang(request.headers.get("accept-language"))
+
+
+def _error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status,
+                        headers=headers)
+
+
+def create_api(services: Services) -> FastAPI:
+    api = FastAPI(
+        title="Moussaillon",
+        summary="The course, its search and the Docker sandbox of Moussaillon.",
+        version="1",
+    )
+    api.state.services = services
+
+    @api.exception_handler(MoussaillonError)
+    async def domain_error(request: Request, exc: MoussaillonError) -> JSONResponse:
+        headers = None
+        if getattr(exc, "retry_after", None) is not None:
+            headers = {"Retry-After": str(max(1, round(exc.retry_after)))}
+        return _error(exc.status, exc.key, exc.message(_lang(request)), headers)
+
+    @api.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        if isinstance(exc.detail, dict):
+            return _error(exc.status_code, exc.detail["code"], exc.detail["message"], exc.headers)
+        return _error(exc.status_code, "api.http", str(exc.detail), exc.headers)
+
+    @api.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return _error(422, "api.invalid",
+                      t("api.invalid", _lang(request), where=where, detail=first.get("msg", "")))
+
+    for router in (health.router, course.router, sandbox.router):
+        api.include_router(router, prefix="/api/v1")
+    return api

@@ -1,0 +1,44 @@
+"""FastAPI dependencies: the same service objects the bot uses, and the caller's identity."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+
+from moussaillon.bot.tokens import TokenOwner
+from moussaillon.i18n import Lang, normalize_lang, t
+
+if TYPE_CHECKING:
+    from moussaillon.app import Services
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+def get_lang(accept_language: Annotated[str | None, Header()] = None) -> Lang:
+    return normalize_lang(accept_language.split(",")[0].strip() if accept_language else None)
+
+
+ServicesDep = Annotated["Services", Depends(get_services)]
+LangDep = Annotated[Lang, Depends(get_lang)]
+
+
+async def get_owner(
+    services: ServicesDep,
+    lang: LangDep,
+    authorization: Annotated[str | None, Header()] = None,
+) -> TokenOwner:
+    scheme, _, token = (authorization or "").partition(" ")
+    owner = await services.tokens.verify(token.strip()) if scheme.lower() == "bearer" else None
+    if owner is None:
+        raise HTTPException(
+            status_code=401,
+            detail={"code": "api.unauthorized", "message": t("api.unauthorized", lang)},
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return owner
+
+
+OwnerDep = Annotated[TokenOwner, Depends(get_owner)]

@@ -1,0 +1,28 @@
+from importlib.metadata import PackageNotFoundError, version
+
+from fastapi import APIRouter
+
+from moussaillon.handlers.rest.deps import ServicesDep
+from moussaillon.handlers.rest.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+def _version() -> str:
+    try:
+        return version("moussaillon")
+    except PackageNotFoundError:
+        return "dev"
+
+
+@router.get("/health")
+async def health(services: ServicesDep) -> Health:
+    course = services.course.course
+    return Health(
+        status="ok",
+        version=_version(),
+        chapters=len(course.chapters),
+        sections=len(course.sections),
+        sandbox=services.sandbox is not None,
+        schema_version=services.store.schema_version(),
+    )

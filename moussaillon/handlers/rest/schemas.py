@@ -1,0 +1,78 @@
+"""The REST API's response and request bodies."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    chapters: int
+    sections: int
+    sandbox: bool
+    schema_version: dict[str, list[str]]
+
+
+class SectionRef(BaseModel):
+    id: str
+    title: str
+
+
+class ChapterOut(BaseModel):
+    id: str
+    number: int
+    title: str
+    sections: list[SectionRef]
+
+
+class CourseOut(BaseModel):
+    title: str
+    author: str | None
+    chapters: list[ChapterOut]
+
+
+class SectionOut(BaseModel):
+    id: str
+    title: str
+    chapter_id: str
+    chapter_title: str
+    markdown: str
+    html: str
+    previous: SectionRef | None
+    next: SectionRef | None
+
+
+class SearchHitOut(BaseModel):
+    section_id: str
+    title: str
+    chapter_id: str
+    chapter_title: str
+    snippet: str
+    score: float
+
+
+class SearchOut(BaseModel):
+    query: str
+    hits: list[SearchHitOut]
+
+
+class SandboxRun(BaseModel):
+    command: str = Field(min_length=1, max_length=8192, examples=["docker run --rm alpine echo hi"])
+
+
+class SandboxResult(BaseModel):
+    exit_code: int | None
+    output: str
+    refused: bool
+    reason: str | None
+    duration_ms: int

@@ -1,0 +1,86 @@
+"""Builds the PTB Application: handlers registered in one place, menus in fr and en."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from moussaillon.handlers.telegram import course, sandbox, search, start
+from moussaillon.handlers.telegram.context import Context, language, remember_user
+from moussaillon.i18n import LANGUAGES, t
+
+if TYPE_CHECKING:
+    from moussaillon.app import Services
+
+log = logging.getLogger("moussaillon.telegram")
+
+# name, handler, catalogue key of its menu description
+COMMANDS = (
+    ("start", start.start, "tg.cmd_start"),
+    ("help", start.help_command, "tg.cmd_help"),
+    ("cours", course.contents, "tg.cmd_cours"),
+    ("chercher", search.search_command, "tg.cmd_chercher"),
+    ("docker", sandbox.docker_command, "tg.cmd_docker"),
+    ("sandbox", sandbox.status, "tg.cmd_sandbox"),
+    ("reset", sandbox.reset, "tg.cmd_reset"),
+    ("token", sandbox.token, "tg.cmd_token"),
+    ("langue", start.choose_language, "tg.cmd_langue"),
+)
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the failure and tell the user kindly; the bot keeps serving everyone else."""
+    log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    try:
+        lang = await language(update, context)
+        if update.callback_query is not None:
+            await update.callback_query.answer(t("tg.oops", lang), show_alert=True)
+        else:
+            await context.bot.send_message(update.effective_chat.id, t("tg.oops", lang))
+    except Exception:  # the error path must never raise
+        log.exception("could not tell the user about the failure")
+
+
+async def set_menus(application: Application) -> None:
+    for lang in LANGUAGES:
+        commands = [BotCommand(name, t(key, lang)) for name, _, key in COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=None if lang == "fr" else lang)
+
+
+def create_telegram_app(services: Services, *, rate_limiter: bool | None = None) -> Application:
+    settings = services.settings
+    builder = (
+        Application.builder()
+        .token(settings.token or "")
+        .base_url(settings.telegram_base_url)
+        .base_file_url(settings.telegram_base_file_url)
+        .concurrent_updates(256)
+        .post_init(set_menus)
+    )
+    if rate_limiter if rate_limiter is not None else settings.telegram_rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.build()
+    application.bot_data["services"] = services
+
+    application.add_handler(TypeHandler(Update, remember_user), group=-1)
+    for name, callback, _ in COMMANDS:
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(course.on_button))
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, search.on_text)
+    )
+    application.add_error_handler(on_error)
+    return application
+

@@ -1,0 +1,39 @@
+"""Callback data: short, typed, and checked on the way back in (clients can forge it)."""
+
+from __future__ import annotations
+
+import re
+
+from moussaillon.errors import BadInput
+
+_PATTERN = re.compile(r"^(toc|ch|s|so|lang)(?::([a-z0-9-]{1,48}))?(?::(\d{1,3}))?$")
+
+
+def toc() -> str:
+    return "toc"
+
+
+def chapter(chapter_id: str) -> str:
+    return f"ch:{chapter_id}"
+
+
+def section(section_id: str, part: int = 0) -> str:
+    return f"s:{section_id}:{part}"
+
+
+def open_section(section_id: str) -> str:
+    return f"so:{section_id}"
+
+
+def lang(code: str) -> str:
+    return f"lang:{code}"
+
+
+def parse(data: str | None) -> tuple[str, str | None, int]:
+    match = _PATTERN.match(data or "")
+    if match is None:
+        raise BadInput("tg.stale_button")
+    kind, arg, part = match.groups()
+    if kind in {"ch", "s", "so", "lang"} and not arg:
+        raise BadInput("tg.stale_button")
+    return kind, arg, int(part or 0)

@@ -1,0 +1,88 @@
+"""/docker and messages starting with "docker ": the student's real commands; /reset, /sandbox."""
+
+from __future__ import annotations
+
+import io
+from html import escape
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.i18n import t
+
+# What fits in one message around the <pre> block; the rest goes to a file.
+INLINE_OUTPUT = 3500
+
+
+async def docker_command(update: Update, context: Context) -> None:
+    text = update.effective_message.text or ""
+    parts = text.split(maxsplit=1)
+    rest = parts[1] if len(parts) > 1 else ""
+    if not rest.strip():
+        await update.effective_message.reply_html(
+            t("tg.docker_usage", await language(update, context))
+        )
+        return
+    line = rest if rest.lstrip().lower().startswith("docker") else f"docker {rest}"
+    await run(update, context, line)
+
+
+async def run(update: Update, context: Context, line: str) -> None:
+    lang = await language(update, context)
+    svc = services(context)
+    message = update.effective_message
+    if svc.sandbox is None:
+        await message.reply_html(t("tg.docker_disabled", lang))
+        return
+
+    async def on_wait(position: int) -> None:
+        await message.reply_html(t("tg.docker_queued", lang, position=position))
+
+    await context.bot.send_chat_action(message.chat_id, "typing")
+    result = await svc.sandbox.run_command(update.effective_user.id, line, lang, on_wait=on_wait)
+    if result.refused:
+        await message.reply_html(f"⛔ {escape(result.reason or '')}")
+        return
+    output = result.output or ""
+    shown = output if len(output) <= INLINE_OUTPUT else "…" + output[-INLINE_OUTPUT:]
+    lines = [f"<pre>{escape(shown)}</pre>"] if shown.strip() else []
+    lines += [f"<i>{escape(note)}</i>" for note in result.notes]
+    if result.exit_code not in (0, None):
+        lines.append(f"<i>{t('tg.docker_exit', lang, code=result.exit_code)}</i>")
+    if len(output) > INLINE_OUTPUT:
+        lines.append(t("tg.docker_output_file", lang, size=len(output.encode())))
+    await message.reply_html("\n".join(lines) or "✅")
+    if len(output) > INLINE_OUTPUT:
+        await message.reply_document(io.BytesIO(output.encode()), filename="output.txt")
+
+
+async def reset(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    svc = services(context)
+    if svc.sandbox is None:
+        await update.effective_message.reply_html(t("tg.docker_disabled", lang))
+        return
+    count = await svc.sandbox.reset(update.effective_user.id)
+    await update.effective_message.reply_html(t("tg.reset_done", lang, count=count))
+
+
+async def status(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    svc = services(context)
+    if svc.sandbox is None:
+        await update.effective_message.reply_html(t("tg.docker_disabled", lang))
+        return
+    report = await svc.sandbox.status(update.effective_user.id, lang)
+    await update.effective_message.reply_html(report.to_html(lang))
+
+
+async def token(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    if update.effective_chat.type != ChatType.PRIVATE:
+        await update.effective_message.reply_html(t("tg.only_private", lang))
+        return
+    svc = services(context)
+    secret = await svc.tokens.create(update.effective_user.id, label="telegram")
+    url = f"http://{svc.settings.http_host}:{svc.settings.http_port}"
+    await update.effective_message.reply_html(t("tg.token_created", lang, token=secret, url=url))

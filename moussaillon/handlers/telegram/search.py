@@ -1,0 +1,38 @@
+"""Questions in plain words: /chercher, and any private text that is not a command."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from moussaillon.errors import MoussaillonError
+from moussaillon.handlers.telegram import sandbox, views
+from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.i18n import t
+
+
+async def search_command(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    query = " ".join(context.args or [])
+    if not query.strip():
+        await update.effective_message.reply_html(t("tg.search_usage", lang))
+        return
+    await _answer(update, context, query)
+
+
+async def on_text(update: Update, context: Context) -> None:
+    text = update.effective_message.text or ""
+    if text.lstrip().lower().startswith("docker ") or text.strip().lower() == "docker":
+        await sandbox.run(update, context, text.strip())
+        return
+    await _answer(update, context, text)
+
+
+async def _answer(update: Update, context: Context, query: str) -> None:
+    lang = await language(update, context)
+    try:
+        hits = services(context).course.search(query, limit=3)
+    except MoussaillonError as error:
+        await update.effective_message.reply_html(error.message(lang))
+        return
+    text, keyboard = views.search_results(query, hits, lang)
+    await update.effective_message.reply_html(text, reply_markup=keyboard)

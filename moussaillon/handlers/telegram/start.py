@@ -1,0 +1,38 @@
+"""/start, /help, /langue and the language buttons."""
+
+from __future__ import annotations
+
+from html import escape
+
+from telegram import Update
+
+from moussaillon.handlers.telegram import views
+from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.i18n import t
+
+
+async def start(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    name = escape(update.effective_user.first_name or "") if update.effective_user else ""
+    await update.effective_message.reply_html(
+        t("tg.welcome", lang, name=name), reply_markup=views.languages()
+    )
+
+
+async def help_command(update: Update, context: Context) -> None:
+    await update.effective_message.reply_html(t("tg.help", await language(update, context)))
+
+
+async def choose_language(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    await update.effective_message.reply_html(
+        t("tg.language_prompt", lang), reply_markup=views.languages()
+    )
+
+
+async def set_language(update: Update, context: Context, code: str) -> None:
+    query = update.callback_query
+    lang = await services(context).users.set_language(update.effective_user.id, code)
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await query.message.reply_html(t("tg.language_set", lang))
