@@ -12,9 +12,9 @@ from moussaillon.config import load_settings
 
 
 def _serve(args: argparse.Namespace) -> int:
+    settings = load_settings()
     from moussaillon.app import serve
 
-    settings = load_settings()
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -29,11 +29,10 @@ def _course_check(args: argparse.Namespace) -> int:
 
 
 def _quiz_check(args: argparse.Namespace) -> int:
+    from moussaillon.config import BUNDLED_QUIZZES
     from moussaillon.quiz.check import main
 
     settings = load_settings()
-    from moussaillon.config import BUNDLED_QUIZZES
-
     return main(Path(args.path) if args.path else BUNDLED_QUIZZES, settings.course_path)
 
 

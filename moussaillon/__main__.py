@@ -1,0 +1,3 @@
+from moussaillon.cli import main
+
+main()
