@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import sys
 import tomllib
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from moussaillon.content.deck import load_course
 from moussaillon.quiz.bank import (
     BUNDLED_BANK,
     CHAPTERS,
@@ -32,10 +32,6 @@ from moussaillon.quiz.bank import (
 
 HEADER = re.compile(r"^\s*\[\[\s*question\s*\]\]")
 KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=")
-FENCE = re.compile(r"^\s*(```|~~~)")
-CHAPTER_HEADING = re.compile(r"^#\s+(.+?)\s+#\s*(\{.*\})?\s*$")
-SECTION_HEADING = re.compile(r"^##\s+(.+?)\s+#{1,2}\s*(\{.*\})?\s*$")
-SLUG_MAX = 40
 
 
 class Problem(BaseModel):
@@ -83,47 +79,9 @@ def _blocks(text: str) -> list[_Block]:
     return blocks
 
 
-def slugify(title: str) -> str:
-    """The course's id rule: ASCII lowercase, accents stripped, other runs → '-', ≤ 40 chars."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return slug[:SLUG_MAX].strip("-")
-
-
-def parse_outline(course_path: Path) -> dict[str, set[str]]:
-    """Chapter id → section ids straight from the ``# … #`` / ``## … ##`` headings.
-
-    Only a fallback for when ``moussaillon.content.deck`` is not available.
-    """
-    files = sorted(course_path.glob("*.md")) if course_path.is_dir() else [course_path]
-    outline: dict[str, set[str]] = {}
-    seen: Counter[str] = Counter()
-    for file in files:
-        chapter: str | None = None
-        in_fence = False
-        for line in file.read_text(encoding="utf-8").splitlines():
-            if FENCE.match(line):
-                in_fence = not in_fence
-                continue
-            if in_fence:
-                continue
-            if match := SECTION_HEADING.match(line):
-                if chapter is not None:
-                    slug = slugify(match.group(1))
-                    seen[slug] += 1
-                    outline[chapter].add(slug if seen[slug] == 1 else f"{slug}-{seen[slug]}")
-            elif match := CHAPTER_HEADING.match(line):
-                chapter = slugify(match.group(1))
-                outline.setdefault(chapter, set())
-    return outline
-
-
 def course_outline(course_path: Path) -> dict[str, set[str]]:
-    try:
-        from moussaillon.content.deck import load_course  # type: ignore[import-not-found]
-    except ModuleNotFoundError:
-        return parse_outline(course_path)
-    course = load_course(course_path)
+    """Chapter id → section ids, as the course loader computes them."""
+    course = load_course(course_path).course
     return {chapter.id: {section.id for section in chapter.sections} for chapter in course.chapters}
 
 
