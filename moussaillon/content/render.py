@@ -1,0 +1,288 @@
+"""Turn section Markdown into HTML for the REST API and into Telegram's small HTML dialect.
+
+Telegram accepts only a handful of tags and rejects the whole message on anything else, so the
+Telegram renderer walks the Markdown tree itself and emits nothing it has not escaped. Its
+output is a sequence of blocks separated by blank lines, which ``split_telegram`` relies on to
+cut long sections between blocks.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
+
+TELEGRAM_LIMIT = 4096
+RULE = "──────────"
+TABLE_CELL_WIDTH = 30
+SAFE_LINK = re.compile(r"^https?://", re.IGNORECASE)
+LANGUAGE = re.compile(r"^[\w+#.-]{1,30}$")
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+def to_html(markdown: str) -> str:
+    """Standard HTML; raw HTML in the deck is shown as text, never passed through."""
+    return _markdown().render(markdown)
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _plain(node: SyntaxTreeNode) -> str:
+    """Visible text of an inline subtree, without any markup."""
+    if node.type in ("text", "code_inline", "html_inline"):
+        return node.content
+    if node.type in ("softbreak", "hardbreak"):
+        return " "
+    if node.type == "image":
+        return _image_label(node)
+    return "".join(_plain(child) for child in node.children)
+
+
+def _image_label(node: SyntaxTreeNode) -> str:
+    alt = "".join(_plain(child) for child in node.children).strip()
+    if not alt:
+        src = str(node.attrs.get("src", ""))
+        alt = src.rstrip("/").rsplit("/", 1)[-1] or "image"
+    return f"🖼 {alt}"
+
+
+def _inline(node: SyntaxTreeNode) -> str:
+    kind = node.type
+    if kind in ("text", "html_inline"):
+        return _esc(node.content)
+    if kind == "code_inline":
+        return f"<code>{_esc(node.content)}</code>"
+    if kind in ("softbreak", "hardbreak"):
+        return "\n"
+    if kind == "image":
+        return _esc(_image_label(node))
+    inner = "".join(_inline(child) for child in node.children)
+    if kind == "strong":
+        return f"<b>{inner}</b>" if inner else ""
+    if kind == "em":
+        return f"<i>{inner}</i>" if inner else ""
+    if kind == "s":
+        return f"<s>{inner}</s>" if inner else ""
+    if kind == "link":
+        href = str(node.attrs.get("href", ""))
+        if not SAFE_LINK.match(href):
+            return inner
+        return f'<a href="{html.escape(href, quote=True)}">{inner or _esc(href)}</a>'
+    return inner
+
+
+def _code(node: SyntaxTreeNode) -> str:
+    code = _esc(node.content.rstrip("\n"))
+    language = (node.info or "").split(maxsplit=1)[0] if node.type == "fence" else ""
+    if language and LANGUAGE.match(language):
+        return f'<pre><code class="language-{html.escape(language.lower())}">{code}</code></pre>'
+    return f"<pre>{code}</pre>"
+
+
+def _list(node: SyntaxTreeNode, depth: int, quoted: bool) -> str:
+    lines: list[str] = []
+    number = int(node.attrs.get("start", 1) or 1)
+    indent = "    " * depth
+    for item in node.children:
+        marker = f"{number}." if node.type == "ordered_list" else "•"
+        number += 1
+        parts: list[str] = []
+        for child in item.children:
+            if child.type in ("bullet_list", "ordered_list"):
+                parts.append(_list(child, depth + 1, quoted))
+            else:
+                parts.extend(_blocks(child, depth + 1, quoted))
+        first, *rest = parts or [""]
+        lines.append(f"{indent}{marker} {first}")
+        lines.extend(part if part.startswith(" ") else f"{indent}    {part}" for part in rest)
+    return "\n".join(lines)
+
+
+def _table(node: SyntaxTreeNode) -> str:
+    rows: list[list[list[str]]] = []
+    aligns: list[str] = []
+    for section in node.children:
+        for row in section.children:
+            cells = []
+            for index, cell in enumerate(row.children):
+                style = str(cell.attrs.get("style", ""))
+                if len(aligns) <= index:
+                    aligns.append(style.removeprefix("text-align:") or "left")
+                text = " ".join(_plain(child) for child in cell.children).strip()
+                cells.append(textwrap.wrap(text, TABLE_CELL_WIDTH) or [""])
+            rows.append(cells)
+    columns = max((len(row) for row in rows), default=0)
+    widths = [max((len(line) for row in rows if i < len(row) for line in row[i]), default=0)
+              for i in range(columns)]
+    out: list[str] = []
+    for number, row in enumerate(rows):
+        height = max((len(cell) for cell in row), default=1)
+        for line in range(height):
+            texts = []
+            for i in range(columns):
+                text = row[i][line] if i < len(row) and line < len(row[i]) else ""
+                align = aligns[i] if i < len(aligns) else "left"
+                fill = {"right": str.rjust, "center": str.center}.get(align, str.ljust)
+                texts.append(fill(text, widths[i]))
+            out.append(" | ".join(texts).rstrip())
+        if number == 0:
+            out.append("-+-".join("-" * width for width in widths))
+    return "<pre>" + _esc("\n".join(out)) + "</pre>"
+
+
+def _blocks(node: SyntaxTreeNode, depth: int = 0, quoted: bool = False) -> list[str]:
+    kind = node.type
+    if kind == "root":
+        return [block for child in node.children for block in _blocks(child, depth, quoted)]
+    if kind == "paragraph":
+        return ["".join(_inline(child) for child in node.children)]
+    if kind == "inline":
+        return ["".join(_inline(child) for child in node.children)]
+    if kind == "heading":
+        text = "".join(_inline(child) for child in node.children)
+        return [f"<b>{text}</b>"] if text else []
+    if kind in ("fence", "code_block"):
+        return [_code(node)]
+    if kind == "hr":
+        return [RULE]
+    if kind in ("bullet_list", "ordered_list"):
+        return [_list(node, depth, quoted)]
+    if kind == "table":
+        return [_table(node)]
+    if kind == "blockquote":
+        inner = "\n".join(b for child in node.children for b in _blocks(child, depth, True))
+        return [inner] if quoted else [f"<blockquote>{inner}</blockquote>"]
+    if kind == "html_block":
+        return [_esc(node.content.rstrip("\n"))]
+    return [b for child in node.children for b in _blocks(child, depth, quoted)]
+
+
+def to_telegram_html(markdown: str) -> str:
+    """Telegram HTML (b, i, s, code, pre, a, blockquote only), blocks separated by blank lines."""
+    tree = SyntaxTreeNode(_markdown().parse(markdown))
+    return "\n\n".join(block for block in _blocks(tree) if block.strip())
+
+
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
+VISIBLE_CHAR = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]\w*);|.", re.DOTALL)
+EMPTY_PAIR = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*></\1>")
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def visible_text(markup: str) -> str:
+    """What Telegram shows once it has parsed the entities: tags gone, entities decoded."""
+    return html.unescape(TAG.sub("", markup))
+
+
+class _Atom:
+    __slots__ = ("closing", "name", "raw", "units", "visible")
+
+    def __init__(self, raw: str, name: str = "", closing: bool = False, visible: str = "") -> None:
+        self.raw, self.name, self.closing, self.visible = raw, name, closing, visible
+        self.units = utf16_len(visible)
+
+
+def _atoms(markup: str) -> list[_Atom]:
+    atoms: list[_Atom] = []
+    position = 0
+    for tag in TAG.finditer(markup):
+        atoms.extend(_chars(markup[position: tag.start()]))
+        atoms.append(_Atom(tag.group(0), tag.group(2).lower(), tag.group(1) == "/"))
+        position = tag.end()
+    atoms.extend(_chars(markup[position:]))
+    return atoms
+
+
+def _chars(text: str) -> list[_Atom]:
+    return [_Atom(m.group(0), visible=html.unescape(m.group(0)))
+            for m in VISIBLE_CHAR.finditer(text)]
+
+
+def _cut(atoms: list[_Atom], start: int, limit: int) -> tuple[int, int]:
+    """Where the part beginning at ``start`` must end: (end index, separator atoms to skip).
+
+    Prefers, in order: a blank line outside any tag (block boundary), a line break (list item,
+    code line), a space, and only then a hard cut.
+    """
+    count, depth, index = 0, 0, start
+    best: dict[int, tuple[int, int]] = {}
+    while index < len(atoms):
+        atom = atoms[index]
+        if atom.name:
+            depth += -1 if atom.closing else 1
+            index += 1
+            continue
+        if count + atom.units > limit:
+            break
+        if atom.visible == "\n":
+            following = atoms[index + 1] if index + 1 < len(atoms) else None
+            if depth == 0 and following is not None and following.visible == "\n":
+                best[3] = (index, 2)
+            else:
+                best[2] = (index, 1)
+        elif atom.visible == " ":
+            best[1] = (index, 1)
+        count += atom.units
+        index += 1
+    if index >= len(atoms):
+        return len(atoms), 0
+    for level in (3, 2, 1):
+        if level in best and best[level][0] > start:
+            return best[level]
+    return max(index, start + 1), 0
+
+
+def _stack_after(atoms: list[_Atom], start: int, end: int, stack: list[_Atom]) -> list[_Atom]:
+    stack = list(stack)
+    for atom in atoms[start:end]:
+        if not atom.name:
+            continue
+        if atom.closing:
+            for position in range(len(stack) - 1, -1, -1):
+                if stack[position].name == atom.name:
+                    del stack[position]
+                    break
+        else:
+            stack.append(atom)
+    return stack
+
+
+def split_telegram(markup: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
+    """Split Telegram HTML into messages of at most ``limit`` visible UTF-16 units each.
+
+    Cuts fall between blocks when possible; a block too long on its own is cut at a line break
+    (or a space) and every tag open at the cut is closed, then reopened in the next message.
+    """
+    if limit < 2:
+        raise ValueError("limit must be at least 2")
+    if utf16_len(visible_text(markup)) <= limit:
+        return [markup] if visible_text(markup).strip() else []
+    atoms = _atoms(markup)
+    parts: list[str] = []
+    start, stack = 0, []
+    while start < len(atoms):
+        end, skip = _cut(atoms, start, limit)
+        after = _stack_after(atoms, start, end, stack)
+        body = "".join(a.raw for a in stack) + "".join(a.raw for a in atoms[start:end])
+        body += "".join(f"</{a.name}>" for a in reversed(after))
+        while (cleaned := EMPTY_PAIR.sub("", body)) != body:
+            body = cleaned
+        if visible_text(body).strip():
+            parts.append(body.strip())
+        stack = _stack_after(atoms, end, end + skip, after)
+        start = end + skip
+    return parts
