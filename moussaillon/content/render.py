@@ -286,3 +286,19 @@ def split_telegram(markup: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
         stack = _stack_after(atoms, end, end + skip, after)
         start = end + skip
     return parts
+
+
+def to_plain_text(markdown: str) -> str:
+    """The words of a section without Markdown syntax, for the search index."""
+    blocks: list[str] = []
+    for token in _markdown().parse(markdown):
+        if token.type in ("fence", "code_block"):
+            blocks.append(token.content)
+        elif token.type == "inline":
+            blocks.append("".join(
+                " " if child.type in ("softbreak", "hardbreak") else child.content
+                for child in token.children or []
+                if child.type in ("text", "code_inline", "html_inline", "image",
+                                  "softbreak", "hardbreak")
+            ))
+    return "\n".join(block.strip() for block in blocks if block.strip())
