@@ -1,0 +1,106 @@
+"""What the sandbox executor and service tell students, in French and English."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "sandbox.engine.unavailable": {
+        "fr": "Le moteur Docker du bac à sable ne répond pas. Réessaie dans un moment.",
+        "en": "The sandbox's Docker engine is not answering. Try again in a moment.",
+    },
+    "sandbox.engine.internal_error": {
+        "fr": "Erreur interne du bac à sable ; la commande n'a pas abouti.",
+        "en": "Internal sandbox error; the command did not complete.",
+    },
+    "sandbox.engine.image.unavailable": {
+        "fr": "l'image {image} n'est pas disponible dans le bac à sable (hors ligne : seules "
+        "les images préparées sont là ; `docker images` les liste).",
+        "en": "image {image} is not available in the sandbox (offline: only the prepared "
+        "images are here; `docker images` lists them).",
+    },
+    "sandbox.engine.image.tag_reserved": {
+        "fr": "{image} est une image du cours ; choisis un autre nom pour ton tag.",
+        "en": "{image} is one of the course images; pick another name for your tag.",
+    },
+    "sandbox.engine.image.not_yours": {
+        "fr": "{image} est une image du cours : tu ne peux supprimer que tes propres tags.",
+        "en": "{image} is a course image: you can only remove your own tags.",
+    },
+    "sandbox.engine.refused.bind": {
+        "fr": "Les montages de dossiers de l'hôte ({path}) sont interdits ; utilise un volume "
+        "nommé (-v donnees:/chemin).",
+        "en": "Host directory mounts ({path}) are not allowed; use a named volume "
+        "(-v data:/path).",
+    },
+    "sandbox.engine.refused.unavailable": {
+        "fr": "La commande {command} n'est pas disponible dans le bac à sable.",
+        "en": "The command {command} is not available in the sandbox.",
+    },
+    "sandbox.engine.quota.containers": {
+        "fr": "Tu as déjà {limit} conteneurs (le maximum). Supprime-en un (docker rm -f NOM) "
+        "ou fais le ménage (docker container prune).",
+        "en": "You already have {limit} containers (the maximum). Remove one (docker rm -f NAME)"
+        " or clean up (docker container prune).",
+    },
+    "sandbox.engine.quota.volumes": {
+        "fr": "Tu as déjà {limit} volumes (le maximum). Supprime-en un (docker volume rm NOM).",
+        "en": "You already have {limit} volumes (the maximum). Remove one (docker volume rm NAME).",
+    },
+    "sandbox.engine.quota.networks": {
+        "fr": "Tu as déjà {limit} réseaux (le maximum). Supprime-en un (docker network rm NOM).",
+        "en": "You already have {limit} networks (the maximum). Remove one "
+        "(docker network rm NAME).",
+    },
+    "sandbox.engine.note.ports": {
+        "fr": "Port {ports} noté mais pas ouvert : le bac à sable n'ouvre aucun port sur "
+        "l'hôte. Pour joindre le service depuis un autre conteneur : "
+        "docker run --rm{net} alpine/curl http://{name}:{port}",
+        "en": "Port {ports} recorded but not opened: the sandbox opens no port on the host. "
+        "To reach the service from another container: "
+        "docker run --rm{net} alpine/curl http://{name}:{port}",
+    },
+    "sandbox.engine.note.port_cmd": {
+        "fr": "Ces ports ne sont pas ouverts sur l'hôte dans le bac à sable ; depuis un autre "
+        "conteneur : docker run --rm alpine/curl http://{name}:{port}",
+        "en": "These ports are not opened on the host in the sandbox; from another container: "
+        "docker run --rm alpine/curl http://{name}:{port}",
+    },
+    "sandbox.engine.note.timeout": {
+        "fr": "Arrêté après {seconds:g} s (limite du bac à sable) ; voici ce qu'il avait "
+        "affiché. Pour un service qui tourne longtemps, utilise -d.",
+        "en": "Stopped after {seconds:g} s (the sandbox's limit); here is what it printed. "
+        "For a long-running service, use -d.",
+    },
+    "sandbox.engine.note.exec_timeout": {
+        "fr": "Plus de réponse après {seconds:g} s (limite du bac à sable) ; voici ce qui "
+        "avait été affiché.",
+        "en": "No answer after {seconds:g} s (the sandbox's limit); here is what was printed.",
+    },
+    "sandbox.engine.note.truncated": {
+        "fr": "Sortie trop longue : seuls les derniers {kb} Kio sont affichés.",
+        "en": "Output too long: only the last {kb} KiB are shown.",
+    },
+    "sandbox.engine.note.follow": {
+        "fr": "-f (suivre) n'est pas possible ici : voici les logs actuels ; relance la "
+        "commande pour voir la suite.",
+        "en": "-f (follow) is not possible here: these are the current logs; run the command "
+        "again to see more.",
+    },
+    "sandbox.engine.note.no_stream": {
+        "fr": "Une seule mesure est affichée (comme --no-stream).",
+        "en": "A single snapshot is shown (as with --no-stream).",
+    },
+    "sandbox.engine.note.internal_network": {
+        "fr": "Dans le bac à sable, tout réseau est interne : les conteneurs s'y joignent par "
+        "leur nom, mais n'ont accès ni à l'hôte ni à Internet.",
+        "en": "In the sandbox every network is internal: containers reach each other by name "
+        "there, but not the host or the Internet.",
+    },
+    "sandbox.engine.note.info_scope": {
+        "fr": "Les compteurs ne concernent que tes objets ; CPUs et mémoire sont les limites "
+        "de chacun de tes conteneurs.",
+        "en": "Counts cover only your objects; CPUs and memory are the limits of each of your "
+        "containers.",
+    },
+    "sandbox.engine.wait_timeout": {
+        "fr": "{name} tourne toujours après la limite de temps du bac à sable.",
+        "en": "{name} is still running after the sandbox's time limit.",
+    },
+}

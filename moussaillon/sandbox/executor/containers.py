@@ -1,0 +1,412 @@
+"""Container commands other than run/exec, each scoped to the student's own containers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from moussaillon.sandbox.executor.common import (
+    Context,
+    Outcome,
+    call,
+    each,
+    filter_values,
+    hide_internal,
+    match_labels,
+    read_logs,
+    render_format,
+    text_of,
+    visible_labels,
+)
+from moussaillon.sandbox.executor.run import foreground, port_text
+from moussaillon.sandbox.output import (
+    DaemonError,
+    ago,
+    bytes_size,
+    quoted_command,
+    short_id,
+    table,
+)
+from moussaillon.sandbox.requests import (
+    ContainerInspectRequest,
+    ContainerLsRequest,
+    ContainerPruneRequest,
+    KillRequest,
+    LogsRequest,
+    PauseRequest,
+    PortMapping,
+    PortRequest,
+    RenameRequest,
+    RestartRequest,
+    RmRequest,
+    StartRequest,
+    StatsRequest,
+    StopRequest,
+    TopRequest,
+    UnpauseRequest,
+    WaitRequest,
+)
+from moussaillon.sandbox.scope import IMAGE, PORTS, VALID_NAME
+
+HEADERS = {
+    "ID": "CONTAINER ID",
+    "Image": "IMAGE",
+    "Command": "COMMAND",
+    "CreatedAt": "CREATED AT",
+    "RunningFor": "CREATED",
+    "Ports": "PORTS",
+    "Status": "STATUS",
+    "Names": "NAMES",
+    "Labels": "LABELS",
+    "Mounts": "MOUNTS",
+    "Networks": "NETWORKS",
+    "State": "STATE",
+    "Size": "SIZE",
+}
+HIDDEN_PATHS = ("ResolvConfPath", "HostnamePath", "HostsPath", "LogPath")
+
+
+def student_name(ctx: Context, container: dict[str, Any]) -> str:
+    """The container's current name (kept in the engine name, which ``rename`` updates)."""
+    return (container.get("Names") or ["/"])[0].lstrip("/").removeprefix(ctx.scope.prefix)
+
+
+def recorded_ports(container_labels: dict[str, str] | None) -> list[PortMapping]:
+    raw = (container_labels or {}).get(PORTS) or "[]"
+    return [PortMapping.model_validate(item) for item in json.loads(raw)]
+
+
+def _row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> dict[str, Any]:
+    found = c.get("Labels") or {}
+    command = c.get("Command", "")
+    return {
+        "ID": c["Id"] if no_trunc else short_id(c["Id"]),
+        "Image": found.get(IMAGE) or c.get("Image", ""),
+        "Command": json.dumps(command) if no_trunc else quoted_command(command),
+        "CreatedAt": datetime.fromtimestamp(c.get("Created", 0)).strftime(
+            "%Y-%m-%d %H:%M:%S +0000 UTC"
+        ),
+        "RunningFor": ago(c.get("Created", time.time())),
+        "Ports": ", ".join(port_text(p) for p in recorded_ports(found)),
+        "Status": c.get("Status", ""),
+        "State": c.get("State", ""),
+        "Names": student_name(ctx, c),
+        "Labels": ",".join(f"{k}={v}" for k, v in visible_labels(found).items()),
+        "Mounts": ",".join(hide_internal(ctx, m.get("Name", "")) for m in c.get("Mounts") or []),
+        "Networks": ",".join(
+            hide_internal(ctx, n) for n in ((c.get("NetworkSettings") or {}).get("Networks") or {})
+        ),
+        "Size": "0B",
+    }
+
+
+def _matches(ctx: Context, c: dict[str, Any], req: ContainerLsRequest) -> bool:
+    name = student_name(ctx, c)
+    for wanted in filter_values(req.filters, "name"):
+        if not re.search(wanted, name):
+            return False
+    statuses = filter_values(req.filters, "status")
+    if statuses and c.get("State") not in statuses:
+        return False
+    wanted_labels = filter_values(req.filters, "label")
+    if wanted_labels and not match_labels(wanted_labels, visible_labels(c.get("Labels"))):
+        return False
+    ids = filter_values(req.filters, "id")
+    if ids and not any(c["Id"].startswith(i) for i in ids):
+        return False
+    ancestors = filter_values(req.filters, "ancestor")
+    image = (c.get("Labels") or {}).get(IMAGE, "")
+    if ancestors and not any(image == a or image.split(":")[0] == a for a in ancestors):
+        return False
+    exited = filter_values(req.filters, "exited")
+    return not exited or (c.get("State") == "exited" and f"Exited ({exited[0]})" in c["Status"])
+
+
+async def ls(ctx: Context, req: ContainerLsRequest) -> Outcome:
+    show_all = (
+        req.all
+        or req.last is not None
+        or req.latest
+        or bool(filter_values(req.filters, "status") or filter_values(req.filters, "exited"))
+    )
+    found = await ctx.scope.containers(ctx.docker, all=show_all)
+    found.sort(key=lambda c: c.get("Created", 0), reverse=True)
+    found = [c for c in found if _matches(ctx, c, req)]
+    if req.latest:
+        found = found[:1]
+    elif req.last is not None and req.last >= 0:
+        found = found[: req.last]
+    rows = [_row(ctx, c, req.no_trunc) for c in found]
+    if req.quiet:
+        return Outcome(output="\n".join(r["ID"] for r in rows))
+    if req.format:
+        return Outcome(output=render_format(req.format, rows, HEADERS))
+    columns = ["ID", "Image", "Command", "RunningFor", "Status", "Ports", "Names"]
+    rows_out = [[r[c] for c in columns] for r in rows]
+    return Outcome(output=table([HEADERS[c] for c in columns], rows_out))
+
+
+async def logs(ctx: Context, req: LogsRequest) -> Outcome:
+    target = await ctx.scope.container(ctx.docker, req.container)
+    params: dict[str, str] = {"timestamps": "1" if req.timestamps else "0"}
+    if req.tail is not None:
+        params["tail"] = str(req.tail) if req.tail >= 0 else "all"
+    for key, value in (("since", req.since), ("until", req.until)):
+        if value:
+            params[key] = value
+    data, truncated = await read_logs(ctx, target["Id"], **params)
+    outcome = Outcome(output=text_of(data), truncated=truncated)
+    if truncated:
+        outcome.notes.append(ctx.note("note.truncated", kb=ctx.settings.sandbox_output_kb))
+    if req.follow:
+        outcome.notes.append(ctx.note("note.follow"))
+    return outcome
+
+
+def _action(ctx: Context, verb: str, **params: str) -> Callable[[str], Awaitable[None]]:
+    async def act(ref: str) -> None:
+        target = await ctx.scope.container(ctx.docker, ref)
+        async with asyncio.timeout(ctx.settings.sandbox_timeout_s + 15):
+            await call(ctx, f"containers/{target['Id']}/{verb}", "POST", params=params or None)
+
+    return act
+
+
+async def stop(ctx: Context, req: StopRequest) -> Outcome:
+    params = {"t": str(min(req.time if req.time is not None else 10, 10))}
+    return await each(req.containers, _action(ctx, "stop", **params))
+
+
+async def restart(ctx: Context, req: RestartRequest) -> Outcome:
+    params = {"t": str(min(req.time if req.time is not None else 10, 10))}
+    return await each(req.containers, _action(ctx, "restart", **params))
+
+
+async def kill(ctx: Context, req: KillRequest) -> Outcome:
+    params = {"signal": req.signal} if req.signal else {}
+    return await each(req.containers, _action(ctx, "kill", **params))
+
+
+async def pause(ctx: Context, req: PauseRequest) -> Outcome:
+    return await each(req.containers, _action(ctx, "pause"))
+
+
+async def unpause(ctx: Context, req: UnpauseRequest) -> Outcome:
+    return await each(req.containers, _action(ctx, "unpause"))
+
+
+async def start(ctx: Context, req: StartRequest) -> Outcome:
+    if req.attach and len(req.containers) == 1:
+        target = await ctx.scope.container(ctx.docker, req.containers[0])
+        await _action(ctx, "start")(target["Id"])
+        return await foreground(ctx, target["Id"], remove=False)
+    return await each(req.containers, _action(ctx, "start"))
+
+
+async def wait(ctx: Context, req: WaitRequest) -> Outcome:
+    async def one(ref: str) -> int:
+        target = await ctx.scope.container(ctx.docker, ref)
+        try:
+            async with asyncio.timeout(ctx.settings.sandbox_timeout_s):
+                result = await ctx.docker._query_json(f"containers/{target['Id']}/wait", "POST")
+        except TimeoutError:
+            raise DaemonError(ctx.note("wait_timeout", name=ref)) from None
+        return int(result.get("StatusCode", 0))
+
+    return await each(req.containers, one)
+
+
+async def rename(ctx: Context, req: RenameRequest) -> Outcome:
+    target = await ctx.scope.container(ctx.docker, req.container)
+    new = req.new_name.lstrip("/")
+    if not VALID_NAME.match(new):
+        raise DaemonError(
+            f"Error response from daemon: Invalid container name ({new}), only "
+            "[a-zA-Z0-9][a-zA-Z0-9_.-] are allowed."
+        )
+    for other in await ctx.scope.containers(ctx.docker):
+        if student_name(ctx, other) == new:
+            raise DaemonError(
+                f'Error response from daemon: Conflict. The container name "/{new}" is already '
+                f'in use by container "{other["Id"]}". You have to remove (or rename) that '
+                "container to be able to reuse that name."
+            )
+    await call(
+        ctx, f"containers/{target['Id']}/rename", "POST", params={"name": ctx.scope.internal(new)}
+    )
+    return Outcome()
+
+
+async def rm(ctx: Context, req: RmRequest) -> Outcome:
+    params = {"force": "1" if req.force else "0", "v": "1" if req.volumes else "0"}
+
+    async def remove(ref: str) -> None:
+        target = await ctx.scope.container(ctx.docker, ref)
+        async with asyncio.timeout(30):
+            await call(ctx, f"containers/{target['Id']}", "DELETE", params=params)
+
+    return await each(req.containers, remove)
+
+
+def clean_container(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
+    """Inspect output with student names, without host paths and the sandbox's own labels."""
+    for key in HIDDEN_PATHS:
+        if key in data:
+            data[key] = ""
+    data.pop("GraphDriver", None)
+    found = (data.get("Config") or {}).get("Labels") or {}
+    if IMAGE in found:
+        data["Config"]["Image"] = found[IMAGE]
+    data = json.loads(hide_internal(ctx, json.dumps(data)))
+    if data.get("Config"):
+        data["Config"]["Labels"] = visible_labels(data["Config"].get("Labels"))
+    for mount in data.get("Mounts") or []:
+        if mount.get("Type") == "volume":
+            mount["Source"] = ""
+    return data
+
+
+async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
+    target = await ctx.scope.container(ctx.docker, ref)
+    return clean_container(ctx, await call(ctx, f"containers/{target['Id']}/json"))
+
+
+async def show_objects(
+    ctx: Context,
+    refs: list[str],
+    lookup: Callable[[Context, str], Awaitable[dict[str, Any]]],
+    template: str | None,
+) -> Outcome:
+    """``inspect``: a JSON array like docker, or one rendered template per object."""
+    from moussaillon.sandbox import gotemplate
+
+    found: list[dict[str, Any]] = []
+    errors: list[str] = []
+    for ref in refs:
+        try:
+            found.append(await lookup(ctx, ref))
+        except DaemonError as exc:
+            errors.append(exc.text.replace("Error response from daemon: ", "Error: "))
+    if template:
+        out = [gotemplate.render(template, item) for item in found]
+    else:
+        out = [json.dumps(found, indent=4, ensure_ascii=False)] if found or not errors else ["[]"]
+    return Outcome(output="\n".join(out + errors), exit_code=1 if errors else 0)
+
+
+async def inspect(ctx: Context, req: ContainerInspectRequest) -> Outcome:
+    return await show_objects(ctx, req.containers, inspect_one, req.format)
+
+
+async def _stats_row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> list[str]:
+    async with asyncio.timeout(10):
+        s = await ctx.docker._query_json(f"containers/{c['Id']}/stats", params={"stream": "0"})
+    cpu, pre = s.get("cpu_stats") or {}, s.get("precpu_stats") or {}
+    delta = cpu.get("cpu_usage", {}).get("total_usage", 0) - pre.get("cpu_usage", {}).get(
+        "total_usage", 0
+    )
+    system = cpu.get("system_cpu_usage", 0) - pre.get("system_cpu_usage", 0)
+    online = cpu.get("online_cpus") or 1
+    cpu_pct = delta / system * online * 100 if system > 0 and delta > 0 else 0.0
+    mem = s.get("memory_stats") or {}
+    usage = mem.get("usage", 0) - (mem.get("stats") or {}).get("total_inactive_file", 0)
+    limit = mem.get("limit") or 1
+    rx = sum(n.get("rx_bytes", 0) for n in (s.get("networks") or {}).values())
+    tx = sum(n.get("tx_bytes", 0) for n in (s.get("networks") or {}).values())
+    blk = (s.get("blkio_stats") or {}).get("io_service_bytes_recursive") or []
+    read = sum(b.get("value", 0) for b in blk if b.get("op", "").lower() == "read")
+    write = sum(b.get("value", 0) for b in blk if b.get("op", "").lower() == "write")
+    return [
+        c["Id"] if no_trunc else short_id(c["Id"]),
+        student_name(ctx, c),
+        f"{cpu_pct:.2f}%",
+        f"{bytes_size(max(usage, 0))} / {bytes_size(limit)}",
+        f"{max(usage, 0) / limit * 100:.2f}%",
+        f"{_dec(rx)} / {_dec(tx)}",
+        f"{_dec(read)} / {_dec(write)}",
+        str((s.get("pids_stats") or {}).get("current", 0)),
+    ]
+
+
+def _dec(size: int) -> str:
+    from moussaillon.sandbox.output import human_size
+
+    return human_size(size, 3)
+
+
+async def stats(ctx: Context, req: StatsRequest) -> Outcome:
+    if req.containers:
+        found = [await ctx.scope.container(ctx.docker, ref) for ref in req.containers]
+    else:
+        found = await ctx.scope.containers(ctx.docker, all=req.all)
+    rows = await asyncio.gather(*(_stats_row(ctx, c, req.no_trunc) for c in found))
+    headers = [
+        "CONTAINER ID",
+        "NAME",
+        "CPU %",
+        "MEM USAGE / LIMIT",
+        "MEM %",
+        "NET I/O",
+        "BLOCK I/O",
+        "PIDS",
+    ]
+    outcome = Outcome(output=table(headers, rows))
+    if not req.no_stream:
+        outcome.notes.append(ctx.note("note.no_stream"))
+    return outcome
+
+
+async def top(ctx: Context, req: TopRequest) -> Outcome:
+    target = await ctx.scope.container(ctx.docker, req.container)
+    params = {"ps_args": " ".join(req.ps_args)} if req.ps_args else None
+    found = await call(ctx, f"containers/{target['Id']}/top", params=params)
+    rows = [[str(cell) for cell in row] for row in found.get("Processes") or []]
+    return Outcome(output=table(found.get("Titles") or [], rows))
+
+
+async def port(ctx: Context, req: PortRequest) -> Outcome:
+    target = await ctx.scope.container(ctx.docker, req.container)
+    mappings = [p for p in recorded_ports(target.get("Labels")) if p.host_port is not None]
+    if req.port is not None:
+        mappings = [
+            p
+            for p in mappings
+            if p.container_port == req.port and (req.protocol is None or p.protocol == req.protocol)
+        ]
+        if not mappings:
+            raise DaemonError(
+                f"Error: No public port '{req.port}/{req.protocol or 'tcp'}' published for "
+                f"{req.container}"
+            )
+    out = [
+        f"{p.container_port}/{p.protocol} -> {p.host_ip or '0.0.0.0'}:{p.host_port}"
+        for p in mappings
+    ]
+    outcome = Outcome(output="\n".join(out))
+    if mappings:
+        name = student_name(ctx, target)
+        outcome.notes.append(ctx.note("note.port_cmd", name=name, port=mappings[0].container_port))
+    return outcome
+
+
+async def prune_containers(ctx: Context) -> list[str]:
+    removed = []
+    for c in await ctx.scope.containers(ctx.docker):
+        if c.get("State") in ("exited", "created", "dead"):
+            try:
+                await call(ctx, f"containers/{c['Id']}", "DELETE", params={"v": "1"})
+            except DaemonError:
+                continue
+            removed.append(c["Id"])
+    return removed
+
+
+async def prune(ctx: Context, req: ContainerPruneRequest) -> Outcome:
+    removed = await prune_containers(ctx)
+    text = "Deleted Containers:\n" + "\n".join(removed) + "\n\n" if removed else ""
+    return Outcome(output=text + "Total reclaimed space: 0B")

@@ -1,0 +1,267 @@
+"""``docker run`` and ``docker exec``: the two commands that execute student code.
+
+A foreground run is create → start → wait (bounded by ``sandbox_timeout_s``) → logs → delete
+when ``--rm``: never AutoRemove, whose race with the log read loses the output. aiodocker's
+streams have no timeout of their own, so every wait, log read and exec stream sits inside
+``asyncio.timeout``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+
+from moussaillon.sandbox import hostconfig
+from moussaillon.sandbox.errors import QuotaExceeded, SandboxRefused
+from moussaillon.sandbox.executor.common import (
+    Context,
+    Outcome,
+    call,
+    hide_internal,
+    read_logs,
+    text_of,
+)
+from moussaillon.sandbox.executor.networks import network_target
+from moussaillon.sandbox.executor.volumes import ensure_volume
+from moussaillon.sandbox.output import DaemonError, keep_tail
+from moussaillon.sandbox.requests import ExecRequest, PortMapping, RunRequest
+from moussaillon.sandbox.scope import IMAGE, PORTS, VALID_NAME, random_name
+
+RUN_ERROR = "docker: Error response from daemon: "
+
+
+def with_tag(image: str) -> str:
+    return image if ":" in image.rsplit("/", 1)[-1] or "@" in image else image + ":latest"
+
+
+def port_text(mapping: PortMapping) -> str:
+    inner = f"{mapping.container_port}/{mapping.protocol}"
+    if mapping.host_port is None:
+        return inner
+    return f"{mapping.host_ip or '0.0.0.0'}:{mapping.host_port}->{inner}"
+
+
+def ports_note(ctx: Context, name: str, network: str | None, publish: list[PortMapping]) -> str:
+    port = publish[0].container_port
+    net = f" --network {network}" if network else ""
+    asked = ", ".join(port_text(p) for p in publish)
+    return ctx.note("note.ports", ports=asked, net=net, name=name, port=port)
+
+
+async def _image(ctx: Context, req: RunRequest) -> dict[str, Any]:
+    ref = req.image_ref or req.image
+    try:
+        return await call(ctx, f"images/{ref}/json")
+    except DaemonError:
+        shown = with_tag(req.image)
+        raise DaemonError(
+            f"Unable to find image '{shown}' locally\n"
+            + RUN_ERROR
+            + ctx.note("image.unavailable", image=shown),
+            125,
+        ) from None
+
+
+async def _mounts(ctx: Context, req: RunRequest) -> list[dict[str, Any]]:
+    mounts: list[dict[str, Any]] = []
+    for mount in req.mounts:
+        if mount.type == "bind":
+            raise SandboxRefused("sandbox.engine.refused.bind", path=mount.source or "")
+        if mount.type == "tmpfs" or not mount.source:
+            options = {"SizeBytes": ctx.settings.sandbox_tmpfs_mb * 1024 * 1024}
+            mounts.append({"Type": "tmpfs", "Target": mount.target, "TmpfsOptions": options})
+            continue
+        internal = await ensure_volume(ctx, mount.source)
+        mounts.append(
+            {
+                "Type": "volume",
+                "Source": internal,
+                "Target": mount.target,
+                "ReadOnly": mount.read_only,
+            }
+        )
+    return mounts
+
+
+async def create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
+    """Create the container; returns (id, student name, student network or None)."""
+    live = await ctx.scope.containers(ctx.docker)
+    if len(live) >= ctx.settings.sandbox_max_containers:
+        raise QuotaExceeded(
+            "sandbox.engine.quota.containers", limit=ctx.settings.sandbox_max_containers
+        )
+    taken = {(c.get("Names") or ["/"])[0].lstrip("/"): c["Id"] for c in live}
+    name = req.name or random_name()
+    if not VALID_NAME.match(name):
+        raise DaemonError(
+            RUN_ERROR + f"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] "
+            "are allowed.",
+            125,
+        )
+    internal = ctx.scope.internal(name)
+    if internal in taken:
+        raise DaemonError(
+            RUN_ERROR + f'Conflict. The container name "/{name}" is already in use by container '
+            f'"{taken[internal]}". You have to remove (or rename) that container to be able to '
+            "reuse that name.",
+            125,
+        )
+    image = await _image(ctx, req)
+    network, student_net = await network_target(ctx, req.network)
+    mounts = await _mounts(ctx, req)
+    exposed = {f"{p.container_port}/{p.protocol}": {} for p in req.publish}
+    for item in req.expose:
+        port, _, proto = item.partition("/")
+        exposed[f"{port}/{proto or 'tcp'}"] = {}
+    restart = req.restart
+    extra = {
+        IMAGE: req.image,
+        PORTS: json.dumps([p.model_dump() for p in req.publish]),
+    }
+    body: dict[str, Any] = {
+        "Image": req.image_ref or req.image,
+        "Env": [e.key if e.value is None else f"{e.key}={e.value}" for e in req.env],
+        "Labels": {**req.labels, **ctx.scope.labels(name, **extra)},
+        "ExposedPorts": exposed,
+        "Tty": False,
+        "OpenStdin": False,
+        "AttachStdout": not req.detach,
+        "AttachStderr": not req.detach,
+        "HostConfig": hostconfig.host_config(
+            ctx.settings,
+            network=network,
+            mounts=mounts,
+            image_volumes=list((image.get("Config") or {}).get("Volumes") or {}),
+            restart=hostconfig.restart_policy(
+                restart.name if restart else None, restart.max_retries if restart else None
+            ),
+        ),
+    }
+    if network != "none":
+        aliases = [name, *req.network_aliases]
+        body["NetworkingConfig"] = {"EndpointsConfig": {network: {"Aliases": aliases}}}
+    if req.command:
+        body["Cmd"] = list(req.command)
+    if req.entrypoint is not None:
+        body["Entrypoint"] = list(req.entrypoint) or [""]
+    for key, value in (
+        ("WorkingDir", req.workdir),
+        ("User", req.user),
+        ("Hostname", req.hostname),
+        ("StopSignal", req.stop_signal),
+    ):
+        if value:
+            body[key] = value
+    created = await call(
+        ctx,
+        "containers/create",
+        "POST",
+        params={"name": internal},
+        data=body,
+        prefix=RUN_ERROR,
+        exit_code=125,
+    )
+    return created["Id"], name, student_net
+
+
+async def start(ctx: Context, container_id: str, remove: bool) -> None:
+    try:
+        await call(ctx, f"containers/{container_id}/start", "POST", prefix=RUN_ERROR)
+    except DaemonError as exc:
+        exc.exit_code = 127 if "not found" in exc.text or "no such file" in exc.text else 126
+        if remove:
+            await delete(ctx, container_id)
+        raise
+
+
+async def delete(ctx: Context, container_id: str) -> None:
+    with contextlib.suppress(DaemonError):
+        await call(ctx, f"containers/{container_id}", "DELETE", params={"force": "1", "v": "1"})
+
+
+async def wait_exit(ctx: Context, container_id: str) -> int | None:
+    """The exit code, or None when the time limit hit first (the container is then killed)."""
+    try:
+        async with asyncio.timeout(ctx.settings.sandbox_timeout_s):
+            result = await ctx.docker._query_json(f"containers/{container_id}/wait", "POST")
+        return int(result.get("StatusCode", 0))
+    except TimeoutError:
+        with contextlib.suppress(DaemonError):
+            await call(ctx, f"containers/{container_id}/kill", "POST")
+        return None
+
+
+async def foreground(ctx: Context, container_id: str, remove: bool) -> Outcome:
+    code = await wait_exit(ctx, container_id)
+    data, truncated = await read_logs(ctx, container_id)
+    outcome = Outcome(output=text_of(data), exit_code=code, truncated=truncated)
+    if code is None:
+        outcome.timed_out = True
+        outcome.notes.append(ctx.note("note.timeout", seconds=ctx.settings.sandbox_timeout_s))
+    if truncated:
+        outcome.notes.append(ctx.note("note.truncated", kb=ctx.settings.sandbox_output_kb))
+    if remove:
+        await delete(ctx, container_id)
+    return outcome
+
+
+async def run(ctx: Context, req: RunRequest) -> Outcome:
+    container_id, name, network = await create(ctx, req)
+    await start(ctx, container_id, req.remove)
+    if req.detach:
+        outcome = Outcome(output=container_id)
+    else:
+        outcome = await foreground(ctx, container_id, req.remove)
+    if req.publish:
+        outcome.notes.append(ports_note(ctx, name, network, list(req.publish)))
+    return outcome
+
+
+async def execute(ctx: Context, req: ExecRequest) -> Outcome:
+    target = await ctx.scope.container(ctx.docker, req.container)
+    config: dict[str, Any] = {
+        "AttachStdout": not req.detach,
+        "AttachStderr": not req.detach,
+        "Tty": False,
+        "Cmd": list(req.command),
+        "Env": [e.key if e.value is None else f"{e.key}={e.value}" for e in req.env],
+        "Privileged": False,
+    }
+    if req.workdir:
+        config["WorkingDir"] = req.workdir
+    if req.user:
+        config["User"] = req.user
+    created = await call(ctx, f"containers/{target['Id']}/exec", "POST", data=config)
+    exec_ = ctx.docker.containers.exec(created["Id"])
+    if req.detach:
+        await call(ctx, f"exec/{created['Id']}/start", "POST", data={"Detach": True})
+        return Outcome()
+    buffer = bytearray()
+    limit = ctx.output_limit
+    timed_out = False
+    try:
+        async with asyncio.timeout(ctx.settings.sandbox_timeout_s):
+            async with exec_.start(detach=False) as stream:
+                while (message := await stream.read_out()) is not None:
+                    buffer += message.data
+                    if len(buffer) > 2 * limit:
+                        del buffer[: len(buffer) - limit]
+    except TimeoutError:
+        timed_out = True
+    data, truncated = keep_tail(bytes(buffer), limit)
+    outcome = Outcome(output=hide_internal(ctx, text_of(data)), truncated=truncated)
+    if truncated or len(buffer) > limit:
+        outcome.truncated = True
+        outcome.notes.append(ctx.note("note.truncated", kb=ctx.settings.sandbox_output_kb))
+    if timed_out:
+        outcome.timed_out = True
+        outcome.exit_code = None
+        outcome.notes.append(ctx.note("note.exec_timeout", seconds=ctx.settings.sandbox_timeout_s))
+        return outcome
+    inspected = await call(ctx, f"exec/{created['Id']}/json")
+    outcome.exit_code = inspected.get("ExitCode")
+    if outcome.exit_code is None:
+        outcome.exit_code = 126
+    return outcome

@@ -1,0 +1,164 @@
+"""Volumes: tmpfs-backed local volumes, so a student's data lives in RAM with a size cap.
+
+They vanish with the engine's restart; that is the price of never writing student data to the
+host disk, and it matches the sandbox's short-lived sessions.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from moussaillon.sandbox import hostconfig
+from moussaillon.sandbox.errors import QuotaExceeded
+from moussaillon.sandbox.executor.common import (
+    Context,
+    Outcome,
+    call,
+    each,
+    filter_values,
+    hide_internal,
+    match_labels,
+    render_format,
+    visible_labels,
+)
+from moussaillon.sandbox.output import DaemonError, table
+from moussaillon.sandbox.requests import (
+    VolumeCreateRequest,
+    VolumeInspectRequest,
+    VolumeLsRequest,
+    VolumePruneRequest,
+    VolumeRmRequest,
+)
+from moussaillon.sandbox.scope import VALID_NAME
+
+HEADERS = {
+    "Name": "VOLUME NAME",
+    "Driver": "DRIVER",
+    "Scope": "SCOPE",
+    "Mountpoint": "MOUNTPOINT",
+    "Labels": "LABELS",
+}
+
+
+async def ensure_volume(ctx: Context, name: str, labels: dict[str, str] | None = None) -> str:
+    """The internal name of the student's volume ``name``, created (with quota) when absent."""
+    if not VALID_NAME.match(name) or len(name) < 2:
+        raise DaemonError(
+            f'docker: Error response from daemon: create {name}: "{name}" includes invalid '
+            'characters for a local volume name, only "[a-zA-Z0-9][a-zA-Z0-9_.-]" are allowed.'
+            " If you intended to pass a host directory, use absolute path.",
+            125,
+        )
+    mine = await ctx.scope.volumes(ctx.docker)
+    internal = ctx.scope.internal(name)
+    if any(v["Name"] == internal for v in mine):
+        return internal
+    if len(mine) >= ctx.settings.sandbox_max_volumes:
+        raise QuotaExceeded("sandbox.engine.quota.volumes", limit=ctx.settings.sandbox_max_volumes)
+    body = {
+        "Name": internal,
+        "Driver": "local",
+        "DriverOpts": hostconfig.volume_driver_opts(ctx.settings),
+        "Labels": {**(labels or {}), **ctx.scope.labels(name)},
+    }
+    await call(ctx, "volumes/create", "POST", data=body)
+    return internal
+
+
+async def create(ctx: Context, req: VolumeCreateRequest) -> Outcome:
+    if req.driver not in (None, "local"):
+        raise DaemonError(
+            f"Error response from daemon: create {req.name or ''}: error looking up volume "
+            f'plugin {req.driver}: plugin "{req.driver}" not found'
+        )
+    name = req.name or secrets.token_hex(32)
+    await ensure_volume(ctx, name, dict(req.labels))
+    return Outcome(output=name)
+
+
+def _row(ctx: Context, volume: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Name": ctx.scope.student(volume.get("Labels"), volume["Name"]),
+        "Driver": volume.get("Driver", "local"),
+        "Scope": volume.get("Scope", "local"),
+        "Mountpoint": hide_internal(ctx, volume.get("Mountpoint", "")),
+        "Labels": ",".join(f"{k}={v}" for k, v in visible_labels(volume.get("Labels")).items()),
+    }
+
+
+async def _used(ctx: Context) -> set[str]:
+    used: set[str] = set()
+    for container in await ctx.scope.containers(ctx.docker):
+        used.update(m.get("Name", "") for m in container.get("Mounts") or [])
+    return used
+
+
+async def ls(ctx: Context, req: VolumeLsRequest) -> Outcome:
+    volumes = await ctx.scope.volumes(ctx.docker)
+    wanted_names = filter_values(req.filters, "name")
+    wanted_labels = filter_values(req.filters, "label")
+    dangling = filter_values(req.filters, "dangling")
+    used = await _used(ctx) if dangling else set()
+    rows = []
+    for volume in volumes:
+        row = _row(ctx, volume)
+        if wanted_names and not any(w in row["Name"] for w in wanted_names):
+            continue
+        if wanted_labels and not match_labels(wanted_labels, volume.get("Labels")):
+            continue
+        if dangling and (volume["Name"] not in used) != (dangling[0] in ("true", "1")):
+            continue
+        rows.append(row)
+    rows.sort(key=lambda r: r["Name"])
+    if req.quiet:
+        return Outcome(output="\n".join(r["Name"] for r in rows))
+    if req.format:
+        return Outcome(output=render_format(req.format, rows, HEADERS))
+    return Outcome(
+        output=table(["DRIVER", "VOLUME NAME"], [[r["Driver"], r["Name"]] for r in rows])
+    )
+
+
+async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
+    volume = await ctx.scope.volume(ctx.docker, ref)
+    data = await call(ctx, f"volumes/{volume['Name']}")
+    data = json.loads(hide_internal(ctx, json.dumps(data)))
+    data["Labels"] = visible_labels(data.get("Labels")) or None
+    return data
+
+
+async def inspect(ctx: Context, req: VolumeInspectRequest) -> Outcome:
+    from moussaillon.sandbox.executor.containers import show_objects
+
+    return await show_objects(ctx, req.volumes, inspect_one, req.format)
+
+
+async def rm(ctx: Context, req: VolumeRmRequest) -> Outcome:
+    async def remove(ref: str) -> None:
+        volume = await ctx.scope.volume(ctx.docker, ref)
+        params = {"force": "1"} if req.force else None
+        await call(ctx, f"volumes/{volume['Name']}", "DELETE", params=params)
+
+    return await each(req.volumes, remove)
+
+
+async def prune_volumes(ctx: Context) -> list[str]:
+    used = await _used(ctx)
+    removed = []
+    for volume in await ctx.scope.volumes(ctx.docker):
+        if volume["Name"] in used:
+            continue
+        try:
+            await call(ctx, f"volumes/{volume['Name']}", "DELETE")
+        except DaemonError:
+            continue
+        removed.append(ctx.scope.student(volume.get("Labels"), volume["Name"]))
+    return removed
+
+
+async def prune(ctx: Context, req: VolumePruneRequest) -> Outcome:
+    removed = await prune_volumes(ctx)
+    text = "Deleted Volumes:\n" + "\n".join(removed) + "\n\n" if removed else ""
+    return Outcome(output=text + "Total reclaimed space: 0B")
