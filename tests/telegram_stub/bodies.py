@@ -24,11 +24,12 @@ BOOL_FIELDS = frozenset({
     "is_anonymous", "allows_multiple_answers", "show_alert", "disable_notification",
     "protect_content", "drop_pending_updates", "disable_web_page_preview", "is_closed",
     "allow_sending_without_reply", "disable_content_type_detection", "has_spoiler",
+    "allows_revoting", "members_only", "shuffle_options",
 })
 JSON_FIELDS = frozenset({
     "reply_markup", "entities", "caption_entities", "options", "scope", "commands",
     "allowed_updates", "link_preview_options", "reply_parameters", "explanation_entities",
-    "question_entities", "media",
+    "question_entities", "media", "correct_option_ids",
 })
 _PARAM = re.compile(r'(\w+\*?)="((?:[^"\\]|\\.)*)"|(\w+)=([^;\s]+)')
 

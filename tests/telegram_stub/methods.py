@@ -283,7 +283,7 @@ class BotApi:
         poll_type = params.get("type") or "regular"
         if poll_type not in ("regular", "quiz"):
             raise bad_request("wrong poll type specified")
-        correct = check.quiz_answer(poll_type, params.get("correct_option_id"), len(options))
+        correct = check.quiz_answers(poll_type, params, len(options))
         explanation = check.explanation(params.get("explanation"),
                                         params.get("explanation_parse_mode"),
                                         strict_html=self.strict_html)
@@ -293,15 +293,18 @@ class BotApi:
         poll: dict[str, Any] = {
             "id": f"stub-poll-{next(self._ids)}",
             "question": question,
-            "options": [{"text": text, "voter_count": 0} for text in options],
+            "options": [{"text": text, "voter_count": 0, "persistent_id": f"option-{index}"}
+                        for index, text in enumerate(options)],
             "total_voter_count": 0,
             "is_closed": bool(params.get("is_closed")),
             "is_anonymous": params.get("is_anonymous", True) is not False,
             "type": poll_type,
             "allows_multiple_answers": bool(params.get("allows_multiple_answers")),
+            "allows_revoting": params.get("allows_revoting", poll_type != "quiz") is not False,
+            "members_only": bool(params.get("members_only")),
         }
         if correct is not None:
-            poll["correct_option_id"] = correct
+            poll["correct_option_ids"] = correct
         if explanation:
             poll["explanation"] = explanation
         if open_period is not None:

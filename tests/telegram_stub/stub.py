@@ -177,8 +177,10 @@ class TelegramStub:
         for index in option_ids:
             poll["options"][index]["voter_count"] += 1
         poll["total_voter_count"] += 1
-        injected = self.inject({"poll_answer": {"poll_id": poll_id, "user": user.to_dict(),
-                                                "option_ids": list(option_ids)}})
+        persistent = [poll["options"][i]["persistent_id"] for i in option_ids]
+        injected = self.inject({"poll_answer": {
+            "poll_id": poll_id, "user": user.to_dict(), "option_ids": list(option_ids),
+            "option_persistent_ids": persistent}})
         return Injected(injected.update, injected.marker, state.chat_id)
 
     # -- what the bot did ----------------------------------------------------------------
@@ -194,7 +196,8 @@ class TelegramStub:
 
         ``after`` (a marker, an ``Injected`` or a message) picks where to start; without it,
         reading resumes after the last message a previous ``wait_for`` returned for the chat.
-        Passing an ``Injected`` as ``chat`` means "the replies to that update".
+        Passing an ``Injected`` as ``chat`` means "what the bot sent in that chat after that
+        update was injected": to pair replies with requests, inject and wait one at a time.
         """
         if isinstance(chat, Injected):
             after = chat if after is None else after

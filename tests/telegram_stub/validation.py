@@ -5,16 +5,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from telegram.constants import PollLimit
+
 from .models import ApiError, bad_request
 from .telegram_html import HtmlError, parse_html, utf16_len
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
-MAX_QUESTION = 300
-MAX_OPTION = 100
-MAX_OPTIONS = 10
-MAX_EXPLANATION = 200
+MAX_QUESTION = PollLimit.MAX_QUESTION_LENGTH
+MAX_OPTION = PollLimit.MAX_OPTION_LENGTH
+MIN_OPTIONS = PollLimit.MIN_OPTION_NUMBER
+MAX_OPTIONS = PollLimit.MAX_OPTION_NUMBER
+MAX_EXPLANATION = PollLimit.MAX_EXPLANATION_LENGTH
+MAX_EXPLANATION_LINE_FEEDS = PollLimit.MAX_EXPLANATION_LINE_FEEDS
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _BUTTON_ACTIONS = (
     "callback_data", "url", "web_app", "login_url", "switch_inline_query",
@@ -100,8 +104,8 @@ def poll_options(options: Any) -> list[str]:
         raise bad_request("field \"options\" must be an Array")
     texts = [option.get("text", "") if isinstance(option, dict) else str(option)
              for option in options]
-    if len(texts) < 2:
-        raise bad_request("poll must have at least 2 option")
+    if len(texts) < MIN_OPTIONS:
+        raise bad_request(f"poll must have at least {MIN_OPTIONS} option")
     if len(texts) > MAX_OPTIONS:
         raise bad_request(f"poll can't have more than {MAX_OPTIONS} options")
     for text in texts:
@@ -126,20 +130,27 @@ def explanation(text: Any, parse_mode: str | None, *, strict_html: bool) -> str 
     visible, _ = render(str(text), parse_mode, None, strict_html=strict_html,
                         what="explanation entities")
     if utf16_len(visible) > MAX_EXPLANATION:
-        raise bad_request("explanation is too long: at most 200 characters are allowed")
-    if visible.count("\n") > 2:
-        raise bad_request("explanation can't have more than 2 line feeds")
+        raise bad_request(
+            f"explanation is too long: at most {MAX_EXPLANATION} characters are allowed")
+    if visible.count("\n") > MAX_EXPLANATION_LINE_FEEDS:
+        raise bad_request(
+            f"explanation can't have more than {MAX_EXPLANATION_LINE_FEEDS} line feeds")
     return visible
 
 
-def quiz_answer(poll_type: str, correct_option_id: Any, option_count: int) -> int | None:
+def quiz_answers(poll_type: str, params: dict[str, Any], option_count: int) -> list[int] | None:
+    """The quiz's correct options: ``correct_option_ids`` (Bot API 9.6+) or the legacy field."""
     if poll_type != "quiz":
         return None
-    if correct_option_id is None:
-        raise bad_request("correct_option_id must be specified for quiz polls")
-    if not 0 <= int(correct_option_id) < option_count:
+    ids = params.get("correct_option_ids")
+    if ids is None and params.get("correct_option_id") is not None:
+        ids = [params["correct_option_id"]]
+    if not ids:
+        raise bad_request("correct_option_ids must be specified for quiz polls")
+    ids = [int(i) for i in ids]
+    if any(not 0 <= i < option_count for i in ids) or ids != sorted(set(ids)):
         raise bad_request("wrong correct option ID specified")
-    return int(correct_option_id)
+    return ids
 
 
 def commands(items: Any) -> list[dict[str, str]]:
