@@ -88,7 +88,7 @@ class _Server(uvicorn.Server):
 
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     from moussaillon.handlers.rest.app import create_api
-    from moussaillon.handlers.telegram.app import create_telegram_app
+    from moussaillon.handlers.telegram.app import create_telegram_app, polling
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -108,13 +108,9 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         web = asyncio.create_task(server.serve(), name="uvicorn")
         try:
             if telegram is not None:
-                async with telegram:
-                    await telegram.start()
-                    await telegram.updater.start_polling(drop_pending_updates=False)
+                async with polling(telegram):
                     log.info("Telegram bot polling as @%s", telegram.bot.username)
                     await _wait(stop, web)
-                    await telegram.updater.stop()
-                    await telegram.stop()
             else:
                 await _wait(stop, web)
         finally:

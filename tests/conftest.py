@@ -3,8 +3,8 @@ talking to the Bot API stand-in over real HTTP. Each one cleans up after itself.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -12,6 +12,7 @@ import pytest
 
 from moussaillon.app import Services, build_services
 from moussaillon.config import Settings
+from tests.telegram_stub import TelegramStub, running_stub
 
 TOKEN = "123456:TEST-TOKEN"
 
@@ -45,17 +46,22 @@ async def api(services: Services) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@contextlib.asynccontextmanager
-async def running_bot(services: Services, stub) -> AsyncIterator[object]:
-    """The real PTB Application, polling the stand-in, with PTB's manual lifecycle."""
-    from moussaillon.handlers.telegram.app import create_telegram_app
+@dataclass
+class Bot:
+    """A running bot: the stand-in Telegram, the services behind the bot, and PTB itself."""
 
-    application = create_telegram_app(services)
-    async with application:
-        await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=1)
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
+    stub: TelegramStub
+    services: Services
+    application: object
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+    from moussaillon.handlers.telegram.app import create_telegram_app, polling
+
+    async with running_stub(token=TOKEN) as stub:
+        settings = make_settings(tmp_path, telegram_token=TOKEN, telegram_base_url=stub.base_url,
+                                 telegram_base_file_url=stub.base_file_url, instructors=[1000])
+        async with build_services(settings, sandbox=False) as built:
+            async with polling(create_telegram_app(built)) as application:
+                yield Bot(stub, built, application)

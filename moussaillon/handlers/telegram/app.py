@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from telegram import BotCommand, Update
@@ -67,7 +69,6 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(256)
-        .post_init(set_menus)
     )
     if rate_limiter if rate_limiter is not None else settings.telegram_rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
@@ -84,3 +85,19 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
     application.add_error_handler(on_error)
     return application
 
+
+
+@asynccontextmanager
+async def polling(application: Application) -> AsyncIterator[Application]:
+    """PTB's manual lifecycle: menus, start, long polling; on exit, stop in order so in-flight
+    handlers finish before the services behind them close."""
+    async with application:
+        await set_menus(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=10,
+                                                drop_pending_updates=False)
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
