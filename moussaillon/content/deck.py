@@ -14,8 +14,9 @@ Structure rules (what ``course check`` enforces):
   warning: dropping it would hide text the instructor wrote.
 * ``<aside …>`` … ``</aside>`` are instructor notes. An aside left open ends at the next heading
   (warning); a second ``<aside>`` while one is open closes it (warning: the usual typo).
-* A code fence left open is an error; it is closed at the next heading so the rest of the deck
-  is still imported.
+* A code fence left open is an error; it is closed at the next unmistakable heading
+  (``## Section``, or ``# Chapter #`` with closing hashes: ``# text`` is often a shell comment)
+  so the rest of the deck is still imported.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ def _heading(scan: _Scan, lineno: int, level: int, text: str) -> None:
     kind = "chapter" if level == 1 else "section"
     if not title:
         scan.problem(lineno, "error", f"{kind} heading has no title")
-        title = f"({kind} {lineno})"
+        title = "(sans titre)"
     block = _Block(title, lineno, scan.source, classes, explicit_id)
     if level == 1:
         scan.chapters.append(block)
@@ -204,6 +205,12 @@ def _check_image(scan: _Scan, lineno: int, src: str) -> None:
         scan.problem(lineno, "warning", f"image not found: {src}")
 
 
+def _ends_broken_fence(heading: re.Match[str]) -> bool:
+    """Shell comments look like ``# text``: only an unmistakable heading ends a broken fence."""
+    text = (heading.group(2) or "").rstrip()
+    return len(heading.group(1)) == 2 or (len(heading.group(1)) == 1 and text.endswith("#"))
+
+
 def _scan(lines: list[str], start: int, scan: _Scan) -> int | None:
     """Walk the deck once; returns the line of a fence still open at the end, if any."""
     for index in range(start, len(lines)):
@@ -216,7 +223,8 @@ def _scan(lines: list[str], start: int, scan: _Scan) -> int | None:
                 scan.add(lineno, line)
                 scan.fence = None
                 continue
-            if not (heading and scan.fence.line in scan.broken_fences):
+            if not (heading and scan.fence.line in scan.broken_fences
+                    and _ends_broken_fence(heading)):
                 scan.add(lineno, line)
                 continue
             scan.add(lineno, scan.fence.char * scan.fence.length)

@@ -1,0 +1,62 @@
+"""``moussaillon course check PATH``: everything wrong with a course, one line per problem.
+
+The output uses the ``file:line: severity: message`` shape of compilers so editors can jump to
+each line; the exit code is 1 only when there are errors (warnings alone pass).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from moussaillon.content.deck import Problem, load_course
+from moussaillon.errors import CourseError
+
+
+class CheckReport(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    chapters: int
+    sections: int
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for problem in self.problems if problem.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for problem in self.problems if problem.severity == "warning")
+
+
+def check_course(path: Path) -> CheckReport:
+    try:
+        result = load_course(Path(path))
+    except CourseError as exc:
+        problem = Problem(source=str(path), line=0, severity="error", message=exc.message("en"))
+        return CheckReport(chapters=0, sections=0, problems=[problem])
+    course = result.course
+    return CheckReport(chapters=len(course.chapters), sections=len(course.sections),
+                       problems=result.problems)
+
+
+def format_problem(problem: Problem) -> str:
+    where = f"{problem.source}:{problem.line}" if problem.line else problem.source
+    return f"{where}: {problem.severity}: {problem.message}"
+
+
+def format_report(report: CheckReport) -> str:
+    lines = [
+        f"{report.chapters} chapters, {report.sections} sections, "
+        f"{report.errors} errors, {report.warnings} warnings"
+    ]
+    lines.extend(format_problem(problem) for problem in report.problems)
+    return "\n".join(lines)
+
+
+def main(path: Path | str) -> int:
+    report = check_course(Path(path))
+    print(format_report(report), file=sys.stdout)
+    return 1 if report.errors else 0
