@@ -157,7 +157,7 @@ IMAGE_COMMANDS["remove"] = IMAGE_COMMANDS["rm"]
 def build_volume_create(p: Parsed) -> dict[str, Any]:
     names = [*p.positionals, *p.list("name")]
     if len(set(names)) > 1:
-        raise CommandSyntaxError("sandbox.syntax.max_args", command=p.command, count=1)
+        raise CommandSyntaxError("sandbox.syntax.max_args_one", command=p.command, count=1)
     return {
         "name": names[0] if names else None,
         "driver": p.str("driver"),

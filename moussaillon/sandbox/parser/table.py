@@ -32,11 +32,11 @@ class Command:
         command = parsed.command
         if high == 0:
             raise CommandSyntaxError("sandbox.syntax.no_args", command=command)
+        one = "_one" if (high if low == 0 else low) == 1 else ""
         if high == low:
-            key = "sandbox.syntax.exact_args_one" if low == 1 else "sandbox.syntax.exact_args"
-            raise CommandSyntaxError(key, command=command, count=low)
+            raise CommandSyntaxError(f"sandbox.syntax.exact_args{one}", command=command, count=low)
         if high is None:
-            raise CommandSyntaxError("sandbox.syntax.min_args", command=command, count=low)
+            raise CommandSyntaxError(f"sandbox.syntax.min_args{one}", command=command, count=low)
         if low == 0:
-            raise CommandSyntaxError("sandbox.syntax.max_args", command=command, count=high)
+            raise CommandSyntaxError(f"sandbox.syntax.max_args{one}", command=command, count=high)
         raise CommandSyntaxError("sandbox.syntax.range_args", command=command, low=low, high=high)
