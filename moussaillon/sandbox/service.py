@@ -1,0 +1,269 @@
+"""The sandbox's one entry point for every transport (Telegram, REST, CLI).
+
+``run_command`` is the whole pipeline: parse → policy → rate limit (per student) → fair queue
+slot (global concurrency) → execute in the student's scope → journal in SQLite. It always
+returns a ``CommandResult``: a student's mistake is a result to show, never an exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiodocker
+from pydantic import BaseModel
+
+from moussaillon.bot.store import Store
+from moussaillon.config import Settings
+from moussaillon.sandbox import sessions
+from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
+from moussaillon.sandbox.executor import Context, Outcome, execute
+from moussaillon.sandbox.fairqueue import FairScheduler
+from moussaillon.sandbox.output import DaemonError
+from moussaillon.sandbox.parser import parse
+from moussaillon.sandbox.policy import Policy, normalize_image
+from moussaillon.sandbox.ratelimit import RateLimiter
+from moussaillon.sandbox.reaper import Reaper
+from moussaillon.sandbox.requests import RunRequest, TagRequest
+from moussaillon.sandbox.scope import Scope
+
+log = logging.getLogger(__name__)
+
+REAP_INTERVAL_S = 60.0
+DRAIN_TIMEOUT_S = 30.0
+
+OnWait = Callable[[int], Awaitable[None]]
+
+
+class CommandResult(BaseModel):
+    exit_code: int | None
+    output: str
+    refused: bool
+    reason: str | None
+    duration_ms: int
+    verdict: str  # ran | refused | rate_limited | timed_out | error
+    truncated: bool = False
+    notes: list[str] = []
+    retry_after: float | None = None
+
+
+class SandboxStatus(BaseModel):
+    containers: int
+    max_containers: int
+    running: int
+    volumes: int
+    max_volumes: int
+    networks: int
+    max_networks: int
+    names: list[str]  # the student's containers, as they named them
+    commands_left: int | None
+    expires_at: datetime | None  # when the reaper will clear an idle sandbox
+
+
+class SandboxService:
+    """Built once by the app factory; ``await start()`` before use, ``await close()`` after."""
+
+    def __init__(self, settings: Settings, store: Store, docker: aiodocker.Docker) -> None:
+        self.settings = settings
+        self.store = store
+        self.docker = docker
+        self.policy = Policy.from_settings(settings)
+        self.limiter = RateLimiter(settings.sandbox_commands_per_minute, settings.sandbox_burst)
+        self.scheduler = FairScheduler(settings.sandbox_concurrency)
+        self.reaper = Reaper(docker, store, idle_ttl_min=settings.sandbox_idle_ttl_min)
+        self._reaper_task: asyncio.Task[None] | None = None
+        self._inflight: set[asyncio.Task[Any]] = set()
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Clear what a previous run left behind, then reap idle sandboxes in the background."""
+        try:
+            await self.reaper.reap_orphans()
+        except Exception:
+            log.exception("sandbox: reaping orphans at start-up failed")
+        self._reaper_task = asyncio.create_task(
+            self.reaper.run_forever(REAP_INTERVAL_S), name="sandbox-reaper"
+        )
+
+    async def close(self) -> None:
+        if self._reaper_task is not None:
+            self._reaper_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._reaper_task
+            self._reaper_task = None
+        pending = [task for task in self._inflight if not task.done()]
+        if pending:
+            await asyncio.wait(pending, timeout=DRAIN_TIMEOUT_S)
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def context(self, user_id: int, lang: str = "fr") -> Context:
+        return Context(self.docker, self.settings, Scope.for_user(user_id), lang)
+
+    async def run_command(
+        self, user_id: int, line: str, lang: str = "fr", on_wait: OnWait | None = None
+    ) -> CommandResult:
+        started = time.monotonic()
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+        verb: str | None = None
+        try:
+            result, verb = await self._run(user_id, line, lang, on_wait)
+        finally:
+            if task is not None:
+                self._inflight.discard(task)
+        result.duration_ms = int((time.monotonic() - started) * 1000)
+        try:
+            await sessions.record_command(
+                self.store,
+                user_id=user_id,
+                command=line,
+                verb=verb,
+                verdict=result.verdict,  # type: ignore[arg-type]
+                exit_code=result.exit_code,
+                duration_ms=result.duration_ms,
+                output_bytes=len(result.output.encode()),
+            )
+        except Exception:
+            log.exception("sandbox: journaling a command failed")
+        return result
+
+    async def _run(
+        self, user_id: int, line: str, lang: str, on_wait: OnWait | None
+    ) -> tuple[CommandResult, str | None]:
+        ctx = self.context(user_id, lang)
+        verb: str | None = None
+        try:
+            request = parse(line)
+            verb = request.verb
+            request = await self._check(ctx, request)
+            if verb != "help":
+                self.limiter.check(ctx.scope.owner)
+                await sessions.touch(self.store, user_id)
+            async with self.scheduler.slot(ctx.scope.owner, on_wait=on_wait):
+                outcome = await execute(ctx, request)
+            return _result(outcome), verb
+        except SandboxError as exc:
+            return _refusal(exc, lang), verb
+        except DaemonError as exc:
+            return _result(Outcome(output=exc.text, exit_code=exc.exit_code)), verb
+        except aiodocker.DockerError as exc:
+            if exc.status == 900:
+                return _refusal(EngineUnavailable("sandbox.engine.unavailable"), lang), verb
+            text = "Error response from daemon: " + str(exc.message)
+            return _result(Outcome(output=text.replace(ctx.scope.prefix, ""), exit_code=1)), verb
+        except Exception:
+            log.exception("sandbox: command failed: %s", verb)
+            return _refusal(SandboxError("sandbox.engine.internal_error"), lang), verb
+
+    async def _check(self, ctx: Context, request: Any) -> Any:
+        """The policy, after mapping the student's own tags (``myapp:v1``) to engine tags."""
+        field = "image" if isinstance(request, RunRequest) else None
+        field = "source" if isinstance(request, TagRequest) else field
+        if field is None:
+            return self.policy.check(request)
+        own = await self._own_tag(ctx, getattr(request, field))
+        if own is None:
+            return self.policy.check(request)
+        stand_in = next(iter(self.settings.sandbox_images), "alpine")
+        checked = self.policy.check(request.model_copy(update={field: stand_in}))
+        ref_field = "image_ref" if field == "image" else "source_ref"
+        return checked.model_copy(update={field: getattr(request, field), ref_field: own})
+
+    async def _own_tag(self, ctx: Context, image: str) -> str | None:
+        key = normalize_image(image)
+        if key is None or key in self.policy.images:
+            return None
+        ref = f"{ctx.scope.image_repo}{key[0]}:{key[1]}"
+        try:
+            await self.docker._query_json(f"images/{ref}/json")
+        except aiodocker.DockerError:
+            return None
+        return ref
+
+    # -- student-level operations ------------------------------------------------------------
+
+    async def reset(self, user_id: int) -> int:
+        """Remove everything the student has on the engine (their session stays); the count."""
+        scope = Scope.for_user(user_id)
+        report = await self.reaper.reset(scope.owner)
+        untagged = 0
+        for image in await self.docker._query_json("images/json"):
+            for tag in image.get("RepoTags") or []:
+                if tag.startswith(scope.image_repo):
+                    with contextlib.suppress(aiodocker.DockerError):
+                        await self.docker._query_json(
+                            f"images/{tag}", "DELETE", params={"noprune": "1"}
+                        )
+                        untagged += 1
+        return report.removed + untagged
+
+    async def status(self, user_id: int, lang: str = "fr") -> SandboxStatus:
+        scope = Scope.for_user(user_id)
+        containers = await scope.containers(self.docker)
+        volumes = await scope.volumes(self.docker)
+        networks = [
+            n for n in await scope.networks(self.docker) if n["Name"] != scope.internal("bridge")
+        ]
+        last_used = await self.store.read(
+            lambda db: next(
+                db.query("SELECT last_used FROM sandbox_sessions WHERE user_id = ?", [user_id]),
+                None,
+            )
+        )
+        expires = None
+        if last_used:
+            stamp = datetime.fromisoformat(last_used["last_used"].replace("Z", "+00:00"))
+            expires = stamp + timedelta(minutes=self.settings.sandbox_idle_ttl_min)
+        remaining = getattr(self.limiter, "remaining", None)
+        left = int(remaining(scope.owner)) if callable(remaining) else None
+        return SandboxStatus(
+            containers=len(containers),
+            max_containers=self.settings.sandbox_max_containers,
+            running=sum(1 for c in containers if c.get("State") == "running"),
+            volumes=len(volumes),
+            max_volumes=self.settings.sandbox_max_volumes,
+            networks=len(networks),
+            max_networks=self.settings.sandbox_max_networks,
+            names=sorted(
+                (c.get("Names") or ["/"])[0].lstrip("/").removeprefix(scope.prefix)
+                for c in containers
+            ),
+            commands_left=left,
+            expires_at=expires,
+        )
+
+
+def _result(outcome: Outcome) -> CommandResult:
+    return CommandResult(
+        exit_code=outcome.exit_code,
+        output=outcome.output,
+        refused=False,
+        reason=None,
+        duration_ms=0,
+        verdict="timed_out" if outcome.timed_out else "ran",
+        truncated=outcome.truncated,
+        notes=list(outcome.notes),
+    )
+
+
+def _refusal(exc: SandboxError, lang: str) -> CommandResult:
+    return CommandResult(
+        exit_code=None,
+        output="",
+        refused=True,
+        reason=exc.message(lang),
+        duration_ms=0,
+        verdict=exc.verdict,
+        retry_after=getattr(exc, "retry_after", None),
+    )
+
+
+__all__ = ["CommandResult", "SandboxService", "SandboxStatus"]
