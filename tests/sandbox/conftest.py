@@ -1,0 +1,122 @@
+"""Shared fixtures for the sandbox tests: a real engine, the offline stand-ins, a clean owner.
+
+Tests that need Docker FAIL when the engine is missing: a green run must mean the sandbox was
+really exercised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import threading
+from collections.abc import AsyncIterator, Iterator
+
+import aiodocker
+import pytest
+
+from moussaillon.sandbox import labels
+from moussaillon.sandbox.prepare import RECIPES, prepare_offline
+from moussaillon.sandbox.reaper import inventory, purge_owner
+
+STANDIN_IMAGES: dict[str, str] = {name: f"{name}:latest" for name in RECIPES}
+_user_ids = itertools.count(int(f"9{os.getpid() % 100000:05d}000"))
+
+
+async def _connect() -> aiodocker.Docker:
+    try:
+        docker = aiodocker.Docker()
+    except Exception as exc:
+        pytest.fail(f"Docker engine unreachable (these tests need one): {exc}", pytrace=False)
+    try:
+        async with asyncio.timeout(10):
+            await docker.version()
+    except Exception as exc:
+        await docker.close()
+        pytest.fail(f"Docker engine unreachable (these tests need one): {exc}", pytrace=False)
+    return docker
+
+
+@pytest.fixture
+async def docker() -> AsyncIterator[aiodocker.Docker]:
+    """An aiodocker client on the real engine, closed after the test."""
+    client = await _connect()
+    try:
+        yield client
+    finally:
+        await client.close()
+
+
+def _in_own_loop(coro_fn):  # type: ignore[no-untyped-def]
+    """Run a coroutine on a fresh loop in a thread, whatever loop pytest-asyncio has open."""
+    result: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coro_fn())
+        except BaseException as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=target, name="standin-prepare")
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["value"]
+
+
+@pytest.fixture(scope="session")
+def standin_images() -> dict[str, str]:
+    """Course name -> local ref of every stand-in, built once per session (kept if current)."""
+
+    async def prepare() -> list[str]:
+        client = await _connect()
+        try:
+            return await prepare_offline(client, STANDIN_IMAGES)
+        finally:
+            await client.close()
+
+    _in_own_loop(prepare)
+    return dict(STANDIN_IMAGES)
+
+
+@pytest.fixture
+def clean_user_id() -> Iterator[int]:
+    """A user id no other test uses; every sandbox object of its owner is removed afterwards."""
+    user_id = next(_user_ids)
+    owner = labels.owner_key(user_id)
+    try:
+        yield user_id
+    finally:
+
+        async def purge() -> list[str]:
+            client = await _connect()
+            try:
+                report = await purge_owner(client, owner)
+                left = await inventory(client, owner)
+                return report.errors + [
+                    str(item.get("Id") or item.get("Name"))
+                    for item in (*left.containers, *left.networks, *left.volumes)
+                ]
+            finally:
+                await client.close()
+
+        leftovers = _in_own_loop(purge)
+        assert not leftovers, f"sandbox objects of {owner} survived clean-up: {leftovers}"
+
+
+@pytest.fixture
+def clean_owner(clean_user_id: int) -> str:
+    """The owner key (``u<id>``) of ``clean_user_id``; same clean-up."""
+    return labels.owner_key(clean_user_id)
+
+
+def sandbox_labels(owner: str, name: str = "") -> dict[str, str]:
+    """The labels the executor puts on an object, for tests that create objects by hand."""
+    return {
+        labels.SANDBOX: "1",
+        labels.OWNER: owner,
+        labels.NAME: name,
+        labels.CREATED: "2026-01-01T00:00:00+00:00",
+        labels.LAST_USED: "2026-01-01T00:00:00+00:00",
+    }
