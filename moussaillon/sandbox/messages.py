@@ -120,6 +120,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Politique de redémarrage invalide : {value}. Valeurs possibles : no, on-failure[:N]",
         "en": "Invalid restart policy: {value}. Possible values: no, on-failure[:N]",
     },
+    "sandbox.template.parse": {
+        "fr": "Erreur dans le modèle --format : {detail}",
+        "en": "template parsing error: {detail}",
+    },
+    "sandbox.template.exec": {
+        "fr": "Erreur à l'exécution du modèle --format : {detail}",
+        "en": "template error: {detail}",
+    },
 }
 
 # --- the policy says no -----------------------------------------------------------------------
