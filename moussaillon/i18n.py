@@ -20,6 +20,8 @@ MESSAGE_MODULES: tuple[str, ...] = (
     "moussaillon.content.messages",
     "moussaillon.sandbox.messages",
     "moussaillon.sandbox.engine_messages",
+    "moussaillon.sandbox.limits_messages",
+    "moussaillon.labs.messages",
     "moussaillon.quiz.messages",
     "moussaillon.handlers.messages",
 )

@@ -27,6 +27,7 @@ MIGRATION_SETS: tuple[str, ...] = (
     "moussaillon.bot.schema",
     "moussaillon.sandbox.schema",
     "moussaillon.quiz.schema",
+    "moussaillon.labs.schema",
 )
 
 
