@@ -31,6 +31,7 @@ from moussaillon.quiz.bank import (
 )
 
 HEADER = re.compile(r"^\s*\[\[\s*question\s*\]\]")
+TOML_LINE = re.compile(r"line (\d+)")
 KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=")
 
 
@@ -85,6 +86,15 @@ def course_outline(course_path: Path) -> dict[str, set[str]]:
     return {chapter.id: {section.id for section in chapter.sections} for chapter in course.chapters}
 
 
+def _toml_error_line(exc: tomllib.TOMLDecodeError) -> int:
+    """tomllib only puts the position in its message before Python 3.14."""
+    lineno = getattr(exc, "lineno", None)
+    if isinstance(lineno, int):
+        return lineno
+    match = TOML_LINE.search(str(exc))
+    return int(match.group(1)) if match else 1
+
+
 def _raw_correct_problem(raw: Any) -> str | None:
     """Index problems still worth reporting when the options themselves are invalid."""
     options, correct = raw.get("options"), raw.get("correct")
@@ -104,10 +114,10 @@ def _check_file(file: Path, outline: dict[str, set[str]] | None) -> tuple[list[P
         return [
             Problem(
                 file=name,
-                line=exc.lineno or 1,
+                line=_toml_error_line(exc),
                 question_id=None,
                 field=None,
-                message=f"TOML syntax: {exc.msg}",
+                message=f"TOML syntax: {exc}",
             )
         ], []
     except Exception as exc:
