@@ -12,6 +12,7 @@ import html
 import re
 import textwrap
 from functools import cache
+from typing import NamedTuple
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -83,7 +84,8 @@ def _inline(node: SyntaxTreeNode) -> str:
 
 def _code(node: SyntaxTreeNode) -> str:
     code = _esc(node.content.rstrip("\n"))
-    language = (node.info or "").split(maxsplit=1)[0] if node.type == "fence" else ""
+    words = (node.info or "").split(maxsplit=1) if node.type == "fence" else []
+    language = words[0] if words else ""
     if language and LANGUAGE.match(language):
         return f'<pre><code class="language-{html.escape(language.lower())}">{code}</code></pre>'
     return f"<pre>{code}</pre>"
@@ -188,12 +190,12 @@ def visible_text(markup: str) -> str:
     return html.unescape(TAG.sub("", markup))
 
 
-class _Atom:
-    __slots__ = ("closing", "name", "raw", "units", "visible")
-
-    def __init__(self, raw: str, name: str = "", closing: bool = False, visible: str = "") -> None:
-        self.raw, self.name, self.closing, self.visible = raw, name, closing, visible
-        self.units = utf16_len(visible)
+class _Atom(NamedTuple):
+    raw: str
+    name: str = ""
+    closing: bool = False
+    visible: str = ""
+    units: int = 0
 
 
 def _atoms(markup: str) -> list[_Atom]:
@@ -208,8 +210,15 @@ def _atoms(markup: str) -> list[_Atom]:
 
 
 def _chars(text: str) -> list[_Atom]:
-    return [_Atom(m.group(0), visible=html.unescape(m.group(0)))
-            for m in VISIBLE_CHAR.finditer(text)]
+    if "&" not in text:
+        return [_Atom(char, "", False, char, 2 if char > "\uffff" else 1) for char in text]
+    atoms = []
+    for match in VISIBLE_CHAR.finditer(text):
+        raw = match.group(0)
+        visible = html.unescape(raw) if len(raw) > 1 else raw
+        units = (2 if visible > "\uffff" else 1) if len(visible) == 1 else utf16_len(visible)
+        atoms.append(_Atom(raw, "", False, visible, units))
+    return atoms
 
 
 def _cut(atoms: list[_Atom], start: int, limit: int) -> tuple[int, int]:
