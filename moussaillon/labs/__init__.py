@@ -1,0 +1,1 @@
+"""Hands-on labs (TP): lab files, the declarative check language and the progress service."""

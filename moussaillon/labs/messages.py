@@ -1,0 +1,191 @@
+"""What the labs say to students, French first."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # -- the service ----------------------------------------------------------------------
+    "labs.not_found": {
+        "fr": "Je ne connais pas de TP « {lab_id} ».",
+        "en": "There is no lab “{lab_id}”.",
+    },
+    "labs.step_not_found": {
+        "fr": "Le TP « {lab_id} » n'a pas d'étape {step} (il en compte {count}).",
+        "en": "Lab “{lab_id}” has no step {step} (it has {count}).",
+    },
+    "labs.step_without_check": {
+        "fr": "L'étape {step} de ce TP ne se vérifie pas automatiquement : "
+        "marquez-la comme faite quand vous avez terminé.",
+        "en": "Step {step} of this lab cannot be checked automatically: "
+        "mark it done when you have finished.",
+    },
+    "labs.correction_locked": {
+        "fr": "La correction de « {title} » n'est pas encore disponible : terminez toutes les "
+        "étapes ({done}/{total}) ou attendez que votre formateur la publie.",
+        "en": "The solution of “{title}” is not available yet: finish every step "
+        "({done}/{total}) or wait for your instructor to release it.",
+    },
+    "labs.invalid": {
+        "fr": "Le TP {file} est invalide : {detail}",
+        "en": "Lab {file} is invalid: {detail}",
+    },
+    "labs.status.not_started": {"fr": "pas commencé", "en": "not started"},
+    "labs.status.in_progress": {
+        "fr": "en cours {done}/{total}",
+        "en": "in progress {done}/{total}",
+    },
+    "labs.status.done": {"fr": "terminé", "en": "done"},
+    "labs.sandbox.full": {
+        "fr": "Faisable en entier dans le bac à sable.",
+        "en": "Can be done entirely in the sandbox.",
+    },
+    "labs.sandbox.partial": {
+        "fr": "Faisable en partie dans le bac à sable.",
+        "en": "Partly doable in the sandbox.",
+    },
+    "labs.sandbox.none": {
+        "fr": "À faire sur votre propre machine : le bac à sable ne le permet pas.",
+        "en": "To be done on your own machine: the sandbox cannot do it.",
+    },
+    # -- check findings -------------------------------------------------------------------
+    "labs.check.network_exists.ok": {
+        "fr": "Le réseau « {name} » existe.",
+        "en": "Network “{name}” exists.",
+    },
+    "labs.check.network_exists.missing": {
+        "fr": "Le réseau « {name} » n'existe pas encore.",
+        "en": "Network “{name}” does not exist yet.",
+    },
+    "labs.check.volume_exists.ok": {
+        "fr": "Le volume « {name} » existe.",
+        "en": "Volume “{name}” exists.",
+    },
+    "labs.check.volume_exists.missing": {
+        "fr": "Le volume « {name} » n'existe pas encore.",
+        "en": "Volume “{name}” does not exist yet.",
+    },
+    "labs.check.network_absent.ok": {
+        "fr": "Le réseau « {name} » a bien été supprimé.",
+        "en": "Network “{name}” is gone.",
+    },
+    "labs.check.network_absent.present": {
+        "fr": "Le réseau « {name} » existe encore : supprimez-le.",
+        "en": "Network “{name}” still exists: remove it.",
+    },
+    "labs.check.volume_absent.ok": {
+        "fr": "Le volume « {name} » a bien été supprimé.",
+        "en": "Volume “{name}” is gone.",
+    },
+    "labs.check.volume_absent.present": {
+        "fr": "Le volume « {name} » existe encore : supprimez-le.",
+        "en": "Volume “{name}” still exists: remove it.",
+    },
+    "labs.check.container_absent.ok": {
+        "fr": "Plus de conteneur « {name} ».",
+        "en": "No container “{name}” any more.",
+    },
+    "labs.check.container_absent.present": {
+        "fr": "Le conteneur « {name} » existe encore : supprimez-le.",
+        "en": "Container “{name}” still exists: remove it.",
+    },
+    "labs.check.container.ok": {
+        "fr": "Le conteneur « {name} » est comme attendu.",
+        "en": "Container “{name}” is as expected.",
+    },
+    "labs.check.container.missing": {
+        "fr": "Aucun conteneur nommé « {name} » (pensez à --name {name}).",
+        "en": "No container named “{name}” (remember --name {name}).",
+    },
+    "labs.check.container.not_running": {
+        "fr": "Le conteneur « {name} » ne tourne pas (état : {state}).",
+        "en": "Container “{name}” is not running (state: {state}).",
+    },
+    "labs.check.container.still_running": {
+        "fr": "Le conteneur « {name} » tourne encore : arrêtez-le.",
+        "en": "Container “{name}” is still running: stop it.",
+    },
+    "labs.check.container.image": {
+        "fr": "Le conteneur « {name} » vient de l'image « {actual} », pas de « {expected} ».",
+        "en": "Container “{name}” comes from image “{actual}”, not “{expected}”.",
+    },
+    "labs.check.container.network": {
+        "fr": "Le conteneur « {name} » n'est pas branché sur le réseau « {network} » "
+        "(ses réseaux : {actual}).",
+        "en": "Container “{name}” is not attached to network “{network}” (its networks: {actual}).",
+    },
+    "labs.check.container.published": {
+        "fr": "Le conteneur « {name} » ne publie pas le port {port} (ses publications : {actual}).",
+        "en": "Container “{name}” does not publish port {port} (its mappings: {actual}).",
+    },
+    "labs.check.container.mount": {
+        "fr": "Le conteneur « {name} » ne monte pas le volume {mount}.",
+        "en": "Container “{name}” does not mount volume {mount}.",
+    },
+    "labs.check.survives.ok": {
+        "fr": "Le volume « {volume} » a survécu à la suppression de « {container} ».",
+        "en": "Volume “{volume}” survived the removal of “{container}”.",
+    },
+    "labs.check.survives.not_removed": {
+        "fr": "Le conteneur « {container} » n'a pas encore été supprimé : supprimez-le, "
+        "le volume « {volume} » doit lui survivre.",
+        "en": "Container “{container}” has not been removed yet: remove it, "
+        "volume “{volume}” must outlive it.",
+    },
+    "labs.check.survives.recreated_without": {
+        "fr": "« {container} » a été recréé sans le volume « {volume} » : ses données sont "
+        "ailleurs.",
+        "en": "“{container}” was recreated without volume “{volume}”: its data is elsewhere.",
+    },
+    "labs.check.count.all": {
+        "fr": "conteneurs (arrêtés compris)",
+        "en": "containers (stopped included)",
+    },
+    "labs.check.count.running": {"fr": "conteneurs en marche", "en": "running containers"},
+    "labs.check.count.image": {"fr": " de l'image « {image} »", "en": " from image “{image}”"},
+    "labs.check.count.ok": {
+        "fr": "{actual} {what}, comme attendu.",
+        "en": "{actual} {what}, as expected.",
+    },
+    "labs.check.count.wrong": {
+        "fr": "Il y a {actual} {what}, il en faut {expected}.",
+        "en": "There are {actual} {what}, {expected} expected.",
+    },
+    "labs.check.at_least.ok": {
+        "fr": "{actual} {what} (au moins {expected}).",
+        "en": "{actual} {what} (at least {expected}).",
+    },
+    "labs.check.at_least.wrong": {
+        "fr": "Il y a {actual} {what}, il en faut au moins {expected}.",
+        "en": "There are {actual} {what}, at least {expected} expected.",
+    },
+    "labs.check.image_present.ok": {
+        "fr": "L'image « {image} » est présente.",
+        "en": "Image “{image}” is present.",
+    },
+    "labs.check.image_present.missing": {
+        "fr": "L'image « {image} » n'est pas présente.",
+        "en": "Image “{image}” is not present.",
+    },
+    "labs.check.image_absent.ok": {
+        "fr": "L'image « {image} » a bien disparu.",
+        "en": "Image “{image}” is gone.",
+    },
+    "labs.check.image_absent.present": {
+        "fr": "L'image « {image} » est encore là : supprimez-la.",
+        "en": "Image “{image}” is still there: remove it.",
+    },
+    "labs.check.output.ok": {
+        "fr": "La dernière sortie contient « {text} ».",
+        "en": "The last output contains “{text}”.",
+    },
+    "labs.check.output.missing": {
+        "fr": "La sortie de votre dernière commande ne contient pas « {text} ».",
+        "en": "The output of your last command does not contain “{text}”.",
+    },
+    "labs.check.output.empty": {
+        "fr": "Votre dernière commande n'a rien affiché ; on attend « {text} ».",
+        "en": "Your last command printed nothing; “{text}” is expected.",
+    },
+    "labs.check.any_of.none": {
+        "fr": "Aucune des possibilités n'est remplie : {options}.",
+        "en": "None of the alternatives holds: {options}.",
+    },
+    "labs.check.any_of.separator": {"fr": " ; ou bien : ", "en": "; or else: "},
+}

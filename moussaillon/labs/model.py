@@ -1,0 +1,125 @@
+"""A lab (TP) as written in ``content/labs/<id>.toml``: an objective, short steps, a correction.
+
+The correction lives in its own table so no view can show it by accident: ``LabView`` never
+carries it, only ``LabService.correction`` hands it out, under the release rules. ``limitations``
+is mandatory whenever the phone sandbox cannot do the whole lab: students deserve to know before
+they start what they will have to do elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from moussaillon.errors import NotFound
+from moussaillon.labs.checks import Check
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SandboxLevel = Literal["full", "partial", "none"]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    instruction: Text
+    hint: Text
+    check: Check | None = None
+    sandbox_commands: list[str] = Field(
+        default_factory=list,
+        description="the correction commands of this step that run as is in the sandbox",
+    )
+
+    @field_validator("instruction", "hint")
+    @classmethod
+    def _filled(cls, value: str) -> str:
+        return _not_blank(value)
+
+    @field_validator("sandbox_commands")
+    @classmethod
+    def _docker_commands(cls, value: list[str]) -> list[str]:
+        for command in value:
+            if not command.startswith("docker "):
+                raise ValueError(f"not a docker command: {command!r}")
+        return value
+
+
+class Correction(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    commands: Annotated[list[Text], Field(min_length=1)]
+    explanation: Text
+
+
+class Lab(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    id: str
+    order: Annotated[int, Field(ge=1, description="position in the list of labs")]
+    title: Text
+    objective: Text
+    prerequisites: list[str] = Field(default_factory=list, description="course section ids")
+    sandbox: SandboxLevel
+    limitations: str = ""
+    steps: Annotated[list[Step], Field(alias="step", min_length=1)]
+    correction: Correction
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not SLUG.match(value) or len(value) > 40:
+            raise ValueError("must be a slug (a-z, 0-9, dashes), at most 40 characters")
+        return value
+
+    @field_validator("prerequisites")
+    @classmethod
+    def _section_ids(cls, value: list[str]) -> list[str]:
+        for section in value:
+            if not SLUG.match(section):
+                raise ValueError(f"{section!r} is not a section id")
+        return value
+
+    @model_validator(mode="after")
+    def _honest_about_sandbox(self) -> Lab:
+        if self.sandbox != "full" and not self.limitations.strip():
+            raise ValueError(f'sandbox = "{self.sandbox}" needs limitations saying what to do')
+        if self.sandbox == "none":
+            for number, step in enumerate(self.steps, start=1):
+                if step.check is not None or step.sandbox_commands:
+                    raise ValueError(f'step {number} has a check but sandbox = "none"')
+        return self
+
+    @property
+    def checked_steps(self) -> int:
+        return sum(1 for step in self.steps if step.check is not None)
+
+
+class LabSet(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    labs: list[Lab] = Field(default_factory=list)
+
+    def __iter__(self) -> Iterator[Lab]:  # type: ignore[override]
+        return iter(self.labs)
+
+    def __len__(self) -> int:
+        return len(self.labs)
+
+    def get(self, lab_id: str) -> Lab:
+        for lab in self.labs:
+            if lab.id == lab_id:
+                return lab
+        raise NotFound("labs.not_found", lab_id=lab_id)
+
+    @property
+    def ids(self) -> list[str]:
+        return [lab.id for lab in self.labs]

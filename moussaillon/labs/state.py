@@ -1,0 +1,81 @@
+"""What a check may look at: one student's sandbox, in the names the student typed.
+
+``snapshot.py`` builds it from the engine; tests build it by hand. Nothing here knows about
+internal engine names, so a check can never leak or depend on another student's objects.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+RUNNING_STATES = frozenset({"running", "paused", "restarting"})
+
+
+def image_key(reference: str) -> str:
+    """``alpine``, ``alpine:latest`` and ``docker.io/library/alpine:latest`` are one image."""
+    name = reference.strip()
+    for registry in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        name = name.removeprefix(registry)
+    if name.startswith("library/") and name.count("/") == 1:
+        name = name.removeprefix("library/")
+    last = name.rsplit("/", 1)[-1]
+    if ":" not in last and "@" not in last:
+        name += ":latest"
+    return name
+
+
+class PublishedPort(BaseModel):
+    """A ``-p`` mapping as recorded by the sandbox (which never opens the host port)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    host_ip: str | None = None
+    host_port: int | None = None
+    container_port: int
+    protocol: str = "tcp"
+
+
+class MountState(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    type: str = "volume"
+    name: str = Field(default="", description="the student's volume name, '' for tmpfs/anonymous")
+    target: str
+    read_only: bool = False
+
+
+class ContainerState(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    image: str = Field(description="the image as the student typed it")
+    state: str = Field(default="running", description="docker's State: running, exited …")
+    networks: list[str] = Field(default_factory=list)
+    published: list[PublishedPort] = Field(default_factory=list)
+    mounts: list[MountState] = Field(default_factory=list)
+    labels: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def running(self) -> bool:
+        return self.state in RUNNING_STATES
+
+
+class SandboxState(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    containers: list[ContainerState] = Field(default_factory=list)
+    volumes: list[str] = Field(default_factory=list)
+    networks: list[str] = Field(default_factory=list)
+    images: list[str] = Field(default_factory=list, description="repo:tag the student can see")
+    removed_containers: list[str] = Field(
+        default_factory=list,
+        description="names of containers the student removed recently (engine events)",
+    )
+    last_output: str = ""
+
+    def container(self, name: str) -> ContainerState | None:
+        return next((c for c in self.containers if c.name == name), None)
+
+    def has_image(self, reference: str) -> bool:
+        wanted = image_key(reference)
+        return any(image_key(image) == wanted for image in self.images)
