@@ -26,8 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sandbox.engine.refused.bind": {
         "fr": "Les montages de dossiers de l'hôte ({path}) sont interdits ; utilise un volume "
         "nommé (-v donnees:/chemin).",
-        "en": "Host directory mounts ({path}) are not allowed; use a named volume "
-        "(-v data:/path).",
+        "en": "Host directory mounts ({path}) are not allowed; use a named volume (-v data:/path).",
     },
     "sandbox.engine.refused.unavailable": {
         "fr": "La commande {command} n'est pas disponible dans le bac à sable.",

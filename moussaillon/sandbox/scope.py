@@ -93,7 +93,7 @@ class Scope:
 
     @property
     def default_network(self) -> str:
-        return self.internal("default")
+        return self.internal("bridge")
 
     @property
     def image_repo(self) -> str:
@@ -104,11 +104,11 @@ class Scope:
         return self.prefix + name
 
     def student(self, obj_labels: dict[str, str] | None, internal: str = "") -> str:
-        name = (obj_labels or {}).get(labels.NAME)
-        if name:
-            return name
+        """The student's name: the engine name wins (``rename`` changes it, labels are fixed)."""
         internal = internal.lstrip("/")
-        return internal.removeprefix(self.prefix)
+        if internal.startswith(self.prefix):
+            return internal.removeprefix(self.prefix)
+        return (obj_labels or {}).get(labels.NAME) or internal
 
     def labels(self, name: str, **extra: str) -> dict[str, str]:
         stamp = now_iso()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -117,13 +116,13 @@ def render_format(
 
     if template.strip() in ("json", "{{json .}}"):
         return "\n".join(json.dumps(item, separators=(",", ":")) for item in items)
-    if gotemplate.is_table(template):
-        body = re.sub(r"^\s*table\s*", "", template)
+    tabular, body = gotemplate.is_table(template)
+    body = body.replace("\\t", "\t").replace("\\n", "\n")
+    if tabular:
         rendered = [gotemplate.render(body, dict(headers))]
         rendered += [gotemplate.render(body, item) for item in items]
-        rows = [line.split("\t") for line in rendered]
-        return table([], rows)
-    return "\n".join(gotemplate.render(template, item) for item in items)
+        return table([], [line.split("\t") for line in rendered])
+    return "\n".join(gotemplate.render(body, item) for item in items)
 
 
 def filter_values(filters: list[Any], key: str) -> list[str]:

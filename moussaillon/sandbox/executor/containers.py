@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -239,7 +240,33 @@ async def rename(ctx: Context, req: RenameRequest) -> Outcome:
     await call(
         ctx, f"containers/{target['Id']}/rename", "POST", params={"name": ctx.scope.internal(new)}
     )
+    await _realias(ctx, target, student_name(ctx, target), new)
     return Outcome()
+
+
+async def _realias(ctx: Context, target: dict[str, Any], old: str, new: str) -> None:
+    """Move the DNS alias to the new name, so other containers find it as they would in docker."""
+    details = await call(ctx, f"containers/{target['Id']}/json")
+    for network, endpoint in (details.get("NetworkSettings") or {}).get("Networks", {}).items():
+        if network == "none":
+            continue
+        aliases = [a for a in endpoint.get("Aliases") or [] if a not in (old, target["Id"][:12])]
+        internal = (
+            ctx.scope.internal(network) if not network.startswith(ctx.scope.prefix) else network
+        )
+        with contextlib.suppress(DaemonError):
+            await call(
+                ctx,
+                f"networks/{internal}/disconnect",
+                "POST",
+                data={"Container": target["Id"], "Force": True},
+            )
+            await call(
+                ctx,
+                f"networks/{internal}/connect",
+                "POST",
+                data={"Container": target["Id"], "EndpointConfig": {"Aliases": [new, *aliases]}},
+            )
 
 
 async def rm(ctx: Context, req: RmRequest) -> Outcome:

@@ -104,7 +104,7 @@ async def ls(ctx: Context, req: ImageLsRequest) -> Outcome:
                 "_created": created,
             }
         )
-    rows.sort(key=lambda r: (-r["_created"], r["Repository"]))
+    rows.sort(key=lambda r: (-r.pop("_created"), r["Repository"]))
     if req.quiet:
         return Outcome(output="\n".join(dict.fromkeys(r["ID"] for r in rows)))
     if req.format:

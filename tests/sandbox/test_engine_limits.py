@@ -1,0 +1,132 @@
+"""The forced limits hold on the real engine, whatever the student asks for."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiodocker
+import pytest
+
+from moussaillon.sandbox.service import SandboxService
+from tests.sandbox.engine_support import make_service, ok, service  # noqa: F401
+
+pytestmark = pytest.mark.docker
+
+
+@pytest.fixture
+async def tight(
+    docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path
+) -> AsyncIterator[SandboxService]:
+    """Short time limit, small output cap and tmpfs, for the abuse tests."""
+    svc, store = make_service(
+        docker,
+        standin_images,
+        tmp_path,
+        sandbox_timeout_s=3,
+        sandbox_output_kb=4,
+        sandbox_tmpfs_mb=8,
+        sandbox_memory_mb=48,
+        sandbox_pids=24,
+    )
+    try:
+        yield svc
+    finally:
+        await svc.close()
+        store.close()
+
+
+async def test_host_config_is_forced(
+    service: SandboxService, docker: aiodocker.Docker, clean_user_id: int
+) -> None:
+    started = await ok(
+        service, clean_user_id, "docker run -d --name web -p 8080:80 --restart on-failure:9 nginx"
+    )
+    raw = await docker._query_json(f"containers/{started.output}/json")
+    host = raw["HostConfig"]
+    settings = service.settings
+    assert host["Memory"] == host["MemorySwap"] == settings.sandbox_memory_mb * 1024 * 1024
+    assert host["NanoCpus"] == int(settings.sandbox_cpus * 1e9)
+    assert host["PidsLimit"] == settings.sandbox_pids
+    assert host["CapDrop"] == ["ALL"] and "SYS_ADMIN" not in host["CapAdd"]
+    assert host["SecurityOpt"] == ["no-new-privileges"]
+    assert host["ReadonlyRootfs"] is True and "/tmp" in host["Tmpfs"]
+    assert not host["PortBindings"] and not host["Binds"] and host["Privileged"] is False
+    assert host["RestartPolicy"] == {"Name": "on-failure", "MaximumRetryCount": 3}
+    assert host["NetworkMode"] == f"m-u{clean_user_id}-bridge"
+    assert not raw["NetworkSettings"]["Ports"] or all(
+        binding is None for binding in raw["NetworkSettings"]["Ports"].values()
+    )
+    network = await docker._query_json(f"networks/m-u{clean_user_id}-bridge")
+    assert network["Internal"] is True
+    # the student's inspect shows their names only, no host paths
+    shown = await ok(service, clean_user_id, "docker inspect web")
+    data = json.loads(shown.output)[0]
+    assert data["Name"] == "/web" and "m-u" not in shown.output
+    assert data["HostsPath"] == "" and "moussaillon.owner" not in shown.output
+
+
+async def test_privileged_is_refused_before_the_engine(
+    service: SandboxService, docker: aiodocker.Docker, clean_user_id: int
+) -> None:
+    result = await service.run_command(clean_user_id, "docker run --privileged alpine true", "en")
+    assert result.refused and result.verdict == "refused" and result.reason
+    bind = await service.run_command(clean_user_id, "docker run -v /:/host alpine ls /host", "en")
+    assert bind.refused
+    mine = await docker._query_json(
+        "containers/json",
+        params={"all": "1", "filters": json.dumps({"label": [f"moussaillon.owner=u{clean_user_id}"]})},
+    )
+    assert mine == []
+
+
+async def test_foreground_timeout_kills_and_shows_output(
+    tight: SandboxService, clean_user_id: int
+) -> None:
+    result = await tight.run_command(
+        clean_user_id, "docker run --name slow alpine sh -c 'echo started; sleep 60'", "en"
+    )
+    assert result.verdict == "timed_out" and result.exit_code is None
+    assert result.output.strip() == "started" and result.notes
+    assert result.duration_ms < 15_000
+    status = await ok(tight, clean_user_id, "docker ps -a --format '{{.Status}}'")
+    assert status.output.startswith("Exited (137)")
+
+
+async def test_output_flood_is_capped(tight: SandboxService, clean_user_id: int) -> None:
+    result = await tight.run_command(clean_user_id, "docker run --rm alpine yes", "en")
+    assert result.truncated and len(result.output.encode()) <= 4 * 1024
+    assert set(result.output.split()) == {"y"}
+    after = await ok(tight, clean_user_id, "docker run --rm alpine echo still fine")
+    assert after.output.strip() == "still fine"
+
+
+async def test_fork_bomb_hits_the_pids_limit(tight: SandboxService, clean_user_id: int) -> None:
+    bomb = "docker run --rm alpine sh -c 'f(){ f | f & }; f; sleep 2; echo survived'"
+    result = await tight.run_command(clean_user_id, bomb, "en")
+    assert not result.refused
+    assert "can't fork" in result.output or "Resource temporarily unavailable" in result.output
+    after = await ok(tight, clean_user_id, "docker run --rm alpine echo engine fine")
+    assert after.output.strip() == "engine fine"
+
+
+async def test_memory_hog_is_oom_killed(tight: SandboxService, clean_user_id: int) -> None:
+    hog = "docker run --rm alpine sh -c 'x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done'"
+    result = await tight.run_command(clean_user_id, hog, "en")
+    assert result.exit_code == 137, result
+
+
+async def test_disk_filler_stops_at_the_tmpfs_size(
+    tight: SandboxService, clean_user_id: int
+) -> None:
+    fill = (
+        "docker run --rm alpine sh -c "
+        "'dd if=/dev/zero of=/tmp/fill bs=1M count=100; echo SIZE=$(wc -c < /tmp/fill)'"
+    )
+    result = await tight.run_command(clean_user_id, fill, "en")
+    assert "No space left on device" in result.output
+    size = int(result.output.split("SIZE=")[1].split()[0])
+    assert 0 < size <= 8 * 1024 * 1024
+    root = await tight.run_command(clean_user_id, "docker run --rm alpine touch /fill", "en")
+    assert root.exit_code == 1 and "Read-only file system" in root.output
