@@ -1,4 +1,4 @@
-"""Messages of the sandbox's limits (rate limit); listed in ``i18n.MESSAGE_MODULES``."""
+"""Messages of the sandbox's limits (rate limit, fair queue); see ``i18n.MESSAGE_MODULES``."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "sandbox.rate_limited": {
@@ -6,5 +6,9 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Doucement, moussaillon : trop de commandes d'affilée. Réessaie dans {retry_after} s."
         ),
         "en": "Easy there, sailor: too many commands in a row. Try again in {retry_after} s.",
+    },
+    "sandbox.queue.closing": {
+        "fr": "Le bac à sable s'arrête pour redémarrer : réessaie dans un instant.",
+        "en": "The sandbox is shutting down to restart: try again in a moment.",
     },
 }
