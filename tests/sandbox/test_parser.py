@@ -434,9 +434,7 @@ def test_the_table_is_large_and_reaches_every_verb() -> None:
 def test_docker_wording_names_the_command_and_points_to_its_help() -> None:
     with pytest.raises(CommandSyntaxError) as caught:
         parse("docker container run --foo alpine")
-    assert caught.value.message("en") == (
-        "unknown flag: --foo\nSee 'docker container run --help'."
-    )
+    assert caught.value.message("en") == ("unknown flag: --foo\nSee 'docker container run --help'.")
     with pytest.raises(CommandSyntaxError) as caught:
         parse("docker run")
     assert caught.value.message("en") == (
