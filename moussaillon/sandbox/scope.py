@@ -23,7 +23,8 @@ from moussaillon.sandbox.output import DaemonError
 # Labels only the executor reads (the shared vocabulary lives in labels.py).
 IMAGE = "moussaillon.image"  # the image reference as the student typed it
 PORTS = "moussaillon.ports"  # JSON list of the -p mappings asked for (never opened)
-KIND = "moussaillon.kind"  # "default" on the student's default network
+KIND = "moussaillon.kind"  # "default" on the default network, "keeper" on volume keepers
+KEEPER = "keeper"
 
 VALID_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
 
@@ -134,8 +135,18 @@ class Scope:
     # -- listings ---------------------------------------------------------------------------
 
     async def containers(self, docker: aiodocker.Docker, *, all: bool = True) -> list[dict]:
+        """The student's containers, without the hidden keepers that hold their volumes."""
         params = {"all": "1" if all else "0", "filters": self.filters()}
+        found = await docker._query_json("containers/json", params=params)
+        return [c for c in found if (c.get("Labels") or {}).get(KIND) != KEEPER]
+
+    async def keepers(self, docker: aiodocker.Docker) -> list[dict]:
+        params = {"all": "1", "filters": self.filters(f"{KIND}={KEEPER}")}
         return await docker._query_json("containers/json", params=params)
+
+    def keeper_name(self, volume: str) -> str:
+        """``m-u42--keep-data``: a student's container name cannot start with ``-``."""
+        return f"{self.prefix}-keep-{volume}"
 
     async def volumes(self, docker: aiodocker.Docker) -> list[dict]:
         found = await docker._query_json("volumes", params={"filters": self.filters()})

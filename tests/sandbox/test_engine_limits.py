@@ -76,7 +76,10 @@ async def test_privileged_is_refused_before_the_engine(
     assert bind.refused
     mine = await docker._query_json(
         "containers/json",
-        params={"all": "1", "filters": json.dumps({"label": [f"moussaillon.owner=u{clean_user_id}"]})},
+        params={
+            "all": "1",
+            "filters": json.dumps({"label": [f"moussaillon.owner=u{clean_user_id}"]}),
+        },
     )
     assert mine == []
 

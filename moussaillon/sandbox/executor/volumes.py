@@ -1,12 +1,18 @@
 """Volumes: tmpfs-backed local volumes, so a student's data lives in RAM with a size cap.
 
-They vanish with the engine's restart; that is the price of never writing student data to the
-host disk, and it matches the sandbox's short-lived sessions.
+The local driver mounts a tmpfs volume when a container using it starts and unmounts it (data
+gone) when the last one stops, which would break the lesson volumes teach: data outlives its
+container. So each volume gets a hidden *keeper*, a sleeping container (no network, the forced
+limits) that keeps the tmpfs mounted until the volume is removed. Keepers carry the owner's
+labels (the reaper removes them with the rest) and ``moussaillon.kind=keeper``, which
+``Scope.containers`` filters out: students never see them, quotas never count them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import secrets
 from typing import Any
 
@@ -31,7 +37,9 @@ from moussaillon.sandbox.requests import (
     VolumePruneRequest,
     VolumeRmRequest,
 )
-from moussaillon.sandbox.scope import VALID_NAME
+from moussaillon.sandbox.scope import KEEPER, KIND, VALID_NAME
+
+log = logging.getLogger(__name__)
 
 HEADERS = {
     "Name": "VOLUME NAME",
@@ -64,7 +72,74 @@ async def ensure_volume(ctx: Context, name: str, labels: dict[str, str] | None =
         "Labels": {**(labels or {}), **ctx.scope.labels(name)},
     }
     await call(ctx, "volumes/create", "POST", data=body)
+    await _start_keeper(ctx, name, internal)
     return internal
+
+
+KEEPER_IMAGES = ("busybox", "alpine")
+
+
+async def _keeper_image(ctx: Context) -> str:
+    refs = ctx.settings.sandbox_images
+    candidates = [refs[k] for k in KEEPER_IMAGES if k in refs] + list(refs.values())
+    for ref in candidates:
+        try:
+            await call(ctx, f"images/{ref}/json")
+        except DaemonError:
+            continue
+        return ref
+    raise DaemonError(ctx.note("image.unavailable", image="busybox"))
+
+
+async def _start_keeper(ctx: Context, name: str, internal: str) -> None:
+    mount = {"Type": "volume", "Source": internal, "Target": "/volume"}
+    host = hostconfig.host_config(ctx.settings, network="none", mounts=[mount])
+    host["Memory"] = host["MemorySwap"] = max(6, ctx.settings.sandbox_memory_mb // 4) * 1024 * 1024
+    body = {
+        "Image": await _keeper_image(ctx),
+        "Entrypoint": ["sleep"],
+        "Cmd": ["2147483647"],
+        "Labels": ctx.scope.labels(name, **{KIND: KEEPER}),
+        "HostConfig": host,
+    }
+    try:
+        created = await call(
+            ctx,
+            "containers/create",
+            "POST",
+            params={"name": ctx.scope.keeper_name(name)},
+            data=body,
+        )
+        await call(ctx, f"containers/{created['Id']}/start", "POST")
+    except DaemonError:
+        log.warning("sandbox: could not start the keeper of volume %s", internal)
+
+
+async def _drop_keeper(ctx: Context, name: str) -> None:
+    with contextlib.suppress(DaemonError):
+        await call(
+            ctx,
+            f"containers/{ctx.scope.keeper_name(name)}",
+            "DELETE",
+            params={"force": "1"},
+        )
+
+
+async def _remove(ctx: Context, volume: dict[str, Any], force: bool = False) -> None:
+    """Remove a volume unless a student container uses it (its keeper goes first)."""
+    users = [
+        c["Id"]
+        for c in await ctx.scope.containers(ctx.docker)
+        if any(m.get("Name") == volume["Name"] for m in c.get("Mounts") or [])
+    ]
+    name = ctx.scope.student(volume.get("Labels"), volume["Name"])
+    if users:
+        raise DaemonError(
+            f"Error response from daemon: remove {name}: volume is in use - [{', '.join(users)}]"
+        )
+    await _drop_keeper(ctx, name)
+    params = {"force": "1"} if force else None
+    await call(ctx, f"volumes/{volume['Name']}", "DELETE", params=params)
 
 
 async def create(ctx: Context, req: VolumeCreateRequest) -> Outcome:
@@ -138,8 +213,7 @@ async def inspect(ctx: Context, req: VolumeInspectRequest) -> Outcome:
 async def rm(ctx: Context, req: VolumeRmRequest) -> Outcome:
     async def remove(ref: str) -> None:
         volume = await ctx.scope.volume(ctx.docker, ref)
-        params = {"force": "1"} if req.force else None
-        await call(ctx, f"volumes/{volume['Name']}", "DELETE", params=params)
+        await _remove(ctx, volume, req.force)
 
     return await each(req.volumes, remove)
 
@@ -151,7 +225,7 @@ async def prune_volumes(ctx: Context) -> list[str]:
         if volume["Name"] in used:
             continue
         try:
-            await call(ctx, f"volumes/{volume['Name']}", "DELETE")
+            await _remove(ctx, volume)
         except DaemonError:
             continue
         removed.append(ctx.scope.student(volume.get("Labels"), volume["Name"]))
