@@ -36,8 +36,8 @@ def make_service(
     return SandboxService(settings, store, docker), store
 
 
-@pytest.fixture
-async def service(
+@pytest.fixture(name="service")
+async def service_fixture(
     docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path
 ) -> AsyncIterator[SandboxService]:
     svc, store = make_service(docker, standin_images, tmp_path)

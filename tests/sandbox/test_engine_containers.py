@@ -7,7 +7,7 @@ import re
 import pytest
 
 from moussaillon.sandbox.service import SandboxService
-from tests.sandbox.engine_support import ok, service  # noqa: F401
+from tests.sandbox.engine_support import ok, service_fixture  # noqa: F401
 
 pytestmark = pytest.mark.docker
 

@@ -10,7 +10,7 @@ import aiodocker
 import pytest
 
 from moussaillon.sandbox.service import SandboxService
-from tests.sandbox.engine_support import make_service, ok, service  # noqa: F401
+from tests.sandbox.engine_support import make_service, ok, service_fixture  # noqa: F401
 
 pytestmark = pytest.mark.docker
 
