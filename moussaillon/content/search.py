@@ -27,6 +27,7 @@ MAX_LIMIT = 50
 TITLE_WEIGHT, CHAPTER_WEIGHT, BODY_WEIGHT = 8.0, 3.0, 1.0
 SNIPPET_TOKENS = 16
 MATCH_START, MATCH_END = "\x02", "\x03"
+PAD_TOKEN = "moussaillonpad"
 
 STOP_WORDS = frozenset(
     """
@@ -40,12 +41,16 @@ STOP_WORDS = frozenset(
 ELISION = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’‘`´]")
 WORD = re.compile(r"[^\W_]+")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-VERB_ENDINGS = ("ement", "er", "ez", "ee", "e")
+VERB_ENDINGS = ("ement", "er", "ez")
 
 SEARCH_SQL = f"""
-    SELECT rowid, bm25(sections, {TITLE_WEIGHT}, {CHAPTER_WEIGHT}, {BODY_WEIGHT}) AS rank,
-           snippet(sections, 2, char(2), char(3), '…', {SNIPPET_TOKENS})
-    FROM sections WHERE sections MATCH ? ORDER BY rank LIMIT ?
+    SELECT rowid, bm25(sections, {TITLE_WEIGHT}, {CHAPTER_WEIGHT}, {BODY_WEIGHT}) AS score
+    FROM sections WHERE sections MATCH ? AND rowid < ? ORDER BY score LIMIT ?
+"""
+# Snippets cost more than ranking: compute them only for the few rows returned.
+SNIPPET_SQL = f"""
+    SELECT snippet(sections, 2, char(2), char(3), '…', {SNIPPET_TOKENS})
+    FROM sections WHERE sections MATCH ? AND rowid = ?
 """
 
 
@@ -119,6 +124,28 @@ def _snippet(raw: str) -> tuple[str, str]:
     return "".join(html_parts), "".join(text_parts)
 
 
+def _pad(connection: sqlite3.Connection, count: int) -> None:
+    """Add as many never-returned rows as there are sections, of average length.
+
+    FTS5's bm25 floors the IDF of a word found in more than half the rows to almost zero; in a
+    Docker course "conteneur" and "image" are in most sections, so single-word questions would
+    rank at random. Doubling the row count keeps every IDF positive without changing the
+    average lengths bm25 normalises by.
+    """
+    if count == 0:
+        return
+    averages = connection.execute(
+        "SELECT avg(length(title) - length(replace(title, ' ', '')) + 1),"
+        " avg(length(chapter_title) - length(replace(chapter_title, ' ', '')) + 1),"
+        " avg(length(body) - length(replace(body, ' ', '')) + 1) FROM sections"
+    ).fetchone()
+    filler = [" ".join([PAD_TOKEN] * max(1, round(average or 1))) for average in averages]
+    connection.executemany(
+        "INSERT INTO sections (rowid, title, chapter_title, body) VALUES (?, ?, ?, ?)",
+        ((count + offset, *filler) for offset in range(count)),
+    )
+
+
 class SearchIndex:
     def __init__(self, connection: sqlite3.Connection, course: Course) -> None:
         self._db = connection
@@ -141,6 +168,7 @@ class SearchIndex:
                 for rowid, section in enumerate(course.sections)
             ),
         )
+        _pad(connection, len(course.sections))
         connection.commit()
         return cls(connection, course)
 
@@ -149,11 +177,13 @@ class SearchIndex:
         if not terms:
             raise BadInput("content.search_empty")
         limit = min(max(limit, 1), MAX_LIMIT)
-        rows = self._db.execute(SEARCH_SQL, (fts_query(terms), limit)).fetchall()
+        match = fts_query(terms)
+        rows = self._db.execute(SEARCH_SQL, (match, len(self._sections), limit)).fetchall()
         hits: list[Hit] = []
-        for rowid, rank, raw_snippet in rows:
+        for rowid, rank in rows:
             section = self._sections[rowid]
-            snippet, snippet_text = _snippet(raw_snippet or "")
+            found = self._db.execute(SNIPPET_SQL, (match, rowid)).fetchone()
+            snippet, snippet_text = _snippet(found[0] if found else "")
             hits.append(Hit(
                 section_id=section.id, chapter_id=section.chapter_id, title=section.title,
                 chapter_title=self._chapter_titles[section.chapter_id], snippet=snippet,
