@@ -235,10 +235,10 @@ _REFUSED: dict[str, tuple[str, str]] = {
         " Type your docker commands here directly.",
     ),
     "invalid_name": (
-        "Nom invalide « {name} » : seuls [a-zA-Z0-9][a-zA-Z0-9_.-] sont permis (64 caractères"
+        "Nom invalide « {name} » : utilisez seulement [a-zA-Z0-9][a-zA-Z0-9_.-] (64 caractères"
         " au plus), par exemple web-1",
-        "Invalid name '{name}': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed (64 characters at"
-        " most), for example web-1",
+        "Invalid name '{name}': use only [a-zA-Z0-9][a-zA-Z0-9_.-] (64 characters at most),"
+        " for example web-1",
     ),
     "reserved_label": (
         "L'étiquette {label} est réservée au bac à sable : choisissez un autre nom, par exemple"
@@ -290,9 +290,9 @@ _REFUSED: dict[str, tuple[str, str]] = {
         "The network name {name} is reserved by Docker: pick another one, for example mynet",
     ),
     "invalid_reference": (
-        "Nom d'image invalide « {reference} » : minuscules, chiffres, . _ - et / seulement,"
-        " par exemple monimage:v1",
-        "Invalid image name '{reference}': lowercase letters, digits, . _ - and / only,"
+        "Nom d'image invalide « {reference} » : utilisez minuscules, chiffres, . _ - et /"
+        " seulement, par exemple monimage:v1",
+        "Invalid image name '{reference}': use lowercase letters, digits, . _ - and / only,"
         " for example myimage:v1",
     ),
     "top_args": (
@@ -301,13 +301,14 @@ _REFUSED: dict[str, tuple[str, str]] = {
         "ps option refused: {arg}. Use simple options, for example docker top web -o pid,comm",
     ),
     "image": (
-        "L'image {image} n'est pas disponible dans le bac à sable. Images disponibles : {allowed}",
-        "The image {image} is not available in the sandbox. Available images: {allowed}",
+        "L'image {image} n'est pas disponible dans le bac à sable ; utilisez l'une de celles-ci :"
+        " {allowed}",
+        "The image {image} is not available in the sandbox; use one of these: {allowed}",
     ),
     "image_tag": (
-        "Cette version de l'image ({image}) n'est pas disponible ; versions disponibles :"
-        " {tags}. Images disponibles : {allowed}",
-        "This version of the image ({image}) is not available; available tags: {tags}."
+        "Cette version de l'image ({image}) n'est pas disponible ; utilisez la version {tags}."
+        " Images disponibles : {allowed}",
+        "This version of the image ({image}) is not available; use the {tags} tag."
         " Available images: {allowed}",
     ),
 }
@@ -321,12 +322,16 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         " images (docker images).",
     ),
     "buildx": (
-        "docker buildx n'est pas disponible : le bac à sable ne construit pas d'images.",
-        "docker buildx is not available: the sandbox does not build images.",
+        "docker buildx n'est pas disponible : le bac à sable ne construit pas d'images."
+        " Utilisez les images fournies (docker images).",
+        "docker buildx is not available: the sandbox does not build images."
+        " Use the provided images (docker images).",
     ),
     "builder": (
-        "docker builder n'est pas disponible : le bac à sable ne construit pas d'images.",
-        "docker builder is not available: the sandbox does not build images.",
+        "docker builder n'est pas disponible : le bac à sable ne construit pas d'images."
+        " Utilisez les images fournies (docker images).",
+        "docker builder is not available: the sandbox does not build images."
+        " Use the provided images (docker images).",
     ),
     "commit": (
         "docker commit n'est pas disponible : le bac à sable ne crée pas d'images. Gardez vos"
@@ -371,12 +376,16 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         " Recreate the container with docker run if needed.",
     ),
     "export": (
-        "docker export n'est pas disponible : aucune archive ne sort du bac à sable.",
-        "docker export is not available: no archive leaves the sandbox.",
+        "docker export n'est pas disponible : aucune archive ne sort du bac à sable. Affichez"
+        " plutôt les fichiers avec docker exec NOM ls /chemin",
+        "docker export is not available: no archive leaves the sandbox. Show the files"
+        " with docker exec NAME ls /path instead",
     ),
     "save": (
-        "docker save n'est pas disponible : aucune archive ne sort du bac à sable.",
-        "docker save is not available: no archive leaves the sandbox.",
+        "docker save n'est pas disponible : aucune archive ne sort du bac à sable. Voyez les"
+        " images avec docker images",
+        "docker save is not available: no archive leaves the sandbox. See the images with"
+        " docker images",
     ),
     "import": (
         "docker import n'est pas disponible : on ne peut pas envoyer de fichier au bac à sable."
@@ -407,12 +416,16 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         " password here).",
     ),
     "logout": (
-        "docker logout n'est pas disponible : le bac à sable ne se connecte à aucun registre.",
-        "docker logout is not available: the sandbox connects to no registry.",
+        "docker logout n'est pas disponible : le bac à sable ne se connecte à aucun registre."
+        " Continuez simplement, par exemple docker ps",
+        "docker logout is not available: the sandbox connects to no registry."
+        " Just carry on, for example run docker ps",
     ),
     "push": (
-        "docker push n'est pas disponible : le bac à sable n'envoie rien vers un registre.",
-        "docker push is not available: the sandbox sends nothing to a registry.",
+        "docker push n'est pas disponible : le bac à sable n'envoie rien vers un registre."
+        " Gardez vos noms en local : docker tag alpine monalpine:v1",
+        "docker push is not available: the sandbox sends nothing to a registry."
+        " Keep your names local: docker tag alpine myalpine:v1",
     ),
     "search": (
         "docker search n'est pas disponible : le bac à sable n'a pas accès à Internet. Voyez les"
@@ -421,12 +434,16 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         " images with docker images",
     ),
     "manifest": (
-        "docker manifest n'est pas disponible : le bac à sable n'interroge aucun registre.",
-        "docker manifest is not available: the sandbox queries no registry.",
+        "docker manifest n'est pas disponible : le bac à sable n'interroge aucun registre."
+        " Regardez plutôt docker image inspect IMAGE",
+        "docker manifest is not available: the sandbox queries no registry."
+        " Look at docker image inspect IMAGE instead",
     ),
     "trust": (
-        "docker trust n'est pas disponible : le bac à sable n'interroge aucun registre.",
-        "docker trust is not available: the sandbox queries no registry.",
+        "docker trust n'est pas disponible : le bac à sable n'interroge aucun registre."
+        " Regardez plutôt docker image inspect IMAGE",
+        "docker trust is not available: the sandbox queries no registry."
+        " Look at docker image inspect IMAGE instead",
     ),
     "compose": (
         "docker compose n'est pas disponible : il faudrait envoyer un fichier. Lancez chaque"
@@ -435,20 +452,28 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         " docker run -d on a shared network.",
     ),
     "context": (
-        "docker context n'est pas disponible : le bac à sable choisit lui-même son moteur.",
-        "docker context is not available: the sandbox picks its own engine.",
+        "docker context n'est pas disponible : le bac à sable choisit lui-même son moteur."
+        " Tapez directement vos commandes, par exemple docker ps",
+        "docker context is not available: the sandbox picks its own engine."
+        " Type your commands directly, for example docker ps",
     ),
     "plugin": (
-        "docker plugin n'est pas disponible : les plugins agiraient sur tout le moteur.",
-        "docker plugin is not available: plugins would act on the whole engine.",
+        "docker plugin n'est pas disponible : les plugins agiraient sur tout le moteur."
+        " Utilisez les pilotes intégrés : docker volume create, docker network create",
+        "docker plugin is not available: plugins would act on the whole engine."
+        " Use the built-in drivers: docker volume create, docker network create",
     ),
     "swarm": (
-        "docker swarm n'est pas disponible : le bac à sable est un moteur seul, sans cluster.",
-        "docker swarm is not available: the sandbox is a single engine, without a cluster.",
+        "docker swarm n'est pas disponible : le bac à sable est un moteur seul, sans cluster."
+        " Lancez vos conteneurs avec docker run -d",
+        "docker swarm is not available: the sandbox is a single engine, without a cluster."
+        " Start your containers with docker run -d",
     ),
     "node": (
-        "docker node n'est pas disponible : le bac à sable est un moteur seul, sans cluster.",
-        "docker node is not available: the sandbox is a single engine, without a cluster.",
+        "docker node n'est pas disponible : le bac à sable est un moteur seul, sans cluster."
+        " Lancez vos conteneurs avec docker run -d",
+        "docker node is not available: the sandbox is a single engine, without a cluster."
+        " Start your containers with docker run -d",
     ),
     "service": (
         "docker service n'est pas disponible (Swarm) : lancez vos conteneurs avec docker run -d",
