@@ -97,9 +97,10 @@ class SandboxService:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reaper_task
             self._reaper_task = None
+        await self.scheduler.drain(DRAIN_TIMEOUT_S)
         pending = [task for task in self._inflight if not task.done()]
-        if pending:
-            await asyncio.wait(pending, timeout=DRAIN_TIMEOUT_S)
+        if pending:  # finishing their journal line after leaving the queue
+            await asyncio.wait(pending, timeout=5)
 
     # -- commands -----------------------------------------------------------------------------
 
