@@ -31,10 +31,11 @@ PAD_TOKEN = "moussaillonpad"
 
 STOP_WORDS = frozenset(
     """
-    a au aux avec c ca ce ces cet cette comment d dans de des du elle elles en est et etre
-    faut il ils j je l la le les leur leurs lui m ma me mes mon n ne nous on ou par pas peut
-    peux plus pour pourquoi qu quand que quel quelle quelles quels qui quoi s sa se ses si son
-    sont sur t ta te tes toi ton tu un une vos votre vous y
+    a au aux avec c ca ce ces cet cette comment d dans de des du elle elles en entre est et
+    etre faire fait faut il ils j je l la le les leur leurs lui m ma me mes mon n ne nous on ou
+    par pas peut peux plus pour pourquoi qu quand que quel quelle quelles quels qui quoi s sa
+    se ses si son sont sur t ta te tes toi ton tous tout toute toutes tu un une vos votre vous
+    y
     an and are can do does how i in is it of on or the to what when where which who why with
     """.split()
 )
