@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import signal
+import sys
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -25,6 +28,8 @@ from telegram.ext import (
 )
 
 from tests.telegram_stub import TelegramStub, running_bot, running_stub
+
+REPO = Path(__file__).resolve().parent.parent
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup "
@@ -84,7 +89,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def course_bot(stub: TelegramStub) -> Application[Any, Any, Any, Any, Any, Any]:
-    app = stub.application_builder().build()
+    return with_handlers(stub.application_builder().build())
+
+
+def with_handlers(
+    app: Application[Any, Any, Any, Any, Any, Any],
+) -> Application[Any, Any, Any, Any, Any, Any]:
     app.add_handler(CommandHandler("start", on_start))
     app.add_handler(CommandHandler("cours", on_cours))
     app.add_handler(CallbackQueryHandler(on_click))
@@ -535,3 +545,44 @@ async def test_chat_actions_and_deletions_are_recorded(stub: TelegramStub, bot: 
         await bot.delete_message(alice.id, sent.message_id)
     with pytest.raises(BadRequest, match="Chat not found"):
         await bot.send_message(424242, "personne")
+
+
+async def test_injected_failures_follow_count_chat_and_description(stub: TelegramStub, bot: Bot):
+    alice, bob = stub.user(), stub.user()
+    stub.fail_next("sendMessage", code=400, count=2, chat_id=alice.id,
+                   description="Bad Request: have no rights to send a message")
+    await bot.send_message(bob.id, "bob n'est pas visé")
+    for _ in range(2):
+        with pytest.raises(BadRequest, match="Have no rights to send a message"):
+            await bot.send_message(alice.id, "raté")
+    await bot.send_message(alice.id, "réussi")
+    assert [m.text for m in stub.messages(alice)] == ["réussi"]
+    assert [c.status for c in stub.calls("sendMessage")] == [200, 400, 400, 200]
+
+
+async def test_a_bot_in_another_process_is_driven_over_http():
+    """The benchmark set-up: the stub runs alone and is driven through ``/_stub``."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.telegram_stub", cwd=REPO, stdout=asyncio.subprocess.PIPE)
+    try:
+        assert process.stdout is not None
+        info = json.loads(await asyncio.wait_for(process.stdout.readline(), 30))
+        app = with_handlers(Application.builder().token(info["token"])
+                            .base_url(info["base_url"]).base_file_url(info["base_file_url"])
+                            .build())
+        async with httpx.AsyncClient(base_url=info["url"]) as control, running_bot(app):
+            user = (await control.post("/_stub/users", json={"first_name": "Zoé"})).json()
+            said = (await control.post("/_stub/text", json={
+                "user_id": user["id"], "text": "/start"})).json()
+            listed = (await control.get("/_stub/messages", params={
+                "chat_id": user["id"], "after": said["marker"], "timeout": 5})).json()
+            [menu] = listed["messages"]
+            clicked = (await control.post("/_stub/click", json={
+                "user_id": user["id"], "chat_id": user["id"],
+                "message_id": menu["message"]["message_id"], "text": "Chapitre 1"})).json()
+            assert clicked["update"]["callback_query"]["data"] == "ch:1"
+        assert menu["message"]["text"] == "Bienvenue !"
+        assert menu["source_text"] == "<b>Bienvenue</b> !"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), 10) == 0

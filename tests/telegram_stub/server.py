@@ -6,7 +6,6 @@ stub's state needs no locks.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 from typing import TYPE_CHECKING, Any
 
@@ -132,10 +131,3 @@ class Server:
 
     async def stop(self) -> None:
         await self._server.shutdown()
-
-    async def serve_forever(self) -> None:
-        await self.start()
-        try:
-            await asyncio.Event().wait()
-        finally:
-            await self.stop()

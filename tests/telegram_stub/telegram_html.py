@@ -25,6 +25,7 @@ _SIMPLE = {
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));")
 _TOKEN_CHARS = frozenset(string.ascii_letters + string.digits + ".-")
+_SPECIAL = re.compile(r"[<&]")
 
 
 class HtmlError(ValueError):
@@ -83,6 +84,12 @@ class _Parser:
     def run(self) -> tuple[str, list[dict[str, Any]]]:
         text = self.text
         while self.pos < len(text):
+            special = _SPECIAL.search(text, self.pos)
+            end = special.start() if special else len(text)
+            if end > self.pos:
+                self.emit(text[self.pos : end])
+                self.pos = end
+                continue
             ch = text[self.pos]
             if ch == "&":
                 decoded = _decode_entity(text, self.pos)
@@ -95,7 +102,6 @@ class _Parser:
                         f'Unescaped "&" at byte offset {self.byte_offset(self.pos)}: '
                         "write &amp; or a supported HTML entity"
                     )
-            if ch != "<":
                 self.emit(ch)
                 self.pos += 1
                 continue
