@@ -391,6 +391,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "gt": _compare(lambda a, b: a > b),
     "ge": _compare(lambda a, b: a >= b),
     "not": lambda value: not truth(value),
+    "and": lambda *args: next((arg for arg in args if not truth(arg)), args[-1]),
+    "or": lambda *args: next((arg for arg in args if truth(arg)), args[-1]),
 }
 
 
