@@ -64,6 +64,17 @@ def test_correct_answers_are_spread_across_positions(bank: QuestionBank) -> None
         assert max(positions.values()) <= len(bank.by_chapter(chapter)) / 2, (chapter, positions)
 
 
+def test_the_longest_option_is_not_a_giveaway(bank: QuestionBank) -> None:
+    questions = [q for q in bank.questions if len(q.options) > 2]
+    longest_is_right = [
+        q.id
+        for q in questions
+        if max(range(len(q.options)), key=lambda i: len(q.options[i])) == q.correct_index
+    ]
+
+    assert len(longest_is_right) <= 0.4 * len(questions), longest_is_right
+
+
 def test_bank_mixes_kinds_of_questions(bank: QuestionBank) -> None:
     with_code = [q for q in bank.questions if q.code]
     difficulties = Counter(q.difficulty for q in bank.questions)
