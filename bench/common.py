@@ -14,9 +14,11 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def summary(values_ms: list[float]) -> str:
-    return (f"n={len(values_ms)} p50={percentile(values_ms, 50):.2f} ms "
-            f"p95={percentile(values_ms, 95):.2f} ms max={max(values_ms):.2f} ms "
-            f"mean={statistics.fmean(values_ms):.2f} ms")
+    return (
+        f"n={len(values_ms)} p50={percentile(values_ms, 50):.2f} ms "
+        f"p95={percentile(values_ms, 95):.2f} ms max={max(values_ms):.2f} ms "
+        f"mean={statistics.fmean(values_ms):.2f} ms"
+    )
 
 
 def line(name: str, text: str) -> None:

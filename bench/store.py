@@ -47,8 +47,12 @@ async def main() -> None:
             await store.write(lambda db, i=i: db["section_views"].insert(row(i)))
 
     async def concurrent_store() -> None:
-        await asyncio.gather(*(store.write(lambda db, i=i: db["section_views"].insert(row(i)))
-                               for i in range(WRITES)))
+        await asyncio.gather(
+            *(
+                store.write(lambda db, i=i: db["section_views"].insert(row(i)))
+                for i in range(WRITES)
+            )
+        )
 
     direct = connect(folder / "bench.db")
 
@@ -70,14 +74,19 @@ async def main() -> None:
                 direct["section_views"].insert_all(rows)
             await asyncio.sleep(0)
 
-    for name, work in (("store.write, sequential", through_store),
-                       ("store.write, 2000 at once", concurrent_store),
-                       ("baseline: sqlite on the loop", on_the_loop),
-                       ("store.write, 5 bulk x 20k rows", bulk_store),
-                       ("baseline: same bulk on the loop", bulk_on_the_loop)):
+    for name, work in (
+        ("store.write, sequential", through_store),
+        ("store.write, 2000 at once", concurrent_store),
+        ("baseline: sqlite on the loop", on_the_loop),
+        ("store.write, 5 bulk x 20k rows", bulk_store),
+        ("baseline: same bulk on the loop", bulk_on_the_loop),
+    ):
         lags, elapsed = await measure_lag(work)
-        line(name, f"{WRITES / elapsed:,.0f} writes/s; loop lag {summary(lags)}; "
-                   f"p99={percentile(lags, 99):.2f} ms")
+        line(
+            name,
+            f"{WRITES / elapsed:,.0f} writes/s; loop lag {summary(lags)}; "
+            f"p99={percentile(lags, 99):.2f} ms",
+        )
     store.close()
 
 

@@ -99,12 +99,19 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
     async with build_services(settings) as services:
         api = create_api(services)
         server = _Server(
-            uvicorn.Config(api, host=settings.http_host, port=settings.http_port,
-                           log_config=None, lifespan="on")
+            uvicorn.Config(
+                api,
+                host=settings.http_host,
+                port=settings.http_port,
+                log_config=None,
+                lifespan="on",
+            )
         )
         telegram = create_telegram_app(services) if settings.token else None
         if telegram is None:
-            log.warning("No MOUSSAILLON_TELEGRAM_TOKEN: the Telegram bot is off, only the REST API runs.")
+            log.warning(
+                "No MOUSSAILLON_TELEGRAM_TOKEN: the Telegram bot is off, only the REST API runs."
+            )
         web = asyncio.create_task(server.serve(), name="uvicorn")
         try:
             if telegram is not None:

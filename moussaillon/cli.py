@@ -15,8 +15,9 @@ def _serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     from moussaillon.app import serve
 
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     asyncio.run(serve(settings))
     return 0
@@ -51,14 +52,19 @@ def _token(args: argparse.Namespace) -> int:
     tokens = TokenService(store, instructors=frozenset(settings.instructors))
     try:
         if args.action == "create":
-            print(asyncio.run(tokens.create(args.user, label=args.label or "cli",
-                                            instructor=args.instructor)))
+            print(
+                asyncio.run(
+                    tokens.create(args.user, label=args.label or "cli", instructor=args.instructor)
+                )
+            )
         elif args.action == "list":
             for row in asyncio.run(tokens.list(args.user)):
                 state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
                 role = "instructor" if row["instructor"] else "student"
-                print(f"{row['id']}\tuser {row['user_id']}\t{role}\t{row['label']}\t"
-                      f"{row['created_at']}\t{state}")
+                print(
+                    f"{row['id']}\tuser {row['user_id']}\t{role}\t{row['label']}\t"
+                    f"{row['created_at']}\t{state}"
+                )
         elif args.action == "revoke":
             if not asyncio.run(tokens.revoke(args.id)):
                 print(f"no active token {args.id}", file=sys.stderr)
@@ -75,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("serve", help="run the Telegram bot and the REST API").set_defaults(func=_serve)
 
-    course = sub.add_parser("course", help="course content").add_subparsers(dest="action",
-                                                                            required=True)
+    course = sub.add_parser("course", help="course content").add_subparsers(
+        dest="action", required=True
+    )
     check = course.add_parser("check", help="validate a deck or the bundled course")
     check.add_argument("path", nargs="?")
     check.set_defaults(func=_course_check)
@@ -93,16 +100,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", default=None)
     run.add_argument("words", nargs=argparse.REMAINDER, help="-- docker …")
     prepare = ssub.add_parser("prepare", help="make the allowlisted images available")
-    prepare.add_argument("--offline", action="store_true",
-                         help="build stand-ins from busybox-static instead of pulling")
+    prepare.add_argument(
+        "--offline",
+        action="store_true",
+        help="build stand-ins from busybox-static instead of pulling",
+    )
     prepare.add_argument("--force", action="store_true")
     status = ssub.add_parser("status", help="what the sandbox holds")
     status.add_argument("--user", type=int)
     ssub.add_parser("reap", help="remove idle students' objects and orphans now")
     sandbox.set_defaults(func=_sandbox)
 
-    token = sub.add_parser("token", help="REST API tokens").add_subparsers(dest="action",
-                                                                          required=True)
+    token = sub.add_parser("token", help="REST API tokens").add_subparsers(
+        dest="action", required=True
+    )
     create = token.add_parser("create")
     create.add_argument("--user", type=int, required=True)
     create.add_argument("--instructor", action="store_true")

@@ -3,6 +3,7 @@ talking to the Bot API stand-in over real HTTP. Each one cleans up after itself.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 
 from moussaillon.app import Services, build_services
 from moussaillon.config import Settings
+from tests.sandbox.conftest import clean_user_id, standin_images  # noqa: F401 (fixtures)
 from tests.telegram_stub import TelegramStub, running_stub
 
 TOKEN = "123456:TEST-TOKEN"
@@ -55,13 +57,34 @@ class Bot:
     application: object
 
 
-@pytest.fixture
-async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+@contextlib.asynccontextmanager
+async def start_bot(
+    tmp_path: Path, *, sandbox: bool = False, **overrides: object
+) -> AsyncIterator[Bot]:
     from moussaillon.handlers.telegram.app import create_telegram_app, polling
 
     async with running_stub(token=TOKEN) as stub:
-        settings = make_settings(tmp_path, telegram_token=TOKEN, telegram_base_url=stub.base_url,
-                                 telegram_base_file_url=stub.base_file_url, instructors=[1000])
-        async with build_services(settings, sandbox=False) as built:
+        settings = make_settings(
+            tmp_path,
+            telegram_token=TOKEN,
+            telegram_base_url=stub.base_url,
+            telegram_base_file_url=stub.base_file_url,
+            instructors=[1000],
+            **overrides,
+        )
+        async with build_services(settings, sandbox=sandbox) as built:
             async with polling(create_telegram_app(built)) as application:
                 yield Bot(stub, built, application)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Bot]:
+    async with start_bot(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+async def sandbox_bot(tmp_path: Path, standin_images) -> AsyncIterator[Bot]:  # noqa: F811
+    """The bot with a real Docker sandbox behind it (fails, never skips, without an engine)."""
+    async with start_bot(tmp_path, sandbox=True, sandbox_timeout_s=5) as running:
+        yield running

@@ -32,8 +32,7 @@ class CourseService:
     def __init__(self, course: Course) -> None:
         self.course = course
         self._pages: dict[str, list[str]] = {
-            section.id: split_telegram(to_telegram_html(section.body), TELEGRAM_PAGE_LIMIT)
-            or [""]
+            section.id: split_telegram(to_telegram_html(section.body), TELEGRAM_PAGE_LIMIT) or [""]
             for section in course.sections
         }
         self._html: dict[str, str] = {}

@@ -24,8 +24,9 @@ def _hash(token: str) -> str:
 
 
 class TokenService:
-    def __init__(self, store: Store, *, instructors: frozenset[int] = frozenset(),
-                 clock: Clock = utcnow) -> None:
+    def __init__(
+        self, store: Store, *, instructors: frozenset[int] = frozenset(), clock: Clock = utcnow
+    ) -> None:
         self._store = store
         self._instructors = instructors
         self._clock = clock
@@ -62,8 +63,13 @@ class TokenService:
         where, params = ("WHERE user_id = ?", [user_id]) if user_id is not None else ("", [])
         return await self._store.read(
             lambda db: [
-                dict(zip(("id", "user_id", "label", "instructor", "created_at", "revoked_at"),
-                         row, strict=True))
+                dict(
+                    zip(
+                        ("id", "user_id", "label", "instructor", "created_at", "revoked_at"),
+                        row,
+                        strict=True,
+                    )
+                )
                 for row in db.execute(
                     "SELECT id, user_id, label, instructor, created_at, revoked_at"
                     f" FROM api_tokens {where} ORDER BY id",

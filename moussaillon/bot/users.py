@@ -37,8 +37,12 @@ class UserService:
     ) -> User:
         """Record a user the first time they are seen; their Telegram language picks the start."""
         if user_id in self._languages:
-            return User(id=user_id, first_name=first_name, username=username,
-                        language=self._languages[user_id])
+            return User(
+                id=user_id,
+                first_name=first_name,
+                username=username,
+                language=self._languages[user_id],
+            )
         now = iso(self._clock())
         initial: Lang = "en" if (language_code or "").startswith("en") else self._default
 
@@ -51,8 +55,14 @@ class UserService:
                 )
                 return row[0]
             db["users"].insert(
-                {"id": user_id, "first_name": first_name, "username": username,
-                 "language": initial, "created_at": now, "last_seen": now}
+                {
+                    "id": user_id,
+                    "first_name": first_name,
+                    "username": username,
+                    "language": initial,
+                    "created_at": now,
+                    "last_seen": now,
+                }
             )
             return initial
 
@@ -63,7 +73,9 @@ class UserService:
     async def language(self, user_id: int) -> Lang:
         if user_id not in self._languages:
             row = await self._store.read(
-                lambda db: db.execute("SELECT language FROM users WHERE id = ?", [user_id]).fetchone()
+                lambda db: db.execute(
+                    "SELECT language FROM users WHERE id = ?", [user_id]
+                ).fetchone()
             )
             self._languages[user_id] = normalize_lang(row[0]) if row else self._default
         return self._languages[user_id]

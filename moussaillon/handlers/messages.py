@@ -108,6 +108,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The full output is in the attached file ({size} bytes).",
     },
     "tg.docker_exit": {"fr": "code de sortie {code}", "en": "exit code {code}"},
+    "tg.sandbox_status": {
+        "fr": (
+            "🐳 <b>Votre bac à sable</b>\n"
+            "Conteneurs : {containers}/{max_containers} ({running} en marche) : {names}\n"
+            "Volumes : {volumes}/{max_volumes} · Réseaux : {networks}/{max_networks}"
+        ),
+        "en": (
+            "🐳 <b>Your sandbox</b>\n"
+            "Containers: {containers}/{max_containers} ({running} running): {names}\n"
+            "Volumes: {volumes}/{max_volumes} · Networks: {networks}/{max_networks}"
+        ),
+    },
+    "tg.sandbox_commands_left": {
+        "fr": "Commandes disponibles tout de suite : {count}",
+        "en": "Commands available right now: {count}",
+    },
+    "tg.sandbox_expires": {
+        "fr": "Sans nouvelle commande, tout sera effacé à {at}.",
+        "en": "Without a new command, everything is removed at {at}.",
+    },
     "tg.reset_done": {
         "fr": "🧹 Bac à sable vidé : {count} objet(s) supprimé(s).",
         "en": "🧹 Sandbox wiped: {count} object(s) removed.",

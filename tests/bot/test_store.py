@@ -33,6 +33,7 @@ def test_migrations_run_once_across_restarts(tmp_path):
 async def test_writes_are_serialised_and_visible_to_readers(tmp_path):
     store = Store(tmp_path / "a.db")
     try:
+
         async def add(i: int) -> None:
             await store.write(lambda db: db["users"].insert({"id": i, "first_name": f"u{i}"}))
 
@@ -46,6 +47,7 @@ async def test_writes_are_serialised_and_visible_to_readers(tmp_path):
 async def test_a_failed_write_is_rolled_back(tmp_path):
     store = Store(tmp_path / "a.db")
     try:
+
         def half_then_fail(db):
             db["users"].insert({"id": 1, "first_name": "a"})
             raise sqlite3.IntegrityError("boom")
@@ -54,7 +56,9 @@ async def test_a_failed_write_is_rolled_back(tmp_path):
             await store.write(half_then_fail)
         except sqlite3.IntegrityError:
             pass
-        assert await store.read(lambda db: db.execute("SELECT COUNT(*) FROM users").fetchone()[0]) == 0
+        assert (
+            await store.read(lambda db: db.execute("SELECT COUNT(*) FROM users").fetchone()[0]) == 0
+        )
     finally:
         store.close()
 

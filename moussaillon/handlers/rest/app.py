@@ -23,8 +23,9 @@ def _lang(request: Request) -> str:
 
 
 def _error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status,
-                        headers=headers)
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+    )
 
 
 def create_api(services: Services) -> FastAPI:
@@ -52,8 +53,11 @@ def create_api(services: Services) -> FastAPI:
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
-        return _error(422, "api.invalid",
-                      t("api.invalid", _lang(request), where=where, detail=first.get("msg", "")))
+        return _error(
+            422,
+            "api.invalid",
+            t("api.invalid", _lang(request), where=where, detail=first.get("msg", "")),
+        )
 
     for router in (health.router, course.router, sandbox.router):
         api.include_router(router, prefix="/api/v1")

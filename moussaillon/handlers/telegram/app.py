@@ -40,6 +40,7 @@ COMMANDS = (
     ("langue", start.choose_language, "tg.cmd_langue"),
 )
 
+
 async def on_error(update: object, context: Context) -> None:
     """Log the failure and tell the user kindly; the bot keeps serving everyone else."""
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
@@ -58,7 +59,9 @@ async def on_error(update: object, context: Context) -> None:
 async def set_menus(application: Application) -> None:
     for lang in LANGUAGES:
         commands = [BotCommand(name, t(key, lang)) for name, _, key in COMMANDS]
-        await application.bot.set_my_commands(commands, language_code=None if lang == "fr" else lang)
+        await application.bot.set_my_commands(
+            commands, language_code=None if lang == "fr" else lang
+        )
 
 
 def create_telegram_app(services: Services, *, rate_limiter: bool | None = None) -> Application:
@@ -86,7 +89,6 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
     return application
 
 
-
 @asynccontextmanager
 async def polling(application: Application) -> AsyncIterator[Application]:
     """PTB's manual lifecycle: menus, start, long polling; on exit, stop in order so in-flight
@@ -94,8 +96,9 @@ async def polling(application: Application) -> AsyncIterator[Application]:
     async with application:
         await set_menus(application)
         await application.start()
-        await application.updater.start_polling(poll_interval=0, timeout=10,
-                                                drop_pending_updates=False)
+        await application.updater.start_polling(
+            poll_interval=0, timeout=10, drop_pending_updates=False
+        )
         try:
             yield application
         finally:

@@ -13,7 +13,9 @@ from moussaillon.handlers.telegram.context import Context, language, services
 async def contents(update: Update, context: Context) -> None:
     svc = services(context)
     read = await svc.progress.sections_read(update.effective_user.id)
-    text, keyboard = views.table_of_contents(svc.course.course, read, await language(update, context))
+    text, keyboard = views.table_of_contents(
+        svc.course.course, read, await language(update, context)
+    )
     await update.effective_message.reply_html(text, reply_markup=keyboard)
 
 
@@ -45,8 +47,9 @@ async def on_button(update: Update, context: Context) -> None:
     await query.answer()
     text, keyboard = view
     if kind == "so" or query.message is None:
-        await context.bot.send_message(update.effective_chat.id, text, parse_mode="HTML",
-                                       reply_markup=keyboard)
+        await context.bot.send_message(
+            update.effective_chat.id, text, parse_mode="HTML", reply_markup=keyboard
+        )
         return
     try:
         await query.edit_message_text(text, parse_mode="HTML", reply_markup=keyboard)

@@ -74,7 +74,24 @@ async def status(update: Update, context: Context) -> None:
         await update.effective_message.reply_html(t("tg.docker_disabled", lang))
         return
     report = await svc.sandbox.status(update.effective_user.id, lang)
-    await update.effective_message.reply_html(report.to_html(lang))
+    names = ", ".join(f"<code>{escape(n)}</code>" for n in report.names) or "—"
+    text = t(
+        "tg.sandbox_status",
+        lang,
+        containers=report.containers,
+        max_containers=report.max_containers,
+        running=report.running,
+        names=names,
+        volumes=report.volumes,
+        max_volumes=report.max_volumes,
+        networks=report.networks,
+        max_networks=report.max_networks,
+    )
+    if report.commands_left is not None:
+        text += "\n" + t("tg.sandbox_commands_left", lang, count=report.commands_left)
+    if report.expires_at is not None:
+        text += "\n" + t("tg.sandbox_expires", lang, at=report.expires_at.strftime("%H:%M UTC"))
+    await update.effective_message.reply_html(text)
 
 
 async def token(update: Update, context: Context) -> None:

@@ -21,7 +21,12 @@ def _button(text: str, data: str) -> InlineKeyboardButton:
 
 def languages() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_button("🇫🇷 Français", callbacks.lang("fr")), _button("🇬🇧 English", callbacks.lang("en"))]]
+        [
+            [
+                _button("🇫🇷 Français", callbacks.lang("fr")),
+                _button("🇬🇧 English", callbacks.lang("en")),
+            ]
+        ]
     )
 
 
@@ -30,10 +35,16 @@ def table_of_contents(course: Course, read: set[str], lang: str) -> View:
     for chapter in course.chapters:
         done = sum(1 for s in chapter.sections if s.id in read)
         mark = "✅" if done == len(chapter.sections) else f"{done}/{len(chapter.sections)}"
-        rows.append([_button(f"{chapter.number}. {chapter.title} · {mark}",
-                             callbacks.chapter(chapter.id))])
-    text = t("tg.toc_title", lang, title=escape(course.title),
-             read=len(read & {s.id for s in course.sections}), total=len(course.sections))
+        rows.append(
+            [_button(f"{chapter.number}. {chapter.title} · {mark}", callbacks.chapter(chapter.id))]
+        )
+    text = t(
+        "tg.toc_title",
+        lang,
+        title=escape(course.title),
+        read=len(read & {s.id for s in course.sections}),
+        total=len(course.sections),
+    )
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -43,15 +54,26 @@ def chapter_menu(chapter: Chapter, read: set[str], lang: str) -> View:
         for s in chapter.sections
     ]
     rows.append([_button(t("tg.btn_toc", lang), callbacks.toc())])
-    text = t("tg.chapter_title", lang, number=chapter.number, title=escape(chapter.title),
-             count=len(chapter.sections))
+    text = t(
+        "tg.chapter_title",
+        lang,
+        number=chapter.number,
+        title=escape(chapter.title),
+        count=len(chapter.sections),
+    )
     return text, InlineKeyboardMarkup(rows)
 
 
 def section_page(page: SectionPage, lang: str) -> View:
-    header = t("tg.section_header", lang, number=page.chapter.number,
-               chapter=escape(page.chapter.title), index=page.index, count=page.count,
-               title=escape(page.section.title))
+    header = t(
+        "tg.section_header",
+        lang,
+        number=page.chapter.number,
+        chapter=escape(page.chapter.title),
+        index=page.index,
+        count=page.count,
+        title=escape(page.section.title),
+    )
     if page.parts > 1:
         header += " " + t("tg.part", lang, part=page.part + 1, parts=page.parts)
     text = f"{header}\n\n{page.html}" if page.html else header
@@ -63,8 +85,9 @@ def section_page(page: SectionPage, lang: str) -> View:
         row.append(_button(t("tg.btn_previous", lang), callbacks.section(page.previous.id)))
     row.append(_button(t("tg.btn_chapter", lang), callbacks.chapter(page.chapter.id)))
     if page.part + 1 < page.parts:
-        row.append(_button(t("tg.btn_more", lang),
-                           callbacks.section(page.section.id, page.part + 1)))
+        row.append(
+            _button(t("tg.btn_more", lang), callbacks.section(page.section.id, page.part + 1))
+        )
     elif page.next is not None:
         row.append(_button(t("tg.btn_next", lang), callbacks.section(page.next.id)))
     return text, InlineKeyboardMarkup([row])
@@ -76,8 +99,12 @@ def search_results(query: str, hits: list[Hit], lang: str) -> View | tuple[str, 
         return t("tg.search_nothing", lang, query=shown), None
     lines = [t("tg.search_results", lang, query=shown)]
     for number, hit in enumerate(hits, 1):
-        lines.append(f"\n{number}. <b>{escape(hit.title)}</b> · <i>{escape(hit.chapter_title)}</i>"
-                     f"\n{hit.snippet}")
-    buttons = [[_button(f"{n}. {hit.title}", callbacks.open_section(hit.section_id))]
-               for n, hit in enumerate(hits, 1)]
+        lines.append(
+            f"\n{number}. <b>{escape(hit.title)}</b> · <i>{escape(hit.chapter_title)}</i>"
+            f"\n{hit.snippet}"
+        )
+    buttons = [
+        [_button(f"{n}. {hit.title}", callbacks.open_section(hit.section_id))]
+        for n, hit in enumerate(hits, 1)
+    ]
     return "\n".join(lines), InlineKeyboardMarkup(buttons)

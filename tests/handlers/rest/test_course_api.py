@@ -82,8 +82,9 @@ def _free_port() -> int:
 
 async def test_served_by_real_uvicorn(services):
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_api(services), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_api(services), host="127.0.0.1", port=port, log_level="warning")
+    )
     task = asyncio.create_task(server.serve())
     try:
         while not server.started:

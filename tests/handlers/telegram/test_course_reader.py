@@ -26,7 +26,9 @@ async def test_language_choice_switches_every_later_reply(bot):
 async def test_menus_are_registered_in_french_and_english(bot):
     french = {c["command"]: c["description"] for c in bot.stub.commands()}
     english = {c["command"]: c["description"] for c in bot.stub.commands(language_code="en")}
-    assert french["cours"] == t("tg.cmd_cours", "fr") and english["cours"] == t("tg.cmd_cours", "en")
+    assert french["cours"] == t("tg.cmd_cours", "fr") and english["cours"] == t(
+        "tg.cmd_cours", "en"
+    )
     assert set(french) == set(english) >= {"start", "help", "cours", "chercher", "langue", "docker"}
 
 

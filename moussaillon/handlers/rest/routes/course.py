@@ -24,8 +24,12 @@ async def course_tree(services: ServicesDep) -> CourseOut:
         title=course.title,
         author=course.author,
         chapters=[
-            ChapterOut(id=c.id, number=c.number, title=c.title,
-                       sections=[SectionRef(id=s.id, title=s.title) for s in c.sections])
+            ChapterOut(
+                id=c.id,
+                number=c.number,
+                title=c.title,
+                sections=[SectionRef(id=s.id, title=s.title) for s in c.sections],
+            )
             for c in course.chapters
         ],
     )
@@ -56,7 +60,15 @@ async def search(
     hits = services.course.search(q, limit=limit)
     return SearchOut(
         query=q,
-        hits=[SearchHitOut(section_id=h.section_id, title=h.title, chapter_id=h.chapter_id,
-                           chapter_title=h.chapter_title, snippet=h.snippet_text, score=h.score)
-              for h in hits],
+        hits=[
+            SearchHitOut(
+                section_id=h.section_id,
+                title=h.title,
+                chapter_id=h.chapter_id,
+                chapter_title=h.chapter_title,
+                snippet=h.snippet_text,
+                score=h.score,
+            )
+            for h in hits
+        ],
     )

@@ -1,0 +1,114 @@
+"""``moussaillon sandbox …``: the same service the bot uses, from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+
+import aiodocker
+
+from moussaillon.bot.store import Store
+from moussaillon.config import Settings
+from moussaillon.sandbox.engine import create_docker
+from moussaillon.sandbox.prepare import ensure_images, prepare_offline
+from moussaillon.sandbox.reaper import inventory
+from moussaillon.sandbox.service import SandboxService
+
+
+async def main(args: argparse.Namespace, settings: Settings) -> int:
+    store = Store(settings.db_path)
+    docker = create_docker(settings)
+    try:
+        service = SandboxService(settings, store, docker)
+        if args.action == "run":
+            return await _run(service, args)
+        if args.action == "prepare":
+            return await _prepare(docker, settings, offline=args.offline, force=args.force)
+        if args.action == "status":
+            return await _status(service, docker, args.user)
+        if args.action == "reap":
+            idle = await service.reaper.reap_idle()
+            orphans = await service.reaper.reap_orphans()
+            idle.merge(orphans)
+            print(
+                f"removed {len(idle.containers)} containers, {len(idle.networks)} networks, "
+                f"{len(idle.volumes)} volumes of {len(idle.owners)} students"
+            )
+            for error in idle.errors:
+                print(f"error: {error}", file=sys.stderr)
+            return 1 if idle.errors else 0
+        return 2
+    finally:
+        await docker.close()
+        store.close()
+
+
+async def _run(service: SandboxService, args: argparse.Namespace) -> int:
+    words = [w for w in args.words if w != "--"] if args.words[:1] == ["--"] else args.words
+    line = " ".join(_quote(w) for w in words)
+    result = await service.run_command(
+        args.user, line, args.lang or service.settings.default_language
+    )
+    if result.refused:
+        print(result.reason, file=sys.stderr)
+        return 2
+    if result.output:
+        print(result.output, end="" if result.output.endswith("\n") else "\n")
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    return result.exit_code or 0
+
+
+def _quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
+
+
+async def _prepare(
+    docker: aiodocker.Docker, settings: Settings, *, offline: bool, force: bool
+) -> int:
+    images = settings.sandbox_images
+    if offline:
+        await prepare_offline(docker, images, progress=print, force=force)
+    else:
+        for name, ref in images.items():
+            print(f"{ref}: pulling", flush=True)
+            try:
+                repo, _, tag = ref.rpartition(":")
+                async for event in docker.images.pull(repo, tag=tag, stream=True):
+                    if "progress" in event:
+                        print(
+                            f"\r{ref}: {event.get('status', '')} {event['progress']}",
+                            end="",
+                            flush=True,
+                        )
+                print(f"\r{ref}: ready" + " " * 40)
+            except aiodocker.DockerError as error:
+                print(f"\r{ref}: {error.message} (for {name})", file=sys.stderr)
+    missing = await ensure_images(docker, images)
+    for ref in missing:
+        print(f"missing: {ref}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+async def _status(service: SandboxService, docker: aiodocker.Docker, user: int | None) -> int:
+    if user is not None:
+        status = await service.status(user)
+        print(status.model_dump_json(indent=2))
+        return 0
+    stock = await inventory(docker)
+    per_owner = Counter(
+        (item.get("Labels") or {}).get("moussaillon.owner", "?")
+        for item in (*stock.containers, *stock.networks, *stock.volumes)
+    )
+    print(
+        f"{len(stock.containers)} containers, {len(stock.networks)} networks, "
+        f"{len(stock.volumes)} volumes, {len(per_owner)} students"
+    )
+    for owner, count in per_owner.most_common():
+        print(f"  {owner}: {count} objects")
+    missing = await ensure_images(docker, service.settings.sandbox_images)
+    print("images: all present" if not missing else f"images missing: {', '.join(missing)}")
+    return 0
