@@ -110,17 +110,22 @@ def replay(attempts: Iterable[Attempt]) -> dict[str, QuestionState]:
     return states
 
 
-def _as_states(
-    history: Mapping[str, QuestionState] | Iterable[QuestionState],
-) -> dict[str, QuestionState]:
+History = Mapping[str, QuestionState] | Iterable[QuestionState] | Iterable[Attempt]
+
+
+def _as_states(history: History) -> dict[str, QuestionState]:
+    """Accept stored states (a mapping or a list) or raw attempts, which are replayed."""
     if isinstance(history, Mapping):
         return dict(history)
-    return {state.question_id: state for state in history}
+    items = list(history)
+    if items and all(isinstance(item, Attempt) for item in items):
+        return replay(items)  # type: ignore[arg-type]
+    return {state.question_id: state for state in items}  # type: ignore[union-attr]
 
 
 def mistakes(
     bank: QuestionBank,
-    history: Mapping[str, QuestionState] | Iterable[QuestionState],
+    history: History,
     *,
     chapter: str | None = None,
 ) -> list[Question]:
@@ -149,7 +154,7 @@ def _in_bank(bank: QuestionBank, question_id: str, chapter: str | None) -> bool:
 
 def pick_questions(
     bank: QuestionBank,
-    history: Mapping[str, QuestionState] | Iterable[QuestionState],
+    history: History,
     *,
     chapter: str | None,
     n: int,

@@ -172,6 +172,14 @@ def test_replay_rebuilds_the_same_states_from_attempts() -> None:
         attempts.append(Attempt(question_id=question_id, correct=correct, answered_at=now))
 
     assert replay(reversed(attempts)) == student.states
+    now = clock.advance(DAY)
+    from_attempts = pick_questions(
+        BANK, attempts, chapter="reseaux", n=1, now=now, rng=random.Random(1)
+    )
+    from_states = pick_questions(
+        BANK, student.states, chapter="reseaux", n=1, now=now, rng=random.Random(1)
+    )
+    assert from_attempts == from_states
 
 
 def test_states_round_trip_through_sqlite(tmp_path: Path) -> None:
