@@ -55,6 +55,10 @@ def build_app(stub: TelegramStub) -> Starlette:
             status, body = 200, {"ok": True, "result": result}
         except ApiError as err:
             status, body = err.code, err.envelope()
+        except Exception as err:  # a stub bug must reach the test, not vanish into a retry loop
+            status, body = 500, ApiError(
+                500, f"Internal Server Error: the Telegram stub failed on {method}: {err!r}"
+            ).envelope()
         world.requests.append(ApiCall(method, params, status, body))
         return JSONResponse(body, status_code=status)
 

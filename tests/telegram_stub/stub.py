@@ -110,6 +110,9 @@ class TelegramStub:
     def inject(self, update: dict[str, Any]) -> Injected:
         """Queue a raw update (``update_id`` is assigned unless given)."""
         payload = {key: value for key, value in update.items() if key != "update_id"}
+        query = payload.get("callback_query")
+        if isinstance(query, dict) and "id" in query:
+            self.world.callbacks.setdefault(str(query["id"]), {"answered": False})
         pushed = self.world.push_update(payload)
         if "update_id" in update:
             pushed["update_id"] = update["update_id"]
@@ -155,10 +158,8 @@ class TelegramStub:
     def callback(self, user: FakeUser, message: StubMessage, data: str) -> Injected:
         """A callback query with any ``data``, even one no button carries (a forged click)."""
         current = self._current(message)
-        query_id = str(next(self._query_ids))
-        query = {"id": query_id, "from": user.to_dict(), "message": current.data,
-                 "chat_instance": str(current.chat_id), "data": data}
-        self.world.callbacks[query_id] = {"answered": False}
+        query = {"id": str(next(self._query_ids)), "from": user.to_dict(),
+                 "message": current.data, "chat_instance": str(current.chat_id), "data": data}
         injected = self.inject({"callback_query": query})
         return Injected(injected.update, injected.marker, current.chat_id)
 
