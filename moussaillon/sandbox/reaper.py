@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import aiodocker
 
@@ -65,11 +65,37 @@ class Inventory:
             if (owner := (item.get("Labels") or {}).get(labels.OWNER))
         }
 
+    def created_before(self, cutoff: datetime) -> Inventory:
+        """Objects the engine says were created before ``cutoff`` (unknown age: spared)."""
+
+        def old(item: dict) -> bool:
+            created = _created(item)
+            return created is not None and created < cutoff
+
+        return Inventory(
+            [i for i in self.containers if old(i)],
+            [i for i in self.networks if old(i)],
+            [i for i in self.volumes if old(i)],
+        )
+
     def only(self, keep: Callable[[str | None], bool]) -> Inventory:
         def pick(items: list[dict]) -> list[dict]:
             return [i for i in items if keep((i.get("Labels") or {}).get(labels.OWNER))]
 
         return Inventory(pick(self.containers), pick(self.networks), pick(self.volumes))
+
+
+def _created(item: dict) -> datetime | None:
+    """The engine's own creation time (labels can be copied; this cannot)."""
+    value = item.get("Created") or item.get("CreatedAt")
+    try:
+        if isinstance(value, int | float):
+            return datetime.fromtimestamp(value, UTC)
+        if isinstance(value, str):
+            return datetime.fromisoformat(value)
+    except (ValueError, OverflowError):
+        return None
+    return None
 
 
 def _label_filters(owner: str | None) -> list[str]:
@@ -163,15 +189,32 @@ class Reaper:
         *,
         idle_ttl_min: float,
         clock: Callable[[], datetime] = utcnow,
+        scope: Callable[[str | None], bool] | None = None,
     ) -> None:
+        """``scope`` limits which owner labels this reaper may act on (None: all of them);
+        tests use it so a start-up sweep never reaches another run's objects on the engine."""
         self.docker = docker
         self.store = store
         self.idle_ttl_min = idle_ttl_min
         self.clock = clock
+        self.scope = scope or (lambda _owner: True)
 
-    async def _forget_idle(self, user_ids: Iterable[int], now: datetime) -> None:
-        for user_id in user_ids:
-            await sessions.forget(self.store, user_id, idle_ttl_min=self.idle_ttl_min, now=now)
+    async def _inventory(self) -> Inventory:
+        return (await inventory(self.docker)).only(self.scope)
+
+    async def _reap(self, stock: Inventory, user_ids: Iterable[int], now: datetime) -> ReapReport:
+        """Remove each owner's objects; forget the session only once nothing of theirs is
+        left, so a failed removal is retried on the next pass rather than orphaned."""
+        report = ReapReport()
+        for user_id in sorted(user_ids):
+            owner = labels.owner_key(user_id)
+            if not self.scope(owner):
+                continue
+            part = await remove(self.docker, stock.only(lambda label, mine=owner: label == mine))
+            report.merge(part)
+            if not part.errors:
+                await sessions.forget(self.store, user_id, idle_ttl_min=self.idle_ttl_min, now=now)
+        return report
 
     async def reap_idle(self) -> ReapReport:
         """Remove the objects of owners idle for longer than the TTL and forget their session.
@@ -181,23 +224,28 @@ class Reaper:
         """
         now = self.clock()
         idle = await sessions.idle_owners(self.store, self.idle_ttl_min, now)
-        stock = await inventory(self.docker)
-        doomed = {labels.owner_key(user_id) for user_id in idle}
-        report = await remove(self.docker, stock.only(lambda owner: owner in doomed))
-        await self._forget_idle(idle, now)
-        return report
+        return await self._reap(await self._inventory(), idle, now)
 
     async def reap_orphans(self) -> ReapReport:
-        """At start-up: remove objects whose owner has no live session (none, or expired),
-        and sandbox objects with no owner label at all."""
+        """A full sweep: what ``reap_idle`` removes, plus objects older than the TTL whose owner
+        has no session row at all (a crash, a wiped database) or no owner label.
+
+        A student with no row but objects younger than the TTL is spared: every command
+        touches the session first, so such objects belong to a command in flight (or to
+        another database sharing the engine, as in parallel test runs). They are caught by a
+        later sweep once they are older than the TTL.
+        """
         now = self.clock()
         live = {
             labels.owner_key(user_id)
             for user_id in await sessions.live_owners(self.store, self.idle_ttl_min, now)
         }
-        stock = await inventory(self.docker)
-        report = await remove(self.docker, stock.only(lambda owner: owner not in live))
-        await self._forget_idle(await sessions.idle_owners(self.store, self.idle_ttl_min, now), now)
+        stock = await self._inventory()
+        idle = await sessions.idle_owners(self.store, self.idle_ttl_min, now)
+        report = await self._reap(stock, idle, now)
+        handled = {labels.owner_key(user_id) for user_id in idle} | live
+        old = stock.created_before(now - timedelta(minutes=self.idle_ttl_min))
+        report.merge(await remove(self.docker, old.only(lambda owner: owner not in handled)))
         return report
 
     async def reset(self, owner: str) -> ReapReport:
@@ -205,10 +253,10 @@ class Reaper:
         return await purge_owner(self.docker, owner)
 
     async def run_forever(self, interval_s: float) -> None:
-        """Reap idle owners every ``interval_s`` until cancelled; failures are logged."""
+        """Sweep (``reap_orphans``) every ``interval_s`` until cancelled; failures are logged."""
         while True:
             try:
-                report = await self.reap_idle()
+                report = await self.reap_orphans()
                 if report.removed:
                     log.info(
                         "sandbox reaper: removed %d objects of %s",

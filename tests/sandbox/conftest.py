@@ -10,11 +10,12 @@ import asyncio
 import itertools
 import os
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 
 import aiodocker
 import pytest
 
+from moussaillon.bot.clock import iso, utcnow
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.prepare import RECIPES, prepare_offline
 from moussaillon.sandbox.reaper import inventory, purge_owner
@@ -80,29 +81,49 @@ def standin_images() -> dict[str, str]:
     return dict(STANDIN_IMAGES)
 
 
+def _purge(owners: list[str]) -> None:
+    async def purge() -> list[str]:
+        client = await _connect()
+        problems: list[str] = []
+        try:
+            for owner in owners:
+                report = await purge_owner(client, owner)
+                left = await inventory(client, owner)
+                problems += report.errors + [
+                    f"{owner}: {item.get('Id') or item.get('Name')}"
+                    for item in (*left.containers, *left.networks, *left.volumes)
+                ]
+        finally:
+            await client.close()
+        return problems
+
+    leftovers = _in_own_loop(purge)
+    assert not leftovers, f"sandbox objects survived clean-up: {leftovers}"
+
+
 @pytest.fixture
 def clean_user_id() -> Iterator[int]:
     """A user id no other test uses; every sandbox object of its owner is removed afterwards."""
     user_id = next(_user_ids)
-    owner = labels.owner_key(user_id)
     try:
         yield user_id
     finally:
+        _purge([labels.owner_key(user_id)])
 
-        async def purge() -> list[str]:
-            client = await _connect()
-            try:
-                report = await purge_owner(client, owner)
-                left = await inventory(client, owner)
-                return report.errors + [
-                    str(item.get("Id") or item.get("Name"))
-                    for item in (*left.containers, *left.networks, *left.volumes)
-                ]
-            finally:
-                await client.close()
 
-        leftovers = _in_own_loop(purge)
-        assert not leftovers, f"sandbox objects of {owner} survived clean-up: {leftovers}"
+@pytest.fixture
+def make_user_id() -> Iterator[Callable[[], int]]:
+    """A factory of fresh user ids (several students in one test), all cleaned up afterwards."""
+    made: list[int] = []
+
+    def make() -> int:
+        made.append(next(_user_ids))
+        return made[-1]
+
+    try:
+        yield make
+    finally:
+        _purge([labels.owner_key(user_id) for user_id in made])
 
 
 @pytest.fixture
@@ -113,10 +134,11 @@ def clean_owner(clean_user_id: int) -> str:
 
 def sandbox_labels(owner: str, name: str = "") -> dict[str, str]:
     """The labels the executor puts on an object, for tests that create objects by hand."""
+    stamp = iso(utcnow())
     return {
         labels.SANDBOX: "1",
         labels.OWNER: owner,
         labels.NAME: name,
-        labels.CREATED: "2026-01-01T00:00:00+00:00",
-        labels.LAST_USED: "2026-01-01T00:00:00+00:00",
+        labels.CREATED: stamp,
+        labels.LAST_USED: stamp,
     }
