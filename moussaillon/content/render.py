@@ -57,33 +57,44 @@ def _image_label(node: SyntaxTreeNode) -> str:
     return f"🖼 {alt}"
 
 
-def _inline(node: SyntaxTreeNode) -> str:
+def _inline(node: SyntaxTreeNode, flat: bool = False) -> str:
+    """Inline Markdown as Telegram HTML.
+
+    ``flat`` is for places where Telegram forbids code and links (inside a link or a
+    blockquote: only bold, italic, underline and strike may nest); they become plain text.
+    """
     kind = node.type
     if kind in ("text", "html_inline"):
         return _esc(node.content)
     if kind == "code_inline":
-        return f"<code>{_esc(node.content)}</code>"
+        return _esc(node.content) if flat else f"<code>{_esc(node.content)}</code>"
     if kind in ("softbreak", "hardbreak"):
         return "\n"
     if kind == "image":
         return _esc(_image_label(node))
-    inner = "".join(_inline(child) for child in node.children)
-    if kind == "strong":
-        return f"<b>{inner}</b>" if inner else ""
-    if kind == "em":
-        return f"<i>{inner}</i>" if inner else ""
-    if kind == "s":
-        return f"<s>{inner}</s>" if inner else ""
     if kind == "link":
         href = str(node.attrs.get("href", ""))
+        inner = "".join(_inline(child, True) for child in node.children)
         if not SAFE_LINK.match(href):
             return inner
+        if flat:
+            return f"{inner} ({_esc(href)})" if inner and inner != _esc(href) else _esc(href)
         return f'<a href="{html.escape(href, quote=True)}">{inner or _esc(href)}</a>'
-    return inner
+    inner = "".join(_inline(child, flat) for child in node.children)
+    tag = {"strong": "b", "em": "i", "s": "s"}.get(kind)
+    if tag is None or not inner:
+        return inner
+    return f"<{tag}>{inner}</{tag}>"
 
 
-def _code(node: SyntaxTreeNode) -> str:
+def _inlines(node: SyntaxTreeNode, flat: bool) -> str:
+    return "".join(_inline(child, flat) for child in node.children)
+
+
+def _code(node: SyntaxTreeNode, quoted: bool) -> str:
     code = _esc(node.content.rstrip("\n"))
+    if quoted:
+        return code
     words = (node.info or "").split(maxsplit=1) if node.type == "fence" else []
     language = words[0] if words else ""
     if language and LANGUAGE.match(language):
@@ -110,7 +121,7 @@ def _list(node: SyntaxTreeNode, depth: int, quoted: bool) -> str:
     return "\n".join(lines)
 
 
-def _table(node: SyntaxTreeNode) -> str:
+def _table(node: SyntaxTreeNode, quoted: bool) -> str:
     rows: list[list[list[str]]] = []
     aligns: list[str] = []
     for section in node.children:
@@ -139,28 +150,27 @@ def _table(node: SyntaxTreeNode) -> str:
             out.append(" | ".join(texts).rstrip())
         if number == 0:
             out.append("-+-".join("-" * width for width in widths))
-    return "<pre>" + _esc("\n".join(out)) + "</pre>"
+    text = _esc("\n".join(out))
+    return text if quoted else f"<pre>{text}</pre>"
 
 
 def _blocks(node: SyntaxTreeNode, depth: int = 0, quoted: bool = False) -> list[str]:
     kind = node.type
     if kind == "root":
         return [block for child in node.children for block in _blocks(child, depth, quoted)]
-    if kind == "paragraph":
-        return ["".join(_inline(child) for child in node.children)]
-    if kind == "inline":
-        return ["".join(_inline(child) for child in node.children)]
+    if kind in ("paragraph", "inline"):
+        return [_inlines(node, quoted)]
     if kind == "heading":
-        text = "".join(_inline(child) for child in node.children)
+        text = re.sub(r"</?b>", "", _inlines(node, quoted))
         return [f"<b>{text}</b>"] if text else []
     if kind in ("fence", "code_block"):
-        return [_code(node)]
+        return [_code(node, quoted)]
     if kind == "hr":
         return [RULE]
     if kind in ("bullet_list", "ordered_list"):
         return [_list(node, depth, quoted)]
     if kind == "table":
-        return [_table(node)]
+        return [_table(node, quoted)]
     if kind == "blockquote":
         inner = "\n".join(b for child in node.children for b in _blocks(child, depth, True))
         return [inner] if quoted else [f"<blockquote>{inner}</blockquote>"]
