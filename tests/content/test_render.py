@@ -15,13 +15,20 @@ from moussaillon.content.render import (
     utf16_len,
     visible_text,
 )
+from tests.telegram_stub.telegram_html import parse_html
 
 ALLOWED = {"b", "i", "s", "u", "code", "pre", "a", "blockquote"}
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>")
 
 
 def assert_telegram_valid(markup: str) -> None:
-    """Only Telegram's tags, well nested, with only the attributes Telegram reads."""
+    """Only Telegram's tags, well nested, with only the attributes Telegram reads.
+
+    On top of our stricter shape rules, the text must pass the Telegram HTML parser of the
+    test stub (a port of tdlib's), which also gives the visible text Telegram would count.
+    """
+    visible, _ = parse_html(markup)
+    assert visible == visible_text(markup).replace("\r", "")
     stack: list[str] = []
     for match in TAG.finditer(markup):
         closing, name, attrs = match.group(1) == "/", match.group(2), match.group(3)
