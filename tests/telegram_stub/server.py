@@ -122,7 +122,8 @@ class Server:
     def __init__(self, app: Starlette, port: int = 0) -> None:
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                 access_log=False, lifespan="off", ws="none", http="h11",
-                                timeout_graceful_shutdown=3)
+                                timeout_graceful_shutdown=3, proxy_headers=False,
+                                server_header=False, date_header=False)
         config.load()
         self._server = uvicorn.Server(config)
         self._server.lifespan = config.lifespan_class(config)
