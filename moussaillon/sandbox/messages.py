@@ -40,6 +40,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Unbalanced quotes: every ' or \" you open must be closed,"
         " for example sh -c 'echo hello'",
     },
+    "sandbox.syntax.shell_operator": {
+        "fr": "{operator} est un opérateur du shell : ici, chaque message est une seule commande"
+        " docker, sans shell. Pour l'utiliser dans le conteneur : docker run --rm alpine"
+        " sh -c 'ls / | head -3'",
+        "en": "{operator} is a shell operator: here each message is one docker command, without"
+        " a shell. To use it inside the container: docker run --rm alpine sh -c 'ls / | head -3'",
+    },
+    "sandbox.syntax.several_lines": {
+        "fr": "Une seule commande par message : envoyez chaque ligne séparément.",
+        "en": "One command per message: send each line separately.",
+    },
     "sandbox.syntax.unknown_command": {
         "fr": "docker: '{name}' n'est pas une commande docker.\nVoir 'docker --help'.",
         "en": "docker: '{name}' is not a docker command.\nSee 'docker --help'.",

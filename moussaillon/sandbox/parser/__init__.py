@@ -157,16 +157,50 @@ _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 _ADAPTER: TypeAdapter[DockerRequest] = TypeAdapter(DockerRequest)
 
 
+def _shell_operator(line: str) -> str | None:
+    """The first unquoted shell operator (``|``, ``&&``, ``;``, ``>``, ``$(`` …), if any.
+
+    A real shell would act on these before docker ever saw them; passing them on as words
+    would make ``docker run alpine echo hi | wc -l`` print ``hi | wc -l``, so they are refused.
+    """
+    quote: str | None = None
+    i = 0
+    while i < len(line):
+        char = line[i]
+        if quote == "'":
+            quote = None if char == "'" else quote
+        elif char == "\\":
+            i += 1
+        elif quote == '"':
+            quote = None if char == '"' else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "|;&<>\n`" or line.startswith("$(", i):
+            if char in "|&<>" and line[i + 1 : i + 2] in ("|", "&", ">"):
+                return line[i : i + 2]
+            return "$(" if char == "$" else char
+        i += 1
+    return None
+
+
 def tokenize(line: str) -> list[str]:
     """Shell-style words, forgiving what phone keyboards do to quotes, dashes and spaces."""
     if len(line) > MAX_LINE_BYTES or len(line.encode("utf-8", "replace")) > MAX_LINE_BYTES:
         raise CommandSyntaxError("sandbox.syntax.too_long", limit=MAX_LINE_BYTES)
-    bad = next((c for c in line if ord(c) < 32 and c not in _ALLOWED_CONTROLS), None)
-    if bad is not None or "\x7f" in line:
-        raise CommandSyntaxError("sandbox.syntax.control_char", code=f"U+{ord(bad or 'x'):04X}")
+    bad = next(
+        (c for c in line if (ord(c) < 32 and c not in _ALLOWED_CONTROLS) or c == "\x7f"), None
+    )
+    if bad is not None:
+        raise CommandSyntaxError("sandbox.syntax.control_char", code=f"U+{ord(bad):04X}")
+    line = line.replace("\\\r\n", " ").replace("\\\n", " ").replace("\r\n", "\n")
     line = line.translate(_SPACES).strip()
     if "'" not in line and '"' not in line:
         line = line.translate(_SMART_QUOTES)
+    operator = _shell_operator(line)
+    if operator == "\n":
+        raise CommandSyntaxError("sandbox.syntax.several_lines")
+    if operator is not None:
+        raise CommandSyntaxError("sandbox.syntax.shell_operator", operator=operator)
     try:
         words = shlex.split(line)
     except ValueError:
