@@ -28,7 +28,7 @@ from moussaillon.labs.state import ContainerState, PublishedPort, SandboxState, 
 
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
 PORT_SPEC = re.compile(
-    r"^(?:(?P<ip>[0-9.]+|\[[0-9a-fA-F:]+\]):)?(?:(?P<host>\d{1,5}):)?(?P<container>\d{1,5})"
+    r"^(?:(?P<ip>\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:(?P<host>\d{1,5}):)?(?P<container>\d{1,5})"
     r"(?:/(?P<proto>tcp|udp|sctp))?$"
 )
 MOUNT_SPEC = re.compile(r"^(?P<name>[a-zA-Z0-9][a-zA-Z0-9_.-]*)(?::(?P<target>/[^:]*))?$")

@@ -1,0 +1,58 @@
+"""Every lab's sandbox commands, typed into the real sandbox, make that step's check pass.
+
+This is what keeps the lab files honest: a step that promises to be doable on the phone must be
+doable with the commands of its correction, and its check must recognise the result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiodocker
+import pytest
+
+from moussaillon.bot.store import Store
+from moussaillon.config import Settings
+from moussaillon.labs.checks import evaluate
+from moussaillon.labs.loader import load_labs
+from moussaillon.labs.snapshot import snapshot
+from moussaillon.sandbox import labels
+from moussaillon.sandbox.service import SandboxService
+
+LABS = [lab for lab in load_labs() if any(step.sandbox_commands for step in lab.steps)]
+FAST = {"sandbox_timeout_s": 25, "sandbox_commands_per_minute": 6000, "sandbox_burst": 1000}
+
+
+@pytest.mark.parametrize("lab", LABS, ids=[lab.id for lab in LABS])
+async def test_sandbox_commands_pass_their_checks(
+    lab,
+    docker: aiodocker.Docker,
+    standin_images: dict[str, str],
+    tmp_path: Path,
+    clean_user_id: int,
+) -> None:
+    settings = Settings(
+        sandbox_images=",".join(f"{k}={v}" for k, v in standin_images.items()),
+        **FAST,  # type: ignore[arg-type]
+    )
+    store = Store(tmp_path / "walk.db")
+    service = SandboxService(settings, store, docker)
+    owner_id = clean_user_id
+    owner = labels.owner_key(owner_id)
+    try:
+        for number, step in enumerate(lab.steps, start=1):
+            output = ""
+            for line in step.sandbox_commands:
+                result = await service.run_command(owner_id, line, lang="en")
+                assert not result.refused, (lab.id, number, line, result)
+                output = result.output
+            if step.check is None:
+                continue
+            state = await snapshot(
+                docker, owner, images=settings.sandbox_images, last_output=output
+            )
+            verdict = evaluate(step.check, state, "en")
+            assert verdict.ok, (lab.id, number, verdict.missing, output, state)
+    finally:
+        await service.close()
+        store.close()
