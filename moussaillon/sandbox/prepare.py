@@ -77,17 +77,22 @@ class Recipe:
         return lines
 
 
-def _web(title: str, description: str, root: str, body: str, extra: Mapping = {}) -> Recipe:
+BASH = '#!/bin/sh\n# The real image is Debian-based: busybox sh plays bash.\nexec /bin/sh "$@"\n'
+
+
+def _web(title: str, description: str, root: str, body: str, workdir: str = "/") -> Recipe:
+    """A Debian-based web server image: its document root, a shell named bash, port 80."""
     return Recipe(
         title=title,
         description=description,
         files={
             f"{root}/index.html": (body, 0o644),
             "/usr/local/bin/serve": (SERVE, 0o755),
-            **extra,
+            "/bin/bash": (BASH, 0o755),
         },
         cmd=("serve", root),
         expose=(80,),
+        workdir=workdir,
     )
 
 
@@ -129,6 +134,7 @@ RECIPES: dict[str, Recipe] = {
         "/usr/local/apache2/htdocs",
         "<html><body><h1>It works!</h1>\n"
         "<p>(Moussaillon stand-in for the Apache httpd image.)</p></body></html>\n",
+        workdir="/usr/local/apache2",
     ),
     "containous/whoami": Recipe(
         "containous/whoami",

@@ -115,6 +115,16 @@ async def test_shell_images_run_commands(docker, standin_images, clean_owner, im
     assert lines[:2] == ["42", "1000"] and lines[-1] == "ok"
 
 
+@pytest.mark.parametrize("image", ["nginx", "httpd"])
+async def test_debian_based_web_images_answer_to_bash(
+    docker, standin_images, clean_owner, image
+) -> None:
+    code, out, _ = await run(
+        docker, clean_owner, standin_images[image], ["bash", "-c", "echo $((2 + 3)) in $PWD"]
+    )
+    assert code == 0 and out.startswith("5 in /"), out
+
+
 async def test_alpine_says_apk_is_unavailable(docker, standin_images, clean_owner) -> None:
     code, out, _ = await run(docker, clean_owner, standin_images["alpine"], ["apk", "add", "curl"])
     assert code == 1 and "offline" in out
