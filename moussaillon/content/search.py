@@ -24,6 +24,7 @@ from moussaillon.errors import BadInput
 MAX_TERMS = 32
 MAX_TERM_LENGTH = 40
 MAX_LIMIT = 50
+RERANK_POOL = 50
 TITLE_WEIGHT, CHAPTER_WEIGHT, BODY_WEIGHT = 8.0, 3.0, 1.0
 SNIPPET_TOKENS = 16
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -105,6 +106,12 @@ def query_terms(query: str) -> list[str]:
     return terms
 
 
+def keywords(title: str) -> str:
+    """A title as indexed: without stop-words, which would only dilute bm25's length norm."""
+    text = ELISION.sub(" ", fold(CONTROL.sub(" ", title)))
+    return " ".join(word for word in WORD.findall(text) if word not in STOP_WORDS)
+
+
 def fts_query(terms: list[str]) -> str:
     """Quoted terms, prefix-matched when long enough to stay selective."""
     quoted = ('"' + term.replace('"', '""') + '"' + ("*" if len(term) >= 3 else "")
@@ -152,6 +159,10 @@ class SearchIndex:
         self._db = connection
         self._sections: list[Section] = course.sections
         self._chapter_titles = {chapter.id: chapter.title for chapter in course.chapters}
+        self._title_stems = [
+            [stem(word[:MAX_TERM_LENGTH]) for word in keywords(section.title).split()]
+            for section in self._sections
+        ]
 
     @classmethod
     def build(cls, course: Course) -> SearchIndex:
@@ -164,7 +175,7 @@ class SearchIndex:
         connection.executemany(
             "INSERT INTO sections (rowid, title, chapter_title, body) VALUES (?, ?, ?, ?)",
             (
-                (rowid, section.title, titles[section.chapter_id],
+                (rowid, keywords(section.title), keywords(titles[section.chapter_id]),
                  CONTROL.sub(" ", to_plain_text(section.body)))
                 for rowid, section in enumerate(course.sections)
             ),
@@ -179,15 +190,32 @@ class SearchIndex:
             raise BadInput("content.search_empty")
         limit = min(max(limit, 1), MAX_LIMIT)
         match = fts_query(terms)
-        rows = self._db.execute(SEARCH_SQL, (match, len(self._sections), limit)).fetchall()
+        candidates = max(limit, RERANK_POOL)
+        rows = self._db.execute(SEARCH_SQL, (match, len(self._sections), candidates)).fetchall()
+        boosted = ((-rank * (1 + self._title_coverage(rowid, terms) ** 2), rowid)
+                   for rowid, rank in rows)
+        scored = sorted(boosted, reverse=True)[:limit]
         hits: list[Hit] = []
-        for rowid, rank in rows:
+        for score, rowid in scored:
             section = self._sections[rowid]
             found = self._db.execute(SNIPPET_SQL, (match, rowid)).fetchone()
             snippet, snippet_text = _snippet(found[0] if found else "")
             hits.append(Hit(
                 section_id=section.id, chapter_id=section.chapter_id, title=section.title,
                 chapter_title=self._chapter_titles[section.chapter_id], snippet=snippet,
-                snippet_text=snippet_text, score=-rank,
+                snippet_text=snippet_text, score=score,
             ))
         return hits
+
+    def _title_coverage(self, rowid: int, terms: list[str]) -> float:
+        """Share of the title's words the question names: 1.0 when the title says it all.
+
+        bm25 saturates on short titles, so "c'est quoi un conteneur ?" would otherwise rank
+        "Qu'est-ce qu'un conteneur ?" no higher than any title that merely mentions containers.
+        """
+        stems = self._title_stems[rowid]
+        if not stems:
+            return 0.0
+        covered = sum(1 for word in stems if any(word.startswith(term) or term.startswith(word)
+                                                 for term in terms))
+        return covered / len(stems)

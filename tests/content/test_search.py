@@ -40,6 +40,8 @@ def test_query_terms(query: str, terms: list[str]) -> None:
     ("query", "expected"),
     [
         ("volumes", "les-volumes"),
+        ("Qu'est-ce qu'un conteneur ?", "qu-est-ce-qu-un-conteneur"),
+        ("c'est quoi un conteneur", "qu-est-ce-qu-un-conteneur"),
         ("comment supprimer un conteneur arrêté ?", "supprimer-un-conteneur"),
         ("comment exposer un port ?", "exposer-un-port"),
         ("créer un réseau", "creer-un-reseau"),
@@ -91,6 +93,18 @@ def test_title_weighs_more_than_body() -> None:
     hits = index.search("cargaison", limit=5)
     assert [hit.section_id for hit in hits] == ["cargaison", "autre-chose"]
     assert hits[0].score > hits[1].score > 0
+
+
+def test_a_title_the_question_fully_names_is_boosted() -> None:
+    deck = (
+        "# Chapitre #\n\n"
+        "## Le conteneur jetable ##\nUn conteneur jetable, conteneur supprimé à la fin.\n\n"
+        "## Qu'est-ce qu'un conteneur ? ##\nUn processus isolé.\n"
+    )
+    index = SearchIndex.build(parse_deck(deck).course)
+    assert ids(index, "c'est quoi un conteneur ?") == [
+        "qu-est-ce-qu-un-conteneur", "le-conteneur-jetable"]
+    assert ids(index, "conteneur jetable")[0] == "le-conteneur-jetable"
 
 
 def test_sections_matching_more_terms_rank_higher() -> None:
