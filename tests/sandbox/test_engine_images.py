@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import aiodocker
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from moussaillon.config import Settings
 from moussaillon.sandbox.engine import create_docker
 from moussaillon.sandbox.service import SandboxService
-from tests.sandbox.engine_support import ok, service_fixture  # noqa: F401
+from tests.sandbox.engine_support import make_service, ok, service_fixture  # noqa: F401
 
 pytestmark = pytest.mark.docker
 
@@ -91,18 +92,33 @@ async def test_version_info_and_system_prune(service: SandboxService, clean_user
     assert (await ok(service, uid, "docker ps -aq")).output == ""
 
 
-async def test_quotas(service: SandboxService, clean_user_id: int) -> None:
+async def test_quotas(
+    docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path, clean_user_id: int
+) -> None:
     uid = clean_user_id
-    limit = service.settings.sandbox_max_containers
-    for i in range(limit):
-        await ok(service, uid, f"docker run --name c{i} alpine true")
-    over = await service.run_command(uid, "docker run --name extra alpine true", "en")
-    assert over.refused and str(limit) in (over.reason or "")
-    for i in range(service.settings.sandbox_max_networks):
-        await ok(service, uid, f"docker network create n{i}")
-    assert (await service.run_command(uid, "docker network create more", "en")).refused
-    for i in range(service.settings.sandbox_max_volumes):
-        await ok(service, uid, f"docker volume create v{i}")
-    assert (await service.run_command(uid, "docker volume create more", "en")).refused
-    status = await service.status(uid, "en")
-    assert (status.containers, status.networks, status.volumes) == (limit, 3, 5)
+    service, store = make_service(
+        docker,
+        standin_images,
+        tmp_path,
+        sandbox_max_containers=2,
+        sandbox_max_networks=1,
+        sandbox_max_volumes=1,
+    )
+    try:
+        for i in range(2):
+            await ok(service, uid, f"docker run --name c{i} alpine true")
+        over = await service.run_command(uid, "docker run --name extra alpine true", "en")
+        assert over.refused and "2" in (over.reason or "")
+        await ok(service, uid, "docker network create n0")
+        assert (await service.run_command(uid, "docker network create more", "en")).refused
+        await ok(service, uid, "docker volume create v0")
+        assert (await service.run_command(uid, "docker volume create more", "en")).refused
+        auto = await service.run_command(uid, "docker run -v more:/x alpine true", "en")
+        assert auto.refused
+        status = await service.status(uid, "en")
+        assert (status.containers, status.networks, status.volumes) == (2, 1, 1)
+        await ok(service, uid, "docker rm c0")
+        await ok(service, uid, "docker run --rm alpine true")
+    finally:
+        await service.close()
+        store.close()

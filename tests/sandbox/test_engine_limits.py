@@ -98,9 +98,11 @@ async def test_foreground_timeout_kills_and_shows_output(
 
 
 async def test_output_flood_is_capped(tight: SandboxService, clean_user_id: int) -> None:
-    result = await tight.run_command(clean_user_id, "docker run --rm alpine yes", "en")
-    assert result.truncated and len(result.output.encode()) <= 4 * 1024
-    assert set(result.output.split()) == {"y"}
+    flood = "docker run --rm alpine sh -c 'yes | head -n 20000; echo END'"
+    result = await tight.run_command(clean_user_id, flood, "en")
+    assert result.exit_code == 0 and result.truncated
+    assert len(result.output.encode()) <= 4 * 1024 and result.output.endswith("y\nEND\n")
+    assert any("4" in note for note in result.notes)
     after = await ok(tight, clean_user_id, "docker run --rm alpine echo still fine")
     assert after.output.strip() == "still fine"
 
