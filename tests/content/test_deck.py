@@ -270,3 +270,24 @@ def test_missing_path_and_empty_course_raise(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("# Chapitre seul #\n", encoding="utf-8")
     with pytest.raises(CourseError):
         load_course(tmp_path)
+
+
+def test_fences_hide_asides_and_shorter_fences() -> None:
+    deck = (
+        "# C {#chap} #\n\n## S ##\n\n"
+        "````markdown\n```bash\n<aside class=\"notes\">pas une note</aside>\n## pas un titre\n```\n"
+        "````\n\nAprès.\n"
+    )
+    result = parse_deck(deck)
+    assert result.problems == []
+    section = result.course.section("s")
+    assert section.notes == ""
+    assert "<aside class=\"notes\">pas une note</aside>" in section.body
+    assert "## pas un titre" in section.body and section.body.endswith("Après.")
+    assert result.course.chapters[0].id == "chap"
+
+
+def test_heading_with_only_attributes_has_no_title() -> None:
+    result = parse_deck("# C #\n\n## {.figcenter} ##\n\n![](x.png)\n")
+    assert [(p.line, p.severity) for p in result.problems] == [(3, "error")]
+    assert result.course.sections[0].classes == ["figcenter"]
