@@ -119,6 +119,12 @@ def _describe(error: Any) -> tuple[tuple[Any, ...], str]:
     return loc, message.removeprefix("Value error, ")
 
 
+def _toml_line(exc: tomllib.TOMLDecodeError) -> int:
+    """tomllib puts the position in its message before Python 3.14 adds ``lineno``."""
+    found = re.search(r"at line (\d+)", str(exc))
+    return int(found.group(1)) if found else 1
+
+
 def lab_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
@@ -132,7 +138,7 @@ def _check_file(file: Path, sections: set[str] | None) -> tuple[list[Problem], L
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         return (
-            [Problem(file=name, line=exc.lineno or 1, field=None, message=f"TOML: {exc.msg}")],
+            [Problem(file=name, line=_toml_line(exc), field=None, message=f"TOML: {exc}")],
             None,
             1,
         )

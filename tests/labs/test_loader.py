@@ -1,0 +1,130 @@
+"""The bundled labs load cleanly; broken lab files are reported with file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from moussaillon.config import BUNDLED_COURSE
+from moussaillon.content.deck import load_course
+from moussaillon.errors import CourseError, NotFound
+from moussaillon.labs.loader import BUNDLED_LABS, check_labs, load_labs
+
+GOOD = """\
+id = "{id}"
+order = {order}
+title = "Un TP"
+objective = "Apprendre."
+prerequisites = ["premier-conteneur-hello-world"]
+sandbox = "full"
+
+[[step]]
+instruction = "Faites ceci."
+hint = "Comme ça."
+check = {{ network_exists = "lamp" }}
+
+[correction]
+commands = ["docker network create lamp"]
+explanation = "Voilà."
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_bundled_labs_have_no_problem_against_the_bundled_course() -> None:
+    course = load_course(BUNDLED_COURSE).course
+    assert check_labs(BUNDLED_LABS, course) == []
+    assert check_labs(BUNDLED_LABS, BUNDLED_COURSE) == []
+
+
+def test_bundled_labs_cover_the_deck() -> None:
+    labs = load_labs()
+    assert len(labs) == 16
+    assert [lab.order for lab in labs] == list(range(1, 17))
+    by_level = {
+        level: [lab.id for lab in labs if lab.sandbox == level]
+        for level in ("full", "partial", "none")
+    }
+    assert len(by_level["full"]) == 3 and len(by_level["none"]) == 6
+    assert {"lamp", "nextcloud", "creer-un-reseau", "demo-kubernetes"} <= set(labs.ids)
+    for lab in labs:
+        assert lab.sandbox == "full" or lab.limitations.strip(), lab.id
+        assert lab.correction.commands and lab.correction.explanation
+        if lab.sandbox != "none":
+            assert lab.checked_steps >= 1, lab.id
+    assert sum(lab.checked_steps for lab in labs) == 38
+    assert sum(len(lab.steps) for lab in labs) == 81
+
+
+def test_unknown_lab_is_not_found() -> None:
+    with pytest.raises(NotFound) as caught:
+        load_labs().get("nope")
+    assert caught.value.message("fr") == "Je ne connais pas de TP « nope »."
+
+
+def test_a_good_file_loads(tmp_path: Path) -> None:
+    write(tmp_path, "mon-tp.toml", GOOD.format(id="mon-tp", order=1))
+    assert check_labs(tmp_path) == []
+    assert load_labs(tmp_path).get("mon-tp").steps[0].hint == "Comme ça."
+
+
+def test_unknown_prerequisite_section_is_reported_only_with_a_course(tmp_path: Path) -> None:
+    text = GOOD.format(id="mon-tp", order=1).replace("premier-conteneur-hello-world", "inconnue")
+    write(tmp_path, "mon-tp.toml", text)
+    assert check_labs(tmp_path) == []
+    problems = check_labs(tmp_path, load_course(BUNDLED_COURSE).course)
+    assert [(p.line, p.field) for p in problems] == [(5, "prerequisites")]
+    assert "no section 'inconnue'" in problems[0].message
+
+
+def test_broken_files_report_every_problem_with_its_line(tmp_path: Path) -> None:
+    text = GOOD.format(id="mon-tp", order=1)
+    text = text.replace('instruction = "Faites ceci."\n', "")
+    text = text.replace('network_exists = "lamp"', 'network_exist = "lamp"')
+    text += (
+        '\n[[step]]\ninstruction = "Encore."\nhint = "  "\n'
+        'check = { container = "web", publish = "80" }\n'
+    )
+    write(tmp_path, "mon-tp.toml", text)
+    found = {(p.line, p.field): p.message for p in check_labs(tmp_path)}
+    assert found[(8, "step[1].instruction")] == "required field is missing"
+    assert "unknown check: got network_exist" in found[(10, "step[1].check")]
+    assert found[(18, "step[2].hint")] == "must not be blank"
+    assert found[(19, "step[2].check.container.publish")] == "Extra inputs are not permitted"
+    assert len(found) == 4
+
+
+def test_duplicates_wrong_file_name_and_honesty_rules(tmp_path: Path) -> None:
+    write(tmp_path, "a.toml", GOOD.format(id="a", order=1))
+    write(tmp_path, "b.toml", GOOD.format(id="a", order=1))
+    partial = GOOD.format(id="c", order=3).replace('sandbox = "full"', 'sandbox = "partial"')
+    write(tmp_path, "c.toml", partial)
+    none = GOOD.format(id="d", order=4).replace(
+        'sandbox = "full"', 'sandbox = "none"\nlimitations = "x"'
+    )
+    write(tmp_path, "d.toml", none)
+    write(tmp_path, "e.toml", "id = \n")
+    messages = [str(p) for p in check_labs(tmp_path)]
+    assert "b.toml:1: id: id 'a' in b.toml" in messages
+    assert "b.toml:1: id: duplicate id 'a', already used in a.toml" in messages
+    assert "b.toml:1: order: duplicate order 1, already used in a.toml" in messages
+    assert any(m.startswith("c.toml:1: lab: ") and "needs limitations" in m for m in messages)
+    assert any(m.startswith("d.toml:1: lab: ") and "step 1 has a check" in m for m in messages)
+    assert any(m.startswith("e.toml:1: TOML: ") for m in messages)
+    assert len(messages) == 6
+
+
+def test_load_stops_on_the_first_problem(tmp_path: Path) -> None:
+    write(tmp_path, "a.toml", GOOD.format(id="a", order=1).replace("order = 1", "order = 0"))
+    with pytest.raises(CourseError) as caught:
+        load_labs(tmp_path)
+    assert caught.value.message("en").startswith("Lab a.toml:2 is invalid: Input should be")
+
+
+def test_an_empty_folder_is_a_problem(tmp_path: Path) -> None:
+    assert [p.message for p in check_labs(tmp_path)] == ["no *.toml lab file"]
