@@ -224,7 +224,7 @@ def parse(line: str) -> DockerRequest:
     if refused is not None:
         raise CommandSyntaxError("sandbox.syntax.global_flag", flag=top.labels[refused])
     if not top.positionals:
-        return VersionRequest(raw=raw) if top.bool("version") else HelpRequest(raw=raw)
+        return VersionRequest(raw=raw) if top.get_bool("version") else HelpRequest(raw=raw)
     name, *rest = top.positionals
     if name == "help":
         return HelpRequest(raw=raw, topic=help_topic(rest))

@@ -102,24 +102,24 @@ RUN_SPEC = Spec(
 
 
 def _mounts(p: Parsed, unsupported_seen: list[str]) -> list[Any]:
-    mounts = [v.parse_volume(value) for value in p.list("volume")]
-    for value in p.list("mount"):
+    mounts = [v.parse_volume(value) for value in p.get_list("volume")]
+    for value in p.get_list("mount"):
         mount, keys = v.parse_mount(value)
         mounts.append(mount)
         unsupported_seen.extend(key for key in keys if key not in unsupported_seen)
-    mounts.extend(v.parse_tmpfs(value) for value in p.list("tmpfs"))
+    mounts.extend(v.parse_tmpfs(value) for value in p.get_list("tmpfs"))
     return mounts
 
 
 def _entrypoint(p: Parsed) -> list[str] | None:
     if not p.has("entrypoint"):
         return None
-    value = p.str("entrypoint") or ""
+    value = p.get_str("entrypoint") or ""
     return [value] if value else []
 
 
 def _pull(p: Parsed) -> str | None:
-    value = p.str("pull")
+    value = p.get_str("pull")
     if value is not None and value not in ("always", "missing", "never"):
         raise CommandSyntaxError(
             "sandbox.syntax.invalid_value", value=value, flag="--pull", command=p.command
@@ -130,46 +130,46 @@ def _pull(p: Parsed) -> str | None:
 def build_run(p: Parsed) -> dict[str, Any]:
     image, *command = p.positionals
     extra: list[str] = []
-    restart = p.str("restart")
+    restart = p.get_str("restart")
     result: dict[str, Any] = {
         "image": image,
         "command": command,
         "entrypoint": _entrypoint(p),
-        "name": p.str("name"),
-        "detach": p.bool("detach"),
-        "remove": p.bool("remove"),
-        "env": [v.parse_env(value) for value in p.list("env")],
-        "publish": [port for value in p.list("publish") for port in v.parse_ports(value)],
-        "publish_all": p.bool("publish_all"),
-        "expose": p.list("expose"),
+        "name": p.get_str("name"),
+        "detach": p.get_bool("detach"),
+        "remove": p.get_bool("remove"),
+        "env": [v.parse_env(value) for value in p.get_list("env")],
+        "publish": [port for value in p.get_list("publish") for port in v.parse_ports(value)],
+        "publish_all": p.get_bool("publish_all"),
+        "expose": p.get_list("expose"),
         "mounts": _mounts(p, extra),
-        "network": p.str("network"),
-        "network_aliases": p.list("network_alias"),
-        "workdir": p.str("workdir"),
-        "hostname": p.str("hostname"),
-        "user": p.str("user"),
-        "labels": v.parse_key_values(p.list("label"), "--label", p.command),
+        "network": p.get_str("network"),
+        "network_aliases": p.get_list("network_alias"),
+        "workdir": p.get_str("workdir"),
+        "hostname": p.get_str("hostname"),
+        "user": p.get_str("user"),
+        "labels": v.parse_key_values(p.get_list("label"), "--label", p.command),
         "restart": v.parse_restart(restart) if restart is not None else None,
-        "init": p.bool("init"),
-        "read_only": p.bool("read_only"),
+        "init": p.get_bool("init"),
+        "read_only": p.get_bool("read_only"),
         "pull": _pull(p),
-        "stop_signal": p.str("stop_signal"),
-        "privileged": p.bool("privileged"),
-        "cap_add": p.list("cap_add"),
-        "cap_drop": p.list("cap_drop"),
-        "devices": p.list("device"),
-        "pid": p.str("pid"),
-        "ipc": p.str("ipc"),
-        "uts": p.str("uts"),
-        "userns": p.str("userns"),
-        "cgroupns": p.str("cgroupns"),
-        "security_opt": p.list("security_opt"),
-        "runtime": p.str("runtime"),
-        "sysctls": v.parse_key_values(p.list("sysctl"), "--sysctl", p.command),
-        "volumes_from": p.list("volumes_from"),
-        "interactive": p.bool("interactive"),
-        "tty": p.bool("tty"),
-        "env_file": p.list("env_file"),
+        "stop_signal": p.get_str("stop_signal"),
+        "privileged": p.get_bool("privileged"),
+        "cap_add": p.get_list("cap_add"),
+        "cap_drop": p.get_list("cap_drop"),
+        "devices": p.get_list("device"),
+        "pid": p.get_str("pid"),
+        "ipc": p.get_str("ipc"),
+        "uts": p.get_str("uts"),
+        "userns": p.get_str("userns"),
+        "cgroupns": p.get_str("cgroupns"),
+        "security_opt": p.get_list("security_opt"),
+        "runtime": p.get_str("runtime"),
+        "sysctls": v.parse_key_values(p.get_list("sysctl"), "--sysctl", p.command),
+        "volumes_from": p.get_list("volumes_from"),
+        "interactive": p.get_bool("interactive"),
+        "tty": p.get_bool("tty"),
+        "env_file": p.get_list("env_file"),
     }
     if extra:
         result["unsupported"] = [*p.unsupported, *extra]
@@ -197,14 +197,14 @@ def build_exec(p: Parsed) -> dict[str, Any]:
     return {
         "container": container,
         "command": command,
-        "env": [v.parse_env(value) for value in p.list("env")],
-        "env_file": p.list("env_file"),
-        "workdir": p.str("workdir"),
-        "user": p.str("user"),
-        "detach": p.bool("detach"),
-        "interactive": p.bool("interactive"),
-        "tty": p.bool("tty"),
-        "privileged": p.bool("privileged"),
+        "env": [v.parse_env(value) for value in p.get_list("env")],
+        "env_file": p.get_list("env_file"),
+        "workdir": p.get_str("workdir"),
+        "user": p.get_str("user"),
+        "detach": p.get_bool("detach"),
+        "interactive": p.get_bool("interactive"),
+        "tty": p.get_bool("tty"),
+        "privileged": p.get_bool("privileged"),
     }
 
 
@@ -224,14 +224,14 @@ PS_SPEC = Spec(
 
 def build_ps(p: Parsed) -> dict[str, Any]:
     return {
-        "all": p.bool("all"),
-        "quiet": p.bool("quiet"),
-        "latest": p.bool("latest"),
-        "last": p.int("last"),
-        "filters": v.parse_filters(p.list("filter")),
-        "format": p.str("format"),
-        "no_trunc": p.bool("no_trunc"),
-        "size": p.bool("size"),
+        "all": p.get_bool("all"),
+        "quiet": p.get_bool("quiet"),
+        "latest": p.get_bool("latest"),
+        "last": p.get_int("last"),
+        "filters": v.parse_filters(p.get_list("filter")),
+        "format": p.get_str("format"),
+        "no_trunc": p.get_bool("no_trunc"),
+        "size": p.get_bool("size"),
     }
 
 
@@ -248,15 +248,15 @@ LOGS_SPEC = Spec(
 
 
 def build_logs(p: Parsed) -> dict[str, Any]:
-    tail = p.str("tail")
+    tail = p.get_str("tail")
     return {
         "container": p.positionals[0],
-        "follow": p.bool("follow"),
-        "timestamps": p.bool("timestamps"),
-        "details": p.bool("details"),
-        "tail": None if tail is None or tail == "all" else p.int("tail"),
-        "since": p.str("since"),
-        "until": p.str("until"),
+        "follow": p.get_bool("follow"),
+        "timestamps": p.get_bool("timestamps"),
+        "details": p.get_bool("details"),
+        "tail": None if tail is None or tail == "all" else p.get_int("tail"),
+        "since": p.get_str("since"),
+        "until": p.get_str("until"),
     }
 
 
@@ -268,7 +268,7 @@ STOP_SPEC = Spec(flags=(opt("-t", "--time", "--timeout", dest="time"), opt("-s",
 
 
 def build_stop(p: Parsed) -> dict[str, Any]:
-    return {**_containers(p), "time": p.int("time"), "signal": p.str("signal")}
+    return {**_containers(p), "time": p.get_int("time"), "signal": p.get_str("signal")}
 
 
 START_SPEC = Spec(
@@ -283,7 +283,11 @@ START_SPEC = Spec(
 
 
 def build_start(p: Parsed) -> dict[str, Any]:
-    return {**_containers(p), "attach": p.bool("attach"), "interactive": p.bool("interactive")}
+    return {
+        **_containers(p),
+        "attach": p.get_bool("attach"),
+        "interactive": p.get_bool("interactive"),
+    }
 
 
 KILL_SPEC = Spec(flags=(opt("-s", "--signal"),))
@@ -305,10 +309,10 @@ def build_port(p: Parsed) -> dict[str, Any]:
 def build_stats(p: Parsed) -> dict[str, Any]:
     return {
         **_containers(p),
-        "all": p.bool("all"),
-        "no_stream": p.bool("no_stream"),
-        "no_trunc": p.bool("no_trunc"),
-        "format": p.str("format"),
+        "all": p.get_bool("all"),
+        "no_stream": p.get_bool("no_stream"),
+        "no_trunc": p.get_bool("no_trunc"),
+        "format": p.get_str("format"),
     }
 
 
@@ -325,18 +329,22 @@ CONTAINER_COMMANDS: dict[str, Command] = {
     "start": Command(StartRequest, START_SPEC, build_start, min_args=1),
     "restart": Command(RestartRequest, STOP_SPEC, build_stop, min_args=1),
     "kill": Command(
-        KillRequest, KILL_SPEC, lambda p: {**_containers(p), "signal": p.str("signal")}, 1
+        KillRequest, KILL_SPEC, lambda p: {**_containers(p), "signal": p.get_str("signal")}, 1
     ),
     "rm": Command(
         RmRequest,
         RM_SPEC,
-        lambda p: {**_containers(p), "force": p.bool("force"), "volumes": p.bool("volumes")},
+        lambda p: {
+            **_containers(p),
+            "force": p.get_bool("force"),
+            "volumes": p.get_bool("volumes"),
+        },
         min_args=1,
     ),
     "inspect": Command(
         ContainerInspectRequest,
         INSPECT_SPEC,
-        lambda p: {**_containers(p), "format": p.str("format"), "size": p.bool("size")},
+        lambda p: {**_containers(p), "format": p.get_str("format"), "size": p.get_bool("size")},
         min_args=1,
     ),
     "stats": Command(StatsRequest, STATS_SPEC, build_stats),
@@ -360,7 +368,7 @@ CONTAINER_COMMANDS: dict[str, Command] = {
     "prune": Command(
         ContainerPruneRequest,
         PRUNE_SPEC,
-        lambda p: {"force": p.bool("force"), "filters": v.parse_filters(p.list("filter"))},
+        lambda p: {"force": p.get_bool("force"), "filters": v.parse_filters(p.get_list("filter"))},
         max_args=0,
     ),
 }

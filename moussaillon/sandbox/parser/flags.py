@@ -74,19 +74,19 @@ class Parsed:
     def has(self, dest: str) -> bool:
         return dest in self.values
 
-    def bool(self, dest: str, default: bool = False) -> bool:
+    def get_bool(self, dest: str, default: bool = False) -> bool:
         found = self.values.get(dest)
         return default if not found else found[-1] in _TRUE
 
-    def str(self, dest: str) -> str | None:
+    def get_str(self, dest: str) -> str | None:
         found = self.values.get(dest)
         return found[-1] if found else None
 
-    def list(self, dest: str) -> list[str]:
+    def get_list(self, dest: str) -> list[str]:
         return list(self.values.get(dest, []))
 
-    def int(self, dest: str) -> int | None:
-        value = self.str(dest)
+    def get_int(self, dest: str) -> int | None:
+        value = self.get_str(dest)
         if value is None:
             return None
         try:

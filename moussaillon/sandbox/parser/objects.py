@@ -40,15 +40,15 @@ FORCE = flag("-f", "--force")
 
 
 def _filters(p: Parsed) -> list[Any]:
-    return v.parse_filters(p.list("filter"))
+    return v.parse_filters(p.get_list("filter"))
 
 
 def _format_only(p: Parsed) -> dict[str, Any]:
-    return {"format": p.str("format")}
+    return {"format": p.get_str("format")}
 
 
 def _prune(p: Parsed) -> dict[str, Any]:
-    return {"force": p.bool("force"), "filters": _filters(p)}
+    return {"force": p.get_bool("force"), "filters": _filters(p)}
 
 
 # --- images -----------------------------------------------------------------------------------
@@ -69,12 +69,12 @@ IMAGES_SPEC = Spec(
 def build_images(p: Parsed) -> dict[str, Any]:
     return {
         "repository": p.positionals[0] if p.positionals else None,
-        "all": p.bool("all"),
-        "quiet": p.bool("quiet"),
-        "digests": p.bool("digests"),
-        "no_trunc": p.bool("no_trunc"),
+        "all": p.get_bool("all"),
+        "quiet": p.get_bool("quiet"),
+        "digests": p.get_bool("digests"),
+        "no_trunc": p.get_bool("no_trunc"),
         "filters": _filters(p),
-        "format": p.str("format"),
+        "format": p.get_str("format"),
     }
 
 
@@ -102,7 +102,7 @@ IMAGE_COMMANDS: dict[str, Command] = {
     "inspect": Command(
         ImageInspectRequest,
         Spec(flags=(FORMAT, unsupported("--platform"))),
-        lambda p: {"images": list(p.positionals), "format": p.str("format")},
+        lambda p: {"images": list(p.positionals), "format": p.get_str("format")},
         min_args=1,
     ),
     "pull": Command(
@@ -110,9 +110,9 @@ IMAGE_COMMANDS: dict[str, Command] = {
         PULL_SPEC,
         lambda p: {
             "image": p.positionals[0],
-            "all_tags": p.bool("all_tags"),
-            "quiet": p.bool("quiet"),
-            "platform": p.str("platform"),
+            "all_tags": p.get_bool("all_tags"),
+            "quiet": p.get_bool("quiet"),
+            "platform": p.get_str("platform"),
         },
         min_args=1,
         max_args=1,
@@ -122,10 +122,10 @@ IMAGE_COMMANDS: dict[str, Command] = {
         HISTORY_SPEC,
         lambda p: {
             "image": p.positionals[0],
-            "human": p.bool("human", default=True),
-            "quiet": p.bool("quiet"),
-            "no_trunc": p.bool("no_trunc"),
-            "format": p.str("format"),
+            "human": p.get_bool("human", default=True),
+            "quiet": p.get_bool("quiet"),
+            "no_trunc": p.get_bool("no_trunc"),
+            "format": p.get_str("format"),
         },
         min_args=1,
         max_args=1,
@@ -142,8 +142,8 @@ IMAGE_COMMANDS: dict[str, Command] = {
         RMI_SPEC,
         lambda p: {
             "images": list(p.positionals),
-            "force": p.bool("force"),
-            "no_prune": p.bool("no_prune"),
+            "force": p.get_bool("force"),
+            "no_prune": p.get_bool("no_prune"),
         },
         min_args=1,
     ),
@@ -155,14 +155,14 @@ IMAGE_COMMANDS["remove"] = IMAGE_COMMANDS["rm"]
 
 
 def build_volume_create(p: Parsed) -> dict[str, Any]:
-    names = [*p.positionals, *p.list("name")]
+    names = [*p.positionals, *p.get_list("name")]
     if len(set(names)) > 1:
         raise CommandSyntaxError("sandbox.syntax.max_args_one", command=p.command, count=1)
     return {
         "name": names[0] if names else None,
-        "driver": p.str("driver"),
-        "labels": v.parse_key_values(p.list("label"), "--label", p.command),
-        "options": v.parse_key_values(p.list("opt"), "--opt", p.command),
+        "driver": p.get_str("driver"),
+        "labels": v.parse_key_values(p.get_list("label"), "--label", p.command),
+        "options": v.parse_key_values(p.get_list("opt"), "--opt", p.command),
     }
 
 
@@ -195,25 +195,29 @@ VOLUME_COMMANDS: dict[str, Command] = {
     "ls": Command(
         VolumeLsRequest,
         Spec(flags=(QUIET, FILTER, opt("--format"), unsupported("--cluster", value=False))),
-        lambda p: {"quiet": p.bool("quiet"), "filters": _filters(p), "format": p.str("format")},
+        lambda p: {
+            "quiet": p.get_bool("quiet"),
+            "filters": _filters(p),
+            "format": p.get_str("format"),
+        },
         max_args=0,
     ),
     "inspect": Command(
         VolumeInspectRequest,
         Spec(flags=(FORMAT,)),
-        lambda p: {"volumes": list(p.positionals), "format": p.str("format")},
+        lambda p: {"volumes": list(p.positionals), "format": p.get_str("format")},
         min_args=1,
     ),
     "rm": Command(
         VolumeRmRequest,
         Spec(flags=(FORCE,)),
-        lambda p: {"volumes": list(p.positionals), "force": p.bool("force")},
+        lambda p: {"volumes": list(p.positionals), "force": p.get_bool("force")},
         min_args=1,
     ),
     "prune": Command(
         VolumePruneRequest,
         Spec(flags=(flag("-a", "--all"), FORCE, opt("--filter"))),
-        lambda p: {**_prune(p), "all": p.bool("all")},
+        lambda p: {**_prune(p), "all": p.get_bool("all")},
         max_args=0,
     ),
 }
@@ -253,15 +257,15 @@ NETWORK_CREATE_SPEC = Spec(
 def build_network_create(p: Parsed) -> dict[str, Any]:
     return {
         "name": p.positionals[0],
-        "driver": p.str("driver"),
-        "labels": v.parse_key_values(p.list("label"), "--label", p.command),
-        "options": v.parse_key_values(p.list("opt"), "--opt", p.command),
-        "internal": p.bool("internal"),
-        "attachable": p.bool("attachable"),
-        "ipv6": p.bool("ipv6"),
-        "subnet": p.list("subnet"),
-        "gateway": p.list("gateway"),
-        "ip_range": p.list("ip_range"),
+        "driver": p.get_str("driver"),
+        "labels": v.parse_key_values(p.get_list("label"), "--label", p.command),
+        "options": v.parse_key_values(p.get_list("opt"), "--opt", p.command),
+        "internal": p.get_bool("internal"),
+        "attachable": p.get_bool("attachable"),
+        "ipv6": p.get_bool("ipv6"),
+        "subnet": p.get_list("subnet"),
+        "gateway": p.get_list("gateway"),
+        "ip_range": p.get_list("ip_range"),
     }
 
 
@@ -285,10 +289,10 @@ NETWORK_COMMANDS: dict[str, Command] = {
         NetworkLsRequest,
         Spec(flags=(QUIET, FILTER, opt("--format"), flag("--no-trunc"))),
         lambda p: {
-            "quiet": p.bool("quiet"),
+            "quiet": p.get_bool("quiet"),
             "filters": _filters(p),
-            "format": p.str("format"),
-            "no_trunc": p.bool("no_trunc"),
+            "format": p.get_str("format"),
+            "no_trunc": p.get_bool("no_trunc"),
         },
         max_args=0,
     ),
@@ -297,15 +301,15 @@ NETWORK_COMMANDS: dict[str, Command] = {
         Spec(flags=(FORMAT, flag("-v", "--verbose"))),
         lambda p: {
             "networks": list(p.positionals),
-            "format": p.str("format"),
-            "verbose": p.bool("verbose"),
+            "format": p.get_str("format"),
+            "verbose": p.get_bool("verbose"),
         },
         min_args=1,
     ),
     "rm": Command(
         NetworkRmRequest,
         Spec(flags=(FORCE,)),
-        lambda p: {"networks": list(p.positionals), "force": p.bool("force")},
+        lambda p: {"networks": list(p.positionals), "force": p.get_bool("force")},
         min_args=1,
     ),
     "connect": Command(
@@ -314,9 +318,9 @@ NETWORK_COMMANDS: dict[str, Command] = {
         lambda p: {
             "network": p.positionals[0],
             "container": p.positionals[1],
-            "aliases": p.list("alias"),
-            "ip": p.str("ip"),
-            "ip6": p.str("ip6"),
+            "aliases": p.get_list("alias"),
+            "ip": p.get_str("ip"),
+            "ip6": p.get_str("ip6"),
         },
         min_args=2,
         max_args=2,
@@ -327,7 +331,7 @@ NETWORK_COMMANDS: dict[str, Command] = {
         lambda p: {
             "network": p.positionals[0],
             "container": p.positionals[1],
-            "force": p.bool("force"),
+            "force": p.get_bool("force"),
         },
         min_args=2,
         max_args=2,
@@ -347,7 +351,7 @@ SYSTEM_COMMANDS: dict[str, Command] = {
     "prune": Command(
         SystemPruneRequest,
         Spec(flags=(flag("-a", "--all"), FORCE, flag("--volumes"), opt("--filter"))),
-        lambda p: {**_prune(p), "all": p.bool("all"), "volumes": p.bool("volumes")},
+        lambda p: {**_prune(p), "all": p.get_bool("all"), "volumes": p.get_bool("volumes")},
         max_args=0,
     ),
 }
@@ -356,7 +360,7 @@ _TYPES = ("container", "image", "volume", "network")
 
 
 def build_inspect(p: Parsed) -> dict[str, Any]:
-    kind = p.str("type")
+    kind = p.get_str("type")
     if kind is not None and kind not in _TYPES:
         raise CommandSyntaxError(
             "sandbox.syntax.invalid_value", value=kind, flag="--type", command=p.command
@@ -364,8 +368,8 @@ def build_inspect(p: Parsed) -> dict[str, Any]:
     return {
         "targets": list(p.positionals),
         "type": kind,
-        "format": p.str("format"),
-        "size": p.bool("size"),
+        "format": p.get_str("format"),
+        "size": p.get_bool("size"),
     }
 
 
