@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -200,3 +201,24 @@ def test_is_table(template: str, expected: tuple[bool, str]) -> None:
 )
 def test_values_print_like_go(value: Any, text: str) -> None:
     assert to_text(value) == text
+
+
+PIECES = [
+    "{{", "}}", ".", ".Names", ".Ports", ".Labels", "$", "$k", ":=", ",", "|", "(", ")", " ",
+    "if", "else", "end", "range", "with", "json", "index", "join", "printf", "and", "or", "eq",
+    "len", "not", '"%d"', '"x"', "`", "0", "-1", "1e309", "\\", "\\t", "😀", "\x00",
+]  # fmt: skip
+
+
+def test_random_templates_render_or_fail_cleanly() -> None:
+    rng = random.Random(42)
+    outcomes = {"rendered": 0, "failed": 0}
+    for _ in range(5000):
+        template = "".join(rng.choices(PIECES, k=rng.randint(1, 14)))
+        try:
+            render(template, CONTAINER)
+            outcomes["rendered"] += 1
+        except TemplateError as exc:
+            assert exc.message("en")
+            outcomes["failed"] += 1
+    assert outcomes["rendered"] > 100 and outcomes["failed"] > 100
