@@ -84,7 +84,7 @@ def _container(
 async def _removed(docker: aiodocker.Docker, scope: Scope, since: datetime) -> list[str]:
     params = {
         "since": str(int(since.timestamp())),
-        "until": str(int(datetime.now(UTC).timestamp())),
+        "until": f"{datetime.now(UTC).timestamp():.9f}",
         "filters": json.dumps(
             {"type": ["container"], "event": ["destroy"], "label": scope.label_filters()}
         ),

@@ -1,0 +1,130 @@
+"""LabService on a real SQLite file: open, hint, done, check, and when a correction is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from moussaillon.bot.store import Store
+from moussaillon.errors import BadInput, NotFound
+from moussaillon.labs.loader import load_labs
+from moussaillon.labs.schema import MIGRATIONS
+from moussaillon.labs.service import CorrectionLocked, LabService
+from moussaillon.labs.state import ContainerState, SandboxState
+
+LABS = load_labs()
+NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = Store(tmp_path / "labs.db", [MIGRATIONS])
+    yield opened
+    opened.close()
+
+
+def service(store: Store, **options: object) -> LabService:
+    return LabService(store, LABS, clock=lambda: NOW, **options)  # type: ignore[arg-type]
+
+
+async def test_open_hint_done_and_list(store: Store) -> None:
+    labs = service(store)
+    assert {s.state for s in await labs.list_for(1)} == {"not_started"}
+    view = await labs.open(1, "premiers-conteneurs")
+    assert (view.step, view.total, view.done_steps) == (1, 4, [])
+    assert view.checkable and "hello-world" in view.instruction
+    assert "correction" not in view.model_dump()
+    assert (
+        await labs.hint(1, "premiers-conteneurs", 1)
+        == LABS.get("premiers-conteneurs").steps[0].hint
+    )
+    after = await labs.mark_done(1, "premiers-conteneurs", 1)
+    assert (after.step, after.done_steps) == (2, [1])
+    status = await labs.status(1, "premiers-conteneurs")
+    assert (status.state, status.done, status.total) == ("in_progress", 1, 4)
+    assert status.label("fr") == "en cours 1/4"
+    assert (await labs.open(1, "premiers-conteneurs")).step == 2
+    assert (await labs.status(2, "premiers-conteneurs")).state == "not_started"
+    opened_only = await labs.open(1, "lamp")
+    assert opened_only.step == 1 and (await labs.status(1, "lamp")).state == "in_progress"
+
+
+async def test_next_step_stops_at_the_last_one(store: Store) -> None:
+    labs = service(store)
+    steps = [(await labs.next_step(3, "reseau-hote")).step for _ in range(5)]
+    assert steps == [2, 3, 4, 4, 4]
+    assert (await labs.go_to(3, "reseau-hote", 1)).step == 1
+
+
+async def test_a_passing_check_marks_the_step_done_a_failing_one_does_not(store: Store) -> None:
+    labs = service(store)
+    empty = SandboxState()
+    result = await labs.check(5, "creer-un-reseau", 2, empty, "fr")
+    assert not result.ok
+    assert result.missing == ["Aucun conteneur nommé « nginx » (pensez à --name nginx)."]
+    assert (await labs.status(5, "creer-un-reseau")).done == 0
+    nginx = ContainerState(name="nginx", image="nginx", networks=["test-nginx"])
+    result = await labs.check(5, "creer-un-reseau", 2, SandboxState(containers=[nginx]))
+    assert result.ok
+    assert (await labs.open(5, "creer-un-reseau")).done_steps == [2]
+    rows = store.read_sync(
+        lambda db: list(db.query("SELECT * FROM lab_progress WHERE user_id = 5"))
+    )
+    assert len(rows) == 1
+    assert (rows[0]["checks"], rows[0]["last_check_ok"], rows[0]["done_at"]) == (
+        2,
+        1,
+        "2026-03-12T09:00:00+00:00",
+    )
+    attempts = store.read_sync(lambda db: db["lab_checks"].count_where("user_id = 5"))
+    assert attempts == 2
+
+
+async def test_steps_without_check_and_unknown_steps(store: Store) -> None:
+    labs = service(store)
+    with pytest.raises(BadInput) as caught:
+        await labs.check(1, "dockerfile-cartopoint", 1, SandboxState())
+    assert "ne se vérifie pas automatiquement" in caught.value.message("fr")
+    with pytest.raises(NotFound) as missing_step:
+        await labs.mark_done(1, "lamp", 9)
+    assert missing_step.value.message("en") == "Lab “lamp” has no step 9 (it has 8)."
+    with pytest.raises(NotFound):
+        await labs.open(1, "inconnu")
+
+
+async def test_correction_only_after_every_step_or_when_released(store: Store) -> None:
+    labs = service(store)
+    with pytest.raises(CorrectionLocked) as caught:
+        await labs.correction(7, "reseau-hote")
+    assert "terminez toutes les étapes (0/4)" in caught.value.message("fr")
+    for step in (1, 2, 3):
+        await labs.mark_done(7, "reseau-hote", step)
+    with pytest.raises(CorrectionLocked):
+        await labs.correction(7, "reseau-hote")
+    await labs.mark_done(7, "reseau-hote", 4)
+    correction = await labs.correction(7, "reseau-hote")
+    assert correction.commands[0] == "ip a"
+    assert (await labs.status(7, "reseau-hote")).state == "done"
+
+    async def released(user_id: int, lab_id: str) -> bool:
+        return user_id == 8 and lab_id == "lamp"
+
+    hooked = service(store, released=released)
+    assert (await hooked.correction(8, "lamp")).commands
+    with pytest.raises(CorrectionLocked):
+        await hooked.correction(9, "lamp")
+    assert (await service(store, corrections_always=True).correction(9, "lamp")).commands
+
+
+async def test_marking_twice_keeps_the_first_date(store: Store) -> None:
+    first = service(store)
+    await first.mark_done(4, "lamp", 2)
+    later = LabService(store, LABS, clock=lambda: datetime(2027, 1, 1, tzinfo=UTC))
+    await later.mark_done(4, "lamp", 2)
+    dates = store.read_sync(
+        lambda db: [r["done_at"] for r in db.query("SELECT done_at FROM lab_progress")]
+    )
+    assert dates == ["2026-03-12T09:00:00+00:00"]
