@@ -208,13 +208,18 @@ class Reaper:
         report = ReapReport()
         for user_id in sorted(user_ids):
             owner = labels.owner_key(user_id)
-            if not self.scope(owner):
+            if not self.scope(owner) or await self._came_back(user_id, now):
                 continue
             part = await remove(self.docker, stock.only(lambda label, mine=owner: label == mine))
             report.merge(part)
             if not part.errors:
                 await sessions.forget(self.store, user_id, idle_ttl_min=self.idle_ttl_min, now=now)
         return report
+
+    async def _came_back(self, user_id: int, now: datetime) -> bool:
+        """Re-read just before removing: the student may have run a command meanwhile."""
+        stamp = await sessions.last_used(self.store, user_id)
+        return stamp is not None and stamp > now - timedelta(minutes=self.idle_ttl_min)
 
     async def reap_idle(self) -> ReapReport:
         """Remove the objects of owners idle for longer than the TTL and forget their session.

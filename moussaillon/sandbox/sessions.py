@@ -92,6 +92,18 @@ async def idle_owners(store: Store, ttl_min: float, now: datetime | None = None)
     return await store.read(read)
 
 
+async def last_used(store: Store, user_id: int) -> datetime | None:
+    """When the student last used the sandbox, or None without a session."""
+
+    def read(db: Database) -> str | None:
+        sql = "SELECT last_used FROM sandbox_sessions WHERE user_id = ?"
+        row = db.execute(sql, [user_id]).fetchone()
+        return row[0] if row else None
+
+    stamp = await store.read(read)
+    return datetime.fromisoformat(stamp) if stamp else None
+
+
 async def forget(
     store: Store, user_id: int, *, idle_ttl_min: float | None = None, now: datetime | None = None
 ) -> bool:

@@ -12,7 +12,7 @@ from datetime import timedelta
 import aiodocker
 import pytest
 
-from moussaillon.bot.clock import utcnow
+from moussaillon.bot.clock import iso, utcnow
 from moussaillon.bot.store import Store
 from moussaillon.sandbox import labels, sessions
 from moussaillon.sandbox.reaper import Reaper, inventory
@@ -126,6 +126,34 @@ async def test_reap_idle_removes_exactly_the_idle_students_objects(
     assert await sessions.idle_owners(store, TTL_MIN, now) == set()
     again = await reaper.reap_idle()
     assert again.removed == 0
+
+
+async def test_a_student_who_comes_back_during_the_pass_keeps_everything(
+    docker, standin_images, store, clean_user_id
+) -> None:
+    objects = await make_objects(docker, standin_images["busybox"], clean_user_id)
+    now = utcnow()
+    await sessions.touch(store, clean_user_id, now=now - timedelta(minutes=TTL_MIN + 5))
+    returned: list[bool] = []
+
+    def scope(owner: str | None) -> bool:
+        """Runs after the idle owners were listed: the student sends a command right then."""
+        if not returned:
+            store.write_sync(
+                lambda db: db.execute(
+                    "UPDATE sandbox_sessions SET last_used = ? WHERE user_id = ?",
+                    [iso(now), clean_user_id],
+                )
+            )
+            returned.append(True)
+        return owner == objects.owner
+
+    reaper = Reaper(docker, store, idle_ttl_min=TTL_MIN, clock=lambda: now, scope=scope)
+    report = await reaper.reap_idle()
+
+    assert returned and report.removed == 0
+    assert len(await names_of(docker, objects.owner)) == 3
+    assert await sessions.live_owners(store, TTL_MIN, now) == {clean_user_id}
 
 
 async def test_reap_orphans_clears_what_a_crash_left_behind(

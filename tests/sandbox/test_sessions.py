@@ -37,6 +37,12 @@ async def test_touch_creates_then_moves_last_used_forward_only(store: Store) -> 
     assert row["last_used"] == "2026-03-02T09:05:00+00:00"
 
 
+async def test_last_used_reads_the_session(store: Store) -> None:
+    assert await sessions.last_used(store, 9) is None
+    await sessions.touch(store, 9, now=T0 + timedelta(seconds=42))
+    assert await sessions.last_used(store, 9) == T0 + timedelta(seconds=42)
+
+
 async def test_live_and_idle_split_on_the_ttl(store: Store) -> None:
     await sessions.touch(store, 1, now=T0)
     await sessions.touch(store, 2, now=T0 + timedelta(minutes=21))
