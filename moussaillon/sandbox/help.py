@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from moussaillon.i18n import normalize_lang, t
 from moussaillon.sandbox.messages import MESSAGES
+from moussaillon.sandbox.parser import GROUPS
 
 
 @dataclass(frozen=True)
@@ -422,20 +423,22 @@ def _command_help(topic: Topic, index: int) -> str:
 
 
 def _group_help(group: str, index: int) -> str:
-    entries = [(verb.split(".", 1)[1], topic) for verb, topic in TOPICS.items()
-               if verb.startswith(group + ".")]  # fmt: skip
-    width = max(len(name) for name, _ in entries)
+    entries: dict[str, str] = {}  # verb -> the first name docker lists it under
+    for name, command in GROUPS[group].items():
+        entries.setdefault(command.verb, name)
+    width = max(len(name) for name in entries.values())
     lines = [
-        f"{_word('usage', index)} docker {group} COMMANDE"
-        if index == 0
-        else f"Usage: docker {group} COMMAND",
+        _localize(f"{_word('usage', index)} docker {group} COMMANDE", index),
         "",
         GROUP_SUMMARIES[group][index],
         "",
         _word("commands", index),
-        *(f"  {name.ljust(width)}  {topic.summary[index]}" for name, topic in entries),
+        *(
+            f"  {name.ljust(width)}  {TOPICS[verb].summary[index]}"
+            for verb, name in entries.items()
+        ),
         "",
-        f"{_word('more', index)}".replace("docker", f"docker {group}", 1),
+        _word("more", index).replace("docker", f"docker {group}", 1),
     ]
     return "\n".join(lines)
 
