@@ -159,10 +159,15 @@ def _heading(scan: _Scan, lineno: int, level: int, text: str) -> None:
     scan.section = block
 
 
+def _masked(line: str) -> str:
+    """The line with inline code blanked out, so `<aside>` written as code is not a tag."""
+    return CODE_SPAN.sub(lambda match: " " * len(match.group(0)), line)
+
+
 def _content(scan: _Scan, lineno: int, line: str) -> None:
     """A line outside any fence: handle asides, attributes and images."""
     if scan.notes_line is None:
-        opened = ASIDE_OPEN.search(line)
+        opened = ASIDE_OPEN.search(_masked(line))
         if opened is None:
             _body_line(scan, lineno, line)
             return
@@ -171,8 +176,9 @@ def _content(scan: _Scan, lineno: int, line: str) -> None:
         scan.target(lineno)
         scan.notes_line = lineno
         line = line[opened.end():]
-    closed = ASIDE_CLOSE.search(line)
-    reopened = ASIDE_OPEN.search(line)
+    masked = _masked(line)
+    closed = ASIDE_CLOSE.search(masked)
+    reopened = ASIDE_OPEN.search(masked)
     if reopened is not None and (closed is None or reopened.start() < closed.start()):
         scan.add(lineno, line[: reopened.start()])
         scan.close_notes(lineno, "a new <aside> comes first")
@@ -189,7 +195,7 @@ def _content(scan: _Scan, lineno: int, line: str) -> None:
 
 def _body_line(scan: _Scan, lineno: int, line: str) -> None:
     line = INLINE_ATTRIBUTES.sub("", line)
-    for src in IMAGE.findall(CODE_SPAN.sub("", line)):
+    for src in IMAGE.findall(_masked(line)):
         scan.target(lineno)
         assert scan.section is not None
         scan.section.images.append(src)

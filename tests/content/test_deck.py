@@ -291,3 +291,10 @@ def test_heading_with_only_attributes_has_no_title() -> None:
     result = parse_deck("# C #\n\n## {.figcenter} ##\n\n![](x.png)\n")
     assert [(p.line, p.severity) for p in result.problems] == [(3, "error")]
     assert result.course.sections[0].classes == ["figcenter"]
+
+
+def test_aside_written_as_inline_code_is_text() -> None:
+    result = parse_deck("# C #\n\n## S ##\nLa balise `<aside class=\"notes\">` et `![x](y.png)`.\n")
+    section = result.course.section("s")
+    assert section.notes == "" and "`<aside class=\"notes\">`" in section.body
+    assert section.images == [] and result.problems == []
