@@ -47,6 +47,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{operator} is a shell operator: here each message is one docker command, without"
         " a shell. To use it inside the container: docker run --rm alpine sh -c 'ls / | head -3'",
     },
+    "sandbox.syntax.substitution": {
+        "fr": "$(...) est une substitution du shell, impossible ici : nommez les conteneurs"
+        " (docker rm -f web db) ou utilisez docker container prune",
+        "en": "$(...) is a shell substitution, not possible here: name the containers"
+        " (docker rm -f web db) or use docker container prune",
+    },
     "sandbox.syntax.several_lines": {
         "fr": "Une seule commande par message : envoyez chaque ligne séparément.",
         "en": "One command per message: send each line separately.",

@@ -174,6 +174,7 @@ REFUSED: list[tuple[str, str]] = [
     ("docker run -v /etc:/etc:ro alpine", "bind"),
     ("docker run -v ./site:/usr/share/nginx/html nginx", "bind"),
     ("docker run -v ~/x:/y alpine", "bind"),
+    ('docker run -v "$(pwd)":/app alpine', "bind"),
     ("docker run --mount type=bind,source=/,target=/host alpine", "bind"),
     ("docker run -v /var/run/docker.sock:/var/run/docker.sock alpine", "docker_socket"),
     ("docker run -v /run/docker.sock:/s alpine", "docker_socket"),

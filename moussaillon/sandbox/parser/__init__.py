@@ -199,6 +199,8 @@ def tokenize(line: str) -> list[str]:
     operator = _shell_operator(line)
     if operator == "\n":
         raise CommandSyntaxError("sandbox.syntax.several_lines")
+    if operator in ("$(", "`"):
+        raise CommandSyntaxError("sandbox.syntax.substitution")
     if operator is not None:
         raise CommandSyntaxError("sandbox.syntax.shell_operator", operator=operator)
     try:

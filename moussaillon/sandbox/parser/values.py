@@ -83,7 +83,8 @@ def parse_container_port(value: str) -> tuple[int, str | None]:
 
 
 def _is_host_path(source: str) -> bool:
-    return source.startswith(("/", ".", "~", "\\")) or (len(source) > 1 and source[1] == ":")
+    """Paths, and shell expansions a real shell would turn into one (``$(pwd)``, ``$PWD``)."""
+    return source.startswith(("/", ".", "~", "\\", "$")) or (len(source) > 1 and source[1] == ":")
 
 
 def parse_volume(value: str) -> Mount:
