@@ -120,10 +120,12 @@ class Server:
     """uvicorn driven step by step (startup/shutdown) so it never touches signal handlers."""
 
     def __init__(self, app: Starlette, port: int = 0) -> None:
+        # Keep-alive as long as Telegram's: with uvicorn's 5 s, a busy client reusing a pooled
+        # connection races the server closing it and gets spurious ReadErrors.
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                 access_log=False, lifespan="off", ws="none", http="h11",
-                                timeout_graceful_shutdown=3, proxy_headers=False,
-                                server_header=False, date_header=False)
+                                timeout_graceful_shutdown=3, timeout_keep_alive=600,
+                                proxy_headers=False, server_header=False, date_header=False)
         config.load()
         self._server = uvicorn.Server(config)
         self._server.lifespan = config.lifespan_class(config)
