@@ -82,6 +82,7 @@ Moussaillon stand-in for curl (offline teaching sandbox), built on busybox wget.
  -d, --data DATA     Send DATA in a POST request
  -A, --user-agent UA Send this User-Agent
  -m, --max-time S    Give up after S seconds
+ -w, --write-out FMT Print FMT afterwards (only %{http_code} is understood here)
  -h, --help          This help
 EOF
 }
@@ -103,7 +104,7 @@ while [ "$n" -gt 0 ]; do
     *) set -- "$@" "$arg" ;;
   esac
 done
-silent=0 showerr=0 fail=0 include=0 head=0 verbose=0 out=- remote_name=0 url= data=
+silent=0 showerr=0 fail=0 include=0 head=0 verbose=0 out=- remote_name=0 url= data= write_out=
 n=$#
 while [ "$n" -gt 0 ]; do
   arg=$1; shift; n=$((n - 1))
@@ -121,7 +122,8 @@ while [ "$n" -gt 0 ]; do
     -A|--user-agent) set -- "$@" -U "$1"; shift; n=$((n - 1)) ;;
     -d|--data|--data-raw|--data-binary) data=$1; shift; n=$((n - 1)) ;;
     -m|--max-time|--connect-timeout) set -- "$@" -T "$1"; shift; n=$((n - 1)) ;;
-    -X|--request|-w|--write-out|-u|--user|-e|--referer)
+    -w|--write-out) write_out=$1; shift; n=$((n - 1)) ;;
+    -X|--request|-u|--user|-e|--referer)
       [ "$silent" = 1 ] || echo "curl (stand-in): option $arg ignored" >&2
       shift; n=$((n - 1)) ;;
     -h|--help) usage; exit 0 ;;
@@ -150,6 +152,14 @@ else
 fi
 status=$?
 headers() { grep '^  [^ ]' "$err" | sed 's/^  //'; }
+http_code() { headers | sed -n 's/^HTTP\/[0-9.]* \([0-9]*\).*/\1/p' | tail -n 1; }
+finish() {
+  if [ -n "$write_out" ]; then
+    code=$(http_code)
+    printf '%b' "$(echo "$write_out" | sed "s/%{http_code}/${code:-000}/g")"
+  fi
+  exit "$1"
+}
 if [ "$verbose" = 1 ]; then headers | sed 's/^/< /' >&2; fi
 if [ "$status" -ne 0 ]; then
   reason=$(grep '^wget: ' "$err" | tail -n 1)
@@ -158,22 +168,23 @@ if [ "$status" -ne 0 ]; then
   if [ -n "$code" ]; then
     if [ "$fail" = 1 ]; then
       complain "curl: (22) The requested URL returned error: $code"
-      exit 22
+      finish 22
     fi
     if [ "$include" = 1 ] || [ "$head" = 1 ]; then headers; fi
-    exit 0
+    finish 0
   fi
   case "$reason" in
-    *"bad address"*) complain "curl: (6) Could not resolve host: ${host%%:*}"; exit 6 ;;
+    *"bad address"*) complain "curl: (6) Could not resolve host: ${host%%:*}"; finish 6 ;;
     *refused*|*"can't connect"*)
-      complain "curl: (7) Failed to connect to ${host%%:*}: Connection refused"; exit 7 ;;
-    *"timed out"*) complain "curl: (28) Operation timed out"; exit 28 ;;
-    *) complain "curl: (56) ${reason#wget: }"; exit 56 ;;
+      complain "curl: (7) Failed to connect to ${host%%:*}: Connection refused"; finish 7 ;;
+    *"timed out"*) complain "curl: (28) Operation timed out"; finish 28 ;;
+    *) complain "curl: (56) ${reason#wget: }"; finish 56 ;;
   esac
 fi
-if [ "$head" = 1 ]; then headers; exit 0; fi
+if [ "$head" = 1 ]; then headers; finish 0; fi
 if [ "$include" = 1 ]; then headers; echo; fi
 if [ "$out" = - ]; then cat "$body"; else cp "$body" "$out"; fi
+finish 0
 """
 
 NOT_OFFLINE = r"""#!/bin/sh

@@ -153,6 +153,9 @@ async def test_web_servers_serve_and_curl_reaches_them_by_name(
 
     code, out, _ = await run(docker, clean_owner, curl, ["-sSf", "http://web/nope"], network=net)
     assert code == 22 and "404" in out
+    args = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "web/nope"]
+    code, out, _ = await run(docker, clean_owner, curlimages, args, network=net)
+    assert (code, out) == (0, "404")
     code, out, _ = await run(docker, clean_owner, curl, ["-s", "nowhere"], network=net)
     assert code == 6 and out == ""
     code, out, _ = await run(docker, clean_owner, curl, ["nowhere"], network=net)
