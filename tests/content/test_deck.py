@@ -298,3 +298,29 @@ def test_aside_written_as_inline_code_is_text() -> None:
     section = result.course.section("s")
     assert section.notes == "" and "`<aside class=\"notes\">`" in section.body
     assert section.images == [] and result.problems == []
+
+
+PIECES = [
+    "# Chapitre #", "# Chapitre", "## Section ##", "## Section ##{.figcenter}", "##", "#",
+    "## Même titre ##", "## {#explicite} Titre ##", "### Sous-titre", "```bash", "```", "~~~",
+    "# commentaire", '<aside class="notes">', "</aside>", "<aside>", "texte", "",
+    "- item", "  - sous-item", "| a | b |", "|--|--|", "![alt](img/x.png)", "---",
+    "`code`{.note}", "title : x", "Titre très long " * 8,
+]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_decks_never_break_the_importer(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    lines = [rng.choice(PIECES) for _ in range(rng.randint(0, 80))]
+    result = parse_deck("\n".join(lines))
+    for problem in result.problems:
+        assert 1 <= problem.line <= max(len(lines), 1)
+    sections = result.course.sections
+    assert len({s.id for s in sections}) == len(sections)
+    assert all(0 < len(s.id) <= 40 and s.id.isascii() for s in sections)
+    for section in sections:
+        heading = lines[section.line - 1] if section.line <= len(lines) else ""
+        assert heading.startswith("#") or heading.strip(), (section.line, heading)
