@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import string
 
 import pytest
 
@@ -290,3 +291,10 @@ def test_refused_image_lists_the_allowed_ones(policy: Policy) -> None:
 )
 def test_command_name(verb: str, name: str) -> None:
     assert command_name(verb) == name
+
+
+def test_both_languages_use_the_same_placeholders() -> None:
+    formatter = string.Formatter()
+    for key, texts in MESSAGES.items():
+        fields = [{f for _, f, _, _ in formatter.parse(texts[lang]) if f} for lang in ("fr", "en")]
+        assert fields[0] == fields[1], key
