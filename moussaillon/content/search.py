@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import unicodedata
 
 from pydantic import BaseModel, ConfigDict
@@ -157,6 +158,8 @@ def _pad(connection: sqlite3.Connection, count: int) -> None:
 class SearchIndex:
     def __init__(self, connection: sqlite3.Connection, course: Course) -> None:
         self._db = connection
+        # One connection, possibly reached from a thread pool (sync REST handlers).
+        self._lock = threading.Lock()
         self._sections: list[Section] = course.sections
         self._chapter_titles = {chapter.id: chapter.title for chapter in course.chapters}
         self._title_stems = [
@@ -191,14 +194,16 @@ class SearchIndex:
         limit = min(max(limit, 1), MAX_LIMIT)
         match = fts_query(terms)
         candidates = max(limit, RERANK_POOL)
-        rows = self._db.execute(SEARCH_SQL, (match, len(self._sections), candidates)).fetchall()
+        with self._lock:
+            rows = self._db.execute(SEARCH_SQL, (match, len(self._sections), candidates)).fetchall()
         boosted = ((-rank * (1 + self._title_coverage(rowid, terms) ** 2), rowid)
                    for rowid, rank in rows)
         scored = sorted(boosted, reverse=True)[:limit]
         hits: list[Hit] = []
         for score, rowid in scored:
             section = self._sections[rowid]
-            found = self._db.execute(SNIPPET_SQL, (match, rowid)).fetchone()
+            with self._lock:
+                found = self._db.execute(SNIPPET_SQL, (match, rowid)).fetchone()
             snippet, snippet_text = _snippet(found[0] if found else "")
             hits.append(Hit(
                 section_id=section.id, chapter_id=section.chapter_id, title=section.title,

@@ -217,3 +217,13 @@ def test_queries_are_cheap_on_a_realistic_course() -> None:
             assert len(hits) == 3
     timings.sort()
     assert timings[int(len(timings) * 0.95)] < 0.005
+
+
+def test_concurrent_searches_from_threads_agree(index: SearchIndex) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["volumes", "créer un réseau", "l'image", "supprimer un conteneur", "port"] * 40
+    expected = {q: ids(index, q) for q in set(questions)}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda q: (q, ids(index, q)), questions))
+    assert all(found == expected[q] for q, found in results)
