@@ -35,3 +35,16 @@ def m001_lab_progress(db: Database) -> None:
         pk="id",
     )
     db["lab_checks"].create_index(["lab_id", "step"])
+
+
+@MIGRATIONS()
+def m002_seen_containers(db: Database) -> None:
+    """Containers each check saw, so a later check can tell a recreated one from the original.
+
+    ``removed`` is sticky: once a name was seen gone or with a new id, it stays "removed at some
+    point", which is all ``survives_removal_of`` needs (engine events fade after a few hundred).
+    """
+    db["lab_seen_containers"].create(
+        {"user_id": int, "name": str, "container_id": str, "removed": int, "seen_at": str},
+        pk=("user_id", "name"),
+    )

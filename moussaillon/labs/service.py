@@ -92,6 +92,31 @@ def _cursor(db: Database, user_id: int, lab_id: str) -> int | None:
     return row[0] if row else None
 
 
+def _remember_containers(db: Database, user_id: int, state: SandboxState, now: str) -> set[str]:
+    """Names removed or recreated since an earlier check (sticky), and record this state."""
+    current = {c.name: c.id for c in state.containers if c.id}
+    removed: set[str] = set()
+    rows = db.execute(
+        "SELECT name, container_id, removed FROM lab_seen_containers WHERE user_id = ?", [user_id]
+    ).fetchall()
+    for name, container_id, was_removed in rows:
+        if was_removed or current.get(name) != container_id:
+            removed.add(name)
+    for name in removed:
+        db.execute(
+            "UPDATE lab_seen_containers SET removed = 1 WHERE user_id = ? AND name = ?",
+            [user_id, name],
+        )
+    for name, container_id in current.items():
+        db.execute(
+            "INSERT INTO lab_seen_containers (user_id, name, container_id, removed, seen_at)"
+            " VALUES (?, ?, ?, 0, ?) ON CONFLICT (user_id, name) DO UPDATE SET"
+            " container_id = excluded.container_id, seen_at = excluded.seen_at",
+            [user_id, name, container_id, now],
+        )
+    return removed
+
+
 def _first_undone(lab: Lab, done: list[int], after: int = 0) -> int:
     total = len(lab.steps)
     for step in [*range(after + 1, total + 1), *range(1, after + 1)]:
@@ -246,11 +271,13 @@ class LabService:
         check = lab.steps[step - 1].check
         if check is None:
             raise BadInput("labs.step_without_check", step=step)
-        result = evaluate(check, state, lang)
         now = iso(self._clock())
-        missing = json.dumps([f.model_dump() for f in result.details if not f.ok])
 
-        def record(db: Database) -> None:
+        def record(db: Database) -> CheckResult:
+            seen = _remember_containers(db, user_id, state, now)
+            merged = sorted({*state.removed_containers, *seen})
+            result = evaluate(check, state.model_copy(update={"removed_containers": merged}), lang)
+            missing = json.dumps([f.model_dump() for f in result.details if not f.ok])
             db.execute(
                 "INSERT INTO lab_progress (user_id, lab_id, step, done_at, checks,"
                 " last_check_at, last_check_ok, last_missing) VALUES (?, ?, ?, ?, 1, ?, ?, ?)"
@@ -269,9 +296,9 @@ class LabService:
                     "checked_at": now,
                 }
             )
+            return result
 
-        await self._store.write(record)
-        return result
+        return await self._store.write(record)
 
     async def status(self, user_id: int, lab_id: str) -> LabStatus:
         self._labs.get(lab_id)

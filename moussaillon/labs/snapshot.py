@@ -4,7 +4,9 @@ Only objects labelled with the owner are listed (engine-side label filters, then
 here), so a check can never see another student's containers. Names come from the engine name
 minus the owner's prefix (``rename`` keeps it current) or else the ``moussaillon.name`` label.
 Removed containers come from the engine's recent ``destroy`` events, which is how a check can
-tell "the database was removed and recreated" from "the database was never touched".
+tell "the database was removed and recreated" from "the database was never touched". The engine
+keeps only its last few hundred events, so on a busy server ``LabService`` adds what it saw
+itself (container ids from one check to the next).
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ def _container(
     ]
     return ContainerState(
         name=_student_name(scope, found, _engine_name(raw)),
+        id=raw.get("Id", ""),
         image=found.get(IMAGE) or raw.get("Image", ""),
         state=raw.get("State", ""),
         networks=[networks.get(net, net.removeprefix(scope.prefix)) for net in attached],

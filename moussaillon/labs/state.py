@@ -48,6 +48,7 @@ class ContainerState(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     name: str
+    id: str = Field(default="", description="the engine id, to tell a recreated container apart")
     image: str = Field(description="the image as the student typed it")
     state: str = Field(default="running", description="docker's State: running, exited …")
     networks: list[str] = Field(default_factory=list)

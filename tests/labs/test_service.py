@@ -128,3 +128,26 @@ async def test_marking_twice_keeps_the_first_date(store: Store) -> None:
         lambda db: [r["done_at"] for r in db.query("SELECT done_at FROM lab_progress")]
     )
     assert dates == ["2026-03-12T09:00:00+00:00"]
+
+
+async def test_a_recreated_container_is_recognised_from_one_check_to_the_next(store: Store) -> None:
+    """Without engine events, the ids seen by earlier checks tell a recreated database apart."""
+    labs = service(store)
+    volume = {"volumes": ["databasedata"], "last_output": "point 1"}
+    mount = [{"name": "databasedata", "target": "/var/lib/mysql"}]
+    first = ContainerState.model_validate(
+        {"name": "database", "id": "aaa", "image": "busybox", "networks": ["lamp"], "mounts": mount}
+    )
+    state = SandboxState.model_validate({**volume, "containers": [first]})
+    assert (await labs.check(6, "lamp", 6, state)).ok
+    untouched = await labs.check(6, "lamp", 8, state)
+    assert untouched.missing == [
+        "Le conteneur « database » n'a pas encore été supprimé : supprimez-le, "
+        "le volume « databasedata » doit lui survivre."
+    ]
+    recreated = SandboxState.model_validate(
+        {**volume, "containers": [first.model_copy(update={"id": "bbb"})]}
+    )
+    assert (await labs.check(6, "lamp", 8, recreated)).ok
+    assert (await labs.check(6, "lamp", 8, recreated)).ok, "the removal is remembered"
+    assert not (await labs.check(7, "lamp", 8, recreated)).ok, "per student"
