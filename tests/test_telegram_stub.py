@@ -500,6 +500,11 @@ async def test_rate_limits_answer_429_with_a_computed_retry_after(
     with pytest.raises(RetryAfter) as grouped:
         await bot.send_message(classe.id, "g3")
     assert 59 <= grouped.value.retry_after.total_seconds() <= 60
+    stub.enforce_rate_limits(global_per_second=2, per_chat_per_second=100)
+    await bot.send_message(alice.id, "a")
+    await bot.send_message(bob.id, "b")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(classe.id, "global")
     stub.disable_rate_limits()
     await bot.send_message(classe.id, "g3")
     assert [m.text for m in stub.messages(classe)] == ["g1", "g2", "g3"]

@@ -35,9 +35,9 @@ class TelegramStub:
                  bot_name: str = "Moussaillon", port: int = 0, strict_html: bool = True) -> None:
         self.token = token
         self.bot_username = bot_username
-        self.bot = {"id": int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit()
-                    else 7_000_000_001, "is_bot": True, "first_name": bot_name,
-                    "username": bot_username, "can_join_groups": True,
+        prefix = token.split(":", 1)[0]
+        self.bot = {"id": int(prefix) if prefix.isdigit() else 7_000_000_001, "is_bot": True,
+                    "first_name": bot_name, "username": bot_username, "can_join_groups": True,
                     "can_read_all_group_messages": False, "supports_inline_queries": False}
         self.world = World()
         self.api = BotApi(self.world, self.bot, strict_html=strict_html)
