@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
+from telegram.ext import Application, ApplicationBuilder
+
 from .faults import Faults, RateLimits
 from .methods import BotApi, scope_key
 from .models import ApiCall, FakeChat, FakeUser, Injected, StoredFile, StubMessage
@@ -78,10 +80,8 @@ class TelegramStub:
     def base_file_url(self) -> str:
         return f"{self.url}/file/bot"
 
-    def application_builder(self) -> Any:
+    def application_builder(self) -> ApplicationBuilder[Any, Any, Any, Any, Any, Any]:
         """A PTB ``ApplicationBuilder`` already pointed at this stub."""
-        from telegram.ext import Application
-
         return (Application.builder().token(self.token).base_url(self.base_url)
                 .base_file_url(self.base_file_url))
 
