@@ -78,6 +78,7 @@ class SandboxService:
         self.reaper = Reaper(docker, store, idle_ttl_min=settings.sandbox_idle_ttl_min)
         self._reaper_task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
+        self._locks: dict[str, asyncio.Lock] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -105,7 +106,7 @@ class SandboxService:
     # -- commands -----------------------------------------------------------------------------
 
     def context(self, user_id: int, lang: str = "fr") -> Context:
-        return Context(self.docker, self.settings, Scope.for_user(user_id), lang)
+        return Context(self.docker, self.settings, Scope.for_user(user_id), lang, self._locks)
 
     async def run_command(
         self, user_id: int, line: str, lang: str = "fr", on_wait: OnWait | None = None

@@ -122,3 +122,15 @@ async def test_status_and_reset(service: SandboxService, clean_user_id: int) -> 
     after = await service.status(uid, "en")
     assert (after.containers, after.volumes, after.networks) == (0, 0, 0)
     assert (await ok(service, uid, "docker ps -aq")).output == ""
+
+
+async def test_concurrent_first_commands_share_one_default_network(
+    service: SandboxService, docker: aiodocker.Docker, clean_user_id: int
+) -> None:
+    lines = ["docker run --rm alpine true"] * 3 + ["docker run --rm -v data:/d alpine true"] * 2
+    results = await asyncio.gather(*(service.run_command(clean_user_id, line) for line in lines))
+    assert [r.exit_code for r in results] == [0] * 5, results
+    networks = await docker._query_json("networks")
+    assert [n["Name"] for n in networks].count(f"m-u{clean_user_id}-bridge") == 1
+    status = await service.status(clean_user_id)
+    assert status.volumes == 1

@@ -26,6 +26,11 @@ class Context:
     settings: Settings
     scope: Scope
     lang: str = "fr"
+    locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # shared by the service
+
+    def lock(self, *parts: str) -> asyncio.Lock:
+        """Serialise get-or-create of one object (the engine's duplicate checks are not atomic)."""
+        return self.locks.setdefault(":".join((self.scope.owner, *parts)), asyncio.Lock())
 
     def note(self, key: str, **params: object) -> str:
         return t(f"sandbox.engine.{key}", self.lang, **params)

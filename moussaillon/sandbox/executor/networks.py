@@ -10,6 +10,7 @@ policy; ``none`` is the engine's and safe to use.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from moussaillon.sandbox.errors import QuotaExceeded
@@ -35,6 +36,8 @@ from moussaillon.sandbox.requests import (
     NetworkRmRequest,
 )
 from moussaillon.sandbox.scope import KIND, VALID_NAME
+
+log = logging.getLogger(__name__)
 
 DEFAULT = "bridge"
 PREDEFINED = ("bridge", "host", "none")
@@ -64,14 +67,24 @@ async def _create(ctx: Context, name: str, **extra: str) -> dict[str, Any]:
 
 async def ensure_default_network(ctx: Context) -> str:
     internal = ctx.scope.internal(DEFAULT)
-    for net in await ctx.scope.networks(ctx.docker):
-        if net["Name"] == internal:
-            return internal
-    try:
-        await _create(ctx, DEFAULT, **{KIND: "default"})
-    except DaemonError:
-        pass  # created meanwhile by a concurrent command
+    async with ctx.lock("network", DEFAULT):
+        found = [n for n in await ctx.scope.networks(ctx.docker) if n["Name"] == internal]
+        if not found:
+            await _create(ctx, DEFAULT, **{KIND: "default"})
+            found = [n for n in await ctx.scope.networks(ctx.docker) if n["Name"] == internal]
+        if len(found) > 1:
+            await _drop_duplicates(ctx, found)
     return internal
+
+
+async def _drop_duplicates(ctx: Context, found: list[dict[str, Any]]) -> None:
+    """Another process created the same network meanwhile: keep the oldest, drop empty others."""
+    found.sort(key=lambda n: (n.get("Created", ""), n["Id"]))
+    for extra in found[1:]:
+        try:
+            await call(ctx, f"networks/{extra['Id']}", "DELETE")
+        except DaemonError:
+            log.warning("sandbox: duplicate network %s kept (in use)", extra["Name"])
 
 
 async def network_target(ctx: Context, asked: str | None) -> tuple[str, str | None]:
@@ -103,6 +116,11 @@ async def _resolve(ctx: Context, ref: str) -> dict[str, Any]:
 
 
 async def create(ctx: Context, req: NetworkCreateRequest) -> Outcome:
+    async with ctx.lock("networks"):
+        return await _create_checked(ctx, req)
+
+
+async def _create_checked(ctx: Context, req: NetworkCreateRequest) -> Outcome:
     name = req.name
     if name in PREDEFINED or name == "default":
         raise DaemonError(f"Error response from daemon: network with name {name} already exists")

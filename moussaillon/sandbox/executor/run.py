@@ -87,6 +87,11 @@ async def _mounts(ctx: Context, req: RunRequest) -> list[dict[str, Any]]:
 
 async def create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
     """Create the container; returns (id, student name, student network or None)."""
+    async with ctx.lock("containers"):  # quota and name checks hold until the engine has it
+        return await _create(ctx, req)
+
+
+async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
     live = await ctx.scope.containers(ctx.docker)
     if len(live) >= ctx.settings.sandbox_max_containers:
         raise QuotaExceeded(

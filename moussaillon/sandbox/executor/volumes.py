@@ -59,6 +59,11 @@ async def ensure_volume(ctx: Context, name: str, labels: dict[str, str] | None =
             " If you intended to pass a host directory, use absolute path.",
             125,
         )
+    async with ctx.lock("volumes"):
+        return await _ensure_volume(ctx, name, labels)
+
+
+async def _ensure_volume(ctx: Context, name: str, labels: dict[str, str] | None) -> str:
     mine = await ctx.scope.volumes(ctx.docker)
     internal = ctx.scope.internal(name)
     if any(v["Name"] == internal for v in mine):
