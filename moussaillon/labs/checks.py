@@ -115,6 +115,12 @@ class LastOutputContains(_Check):
     ignore_case: bool = False
 
 
+class LastOutputLacks(_Check):
+    """Mostly inside ``all_of``: alone, an empty output would pass it."""
+
+    last_output_lacks: Annotated[str, Field(min_length=1)]
+
+
 class AnyOf(_Check):
     any_of: Annotated[list[Check], Field(min_length=1)]
 
@@ -136,6 +142,7 @@ KINDS: dict[str, type[_Check]] = {
     "image_present": ImagePresent,
     "image_absent": ImageAbsent,
     "last_output_contains": LastOutputContains,
+    "last_output_lacks": LastOutputLacks,
     "volume": VolumeSurvives,
     "container": ContainerCheck,
 }
@@ -183,6 +190,7 @@ Check = Annotated[
     | Annotated[ImagePresent, Tag("image_present")]
     | Annotated[ImageAbsent, Tag("image_absent")]
     | Annotated[LastOutputContains, Tag("last_output_contains")]
+    | Annotated[LastOutputLacks, Tag("last_output_lacks")]
     | Annotated[VolumeSurvives, Tag("volume")]
     | Annotated[ContainerCheck, Tag("container")],
     Discriminator(kind_of),
@@ -268,6 +276,8 @@ def _findings(check: Check, state: SandboxState, lang: str | None) -> list[Findi
             return [_verdict(not state.has_image(image), "image_absent", "present", image=image)]
         case LastOutputContains():
             return [_output(check, state)]
+        case LastOutputLacks(last_output_lacks=text):
+            return [_verdict(text not in state.last_output, "output_lacks", "present", text=text)]
     raise TypeError(f"not a check: {check!r}")
 
 

@@ -22,6 +22,7 @@ from moussaillon.labs.model import Lab, LabSet
 BUNDLED_LABS = Path(__file__).resolve().parent.parent / "content" / "labs"
 
 TABLE = re.compile(r"^\s*(\[\[?)\s*([A-Za-z_][\w.-]*)\s*\]\]?")
+FALLBACK = {"limitations": "sandbox"}  # where a missing top-level key is reported
 KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_-]*)\s*=")
 
 
@@ -67,7 +68,7 @@ class _Layout:
         if head == "correction" and self.correction is not None:
             key = loc[1] if len(loc) > 1 else None
             return self.correction.line_of(key if isinstance(key, str) else None)
-        return self.top.line_of(str(head))
+        return self.top.keys.get(str(head)) or self.top.line_of(FALLBACK.get(str(head)))
 
 
 def _layout(text: str) -> _Layout:

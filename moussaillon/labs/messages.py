@@ -183,6 +183,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Votre dernière commande n'a rien affiché ; on attend « {text} ».",
         "en": "Your last command printed nothing; “{text}” is expected.",
     },
+    "labs.check.output_lacks.ok": {
+        "fr": "La dernière sortie ne contient pas « {text} », comme attendu.",
+        "en": "The last output does not contain “{text}”, as expected.",
+    },
+    "labs.check.output_lacks.present": {
+        "fr": "La sortie de votre dernière commande contient « {text} » : ce n'est pas la bonne "
+        "commande.",
+        "en": "The output of your last command contains “{text}”: not the expected command.",
+    },
     "labs.check.any_of.none": {
         "fr": "Aucune des possibilités n'est remplie : {options}.",
         "en": "None of the alternatives holds: {options}.",

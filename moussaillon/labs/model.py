@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from moussaillon.errors import NotFound
 from moussaillon.labs.checks import Check
@@ -69,7 +69,7 @@ class Lab(BaseModel):
     objective: Text
     prerequisites: list[str] = Field(default_factory=list, description="course section ids")
     sandbox: SandboxLevel
-    limitations: str = ""
+    limitations: str = Field(default="", validate_default=True)
     steps: Annotated[list[Step], Field(alias="step", min_length=1)]
     correction: Correction
 
@@ -88,15 +88,26 @@ class Lab(BaseModel):
                 raise ValueError(f"{section!r} is not a section id")
         return value
 
-    @model_validator(mode="after")
-    def _honest_about_sandbox(self) -> Lab:
-        if self.sandbox != "full" and not self.limitations.strip():
-            raise ValueError(f'sandbox = "{self.sandbox}" needs limitations saying what to do')
-        if self.sandbox == "none":
-            for number, step in enumerate(self.steps, start=1):
+    @field_validator("limitations")
+    @classmethod
+    def _honest_limits(cls, value: str, info: ValidationInfo) -> str:
+        level = info.data.get("sandbox", "full")
+        if level != "full" and not value.strip():
+            raise ValueError(f'sandbox = "{level}" needs limitations saying what to do instead')
+        return value
+
+    @field_validator("steps")
+    @classmethod
+    def _nothing_to_check_without_sandbox(
+        cls, value: list[Step], info: ValidationInfo
+    ) -> list[Step]:
+        if info.data.get("sandbox") == "none":
+            for number, step in enumerate(value, start=1):
                 if step.check is not None or step.sandbox_commands:
-                    raise ValueError(f'step {number} has a check but sandbox = "none"')
-        return self
+                    raise ValueError(
+                        f'step {number} has a check or sandbox commands, sandbox = "none"'
+                    )
+        return value
 
     @property
     def checked_steps(self) -> int:
@@ -123,3 +134,7 @@ class LabSet(BaseModel):
     @property
     def ids(self) -> list[str]:
         return [lab.id for lab in self.labs]
+
+    def related(self, section_id: str) -> list[Lab]:
+        """The labs that list this course section among their prerequisites."""
+        return [lab for lab in self.labs if section_id in lab.prerequisites]

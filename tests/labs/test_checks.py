@@ -58,6 +58,7 @@ def verdict(raw: dict, state: SandboxState = STATE, lang: str = "fr"):
         {"image_absent": "nginx"},
         {"last_output_contains": "Hello from Docker"},
         {"last_output_contains": "hello FROM docker", "ignore_case": True},
+        {"last_output_lacks": "Welcome to nginx"},
         {"any_of": [{"network_exists": "lamp"}, {"network_exists": "test-nginx"}]},
         {"all_of": [{"volume_exists": "site"}, {"container": "web", "running": True}]},
     ],
@@ -96,6 +97,7 @@ def test_passing_checks(raw: dict) -> None:
         ({"image_absent": "mon-alpine:v1"}, "L'image « mon-alpine:v1 » est encore là"),
         ({"last_output_contains": "Welcome to nginx"}, "ne contient pas « Welcome to nginx »"),
         ({"last_output_contains": "hello from docker"}, "ne contient pas"),
+        ({"last_output_lacks": "Hello"}, "contient « Hello » : ce n'est pas la bonne commande."),
         (
             {"any_of": [{"network_exists": "a"}, {"volume_exists": "b"}]},
             "Aucune des possibilités n'est remplie : Le réseau « a » n'existe pas encore. ; "

@@ -61,6 +61,12 @@ def test_bundled_labs_cover_the_deck() -> None:
     assert sum(len(lab.steps) for lab in labs) == 81
 
 
+def test_labs_related_to_a_section() -> None:
+    related = [lab.id for lab in load_labs().related("creer-un-reseau-docker-network-create")]
+    assert related == ["creer-un-reseau", "lamp", "nextcloud"]
+    assert load_labs().related("pourquoi-virtualiser") == []
+
+
 def test_unknown_lab_is_not_found() -> None:
     with pytest.raises(NotFound) as caught:
         load_labs().get("nope")
@@ -113,8 +119,9 @@ def test_duplicates_wrong_file_name_and_honesty_rules(tmp_path: Path) -> None:
     assert "b.toml:1: id: id 'a' in b.toml" in messages
     assert "b.toml:1: id: duplicate id 'a', already used in a.toml" in messages
     assert "b.toml:1: order: duplicate order 1, already used in a.toml" in messages
-    assert any(m.startswith("c.toml:1: lab: ") and "needs limitations" in m for m in messages)
-    assert any(m.startswith("d.toml:1: lab: ") and "step 1 has a check" in m for m in messages)
+    limits = 'c.toml:6: limitations: sandbox = "partial" needs limitations saying what to do'
+    assert limits + " instead" in messages
+    assert any(m.startswith("d.toml:9: step: step 1 has a check") for m in messages)
     assert any(m.startswith("e.toml:1: TOML: ") for m in messages)
     assert len(messages) == 6
 
