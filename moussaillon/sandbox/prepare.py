@@ -297,8 +297,8 @@ async def prepare_offline(
 ) -> list[str]:
     """Build the stand-ins for ``images`` (course name -> local ref); return the refs built.
 
-    An existing image is kept unless ``force``, except an out-of-date stand-in of ours (its
-    recipe changed), which is rebuilt. A real image already present is never replaced.
+    An up-to-date stand-in is kept unless ``force``; an out-of-date one (its recipe or the
+    host's busybox changed) is rebuilt. A real image already present is never replaced.
     """
     say = progress or (lambda _message: None)
     wanted = dict(images) if images is not None else {name: f"{name}:latest" for name in RECIPES}
@@ -311,12 +311,12 @@ async def prepare_offline(
             continue
         rev = await asyncio.to_thread(revision, recipe, busybox)
         existing = await _inspect(docker, ref)
-        if existing is not None and not force:
+        if existing is not None:
             image_labels = _image_labels(existing)
             if image_labels.get(labels.STANDIN) != "1":
                 say(f"{ref}: a real image is present, kept")
                 continue
-            if image_labels.get("org.opencontainers.image.revision") == rev:
+            if not force and image_labels.get("org.opencontainers.image.revision") == rev:
                 say(f"{ref}: stand-in up to date")
                 continue
         tar = await asyncio.to_thread(rootfs, recipe, busybox, applets)

@@ -208,6 +208,7 @@ async def test_prepare_never_replaces_a_real_image(docker, standin_images, clean
     await _import(docker, ref, tar, ['CMD ["sh"]'])
     try:
         assert await prepare_offline(docker, {"alpine": ref}) == []
+        assert await prepare_offline(docker, {"alpine": ref}, force=True) == []
         assert labels.STANDIN not in ((await docker.images.inspect(ref))["Config"]["Labels"] or {})
     finally:
         await docker.images.delete(ref, force=True)
