@@ -20,6 +20,9 @@ Why each one (OWASP Docker cheat sheet rules 1-8, Judge0/Piston defaults):
 * No PortBindings, no host binds, no privileged mode, ever: ``-p`` is only recorded.
 * json-file logs with rotation, so a flood cannot fill the disk.
 * Restart policy: ``no`` or ``on-failure`` with at most 3 retries.
+* Under gVisor (``runsc``) the pids cgroup also holds the sandbox kernel's own threads (about 55
+  at rest), so the limit gets ``GVISOR_PIDS_OVERHEAD`` on top; a fork bomb there brings down that
+  one sandbox (exit 2), never the engine.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ WRITABLE_PATHS = ("/tmp", "/var/tmp", "/run", "/var/cache/nginx", "/usr/local/ap
 MAX_RESTARTS = 3
 NOFILE = 1024
 NPROC = 4096
+GVISOR_PIDS_OVERHEAD = 192
 
 
 def tmpfs_options(settings: Settings) -> str:
@@ -91,6 +95,8 @@ def host_config(
     }
     if settings.sandbox_runtime:
         config["Runtime"] = settings.sandbox_runtime
+        if "runsc" in settings.sandbox_runtime:
+            config["PidsLimit"] = settings.sandbox_pids + GVISOR_PIDS_OVERHEAD
     return config
 
 

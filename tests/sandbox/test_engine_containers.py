@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -133,3 +134,21 @@ async def test_ps_filters_format_and_prune(service: SandboxService, clean_user_i
         pruned.output.startswith("Deleted Containers:") and "Total reclaimed space" in pruned.output
     )
     await ok(service, uid, "docker rm -f up")
+
+
+async def test_detached_rm_and_log_flags(service: SandboxService, clean_user_id: int) -> None:
+    uid = clean_user_id
+    await ok(service, uid, "docker run -d --rm --name brief alpine sh -c 'echo bye; sleep 1'")
+    await ok(service, uid, "docker run --name talker alpine sh -c 'echo one; echo two'")
+    logs = await ok(service, uid, "docker logs -t -f talker")
+    stamped = logs.output.strip().splitlines()
+    assert len(stamped) == 2 and re.match(r"\d{4}-\d\d-\d\dT", stamped[0])
+    assert stamped[1].endswith(" two") and logs.notes
+    waited = await service.run_command(uid, "docker wait brief")
+    assert waited.output in ("0", "Error response from daemon: No such container: brief")
+    for _ in range(50):
+        names = await ok(service, uid, "docker ps -a --format '{{.Names}}'")
+        if names.output == "talker":
+            break
+        await asyncio.sleep(0.1)
+    assert names.output == "talker"

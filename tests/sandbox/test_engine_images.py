@@ -122,3 +122,19 @@ async def test_quotas(
     finally:
         await service.close()
         store.close()
+
+
+async def test_allowlisted_but_absent_image_reads_like_docker(
+    docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path, clean_user_id: int
+) -> None:
+    images = {**standin_images, "ghost": "moussaillon-absent-image:latest"}
+    service, store = make_service(docker, images, tmp_path)
+    try:
+        result = await service.run_command(clean_user_id, "docker run --rm ghost", "en")
+        assert result.exit_code == 125 and not result.refused
+        assert result.output.startswith("Unable to find image 'ghost:latest' locally\ndocker: ")
+        pulled = await service.run_command(clean_user_id, "docker pull ghost", "en")
+        assert pulled.exit_code == 1 and "not available" in pulled.output
+    finally:
+        await service.close()
+        store.close()

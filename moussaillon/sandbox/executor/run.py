@@ -144,6 +144,8 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
             ),
         ),
     }
+    if req.remove and req.detach:
+        body["HostConfig"]["AutoRemove"] = True  # nothing to read back: let the engine clean up
     if network != "none":
         aliases = [name, *req.network_aliases]
         body["NetworkingConfig"] = {"EndpointsConfig": {network: {"Aliases": aliases}}}
