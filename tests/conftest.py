@@ -4,6 +4,7 @@ talking to the Bot API stand-in over real HTTP. Each one cleans up after itself.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,9 @@ from moussaillon.app import Services, build_services
 from moussaillon.config import Settings
 from tests.sandbox.conftest import clean_user_id, standin_images  # noqa: F401 (fixtures)
 from tests.telegram_stub import TelegramStub, running_stub
+
+# PTB 22 warns (an error here) unless retry_after values are timedeltas, as PTB 23 will make them.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 TOKEN = "123456:TEST-TOKEN"
 
