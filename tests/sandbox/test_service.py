@@ -8,6 +8,10 @@ from pathlib import Path
 import aiodocker
 import pytest
 
+from moussaillon.bot.store import Store
+from moussaillon.config import Settings
+from moussaillon.i18n import t
+from moussaillon.sandbox.engine import create_docker
 from moussaillon.sandbox.service import SandboxService
 from tests.sandbox.engine_support import make_service, ok, service_fixture  # noqa: F401
 
@@ -134,3 +138,20 @@ async def test_concurrent_first_commands_share_one_default_network(
     assert [n["Name"] for n in networks].count(f"m-u{clean_user_id}-bridge") == 1
     status = await service.status(clean_user_id)
     assert status.volumes == 1
+
+
+async def test_an_unreachable_engine_is_a_clear_refusal(tmp_path: Path) -> None:
+    settings = Settings(docker_host=f"unix://{tmp_path}/no-such.sock")
+    docker = create_docker(settings)
+    store = Store(tmp_path / "moussaillon.db")
+    svc = SandboxService(settings, store, docker)
+    try:
+        result = await svc.run_command(7, "docker ps", "en")
+        assert result.refused and result.verdict == "error"
+        assert result.reason == t("sandbox.engine.unavailable", "en")
+        refused = await svc.run_command(7, "docker run --privileged alpine", "en")
+        assert refused.verdict == "refused"
+    finally:
+        await svc.close()
+        store.close()
+        await docker.close()
