@@ -69,8 +69,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sandbox.engine.note.exec_timeout": {
         "fr": "Plus de réponse après {seconds:g} s (limite du bac à sable) ; voici ce qui "
-        "avait été affiché.",
-        "en": "No answer after {seconds:g} s (the sandbox's limit); here is what was printed.",
+        "avait été affiché. La commande peut tourner encore dans le conteneur : "
+        "docker restart {name} l'arrête.",
+        "en": "No answer after {seconds:g} s (the sandbox's limit); here is what was printed. "
+        "The command may still run in the container: docker restart {name} stops it.",
     },
     "sandbox.engine.note.truncated": {
         "fr": "Sortie trop longue : seuls les derniers {kb} Kio sont affichés.",

@@ -130,8 +130,16 @@ async def _disk_filler_stops_at_the_tmpfs_size(tight: SandboxService, uid: int) 
     assert root.exit_code == 1 and "Read-only file system" in root.output
 
 
+async def _exec_timeout_returns(tight: SandboxService, uid: int) -> None:
+    await ok(tight, uid, "docker run -d --name idle alpine sleep 60")
+    result = await tight.run_command(uid, "docker exec idle sh -c 'echo begun; sleep 60'", "en")
+    assert result.verdict == "timed_out" and result.output.strip() == "begun"
+    assert "docker restart idle" in result.notes[0]
+
+
 ABUSES = (
     _timeout_kills_and_shows_output,
+    _exec_timeout_returns,
     _output_flood_is_capped,
     _fork_bomb_hits_the_pids_limit,
     _memory_hog_is_oom_killed,

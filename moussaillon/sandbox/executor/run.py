@@ -265,7 +265,11 @@ async def execute(ctx: Context, req: ExecRequest) -> Outcome:
     if timed_out:
         outcome.timed_out = True
         outcome.exit_code = None
-        outcome.notes.append(ctx.note("note.exec_timeout", seconds=ctx.settings.sandbox_timeout_s))
+        outcome.notes.append(
+            ctx.note(
+                "note.exec_timeout", seconds=ctx.settings.sandbox_timeout_s, name=req.container
+            )
+        )
         return outcome
     inspected = await call(ctx, f"exec/{created['Id']}/json")
     outcome.exit_code = inspected.get("ExitCode")
