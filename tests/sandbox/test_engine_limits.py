@@ -30,6 +30,7 @@ async def tight(
         sandbox_tmpfs_mb=8,
         sandbox_memory_mb=48,
         sandbox_pids=24,
+        sandbox_max_containers=10,
     )
     try:
         yield svc
