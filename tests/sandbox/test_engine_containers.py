@@ -152,3 +152,14 @@ async def test_detached_rm_and_log_flags(service: SandboxService, clean_user_id:
             break
         await asyncio.sleep(0.1)
     assert names.output == "talker"
+
+
+async def test_dit_keeps_a_shell_alive_for_exec(
+    service: SandboxService, clean_user_id: int
+) -> None:
+    await ok(service, clean_user_id, "docker run -dit --name shell alpine")
+    await asyncio.sleep(0.5)
+    alive = await ok(service, clean_user_id, "docker exec shell echo alive")
+    assert alive.output.strip() == "alive"
+    state = await ok(service, clean_user_id, "docker ps --format '{{.Names}} {{.State}}'")
+    assert state.output == "shell running"

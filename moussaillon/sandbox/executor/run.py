@@ -130,8 +130,9 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
         "Env": [e.key if e.value is None else f"{e.key}={e.value}" for e in req.env],
         "Labels": {**req.labels, **ctx.scope.labels(name, **extra)},
         "ExposedPorts": exposed,
-        "Tty": False,
-        "OpenStdin": False,
+        # ``-dit``: an open stdin nobody writes to keeps a shell alive, as in docker
+        "Tty": req.tty and req.detach,
+        "OpenStdin": req.interactive and req.detach,
         "AttachStdout": not req.detach,
         "AttachStderr": not req.detach,
         "HostConfig": hostconfig.host_config(
