@@ -11,7 +11,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from moussaillon.sandbox.errors import SandboxRefused
-from moussaillon.sandbox.executor import containers, images, networks, run, system, volumes
+from moussaillon.sandbox.executor import (
+    containers,
+    images,
+    monitor,
+    networks,
+    run,
+    system,
+    volumes,
+)
 from moussaillon.sandbox.executor.common import Context, Outcome
 from moussaillon.sandbox.output import DaemonError
 
@@ -28,9 +36,9 @@ HANDLERS: dict[str, Handler] = {
     "container.kill": containers.kill,
     "container.rm": containers.rm,
     "container.inspect": containers.inspect,
-    "container.stats": containers.stats,
-    "container.top": containers.top,
-    "container.port": containers.port,
+    "container.stats": monitor.stats,
+    "container.top": monitor.top,
+    "container.port": monitor.port,
     "container.rename": containers.rename,
     "container.pause": containers.pause,
     "container.unpause": containers.unpause,

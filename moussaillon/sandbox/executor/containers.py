@@ -28,7 +28,6 @@ from moussaillon.sandbox.executor.run import foreground, port_text
 from moussaillon.sandbox.output import (
     DaemonError,
     ago,
-    bytes_size,
     quoted_command,
     short_id,
     table,
@@ -41,14 +40,11 @@ from moussaillon.sandbox.requests import (
     LogsRequest,
     PauseRequest,
     PortMapping,
-    PortRequest,
     RenameRequest,
     RestartRequest,
     RmRequest,
     StartRequest,
-    StatsRequest,
     StopRequest,
-    TopRequest,
     UnpauseRequest,
     WaitRequest,
 )
@@ -328,97 +324,6 @@ async def show_objects(
 
 async def inspect(ctx: Context, req: ContainerInspectRequest) -> Outcome:
     return await show_objects(ctx, req.containers, inspect_one, req.format)
-
-
-async def _stats_row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> list[str]:
-    async with asyncio.timeout(10):
-        s = await ctx.docker._query_json(f"containers/{c['Id']}/stats", params={"stream": "0"})
-    cpu, pre = s.get("cpu_stats") or {}, s.get("precpu_stats") or {}
-    delta = cpu.get("cpu_usage", {}).get("total_usage", 0) - pre.get("cpu_usage", {}).get(
-        "total_usage", 0
-    )
-    system = cpu.get("system_cpu_usage", 0) - pre.get("system_cpu_usage", 0)
-    online = cpu.get("online_cpus") or 1
-    cpu_pct = delta / system * online * 100 if system > 0 and delta > 0 else 0.0
-    mem = s.get("memory_stats") or {}
-    usage = mem.get("usage", 0) - (mem.get("stats") or {}).get("total_inactive_file", 0)
-    limit = mem.get("limit") or 1
-    rx = sum(n.get("rx_bytes", 0) for n in (s.get("networks") or {}).values())
-    tx = sum(n.get("tx_bytes", 0) for n in (s.get("networks") or {}).values())
-    blk = (s.get("blkio_stats") or {}).get("io_service_bytes_recursive") or []
-    read = sum(b.get("value", 0) for b in blk if b.get("op", "").lower() == "read")
-    write = sum(b.get("value", 0) for b in blk if b.get("op", "").lower() == "write")
-    return [
-        c["Id"] if no_trunc else short_id(c["Id"]),
-        student_name(ctx, c),
-        f"{cpu_pct:.2f}%",
-        f"{bytes_size(max(usage, 0))} / {bytes_size(limit)}",
-        f"{max(usage, 0) / limit * 100:.2f}%",
-        f"{_dec(rx)} / {_dec(tx)}",
-        f"{_dec(read)} / {_dec(write)}",
-        str((s.get("pids_stats") or {}).get("current", 0)),
-    ]
-
-
-def _dec(size: int) -> str:
-    from moussaillon.sandbox.output import human_size
-
-    return human_size(size, 3)
-
-
-async def stats(ctx: Context, req: StatsRequest) -> Outcome:
-    if req.containers:
-        found = [await ctx.scope.container(ctx.docker, ref) for ref in req.containers]
-    else:
-        found = await ctx.scope.containers(ctx.docker, all=req.all)
-    rows = await asyncio.gather(*(_stats_row(ctx, c, req.no_trunc) for c in found))
-    headers = [
-        "CONTAINER ID",
-        "NAME",
-        "CPU %",
-        "MEM USAGE / LIMIT",
-        "MEM %",
-        "NET I/O",
-        "BLOCK I/O",
-        "PIDS",
-    ]
-    outcome = Outcome(output=table(headers, rows))
-    if not req.no_stream:
-        outcome.notes.append(ctx.note("note.no_stream"))
-    return outcome
-
-
-async def top(ctx: Context, req: TopRequest) -> Outcome:
-    target = await ctx.scope.container(ctx.docker, req.container)
-    params = {"ps_args": " ".join(req.ps_args)} if req.ps_args else None
-    found = await call(ctx, f"containers/{target['Id']}/top", params=params)
-    rows = [[str(cell) for cell in row] for row in found.get("Processes") or []]
-    return Outcome(output=table(found.get("Titles") or [], rows))
-
-
-async def port(ctx: Context, req: PortRequest) -> Outcome:
-    target = await ctx.scope.container(ctx.docker, req.container)
-    mappings = [p for p in recorded_ports(target.get("Labels")) if p.host_port is not None]
-    if req.port is not None:
-        mappings = [
-            p
-            for p in mappings
-            if p.container_port == req.port and (req.protocol is None or p.protocol == req.protocol)
-        ]
-        if not mappings:
-            raise DaemonError(
-                f"Error: No public port '{req.port}/{req.protocol or 'tcp'}' published for "
-                f"{req.container}"
-            )
-    out = [
-        f"{p.container_port}/{p.protocol} -> {p.host_ip or '0.0.0.0'}:{p.host_port}"
-        for p in mappings
-    ]
-    outcome = Outcome(output="\n".join(out))
-    if mappings:
-        name = student_name(ctx, target)
-        outcome.notes.append(ctx.note("note.port_cmd", name=name, port=mappings[0].container_port))
-    return outcome
 
 
 async def prune_containers(ctx: Context) -> list[str]:
