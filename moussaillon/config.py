@@ -44,8 +44,11 @@ class Settings(BaseSettings):
     instructors: Annotated[list[int], NoDecode] = []
     default_language: Literal["fr", "en"] = "fr"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
 
     docker_host: str | None = None
+    docker_tls_verify: bool = False
+    docker_cert_path: Path | None = None
     sandbox_commands_per_minute: float = Field(default=10, gt=0)
     sandbox_burst: int = Field(default=5, ge=1)
     sandbox_max_containers: int = Field(default=5, ge=0)
@@ -83,7 +86,7 @@ class Settings(BaseSettings):
             images[name] = local
         return images
 
-    @field_validator("sandbox_runtime", "docker_host", mode="before")
+    @field_validator("sandbox_runtime", "docker_host", "docker_cert_path", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
