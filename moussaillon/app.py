@@ -23,6 +23,10 @@ from moussaillon.bot.users import UserService
 from moussaillon.config import Settings
 from moussaillon.content.deck import load_course
 from moussaillon.errors import CourseError
+from moussaillon.labs.loader import load_labs
+from moussaillon.labs.outputs import OutputJournal
+from moussaillon.labs.practice import PracticeService
+from moussaillon.labs.service import LabService, Released, never_released
 
 log = logging.getLogger("moussaillon")
 
@@ -36,10 +40,17 @@ class Services:
     progress: ProgressService
     tokens: TokenService
     sandbox: object | None = None  # SandboxService, when a Docker engine is configured
+    labs: LabService | None = None  # built by build_services
+    practice: PracticeService | None = None  # students' commands and lab checks on the sandbox
     extras: dict[str, object] = field(default_factory=dict)
 
     def is_instructor(self, user_id: int) -> bool:
         return user_id in self.settings.instructors
+
+
+def lab_release(services: Services) -> Released:
+    """Whether an instructor released a lab's correction to this student (their class)."""
+    return never_released
 
 
 def load_course_or_fail(settings: Settings) -> CourseService:
@@ -56,6 +67,7 @@ def load_course_or_fail(settings: Settings) -> CourseService:
 async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIterator[Services]:
     """Build every service once; close the DB and the Docker client on the way out."""
     course = load_course_or_fail(settings)
+    lab_set = load_labs()
     async with contextlib.AsyncExitStack() as stack:
         store = Store(settings.db_path)
         stack.callback(store.close)
@@ -76,6 +88,18 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
             services.sandbox = SandboxService(settings, store, docker)
             await services.sandbox.start()
             stack.push_async_callback(services.sandbox.close)
+        services.labs = LabService(
+            store,
+            lab_set,
+            corrections_always=settings.labs_corrections_always,
+            released=lab_release(services),
+        )
+        services.practice = PracticeService(
+            services.sandbox,  # type: ignore[arg-type]
+            services.labs,
+            OutputJournal(store),
+            images=settings.sandbox_images,
+        )
         yield services
 
 

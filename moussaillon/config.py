@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     default_language: Literal["fr", "en"] = "fr"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    labs_corrections_always: bool = False
 
     docker_host: str | None = None
     docker_tls_verify: bool = False

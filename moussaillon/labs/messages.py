@@ -197,4 +197,70 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "None of the alternatives holds: {options}.",
     },
     "labs.check.any_of.separator": {"fr": " ; ou bien : ", "en": "; or else: "},
+    # -- Telegram and REST ----------------------------------------------------------------
+    "labs.no_sandbox": {
+        "fr": "Le bac à sable Docker n'est pas disponible sur ce serveur : faites cette étape sur "
+        "votre machine, puis marquez-la comme faite.",
+        "en": "The Docker sandbox is not available on this server: do this step on your own "
+        "machine, then mark it done.",
+    },
+    "labs.tg.cmd_tp": {"fr": "Travaux pratiques (TP)", "en": "Hands-on labs"},
+    "labs.tg.list_title": {
+        "fr": "🧪 <b>Travaux pratiques</b> · {done}/{total} terminés\n"
+        "Choisissez un TP : vous reprendrez là où vous en étiez.",
+        "en": "🧪 <b>Hands-on labs</b> · {done}/{total} done\n"
+        "Pick a lab: you will resume where you left off.",
+    },
+    "labs.tg.empty": {
+        "fr": "Aucun TP n'est disponible pour le moment.",
+        "en": "No lab is available yet.",
+    },
+    "labs.tg.header": {
+        "fr": "🧪 <b>TP {order} · {title}</b>",
+        "en": "🧪 <b>Lab {order} · {title}</b>",
+    },
+    "labs.tg.objective": {"fr": "🎯 <b>Objectif</b>", "en": "🎯 <b>Objective</b>"},
+    "labs.tg.limitations": {
+        "fr": "⚠️ <b>Ce que le bac à sable ne permet pas</b>",
+        "en": "⚠️ <b>What the sandbox cannot do</b>",
+    },
+    "labs.tg.prerequisites": {
+        "fr": "📚 À lire avant : les sections du cours en boutons ci-dessous.",
+        "en": "📚 Read first: the course sections in the buttons below.",
+    },
+    "labs.tg.step": {"fr": "<b>Étape {step}/{total}</b>", "en": "<b>Step {step}/{total}</b>"},
+    "labs.tg.step_done": {"fr": " ✅ faite", "en": " ✅ done"},
+    "labs.tg.how_to_run": {
+        "fr": "Tapez vos commandes avec /docker, puis appuyez sur « Vérifier ».",
+        "en": "Type your commands with /docker, then press “Check”.",
+    },
+    "labs.tg.finished": {
+        "fr": "🎉 Toutes les étapes sont faites : la correction est disponible.",
+        "en": "🎉 Every step is done: the solution is available.",
+    },
+    "labs.tg.hint": {"fr": "💡 <b>Indice</b>", "en": "💡 <b>Hint</b>"},
+    "labs.tg.marked_done": {
+        "fr": "✅ Étape {step} notée comme faite.",
+        "en": "✅ Step {step} marked as done.",
+    },
+    "labs.tg.check_ok": {
+        "fr": "✅ <b>Étape {step} validée</b> sur votre bac à sable.",
+        "en": "✅ <b>Step {step} passed</b> on your sandbox.",
+    },
+    "labs.tg.check_ko": {
+        "fr": "❌ <b>Étape {step} pas encore validée</b> :",
+        "en": "❌ <b>Step {step} not passed yet</b>:",
+    },
+    "labs.tg.correction": {"fr": "📝 <b>Correction</b>", "en": "📝 <b>Solution</b>"},
+    "labs.tg.btn_hint": {"fr": "💡 Indice", "en": "💡 Hint"},
+    "labs.tg.btn_done": {"fr": "✅ Fait", "en": "✅ Done"},
+    "labs.tg.btn_check": {"fr": "🔍 Vérifier", "en": "🔍 Check"},
+    "labs.tg.btn_next": {"fr": "Étape suivante ➡️", "en": "Next step ➡️"},
+    "labs.tg.btn_previous": {"fr": "⬅️ Étape précédente", "en": "⬅️ Previous step"},
+    "labs.tg.btn_correction": {"fr": "📝 Correction", "en": "📝 Solution"},
+    "labs.tg.btn_list": {"fr": "🧪 Tous les TP", "en": "🧪 All labs"},
+    "labs.api.correction_needs_token": {
+        "fr": "La correction se demande avec un jeton (Authorization: Bearer …, voir /token).",
+        "en": "Ask for the solution with a token (Authorization: Bearer …, see /token).",
+    },
 }

@@ -48,3 +48,14 @@ def m002_seen_containers(db: Database) -> None:
         {"user_id": int, "name": str, "container_id": str, "removed": int, "seen_at": str},
         pk=("user_id", "name"),
     )
+
+
+@MIGRATIONS()
+def m003_last_outputs(db: Database) -> None:
+    """The output of each student's latest sandbox command, for ``last_output_contains`` checks.
+
+    One row per student, overwritten: the sandbox journal keeps sizes, never outputs.
+    """
+    db["lab_last_outputs"].create(
+        {"user_id": int, "command": str, "output": str, "recorded_at": str}, pk="user_id"
+    )

@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from moussaillon.errors import MoussaillonError
 from moussaillon.handlers.rest.deps import get_lang
-from moussaillon.handlers.rest.routes import course, health, sandbox
+from moussaillon.handlers.rest.routes import course, health, labs, sandbox
 from moussaillon.i18n import t
 
 if TYPE_CHECKING:
@@ -59,6 +59,6 @@ def create_api(services: Services) -> FastAPI:
             t("api.invalid", _lang(request), where=where, detail=first.get("msg", "")),
         )
 
-    for router in (health.router, course.router, sandbox.router):
+    for router in (health.router, course.router, sandbox.router, labs.router):
         api.include_router(router, prefix="/api/v1")
     return api

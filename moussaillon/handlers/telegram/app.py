@@ -18,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from moussaillon.handlers.telegram import course, sandbox, search, start
+from moussaillon.handlers.telegram import course, labs, sandbox, search, start
 from moussaillon.handlers.telegram.context import Context, language, remember_user
 from moussaillon.i18n import LANGUAGES, t
 
@@ -34,6 +34,7 @@ COMMANDS = (
     ("cours", course.contents, "tg.cmd_cours"),
     ("chercher", search.search_command, "tg.cmd_chercher"),
     ("docker", sandbox.docker_command, "tg.cmd_docker"),
+    ("tp", labs.tp_command, "labs.tg.cmd_tp"),
     ("sandbox", sandbox.status, "tg.cmd_sandbox"),
     ("reset", sandbox.reset, "tg.cmd_reset"),
     ("token", sandbox.token, "tg.cmd_token"),
@@ -81,6 +82,7 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
     application.add_handler(TypeHandler(Update, remember_user), group=-1)
     for name, callback, _ in COMMANDS:
         application.add_handler(CommandHandler(name, callback))
+    application.add_handler(CallbackQueryHandler(labs.on_button, pattern=r"^tp(:|$)"))
     application.add_handler(CallbackQueryHandler(course.on_button))
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, search.on_text)

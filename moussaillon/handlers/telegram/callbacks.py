@@ -37,3 +37,27 @@ def parse(data: str | None) -> tuple[str, str | None, int]:
     if kind in {"ch", "s", "so", "lang"} and not arg:
         raise BadInput("tg.stale_button")
     return kind, arg, int(part or 0)
+
+
+# Labs: "tp" (the list) or "tp:<lab id ≤ 40>:<action>:<step>", at most 53 bytes.
+LAB_ACTIONS = ("open", "go", "hint", "done", "check", "fix")
+_LAB_PATTERN = re.compile(rf"^tp(?::([a-z0-9-]{{1,40}}):({'|'.join(LAB_ACTIONS)}):(\d{{1,3}}))?$")
+
+
+def lab_list() -> str:
+    return "tp"
+
+
+def lab(lab_id: str, action: str, step: int = 0) -> str:
+    return f"tp:{lab_id}:{action}:{step}"
+
+
+def parse_lab(data: str | None) -> tuple[str | None, str, int]:
+    """``(None, "list", 0)`` for the list, else ``(lab_id, action, step)``."""
+    match = _LAB_PATTERN.match(data or "")
+    if match is None:
+        raise BadInput("tg.stale_button")
+    lab_id, action, step = match.groups()
+    if lab_id is None:
+        return None, "list", 0
+    return lab_id, action, int(step)

@@ -40,7 +40,7 @@ async def run(update: Update, context: Context, line: str) -> None:
         await message.reply_html(t("tg.docker_queued", lang, position=position))
 
     await context.bot.send_chat_action(message.chat_id, "typing")
-    result = await svc.sandbox.run_command(update.effective_user.id, line, lang, on_wait=on_wait)
+    result = await svc.practice.run(update.effective_user.id, line, lang, on_wait=on_wait)
     if result.refused:
         await message.reply_html(f"⛔ {escape(result.reason or '')}")
         return

@@ -24,7 +24,7 @@ async def run(
         raise HTTPException(
             503, detail={"code": "tg.docker_disabled", "message": t("tg.docker_disabled", lang)}
         )
-    result = await services.sandbox.run_command(owner.user_id, body.command, lang)
+    result = await services.practice.run(owner.user_id, body.command, lang)
     if result.verdict == "rate_limited":
         retry = max(1, round(result.retry_after or 1))
         raise HTTPException(

@@ -1,0 +1,117 @@
+"""/tp and the lab buttons: list, open, hint, done, check on the real sandbox, correction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram import Update
+from telegram.error import BadRequest
+
+from moussaillon.errors import MoussaillonError, NotFound
+from moussaillon.handlers.telegram import callbacks, labs_views
+from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.labs.service import CorrectionLocked, LabView
+
+if TYPE_CHECKING:
+    from moussaillon.app import Services
+
+ALERT_LIMIT = 200  # Telegram refuses longer callback answers
+
+
+def _sections(svc: Services, section_ids: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for section_id in section_ids:
+        try:
+            found.append((section_id, svc.course.course.section(section_id).title))
+        except NotFound:  # a course served instead of the bundled one may lack it
+            continue
+    return found
+
+
+def _page(svc: Services, view: LabView, lang: str, extra: str | None = None):
+    lab = svc.labs.labs.get(view.lab_id)
+    return labs_views.lab_page(
+        lab,
+        view,
+        _sections(svc, view.prerequisites),
+        lang,
+        extra=extra,
+        sandbox=svc.practice.available,
+    )
+
+
+async def _list(svc: Services, user_id: int, lang: str):
+    return labs_views.lab_list(await svc.labs.list_for(user_id), lang)
+
+
+async def tp_command(update: Update, context: Context) -> None:
+    """``/tp`` lists the labs; ``/tp <id>`` opens one at the student's current step."""
+    svc = services(context)
+    lang = await language(update, context)
+    user_id = update.effective_user.id
+    message = update.effective_message
+    if context.args:
+        try:
+            view = await svc.labs.open(user_id, context.args[0].strip().lower()[:64])
+        except MoussaillonError as error:
+            text, keyboard = await _list(svc, user_id, lang)
+            await message.reply_html(f"{error.message(lang)}\n\n{text}", reply_markup=keyboard)
+            return
+        text, keyboard = _page(svc, view, lang)
+    else:
+        text, keyboard = await _list(svc, user_id, lang)
+    await message.reply_html(text, reply_markup=keyboard)
+
+
+async def _act(svc: Services, user_id: int, lab_id: str, action: str, step: int, lang: str):
+    labs = svc.labs
+    if action == "open":
+        return _page(svc, await labs.open(user_id, lab_id), lang)
+    if action == "go":
+        return _page(svc, await labs.go_to(user_id, lab_id, step), lang)
+    if action == "hint":
+        hint = await labs.hint(user_id, lab_id, step)
+        view = await labs.go_to(user_id, lab_id, step)
+        return _page(svc, view, lang, labs_views.hint_block(hint, lang))
+    if action == "done":
+        view = await labs.mark_done(user_id, lab_id, step)
+        return _page(svc, view, lang, labs_views.check_done_note(step, lang))
+    if action == "check":
+        result = await svc.practice.check(user_id, lab_id, step, lang)
+        view = await labs.go_to(user_id, lab_id, step)
+        return _page(svc, view, lang, labs_views.check_block(step, result, lang))
+    # "fix": the correction, or why it is not available yet
+    view = await labs.go_to(user_id, lab_id, step) if step else await labs.open(user_id, lab_id)
+    try:
+        extra = labs_views.correction_block(await labs.correction(user_id, lab_id), lang)
+    except CorrectionLocked as locked:
+        extra = f"🔒 {locked.message(lang)}"
+    return _page(svc, view, lang, extra)
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Every ``tp`` button; stale or forged data gets a polite alert, never a crash."""
+    query = update.callback_query
+    svc = services(context)
+    lang = await language(update, context)
+    user_id = update.effective_user.id
+    try:
+        lab_id, action, step = callbacks.parse_lab(query.data)
+        if lab_id is None:
+            text, keyboard = await _list(svc, user_id, lang)
+        else:
+            text, keyboard = await _act(svc, user_id, lab_id, action, step, lang)
+    except MoussaillonError as error:
+        await query.answer(error.message(lang)[:ALERT_LIMIT], show_alert=True)
+        return
+    await query.answer()
+    if query.message is None:
+        await context.bot.send_message(
+            update.effective_chat.id, text, parse_mode="HTML", reply_markup=keyboard
+        )
+        return
+    try:
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=keyboard)
+    except BadRequest as error:
+        if "not modified" not in error.message:
+            raise

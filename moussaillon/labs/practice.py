@@ -1,0 +1,90 @@
+"""Where the labs meet the sandbox: run a student's command, check a step on their sandbox.
+
+The sandbox keeps no command output, yet ``last_output_contains`` checks need the output of the
+student's latest command. Rather than teach the sandbox about labs, every transport runs
+students' commands through ``PracticeService.run``, which remembers the output of the latest one
+(``OutputJournal``) before handing the result back unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import aiodocker
+
+from moussaillon.errors import MoussaillonError
+from moussaillon.labs.checks import CheckResult
+from moussaillon.labs.outputs import OutputJournal
+from moussaillon.labs.service import LabService
+from moussaillon.labs.snapshot import snapshot
+from moussaillon.labs.state import SandboxState
+from moussaillon.sandbox import labels
+from moussaillon.sandbox.errors import EngineUnavailable
+
+if TYPE_CHECKING:
+    from moussaillon.sandbox.service import CommandResult, OnWait, SandboxService
+
+log = logging.getLogger(__name__)
+
+
+class NoSandbox(MoussaillonError):
+    """This deployment runs without a Docker engine: nothing to run or check against."""
+
+    status = 503
+
+
+class PracticeService:
+    def __init__(
+        self,
+        sandbox: SandboxService | None,
+        labs: LabService,
+        journal: OutputJournal,
+        *,
+        images: Mapping[str, str],
+    ) -> None:
+        self._sandbox = sandbox
+        self._labs = labs
+        self._journal = journal
+        self._images = images
+
+    @property
+    def available(self) -> bool:
+        return self._sandbox is not None
+
+    def _engine(self) -> SandboxService:
+        if self._sandbox is None:
+            raise NoSandbox("labs.no_sandbox")
+        return self._sandbox
+
+    async def run(
+        self, user_id: int, line: str, lang: str = "fr", on_wait: OnWait | None = None
+    ) -> CommandResult:
+        """``SandboxService.run_command``, remembering the output of commands that ran."""
+        result = await self._engine().run_command(user_id, line, lang, on_wait=on_wait)
+        if not result.refused:
+            try:
+                await self._journal.record(user_id, line, result.output)
+            except Exception:
+                log.exception("labs: recording the last output failed")
+        return result
+
+    async def check(self, user_id: int, lab_id: str, step: int, lang: str = "fr") -> CheckResult:
+        """The step's check on the student's real sandbox; a pass marks the step done."""
+        lab = self._labs.labs.get(lab_id)
+        if not 1 <= step <= len(lab.steps) or lab.steps[step - 1].check is None:
+            # LabService refuses these (unknown step, nothing to check) before any state is read.
+            return await self._labs.check(user_id, lab_id, step, SandboxState(), lang)
+        engine = self._engine()
+        try:
+            state = await snapshot(
+                engine.docker,
+                labels.owner_key(user_id),
+                images=self._images,
+                last_output=await self._journal.last(user_id),
+            )
+        except (aiodocker.DockerError, OSError, TimeoutError) as exc:
+            log.warning("labs: reading the sandbox of %s failed: %s", user_id, exc)
+            raise EngineUnavailable("sandbox.engine.unavailable") from exc
+        return await self._labs.check(user_id, lab_id, step, state, lang)
