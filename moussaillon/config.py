@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     labs_corrections_always: bool = False
+    quiz_path: Path = BUNDLED_QUIZZES
+    quiz_streak_bonus: bool = False
+    quiz_solo_seconds: int = Field(default=30, ge=2, le=600)
+    quiz_live_seconds: int = Field(default=20, ge=2, le=600)
 
     docker_host: str | None = None
     docker_tls_verify: bool = False

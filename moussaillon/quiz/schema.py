@@ -141,3 +141,34 @@ def m002_live(db: Database) -> None:
         foreign_keys=[("live_question_id", "live_questions", "id")],
     )
     db["live_answers"].create_index(["live_question_id", "user_id"], unique=True)
+
+
+@MIGRATIONS()
+def m003_polls_and_notices(db: Database) -> None:
+    """Solo polls routed back after a restart, and whether each live player got their result.
+
+    ``quiz_polls`` maps a Telegram poll id to (solo quiz, position) with the shown order, so a
+    PollAnswer that arrives after a restart is still scored. ``live_players.notified`` records
+    the private result message: "sent", or "unreachable" for users who never started the bot.
+    """
+    db["quiz_polls"].create(
+        {
+            "poll_id": str,
+            "quiz_id": int,
+            "position": int,
+            "question_id": str,
+            "mapping": str,  # JSON: shown index -> bank index
+            "chat_id": int,
+            "message_id": int,
+            "sent_at": str,
+            "closes_at": str,
+            "answered_at": str,  # NULL until answered or timed out
+            "outcome": str,  # "right", "wrong", "timeout"
+        },
+        pk="poll_id",
+        not_null={"quiz_id", "position", "question_id", "mapping", "chat_id", "sent_at"},
+        foreign_keys=[("quiz_id", "quiz_sessions", "id")],
+    )
+    db["quiz_polls"].create_index(["quiz_id", "position"], unique=True)
+    db["quiz_sessions"].add_column("chat_id", int)
+    db["live_players"].add_column("notified", str)
