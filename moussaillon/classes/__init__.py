@@ -1,0 +1,1 @@
+"""Classes: roles, joining, lab-correction releases, exactly-once broadcasts and progress."""

@@ -1,0 +1,164 @@
+"""Texts of classes, roles, releases, broadcasts, progress and token management."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # errors
+    "classes.name_missing": {"fr": "Donnez un nom à la classe : /classe_creer <i>nom</i>",
+                             "en": "Give the class a name: /classe_creer <i>name</i>"},
+    "classes.name_too_long": {"fr": "Nom trop long ({max} caractères au plus).",
+                              "en": "Name too long (at most {max} characters)."},
+    "classes.unknown": {"fr": "Classe inconnue.", "en": "Unknown class."},
+    "classes.none_yet": {"fr": "Vous n'avez pas de classe ouverte : /classe_creer <i>nom</i>",
+                         "en": "You have no open class: /classe_creer <i>name</i>"},
+    "classes.bad_code": {"fr": "Ce code ne correspond à aucune classe ouverte.",
+                         "en": "This code matches no open class."},
+    "classes.bad_when": {
+        "fr": "Heure illisible : « {text} ». Écrivez <code>maintenant</code>, <code>HH:MM</code>"
+              " ou <code>AAAA-MM-JJ HH:MM</code>.",
+        "en": "Unreadable time: “{text}”. Write <code>maintenant</code>, <code>HH:MM</code>"
+              " or <code>YYYY-MM-DD HH:MM</code>."},
+    "classes.already_released": {"fr": "La correction de « {lab} » est déjà publiée.",
+                                 "en": "The correction of “{lab}” is already released."},
+    "classes.unknown_broadcast": {"fr": "Diffusion inconnue.", "en": "Unknown broadcast."},
+    "classes.instructors_only": {
+        "fr": "Cette commande est réservée aux formateurs. /help montre ce que vous pouvez faire.",
+        "en": "This command is for instructors only. /help shows what you can do."},
+    "classes.forbidden": {"fr": "Réservé aux formateurs de cette classe.",
+                          "en": "For this class's instructors only."},
+    # broadcasts as received
+    "classes.announcement_broadcast": {"fr": "📣 <b>{name}</b>\n\n{text}",
+                                       "en": "📣 <b>{name}</b>\n\n{text}"},
+    "classes.correction_broadcast": {
+        "fr": "✅ <b>{name}</b> : la correction du TP « {title} » est disponible.\n\n"
+              "{explanation}\n\n<pre>{commands}</pre>",
+        "en": "✅ <b>{name}</b>: the correction of lab “{title}” is available.\n\n"
+              "{explanation}\n\n<pre>{commands}</pre>"},
+    # classes
+    "classes.created": {
+        "fr": "Classe <b>{name}</b> créée.\nCode : <code>{code}</code>\nLien à partager :"
+              " {link}\n\nDans le groupe Telegram de la classe, envoyez /lier.",
+        "en": "Class <b>{name}</b> created.\nCode: <code>{code}</code>\nLink to share: {link}"
+              "\n\nIn the class's Telegram group, send /lier."},
+    "classes.joined": {"fr": "Bienvenue dans la classe <b>{name}</b> ! /progres montre où vous"
+                             " en êtes.",
+                       "en": "Welcome to class <b>{name}</b>! /progres shows where you stand."},
+    "classes.join_usage": {"fr": "Envoyez /rejoindre <i>CODE</i> (le code donné par votre"
+                                 " formateur).",
+                           "en": "Send /rejoindre <i>CODE</i> (the code your instructor gave)."},
+    "classes.left": {"fr": "Vous avez quitté la classe <b>{name}</b>.",
+                     "en": "You left class <b>{name}</b>."},
+    "classes.not_in_class": {"fr": "Vous n'êtes dans aucune classe.",
+                             "en": "You are in no class."},
+    "classes.link_only_group": {"fr": "Envoyez /lier dans le groupe Telegram de la classe.",
+                                "en": "Send /lier in the class's Telegram group."},
+    "classes.linked": {"fr": "Ce groupe est lié à la classe <b>{name}</b> : il recevra ses"
+                             " annonces et corrections.",
+                       "en": "This group is linked to class <b>{name}</b>: it will receive its"
+                             " announcements and corrections."},
+    "classes.members": {"fr": "<b>{name}</b> : {count} membre(s)\n{lines}",
+                        "en": "<b>{name}</b>: {count} member(s)\n{lines}"},
+    "classes.remove_usage": {"fr": "Répondez à un message de l'élève avec /retirer, ou"
+                                   " /retirer <i>id</i>.",
+                             "en": "Reply to the student's message with /retirer, or"
+                                   " /retirer <i>id</i>."},
+    "classes.removed": {"fr": "{user} ne fait plus partie de <b>{name}</b>.",
+                        "en": "{user} is no longer in <b>{name}</b>."},
+    "classes.not_member": {"fr": "{user} n'est pas dans <b>{name}</b>.",
+                           "en": "{user} is not in <b>{name}</b>."},
+    "classes.renamed": {"fr": "La classe s'appelle désormais <b>{name}</b>.",
+                        "en": "The class is now called <b>{name}</b>."},
+    "classes.closed": {"fr": "La classe <b>{name}</b> est fermée : son code ne marche plus.",
+                       "en": "Class <b>{name}</b> is closed: its code no longer works."},
+    # roles
+    "classes.promote_usage": {"fr": "Répondez à un message avec /promouvoir, ou /promouvoir"
+                                    " <i>id</i>.",
+                              "en": "Reply to a message with /promouvoir, or /promouvoir"
+                                    " <i>id</i>."},
+    "classes.promoted": {"fr": "{user} est maintenant formateur.",
+                         "en": "{user} is now an instructor."},
+    "classes.already_instructor": {"fr": "{user} est déjà formateur.",
+                                   "en": "{user} is already an instructor."},
+    # releases and broadcasts
+    "classes.release_usage": {
+        "fr": "/corriger <i>tp</i> [maintenant | HH:MM | AAAA-MM-JJ HH:MM]\nTP : {labs}",
+        "en": "/corriger <i>lab</i> [maintenant | HH:MM | YYYY-MM-DD HH:MM]\nLabs: {labs}"},
+    "classes.released_now": {"fr": "Correction de « {lab} » publiée pour <b>{name}</b> : envoi"
+                                   " en cours (/diffusions).",
+                             "en": "Correction of “{lab}” released for <b>{name}</b>: sending"
+                                   " (/diffusions)."},
+    "classes.release_scheduled": {"fr": "Correction de « {lab} » programmée pour <b>{name}</b>"
+                                        " le {when}.",
+                                  "en": "Correction of “{lab}” scheduled for <b>{name}</b> on"
+                                        " {when}."},
+    "classes.announce_usage": {"fr": "/annonce <i>texte</i>", "en": "/annonce <i>text</i>"},
+    "classes.announce_queued": {"fr": "Annonce en cours d'envoi à {total} destinataire(s)"
+                                      " (/diffusions).",
+                                "en": "Announcement being sent to {total} recipient(s)"
+                                      " (/diffusions)."},
+    "classes.no_broadcasts": {"fr": "Aucune diffusion pour <b>{name}</b>.",
+                              "en": "No broadcast for <b>{name}</b>."},
+    "classes.report_line": {
+        "fr": "#{id} {kind} ({created_at}) : {sent} envoyés · {blocked} bloqués · {failed}"
+              " échecs · {pending} en attente · {unknown} incertains",
+        "en": "#{id} {kind} ({created_at}): {sent} sent · {blocked} blocked · {failed} failed"
+              " · {pending} pending · {unknown} uncertain"},
+    "classes.report_head": {"fr": "<b>Diffusions de {name}</b>", "en": "<b>Broadcasts of {name}</b>"},
+    # progress
+    "classes.progress_text": {
+        "fr": "<b>Votre progression</b>\n{chapters}\n\nQuiz : {quiz}\nTP : {labs_done}/{labs_total}"
+              " terminés, {steps_done}/{steps_total} étapes\nCommandes docker : {commands}",
+        "en": "<b>Your progress</b>\n{chapters}\n\nQuiz: {quiz}\nLabs: {labs_done}/{labs_total}"
+              " done, {steps_done}/{steps_total} steps\nDocker commands: {commands}"},
+    "classes.quiz_none": {"fr": "pas encore de réponse", "en": "no answer yet"},
+    "classes.quiz_score": {"fr": "{correct}/{answers} bonnes réponses ({pct} %)",
+                           "en": "{correct}/{answers} right ({pct}%)"},
+    "classes.chart_title": {"fr": "Sections lues par chapitre", "en": "Sections read per chapter"},
+    "classes.stats": {
+        "fr": "<b>{name}</b> : {count} élève(s)\nSections lues (moyenne) : {read}/{total}\n"
+              "Quiz : {quiz}\nTP terminés (total) : {labs}\nActifs ces 7 jours : {active}\n"
+              "Tableau de bord : /tableau",
+        "en": "<b>{name}</b>: {count} student(s)\nSections read (mean): {read}/{total}\n"
+              "Quiz: {quiz}\nLabs done (total): {labs}\nActive in the last 7 days: {active}\n"
+              "Dashboard: /tableau"},
+    "classes.dashboard_link": {"fr": "Tableau de bord de <b>{name}</b> (lien valable {ttl} min) :"
+                                     "\n{url}",
+                               "en": "Dashboard of <b>{name}</b> (link valid {ttl} min):\n{url}"},
+    # tokens
+    "classes.tokens_none": {"fr": "Aucune clé API active. /token en crée une.",
+                            "en": "No active API key. /token creates one."},
+    "classes.tokens_list": {"fr": "<b>Vos clés API</b>\n{lines}\n\nRévoquer : /tokens revoquer"
+                                  " <i>id</i>",
+                            "en": "<b>Your API keys</b>\n{lines}\n\nRevoke: /tokens revoquer"
+                                  " <i>id</i>"},
+    "classes.token_revoked": {"fr": "Clé {id} révoquée.", "en": "Key {id} revoked."},
+    "classes.token_unknown": {"fr": "Aucune clé active n°{id} à votre nom.",
+                              "en": "No active key #{id} of yours."},
+    # help and menus
+    "classes.help_instructor": {"fr": "<b>Formateur</b>", "en": "<b>Instructor</b>"},
+    "classes.cmd_rejoindre": {"fr": "Rejoindre une classe avec son code",
+                              "en": "Join a class with its code"},
+    "classes.cmd_quitter": {"fr": "Quitter sa classe", "en": "Leave your class"},
+    "classes.cmd_progres": {"fr": "Ma progression", "en": "My progress"},
+    "classes.cmd_tokens": {"fr": "Mes clés API (lister, révoquer)",
+                           "en": "My API keys (list, revoke)"},
+    "classes.cmd_promouvoir": {"fr": "Nommer un formateur", "en": "Make someone an instructor"},
+    "classes.cmd_classe_creer": {"fr": "Créer une classe", "en": "Create a class"},
+    "classes.cmd_classe_renommer": {"fr": "Renommer la classe", "en": "Rename the class"},
+    "classes.cmd_classe_fermer": {"fr": "Fermer la classe", "en": "Close the class"},
+    "classes.cmd_lier": {"fr": "Lier ce groupe à la classe", "en": "Link this group to the class"},
+    "classes.cmd_membres": {"fr": "Membres de la classe", "en": "Class members"},
+    "classes.cmd_retirer": {"fr": "Retirer un élève", "en": "Remove a student"},
+    "classes.cmd_corriger": {"fr": "Publier la correction d'un TP", "en": "Release a lab correction"},
+    "classes.cmd_annonce": {"fr": "Annonce à la classe", "en": "Announcement to the class"},
+    "classes.cmd_diffusions": {"fr": "Rapport d'envoi des diffusions",
+                               "en": "Broadcast delivery report"},
+    "classes.cmd_classe_stats": {"fr": "Statistiques de la classe", "en": "Class statistics"},
+    "classes.cmd_tableau": {"fr": "Lien vers le tableau de bord", "en": "Link to the dashboard"},
+    # dashboard page
+    "classes.dash_title": {"fr": "Classe {name}", "en": "Class {name}"},
+    "classes.dash_columns": {
+        "fr": "Élève|Sections lues|Quiz|TP terminés|Étapes|Commandes|Dernière activité",
+        "en": "Student|Sections read|Quiz|Labs done|Steps|Commands|Last activity"},
+    "classes.dash_csv": {"fr": "Exporter en CSV", "en": "Export as CSV"},
+    "classes.dash_expired": {"fr": "Lien expiré ou invalide : redemandez /tableau au bot.",
+                             "en": "Expired or invalid link: ask the bot for /tableau again."},
+}
