@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     labs_corrections_always: bool = False
+    timezone: str = "Europe/Paris"
+    public_url: str | None = None
+    dashboard_link_ttl_min: float = Field(default=60, gt=0)
+    broadcast_per_second: float = Field(default=30, gt=0)
+    broadcast_per_chat_per_second: float = Field(default=1, gt=0)
+    broadcast_group_per_minute: float = Field(default=20, gt=0)
+    broadcast_max_attempts: int = Field(default=4, ge=1)
+    broadcast_backoff_s: float = Field(default=1.0, ge=0)
     quiz_path: Path = BUNDLED_QUIZZES
     quiz_streak_bonus: bool = False
     quiz_solo_seconds: int = Field(default=30, ge=2, le=600)
@@ -91,7 +99,9 @@ class Settings(BaseSettings):
             images[name] = local
         return images
 
-    @field_validator("sandbox_runtime", "docker_host", "docker_cert_path", mode="before")
+    @field_validator(
+        "sandbox_runtime", "docker_host", "docker_cert_path", "public_url", mode="before"
+    )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -23,6 +23,7 @@ MESSAGE_MODULES: tuple[str, ...] = (
     "moussaillon.sandbox.limits_messages",
     "moussaillon.labs.messages",
     "moussaillon.quiz.messages",
+    "moussaillon.classes.messages",
     "moussaillon.handlers.messages",
 )
 

@@ -28,6 +28,7 @@ MIGRATION_SETS: tuple[str, ...] = (
     "moussaillon.sandbox.schema",
     "moussaillon.quiz.schema",
     "moussaillon.labs.schema",
+    "moussaillon.classes.schema",
 )
 
 
