@@ -27,6 +27,7 @@ from moussaillon.labs.loader import load_labs
 from moussaillon.labs.outputs import OutputJournal
 from moussaillon.labs.practice import PracticeService
 from moussaillon.labs.service import LabService, Released, never_released
+from moussaillon.ops.metrics import Metrics
 
 log = logging.getLogger("moussaillon")
 
@@ -42,6 +43,7 @@ class Services:
     sandbox: object | None = None  # SandboxService, when a Docker engine is configured
     labs: LabService | None = None  # built by build_services
     practice: PracticeService | None = None  # students' commands and lab checks on the sandbox
+    metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows
     extras: dict[str, object] = field(default_factory=dict)
 
     def is_instructor(self, user_id: int) -> bool:
@@ -86,6 +88,9 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
             docker = create_docker(settings)
             stack.push_async_callback(docker.close)
             services.sandbox = SandboxService(settings, store, docker)
+            from moussaillon.ops.sandbox import instrument_sandbox
+
+            instrument_sandbox(services.sandbox, services.metrics)
             await services.sandbox.start()
             stack.push_async_callback(services.sandbox.close)
         services.labs = LabService(

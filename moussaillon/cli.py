@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from pathlib import Path
 
@@ -14,11 +13,9 @@ from moussaillon.config import load_settings
 def _serve(args: argparse.Namespace) -> int:
     settings = load_settings()
     from moussaillon.app import serve
+    from moussaillon.ops.logging import configure_logging
 
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings)
     asyncio.run(serve(settings))
     return 0
 
@@ -41,6 +38,23 @@ def _sandbox(args: argparse.Namespace) -> int:
     from moussaillon.sandbox import cli
 
     return asyncio.run(cli.main(args, load_settings()))
+
+
+def _db(args: argparse.Namespace) -> int:
+    from moussaillon.ops.backup import BackupError, backup, restore
+
+    db_path = load_settings().db_path
+    try:
+        if args.action == "backup":
+            report = backup(db_path, Path(args.path))
+            print(f"backed up {db_path} to {report.path} ({report.bytes} bytes)")
+        else:
+            report = restore(Path(args.path), db_path)
+            print(f"restored {db_path} from {args.path} ({report.tables} tables)")
+    except BackupError as exc:
+        print(f"moussaillon db {args.action}: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _token(args: argparse.Namespace) -> int:
@@ -110,6 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--user", type=int)
     ssub.add_parser("reap", help="remove idle students' objects and orphans now")
     sandbox.set_defaults(func=_sandbox)
+
+    db = sub.add_parser("db", help="the SQLite database").add_subparsers(
+        dest="action", required=True
+    )
+    db_backup = db.add_parser("backup", help="consistent copy, safe while the app runs")
+    db_backup.add_argument("path")
+    db_restore = db.add_parser("restore", help="replace the database (stop the app first)")
+    db_restore.add_argument("path")
+    for p in (db_backup, db_restore):
+        p.set_defaults(func=_db)
 
     token = sub.add_parser("token", help="REST API tokens").add_subparsers(
         dest="action", required=True

@@ -179,3 +179,57 @@ def tls_engine() -> Iterator[TlsEngine]:
         subprocess.run(["umount", "-R", str(root / "data")], capture_output=True)
         shutil.rmtree(root, ignore_errors=True)
     assert not host_bridge or Path("/sys/class/net/docker0").exists(), "docker0 was removed"
+
+
+class LogCapture:
+    """Root logging through ``configure_logging`` into memory; the handlers are put back after."""
+
+    def __init__(self) -> None:
+        import io
+
+        self.stream = io.StringIO()
+
+    @property
+    def text(self) -> str:
+        return self.stream.getvalue()
+
+    def lines(self) -> list[dict]:
+        return [json.loads(line) for line in self.text.splitlines() if line.startswith("{")]
+
+    async def wait_for(self, predicate, timeout: float = 5.0) -> dict:  # noqa: ASYNC109
+        import asyncio
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in self.lines():
+                if predicate(line):
+                    return line
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no such log line in:\n{self.text[-3000:]}")
+
+
+@pytest.fixture
+def capture_logs() -> Iterator[callable]:
+    import logging
+
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    levels = {name: logging.getLogger(name).level for name in ("httpx", "telegram", "httpcore")}
+
+    def configure(settings) -> LogCapture:
+        from moussaillon.ops.logging import configure_logging
+
+        capture = LogCapture()
+        configure_logging(settings, capture.stream)
+        return capture
+
+    try:
+        yield configure
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in saved[0]:
+            root.addHandler(handler)
+        root.setLevel(saved[1])
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)

@@ -21,6 +21,7 @@ from telegram.ext import (
 from moussaillon.handlers.telegram import course, labs, sandbox, search, start
 from moussaillon.handlers.telegram.context import Context, language, remember_user
 from moussaillon.i18n import LANGUAGES, t
+from moussaillon.ops.updates import UpdateObserver
 
 if TYPE_CHECKING:
     from moussaillon.app import Services
@@ -79,6 +80,7 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
     application = builder.build()
     application.bot_data["services"] = services
 
+    UpdateObserver(services.metrics, (name for name, _, _ in COMMANDS)).install(application)
     application.add_handler(TypeHandler(Update, remember_user), group=-1)
     for name, callback, _ in COMMANDS:
         application.add_handler(CommandHandler(name, callback))

@@ -1,0 +1,1 @@
+"""Running Moussaillon: structured logs, Prometheus metrics, SQLite backups."""

@@ -1,0 +1,62 @@
+"""Structured logs: one JSON line per update and per sandbox command, and no secret in them."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from moussaillon.ops.logging import REDACTED, scrub
+from tests.conftest import TOKEN, make_settings, start_bot
+
+
+async def test_each_update_gives_one_json_line_with_user_action_duration_outcome(
+    tmp_path: Path, capture_logs
+):
+    async with start_bot(tmp_path, log_format="json") as bot:
+        logs = capture_logs(bot.services.settings)
+        alice = bot.stub.user(first_name="Alice")
+        await bot.stub.wait_for(bot.stub.send_text(alice, "/cours"))
+        line = await logs.wait_for(lambda e: e.get("msg") == "update handled")
+    assert line["user"] == alice.id
+    assert line["action"] == "/cours"
+    assert line["outcome"] == "ok"
+    assert isinstance(line["duration_ms"], int) and line["duration_ms"] >= 0
+    assert line["level"] == "INFO" and line["logger"] == "moussaillon.updates"
+    assert len([e for e in logs.lines() if e.get("msg") == "update handled"]) == 1
+
+
+async def test_neither_the_bot_token_nor_an_api_token_reaches_the_log(
+    tmp_path: Path, capture_logs
+):
+    """/token sends the student a fresh API token; at DEBUG, PTB logs what it sends and httpx
+    logs every Bot API URL, which holds the bot token. Both must come out redacted."""
+    async with start_bot(tmp_path, log_format="json", log_level="DEBUG") as bot:
+        logs = capture_logs(bot.services.settings)
+        for name in ("httpx", "telegram"):
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        alice = bot.stub.user(first_name="Alice")
+        [reply] = await bot.stub.wait_for(bot.stub.send_text(alice, "/token"))
+        await logs.wait_for(lambda e: e.get("action") == "/token")
+    api_token = next(word for word in reply.text.split() if word.startswith("mss_"))
+    assert TOKEN not in logs.text
+    assert api_token not in logs.text
+    # the lines that carried them are there, scrubbed: Bot API URLs and the sent message
+    assert f"/bot{REDACTED}/sendMessage" in logs.text
+    assert any(REDACTED in e["msg"] and "sendMessage" in e["msg"] for e in logs.lines())
+
+
+def test_text_format_keeps_event_fields_greppable(tmp_path: Path, capture_logs):
+    logs = capture_logs(make_settings(tmp_path, log_format="text"))
+    logging.getLogger("moussaillon.test").info(
+        "sandbox command",
+        extra={"user": 7, "action": "docker ps", "duration_ms": 12, "outcome": "ran"},
+    )
+    line = logs.text.strip()
+    assert line.endswith("sandbox command user=7 action=docker ps duration_ms=12 outcome=ran")
+
+
+def test_scrub_removes_token_shapes_it_was_not_told_about():
+    bot = "7012345678:AAH" + "x" * 32
+    text = scrub(f"POST https://api.telegram.org/bot{bot}/getMe Authorization: Bearer mss_ab12cd34")
+    assert bot not in text and "mss_ab12cd34" not in text
+    assert text.count(REDACTED) == 2
