@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -15,6 +16,27 @@ from moussaillon.labs.service import LabStatus, LabView
 
 View = tuple[str, InlineKeyboardMarkup]
 MARKS = {"not_started": "▫️", "in_progress": "⏳", "done": "✅"}
+
+
+BLOCK_START = re.compile(r"^\s*(?:[-*+>|#]|\d+[.)]\s|```|~~~)")
+
+
+def _html(markdown: str) -> str:
+    """Lab files wrap prose at 100 columns; on a phone those breaks would cut sentences."""
+    lines: list[str] = []
+    fenced, joinable = False, False
+    for line in markdown.strip().splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced, joinable = not fenced, False
+        elif fenced or not line.strip():
+            joinable = False
+        elif joinable and not BLOCK_START.match(line):
+            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
+            continue
+        else:
+            joinable = not line.lstrip().startswith(("#", "|"))
+        lines.append(line)
+    return to_telegram_html("\n".join(lines))
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
@@ -41,7 +63,7 @@ def lab_list(statuses: list[LabStatus], lang: str) -> View | tuple[str, None]:
 
 
 def hint_block(hint: str, lang: str) -> str:
-    return f"{t('labs.tg.hint', lang)}\n{to_telegram_html(hint)}"
+    return f"{t('labs.tg.hint', lang)}\n{_html(hint)}"
 
 
 def check_done_note(step: int, lang: str) -> str:
@@ -59,7 +81,7 @@ def correction_block(correction: Correction, lang: str) -> str:
     commands = escape("\n".join(correction.commands))
     return (
         f"{t('labs.tg.correction', lang)}\n<pre>{commands}</pre>\n\n"
-        f"{to_telegram_html(correction.explanation)}"
+        f"{_html(correction.explanation)}"
     )
 
 
@@ -83,14 +105,14 @@ def lab_page(
         step += t("labs.tg.step_done", lang)
     intro = [
         t("labs.tg.header", lang, order=lab.order, title=escape(lab.title)),
-        f"{t('labs.tg.objective', lang)}\n{to_telegram_html(lab.objective)}",
+        f"{t('labs.tg.objective', lang)}\n{_html(lab.objective)}",
         f"<i>{t(f'labs.sandbox.{lab.sandbox}', lang)}</i>",
     ]
     if lab.limitations.strip():
-        intro.append(f"{t('labs.tg.limitations', lang)}\n{to_telegram_html(lab.limitations)}")
+        intro.append(f"{t('labs.tg.limitations', lang)}\n{_html(lab.limitations)}")
     if sections:
         intro.append(t("labs.tg.prerequisites", lang))
-    current = [f"{step}\n{to_telegram_html(view.instruction)}"]
+    current = [f"{step}\n{_html(view.instruction)}"]
     if view.checkable and sandbox and not view.step_done:
         current.append(f"<i>{t('labs.tg.how_to_run', lang)}</i>")
     if view.finished:
