@@ -28,6 +28,7 @@ from moussaillon.labs.outputs import OutputJournal
 from moussaillon.labs.practice import PracticeService
 from moussaillon.labs.service import LabService, Released, never_released
 from moussaillon.ops.metrics import Metrics
+from moussaillon.quiz.service import QuizService, build_quiz
 
 log = logging.getLogger("moussaillon")
 
@@ -43,6 +44,7 @@ class Services:
     sandbox: object | None = None  # SandboxService, when a Docker engine is configured
     labs: LabService | None = None  # built by build_services
     practice: PracticeService | None = None  # students' commands and lab checks on the sandbox
+    quiz: QuizService | None = None  # solo and live quizzes, built by build_services
     metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows
     extras: dict[str, object] = field(default_factory=dict)
 
@@ -104,6 +106,13 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
             services.labs,
             OutputJournal(store),
             images=settings.sandbox_images,
+        )
+        services.quiz = build_quiz(
+            store,
+            settings.quiz_path,
+            streak_bonus=settings.quiz_streak_bonus,
+            solo_seconds=settings.quiz_solo_seconds,
+            live_seconds=settings.quiz_live_seconds,
         )
         yield services
 

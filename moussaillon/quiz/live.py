@@ -84,20 +84,24 @@ class LiveQuizService:
             ).fetchone()
             if active:
                 raise BadInput("quiz.live.already_running")
-            return db["live_sessions"].insert(
-                {
-                    "chat_id": chat_id,
-                    "host_user_id": host_user_id,
-                    "chapter": chapter,
-                    "status": "running",
-                    "period_s": period,
-                    "streak_bonus": int(self.streak_bonus),
-                    "question_ids": json.dumps(chosen),
-                    "current_position": -1,
-                    "created_at": stamp(now),
-                    "started_at": stamp(now),
-                }
-            ).last_pk
+            return (
+                db["live_sessions"]
+                .insert(
+                    {
+                        "chat_id": chat_id,
+                        "host_user_id": host_user_id,
+                        "chapter": chapter,
+                        "status": "running",
+                        "period_s": period,
+                        "streak_bonus": int(self.streak_bonus),
+                        "question_ids": json.dumps(chosen),
+                        "current_position": -1,
+                        "created_at": stamp(now),
+                        "started_at": stamp(now),
+                    }
+                )
+                .last_pk
+            )
 
         session_id = await self.store.write(insert)
         return await self.session(session_id)
@@ -282,12 +286,12 @@ class LiveQuizService:
                 for uid, p in players.items()
                 if datetime.fromisoformat(p["joined_at"]) < opened
             }
-            answers = _all(
-                db, "SELECT * FROM live_answers WHERE live_question_id = ?", [row["id"]]
-            )
+            answers = _all(db, "SELECT * FROM live_answers WHERE live_question_id = ?", [row["id"]])
             scored = score_question(
                 [
-                    LiveAnswer(user_id=a["user_id"], chosen=a["chosen"], answered_at=a["answered_at"])
+                    LiveAnswer(
+                        user_id=a["user_id"], chosen=a["chosen"], answered_at=a["answered_at"]
+                    )
                     for a in answers
                 ],
                 opened_at=opened,
@@ -352,7 +356,8 @@ class LiveQuizService:
             names = {uid: p["display_name"] or str(uid) for uid, p in players.items()}
             totals = {uid: p["total"] for uid, p in players.items()}
             asked = db.execute(
-                "SELECT COUNT(*) FROM live_questions WHERE session_id = ? AND closed_at IS NOT NULL",
+                "SELECT COUNT(*) FROM live_questions "
+                "WHERE session_id = ? AND closed_at IS NOT NULL",
                 [session_id],
             ).fetchone()[0]
             return FinalResults(

@@ -105,4 +105,147 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Une partie est déjà en cours dans cette discussion.",
         "en": "A game is already running in this chat.",
     },
+    "quiz.bad_choice": {
+        "fr": "Choix invalide : donnez le numéro d'une option, de 0 à {count} exclu.",
+        "en": "Invalid choice: give an option number from 0 to {count} (excluded).",
+    },
+    "quiz.cmd_quiz": {
+        "fr": "S'entraîner : un quiz sur un chapitre",
+        "en": "Practise: a quiz on one chapter",
+    },
+    "quiz.cmd_revision": {
+        "fr": "Réviser ses erreurs",
+        "en": "Review your mistakes",
+    },
+    "quiz.cmd_quiz_live": {
+        "fr": "Formateurs : lancer un quiz en direct",
+        "en": "Instructors: start a live quiz",
+    },
+    "quiz.cmd_quiz_stop": {
+        "fr": "Formateurs : arrêter le quiz en direct",
+        "en": "Instructors: stop the live quiz",
+    },
+    "quiz.cmd_quiz_resultats": {
+        "fr": "Résultats du dernier quiz du groupe",
+        "en": "Results of the group's last quiz",
+    },
+    "quiz.choose_chapter": {
+        "fr": "Sur quel chapitre voulez-vous vous entraîner ?",
+        "en": "Which chapter do you want to practise?",
+    },
+    "quiz.mix": {
+        "fr": "🎲 Mélange",
+        "en": "🎲 Mix",
+    },
+    "quiz.mix_name": {
+        "fr": "mélange",
+        "en": "mix",
+    },
+    "quiz.private_only": {
+        "fr": "Le quiz d'entraînement se joue en message privé : écrivez-moi /quiz directement.",
+        "en": "Practice quizzes happen in a private chat: send me /quiz directly.",
+    },
+    "quiz.timeout": {
+        "fr": "⏱ Temps écoulé. La bonne réponse était : {answer}",
+        "en": "⏱ Time is up. The right answer was: {answer}",
+    },
+    "quiz.explanation": {
+        "fr": "💡 {explanation}",
+        "en": "💡 {explanation}",
+    },
+    "quiz.open_section": {
+        "fr": "📖 Revoir la section",
+        "en": "📖 Read the section again",
+    },
+    "quiz.live.usage": {
+        "fr": "Usage : /quiz_live <chapitre|mix> [questions] [secondes]\nChapitres : {chapters}",
+        "en": "Usage: /quiz_live <chapter|mix> [questions] [seconds]\nChapters: {chapters}",
+    },
+    "quiz.live.instructors_only": {
+        "fr": "Désolé, seuls les formateurs peuvent lancer ou arrêter un quiz en direct.",
+        "en": "Sorry, only instructors can start or stop a live quiz.",
+    },
+    "quiz.live.group_only": {
+        "fr": "Le quiz en direct se lance dans un groupe, pas en privé.",
+        "en": "Live quizzes are started in a group, not in a private chat.",
+    },
+    "quiz.live.starting": {
+        "fr": "🎯 Quiz en direct « {chapter} » : {count} questions, {seconds} s chacune. "
+        "Répondez aux sondages : plus vous êtes rapide, plus vous marquez !\n"
+        "Écran de la classe : {url}",
+        "en": "🎯 Live quiz “{chapter}”: {count} questions, {seconds} s each. "
+        "Answer the polls: the faster, the more points!\nClassroom screen: {url}",
+    },
+    "quiz.live.answer": {
+        "fr": "✅ Réponse : {answer}",
+        "en": "✅ Answer: {answer}",
+    },
+    "quiz.live.answered": {
+        "fr": "{answered} réponse(s) sur {players} joueur(s), dont {right} juste(s).",
+        "en": "{answered} answer(s) from {players} player(s), {right} right.",
+    },
+    "quiz.live.rank_new": {
+        "fr": "🆕",
+        "en": "🆕",
+    },
+    "quiz.live.others_title": {
+        "fr": "Les autres :",
+        "en": "Everyone else:",
+    },
+    "quiz.live.others_line": {
+        "fr": "{name} {rank}e",
+        "en": "{name} #{rank}",
+    },
+    "quiz.live.more": {
+        "fr": "… et {count} autre(s).",
+        "en": "… and {count} more.",
+    },
+    "quiz.live.podium_title": {
+        "fr": "🏁 Podium",
+        "en": "🏁 Podium",
+    },
+    "quiz.live.no_players": {
+        "fr": "Partie terminée : personne n'a répondu.",
+        "en": "Game over: nobody answered.",
+    },
+    "quiz.live.stopped": {
+        "fr": "⏹ Partie arrêtée par l'animateur.",
+        "en": "⏹ The host stopped the game.",
+    },
+    "quiz.live.nothing_running": {
+        "fr": "Aucun quiz en direct en cours ici.",
+        "en": "No live quiz is running here.",
+    },
+    "quiz.live.no_results": {
+        "fr": "Aucun résultat de quiz en direct dans ce groupe pour l'instant.",
+        "en": "No live quiz results in this group yet.",
+    },
+    "quiz.live.results_title": {
+        "fr": "Dernier quiz « {chapter} » ({asked}/{count} questions) :",
+        "en": "Last quiz “{chapter}” ({asked}/{count} questions):",
+    },
+    "quiz.live.private_result": {
+        "fr": "Quiz « {chapter} » terminé : {points} points, {rank}e sur {players}. Merci !",
+        "en": "Quiz “{chapter}” is over: {points} points, #{rank} of {players}. Thanks!",
+    },
+    "quiz.live.unknown_session": {
+        "fr": "Je ne connais pas la partie n°{session_id}.",
+        "en": "There is no game number {session_id}.",
+    },
+    "quiz.screen.title": {
+        "fr": "Quiz en direct",
+        "en": "Live quiz",
+    },
+    "quiz.screen.answered": {
+        "fr": "réponses",
+        "en": "answers",
+    },
+    "quiz.screen.waiting": {
+        "fr": "En attente de la prochaine question…",
+        "en": "Waiting for the next question…",
+    },
+    "quiz.screen.finished": {
+        "fr": "Partie terminée",
+        "en": "Game over",
+    },
 }

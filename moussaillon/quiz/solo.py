@@ -45,6 +45,7 @@ class SoloQuestion(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     quiz_id: int
+    chat_id: int
     position: int
     count: int
     question: Question
@@ -57,6 +58,7 @@ class SoloAnswer(BaseModel):
     quiz_id: int
     user_id: int
     chat_id: int
+    message_id: int | None
     status: Literal["recorded", "duplicate", "timeout"]
     correct: bool
     question: Question
@@ -124,21 +126,26 @@ class SoloQuizService:
             if not picked:
                 raise BadInput("quiz.no_mistakes" if revision else "quiz.no_questions")
             db.execute(
-                "UPDATE quiz_sessions SET finished_at = ? WHERE user_id = ? AND finished_at IS NULL",
+                "UPDATE quiz_sessions SET finished_at = ? "
+                "WHERE user_id = ? AND finished_at IS NULL",
                 [iso(now), user_id],
             )
-            quiz_id = db["quiz_sessions"].insert(
-                {
-                    "user_id": user_id,
-                    "chat_id": chat_id,
-                    "chapter": chapter,
-                    "mode": "revision" if revision else "quiz",
-                    "question_ids": json.dumps([q.id for q in picked]),
-                    "position": 0,
-                    "score": 0,
-                    "started_at": iso(now),
-                }
-            ).last_pk
+            quiz_id = (
+                db["quiz_sessions"]
+                .insert(
+                    {
+                        "user_id": user_id,
+                        "chat_id": chat_id,
+                        "chapter": chapter,
+                        "mode": "revision" if revision else "quiz",
+                        "question_ids": json.dumps([q.id for q in picked]),
+                        "position": 0,
+                        "score": 0,
+                        "started_at": iso(now),
+                    }
+                )
+                .last_pk
+            )
             return SoloStart(quiz_id=quiz_id, chapter=chapter, revision=revision, count=len(picked))
 
         return await self.store.write(create)
@@ -154,6 +161,7 @@ class SoloQuizService:
         question = self.bank.question(ids[row["position"]])
         return SoloQuestion(
             quiz_id=quiz_id,
+            chat_id=row["chat_id"],
             position=row["position"],
             count=len(ids),
             question=question,
@@ -227,6 +235,7 @@ class SoloQuizService:
                 quiz_id=poll["quiz_id"],
                 user_id=user_id,
                 chat_id=poll["chat_id"],
+                message_id=poll["message_id"],
                 status=status,
                 correct=correct,
                 question=question,
@@ -313,7 +322,9 @@ def _states(db: Any, user_id: int) -> dict[str, QuestionState]:
 def _pending(db: Any, bank: QuestionBank, user_id: int) -> int:
     known = {question.id for question in bank.questions}
     return sum(
-        1 for state in _states(db, user_id).values() if state.is_mistake and state.question_id in known
+        1
+        for state in _states(db, user_id).values()
+        if state.is_mistake and state.question_id in known
     )
 
 

@@ -14,11 +14,21 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    PollAnswerHandler,
     TypeHandler,
     filters,
 )
 
-from moussaillon.handlers.telegram import course, labs, sandbox, search, start
+from moussaillon.handlers.telegram import (
+    course,
+    labs,
+    quiz,
+    quiz_live,
+    quiz_views,
+    sandbox,
+    search,
+    start,
+)
 from moussaillon.handlers.telegram.context import Context, language, remember_user
 from moussaillon.i18n import LANGUAGES, t
 from moussaillon.ops.updates import UpdateObserver
@@ -40,6 +50,11 @@ COMMANDS = (
     ("reset", sandbox.reset, "tg.cmd_reset"),
     ("token", sandbox.token, "tg.cmd_token"),
     ("langue", start.choose_language, "tg.cmd_langue"),
+    ("quiz", quiz.quiz_command, "quiz.cmd_quiz"),
+    ("revision", quiz.revision_command, "quiz.cmd_revision"),
+    ("quiz_live", quiz_live.quiz_live_command, "quiz.cmd_quiz_live"),
+    ("quiz_stop", quiz_live.quiz_stop_command, "quiz.cmd_quiz_stop"),
+    ("quiz_resultats", quiz_live.quiz_results_command, "quiz.cmd_quiz_resultats"),
 )
 
 
@@ -85,6 +100,10 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
     for name, callback, _ in COMMANDS:
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(labs.on_button, pattern=r"^tp(:|$)"))
+    application.add_handler(
+        CallbackQueryHandler(quiz.on_chapter_button, pattern=quiz_views.CALLBACK_PATTERN)
+    )
+    application.add_handler(PollAnswerHandler(quiz.on_poll_answer))
     application.add_handler(CallbackQueryHandler(course.on_button))
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, search.on_text)
@@ -100,6 +119,7 @@ async def polling(application: Application) -> AsyncIterator[Application]:
     async with application:
         await set_menus(application)
         await application.start()
+        await quiz.resume(application)
         await application.updater.start_polling(
             poll_interval=0, timeout=10, drop_pending_updates=False
         )

@@ -1,0 +1,196 @@
+"""Solo quizzes in Telegram: native quiz polls chained by the bot, one timer per question.
+
+The timer is a PTB JobQueue job (``run_once``) armed when the poll is sent, and the poll also
+carries ``open_period`` (when 5-600 s) so students see Telegram's countdown. Whichever comes
+first wins: an answer cancels the job; the job closes an unanswered poll as "time is up" and
+goes on. Timers are re-armed from SQLite at start-up (``resume``), so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import Bot, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackContext, JobQueue
+
+from moussaillon.errors import MoussaillonError
+from moussaillon.handlers.telegram import quiz_live, quiz_views
+from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.i18n import t
+from moussaillon.quiz.solo import SoloAnswer
+
+if TYPE_CHECKING:
+    from moussaillon.quiz.service import QuizService
+
+log = logging.getLogger("moussaillon.quiz")
+
+
+def quiz_service(context: CallbackContext) -> QuizService:
+    quiz = services(context).quiz
+    if quiz is None:
+        raise RuntimeError("the quiz service is not built")
+    return quiz
+
+
+async def quiz_command(update: Update, context: Context) -> None:
+    """``/quiz [chapter]``: start at once on a known chapter, otherwise offer the chapters."""
+    lang = await language(update, context)
+    message = update.effective_message
+    if update.effective_chat.type != ChatType.PRIVATE:
+        await message.reply_text(t("quiz.private_only", lang))
+        return
+    quiz = quiz_service(context)
+    word = (context.args or [""])[0].casefold()
+    if word in quiz.bank.chapters or word in quiz_views.MIX_WORDS:
+        await start_quiz(update, context, None if word in quiz_views.MIX_WORDS else word)
+        return
+    await message.reply_text(
+        t("quiz.choose_chapter", lang),
+        reply_markup=quiz_views.chapter_keyboard(quiz.bank.chapters, lang),
+    )
+
+
+async def revision_command(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    if update.effective_chat.type != ChatType.PRIVATE:
+        await update.effective_message.reply_text(t("quiz.private_only", lang))
+        return
+    await start_quiz(update, context, None, revision=True)
+
+
+async def on_chapter_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    lang = await language(update, context)
+    try:
+        chapter = quiz_views.parse_chapter_callback(query.data)
+    except MoussaillonError as error:
+        await query.answer(error.message(lang), show_alert=True)
+        return
+    await query.answer()
+    await start_quiz(update, context, chapter)
+
+
+async def start_quiz(
+    update: Update, context: Context, chapter: str | None, *, revision: bool = False
+) -> None:
+    lang = await language(update, context)
+    chat_id = update.effective_chat.id
+    quiz = quiz_service(context)
+    try:
+        started = await quiz.solo.start(
+            update.effective_user.id, chat_id, chapter=chapter, revision=revision
+        )
+    except MoussaillonError as error:
+        await context.bot.send_message(chat_id, error.message(lang))
+        return
+    if revision:
+        text = t("quiz.revision_start", lang, count=started.count)
+    else:
+        name = quiz_views.chapter_name(chapter, lang)
+        text = t("quiz.start", lang, chapter=name, count=started.count)
+    await context.bot.send_message(chat_id, text)
+    await ask_solo(context.bot, context.job_queue, quiz, started.quiz_id)
+
+
+async def ask_solo(bot: Bot, jobs: JobQueue | None, quiz: QuizService, quiz_id: int) -> None:
+    asked = await quiz.solo.current(quiz_id)
+    if asked is None:
+        return
+    chat_id = asked.chat_id
+    question = asked.question
+    if question.code:
+        await bot.send_message(chat_id, quiz_views.code_block(question.code), parse_mode="HTML")
+    seconds = quiz.solo_seconds
+    message = await bot.send_poll(
+        chat_id,
+        quiz_views.poll_question(question, asked.position, asked.count),
+        list(asked.shown.options),
+        is_anonymous=False,
+        type="quiz",
+        correct_option_ids=[asked.shown.correct_index],
+        explanation=question.explanation,
+        open_period=quiz_views.open_period(seconds),
+    )
+    poll = await quiz.solo.poll_sent(
+        asked,
+        poll_id=message.poll.id,
+        chat_id=chat_id,
+        message_id=message.message_id,
+        seconds=seconds,
+    )
+    if jobs is not None:
+        jobs.run_once(solo_timeout, when=float(seconds), data=poll.poll_id, name=_job(poll.poll_id))
+
+
+def _job(poll_id: str) -> str:
+    return f"solo:{poll_id}"
+
+
+async def on_poll_answer(update: Update, context: Context) -> None:
+    """Every PollAnswer: a solo poll if ``quiz_polls`` knows it, else a live one."""
+    answer = update.poll_answer
+    if answer is None or answer.user is None or not answer.option_ids:
+        return
+    quiz = quiz_service(context)
+    result = await quiz.solo.answer(answer.poll_id, answer.user.id, answer.option_ids[0])
+    if result is None:
+        await quiz_live.on_live_answer(update, context)
+        return
+    if result.status != "recorded":
+        log.info("solo poll %s: %s answer ignored", answer.poll_id, result.status)
+        return
+    if context.job_queue is not None:
+        for job in context.job_queue.get_jobs_by_name(_job(answer.poll_id)):
+            job.schedule_removal()
+    await after_answer(context.bot, context.job_queue, quiz, result, context)
+
+
+async def solo_timeout(context: CallbackContext) -> None:
+    quiz = quiz_service(context)
+    poll_id = str(context.job.data)
+    result = await quiz.solo.timeout(poll_id)
+    if result is None or result.status != "timeout":
+        return
+    try:
+        if result.message_id is not None:
+            await context.bot.stop_poll(result.chat_id, result.message_id)
+    except TelegramError as error:  # already closed by open_period, or gone
+        log.info("stop_poll %s: %s", poll_id, error)
+    await after_answer(context.bot, context.job_queue, quiz, result, context)
+
+
+async def after_answer(
+    bot: Bot, jobs: JobQueue | None, quiz: QuizService, result: SoloAnswer, context: CallbackContext
+) -> None:
+    """The explanation with a link to the section, then the next question or the score."""
+    lang = await services(context).users.language(result.user_id)
+    await bot.send_message(
+        result.chat_id,
+        quiz_views.solo_feedback(result, lang),
+        parse_mode="HTML",
+        reply_markup=quiz_views.section_button(result.question, lang),
+    )
+    if result.finished:
+        await bot.send_message(
+            result.chat_id, quiz_views.solo_finished(result, lang), parse_mode="HTML"
+        )
+        return
+    await ask_solo(bot, jobs, quiz, result.quiz_id)
+
+
+async def resume(application: Application) -> None:
+    """Re-arm what was pending before a restart: solo timers, then live games."""
+    svc = application.bot_data["services"]
+    quiz = svc.quiz
+    if quiz is None or application.job_queue is None:
+        return
+    now = quiz.solo.clock()
+    for poll in await quiz.solo.open_polls():
+        delay = max((poll.closes_at - now).total_seconds(), 0.0)
+        application.job_queue.run_once(
+            solo_timeout, when=delay, data=poll.poll_id, name=_job(poll.poll_id)
+        )
+    await quiz_live.resume(application)
