@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pytest
+
 from moussaillon.ops.logging import REDACTED, scrub
+from moussaillon.sandbox import labels
+from moussaillon.sandbox.reaper import purge_owner
 from tests.conftest import TOKEN, make_settings, start_bot
 
 
@@ -60,3 +64,21 @@ def test_scrub_removes_token_shapes_it_was_not_told_about():
     text = scrub(f"POST https://api.telegram.org/bot{bot}/getMe Authorization: Bearer mss_ab12cd34")
     assert bot not in text and "mss_ab12cd34" not in text
     assert text.count(REDACTED) == 2
+
+
+@pytest.mark.docker
+async def test_a_sandbox_command_logs_its_verb_not_its_arguments(sandbox_bot, capture_logs):
+    stub, services = sandbox_bot.stub, sandbox_bot.services
+    logs = capture_logs(make_settings(Path(services.settings.db_path).parent, log_format="json"))
+    student = stub.user(first_name="Noa")
+    try:
+        line = "/docker run --rm -e PASSWORD=hunter2-secret alpine echo done"
+        [reply] = await stub.wait_for(stub.send_text(student, line), timeout=30)
+        entry = await logs.wait_for(lambda e: e.get("msg") == "sandbox command")
+    finally:
+        await purge_owner(services.sandbox.docker, labels.owner_key(student.id))
+    assert "done" in reply.text
+    assert entry["user"] == student.id and entry["action"] == "docker run"
+    assert entry["outcome"] == "ran" and entry["exit_code"] == 0
+    assert entry["duration_ms"] > 0
+    assert "hunter2-secret" not in logs.text
