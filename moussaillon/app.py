@@ -20,6 +20,7 @@ from moussaillon.bot.progress import ProgressService
 from moussaillon.bot.store import Store
 from moussaillon.bot.tokens import TokenService
 from moussaillon.bot.users import UserService
+from moussaillon.classes.hub import ClassesHub
 from moussaillon.config import Settings
 from moussaillon.content.deck import load_course
 from moussaillon.errors import CourseError
@@ -46,15 +47,18 @@ class Services:
     practice: PracticeService | None = None  # students' commands and lab checks on the sandbox
     quiz: QuizService | None = None  # solo and live quizzes, built by build_services
     metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows
+    classes: ClassesHub | None = None  # roles, classes, broadcasts, releases, class progress
     extras: dict[str, object] = field(default_factory=dict)
 
     def is_instructor(self, user_id: int) -> bool:
+        if self.classes is not None:  # the role service: configured plus promoted instructors
+            return self.classes.roles.is_instructor(user_id)
         return user_id in self.settings.instructors
 
 
 def lab_release(services: Services) -> Released:
     """Whether an instructor released a lab's correction to this student (their class)."""
-    return never_released
+    return services.classes.released if services.classes is not None else never_released
 
 
 def load_course_or_fail(settings: Settings) -> CourseService:
@@ -95,6 +99,9 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
             instrument_sandbox(services.sandbox, services.metrics)
             await services.sandbox.start()
             stack.push_async_callback(services.sandbox.close)
+        services.classes = ClassesHub(settings, store, course.course, lab_set)
+        await services.classes.start()
+        stack.push_async_callback(services.classes.close)
         services.labs = LabService(
             store,
             lab_set,

@@ -12,7 +12,7 @@ import hmac
 import secrets
 import time
 from datetime import timedelta
-from html import escape
+from html import escape as _escape
 from zoneinfo import ZoneInfo
 
 from moussaillon.bot.clock import Clock, utcnow
@@ -29,6 +29,10 @@ from moussaillon.i18n import t
 from moussaillon.labs.model import LabSet
 
 TELEGRAM_MAX = 4096
+
+
+def escape(text: str) -> str:
+    return _escape(text, quote=False)
 
 
 def _secret(store: Store) -> bytes:

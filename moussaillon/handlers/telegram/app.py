@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -19,6 +19,7 @@ from telegram.ext import (
     filters,
 )
 
+from moussaillon.handlers.telegram import classes as class_commands
 from moussaillon.handlers.telegram import (
     course,
     labs,
@@ -30,7 +31,7 @@ from moussaillon.handlers.telegram import (
     start,
 )
 from moussaillon.handlers.telegram.context import Context, language, remember_user
-from moussaillon.i18n import LANGUAGES, t
+from moussaillon.i18n import t
 from moussaillon.ops.updates import UpdateObserver
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ COMMANDS = (
     ("quiz_live", quiz_live.quiz_live_command, "quiz.cmd_quiz_live"),
     ("quiz_stop", quiz_live.quiz_stop_command, "quiz.cmd_quiz_stop"),
     ("quiz_resultats", quiz_live.quiz_results_command, "quiz.cmd_quiz_resultats"),
+    *class_commands.COMMANDS,
 )
 
 
@@ -74,11 +76,9 @@ async def on_error(update: object, context: Context) -> None:
 
 
 async def set_menus(application: Application) -> None:
-    for lang in LANGUAGES:
-        commands = [BotCommand(name, t(key, lang)) for name, _, key in COMMANDS]
-        await application.bot.set_my_commands(
-            commands, language_code=None if lang == "fr" else lang
-        )
+    """Per role: the default scope lists students' commands, each instructor's chat all of them
+    (``roles.PERMISSIONS`` decides)."""
+    await class_commands.set_role_menus(application, COMMANDS)
 
 
 def create_telegram_app(services: Services, *, rate_limiter: bool | None = None) -> Application:
@@ -123,8 +123,10 @@ async def polling(application: Application) -> AsyncIterator[Application]:
         await application.updater.start_polling(
             poll_interval=0, timeout=10, drop_pending_updates=False
         )
+        await class_commands.on_started(application)
         try:
             yield application
         finally:
+            await class_commands.on_stopping(application)
             await application.updater.stop()
             await application.stop()

@@ -6,12 +6,15 @@ from html import escape
 
 from telegram import Update
 
-from moussaillon.handlers.telegram import views
+from moussaillon.handlers.telegram import classes, views
 from moussaillon.handlers.telegram.context import Context, language, services
 from moussaillon.i18n import t
 
 
 async def start(update: Update, context: Context) -> None:
+    if context.args:  # a deep link t.me/<bot>?start=<class code>
+        await classes.join_with_code(update, context, context.args[0])
+        return
     lang = await language(update, context)
     name = escape(update.effective_user.first_name or "") if update.effective_user else ""
     await update.effective_message.reply_html(
@@ -20,7 +23,9 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    await update.effective_message.reply_html(t("tg.help", await language(update, context)))
+    lang = await language(update, context)
+    extra = await classes.help_suffix(update, context)  # the class commands this role may run
+    await update.effective_message.reply_html(t("tg.help", lang) + extra)
 
 
 async def choose_language(update: Update, context: Context) -> None:

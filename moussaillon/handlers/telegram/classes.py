@@ -1,0 +1,409 @@
+"""Classes in Telegram: joining, instructors' commands, releases, broadcasts, progress, tokens.
+
+Every command here goes through ``guarded``, which asks ``roles.PERMISSIONS`` whether the user's
+role may run it and turns domain errors into the sentence the user reads.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.ext import Application, ContextTypes
+
+from moussaillon.classes.broadcasts import Ambiguous, Blocked, RetryLater, Sender
+from moussaillon.classes.releases import parse_when
+from moussaillon.classes.roles import Role, required_role
+from moussaillon.errors import MoussaillonError
+from moussaillon.handlers.telegram import classes_views as views
+from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.i18n import LANGUAGES, t
+
+if TYPE_CHECKING:
+    from moussaillon.classes.hub import ClassesHub
+
+log = logging.getLogger("moussaillon.telegram.classes")
+Handler = Callable[[Update, Context], Awaitable[None]]
+
+
+def hub(context: Context) -> ClassesHub:
+    return services(context).classes  # type: ignore[return-value]
+
+
+def _rest(update: Update) -> str:
+    """What follows the command, newlines kept (announcements are often several lines)."""
+    text = update.effective_message.text or ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def guarded(action: str) -> Callable[[Handler], Handler]:
+    def wrap(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def run(update: Update, context: Context) -> None:
+            lang = await language(update, context)
+            user = update.effective_user
+            if user is None or not hub(context).roles.may(user.id, action):
+                await update.effective_message.reply_html(t("classes.instructors_only", lang))
+                return
+            try:
+                await handler(update, context)
+            except MoussaillonError as exc:
+                await update.effective_message.reply_html(exc.message(lang))
+
+        return run
+
+    return wrap
+
+
+def _target(update: Update, context: Context) -> int | None:
+    """A user id given as argument, or the author of the message replied to."""
+    reply = update.effective_message.reply_to_message
+    if reply is not None and reply.from_user is not None:
+        return reply.from_user.id
+    args = context.args or []
+    return int(args[0]) if args and args[0].lstrip("-").isdigit() else None
+
+
+# -- students ----------------------------------------------------------------------------
+
+
+async def join_with_code(update: Update, context: Context, code: str) -> None:
+    lang = await language(update, context)
+    try:
+        info = await hub(context).classes.join(update.effective_user.id, code)
+    except MoussaillonError as exc:
+        await update.effective_message.reply_html(exc.message(lang))
+        return
+    name = views.escape(info.name)
+    await update.effective_message.reply_html(t("classes.joined", lang, name=name))
+
+
+@guarded("rejoindre")
+async def rejoindre(update: Update, context: Context) -> None:
+    if not context.args:
+        await update.effective_message.reply_html(
+            t("classes.join_usage", await language(update, context)))
+        return
+    await join_with_code(update, context, context.args[0])
+
+
+@guarded("quitter")
+async def quitter(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    info = await hub(context).classes.leave(update.effective_user.id)
+    key = "classes.left" if info else "classes.not_in_class"
+    await update.effective_message.reply_html(
+        t(key, lang, name=views.escape(info.name) if info else ""))
+
+
+@guarded("progres")
+async def progres(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    progress = await hub(context).progress.student(update.effective_user.id)
+    await update.effective_message.reply_html(views.progress(progress, lang))
+    try:
+        from moussaillon.classes.charts import student_png
+
+        png = student_png(progress, t("classes.chart_title", lang))
+    except ImportError:  # matplotlib missing: the text above says it all
+        log.warning("matplotlib is not installed: /progres sends no chart")
+        return
+    await update.effective_message.reply_photo(png)
+
+
+@guarded("tokens")
+async def tokens(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    svc = services(context)
+    user_id = update.effective_user.id
+    args = context.args or []
+    if len(args) >= 2 and args[0].lower() in {"revoquer", "révoquer", "revoke"}:
+        token_id = int(args[1]) if args[1].isdigit() else -1
+        done = await svc.tokens.revoke(token_id, user_id=user_id)
+        key = "classes.token_revoked" if done else "classes.token_unknown"
+        await update.effective_message.reply_html(t(key, lang, id=views.escape(args[1])))
+        return
+    await update.effective_message.reply_html(views.tokens(await svc.tokens.list(user_id), lang))
+
+
+# -- instructors -------------------------------------------------------------------------
+
+
+@guarded("promouvoir")
+async def promouvoir(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    target = _target(update, context)
+    if target is None:
+        await update.effective_message.reply_html(t("classes.promote_usage", lang))
+        return
+    promoted = await hub(context).roles.promote(target, by=update.effective_user.id)
+    if promoted:
+        await instructor_menus(context.bot, [target])
+    key = "classes.promoted" if promoted else "classes.already_instructor"
+    await update.effective_message.reply_html(t(key, lang, user=f"<code>{target}</code>"))
+
+
+@guarded("classe_creer")
+async def classe_creer(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    info = await hub(context).classes.create(update.effective_user.id, _rest(update))
+    link = views.deep_link(context.bot.username, info.code)
+    await update.effective_message.reply_html(
+        t("classes.created", lang, name=views.escape(info.name), code=info.code, link=link))
+
+
+@guarded("classe_renommer")
+async def classe_renommer(update: Update, context: Context) -> None:
+    classes = hub(context).classes
+    me = update.effective_user.id
+    info = await classes.rename((await classes.current(me)).id, me, _rest(update))
+    await update.effective_message.reply_html(
+        t("classes.renamed", await language(update, context), name=views.escape(info.name)))
+
+
+@guarded("classe_fermer")
+async def classe_fermer(update: Update, context: Context) -> None:
+    classes = hub(context).classes
+    me = update.effective_user.id
+    info = await classes.close((await classes.current(me)).id, me)
+    await update.effective_message.reply_html(
+        t("classes.closed", await language(update, context), name=views.escape(info.name)))
+
+
+@guarded("lier")
+async def lier(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    chat = update.effective_chat
+    if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        await update.effective_message.reply_html(t("classes.link_only_group", lang))
+        return
+    classes = hub(context).classes
+    me = update.effective_user.id
+    info = await classes.current(me)
+    await classes.link_group(info.id, me, chat.id, chat.title or "")
+    await update.effective_message.reply_html(
+        t("classes.linked", lang, name=views.escape(info.name)))
+
+
+@guarded("membres")
+async def membres(update: Update, context: Context) -> None:
+    classes = hub(context).classes
+    info = await classes.current(update.effective_user.id)
+    text = views.members(info, await classes.members(info.id), await language(update, context))
+    await update.effective_message.reply_html(text[:4000])
+
+
+@guarded("retirer")
+async def retirer(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    target = _target(update, context)
+    if target is None:
+        await update.effective_message.reply_html(t("classes.remove_usage", lang))
+        return
+    classes = hub(context).classes
+    me = update.effective_user.id
+    info = await classes.current(me)
+    removed = await classes.remove_member(info.id, me, target)
+    key = "classes.removed" if removed else "classes.not_member"
+    await update.effective_message.reply_html(
+        t(key, lang, user=f"<code>{target}</code>", name=views.escape(info.name)))
+
+
+@guarded("corriger")
+async def corriger(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    h = hub(context)
+    args = context.args or []
+    if not args:
+        labs = ", ".join(f"<code>{lab.id}</code>" for lab in h.labs)
+        await update.effective_message.reply_html(t("classes.release_usage", lang, labs=labs))
+        return
+    lab = h.labs.get(args[0])
+    when = parse_when(" ".join(args[1:]), h.tz, h.clock())
+    info = await h.classes.current(update.effective_user.id)
+    release = await h.releases.schedule(info.id, lab.id, update.effective_user.id, when)
+    name, title = views.escape(info.name), views.escape(lab.title)
+    if release.status == "released":
+        await update.effective_message.reply_html(
+            t("classes.released_now", lang, lab=title, name=name))
+        return
+    local = datetime.fromisoformat(release.due_at).astimezone(h.tz)
+    await update.effective_message.reply_html(t(
+        "classes.release_scheduled", lang, lab=title, name=name,
+        when=local.strftime("%Y-%m-%d %H:%M") + f" ({h.settings.timezone})"))
+
+
+@guarded("annonce")
+async def annonce(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    text = _rest(update)
+    if not text:
+        await update.effective_message.reply_html(t("classes.announce_usage", lang))
+        return
+    h = hub(context)
+    info = await h.classes.current(update.effective_user.id)
+    broadcast_id = await h.broadcasts.create(info.id, "announcement", text,
+                                             update.effective_user.id)
+    report = await h.broadcasts.report(broadcast_id)
+    await update.effective_message.reply_html(
+        t("classes.announce_queued", lang, total=report.total))
+
+
+@guarded("diffusions")
+async def diffusions(update: Update, context: Context) -> None:
+    h = hub(context)
+    info = await h.classes.current(update.effective_user.id)
+    items = await h.broadcasts.recent(info.id)
+    await update.effective_message.reply_html(
+        views.reports(info, items, await language(update, context)))
+
+
+@guarded("classe_stats")
+async def classe_stats(update: Update, context: Context) -> None:
+    h = hub(context)
+    info = await h.classes.current(update.effective_user.id)
+    rows = await h.progress.of_class(info.id)
+    await update.effective_message.reply_html(
+        views.stats(info, rows, await language(update, context), h.clock()))
+
+
+@guarded("tableau")
+async def tableau(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    h = hub(context)
+    me = update.effective_user.id
+    info = await h.classes.current(me)
+    if update.effective_chat.type != ChatType.PRIVATE:  # a signed link is a secret
+        await update.effective_message.reply_html(t("tg.only_private", lang))
+        return
+    await update.effective_message.reply_html(t(
+        "classes.dashboard_link", lang, name=views.escape(info.name),
+        ttl=round(h.settings.dashboard_link_ttl_min), url=h.dashboard_url(info.id, me)))
+
+
+COMMANDS: tuple[tuple[str, Handler, str], ...] = (
+    ("rejoindre", rejoindre, "classes.cmd_rejoindre"),
+    ("quitter", quitter, "classes.cmd_quitter"),
+    ("progres", progres, "classes.cmd_progres"),
+    ("tokens", tokens, "classes.cmd_tokens"),
+    ("classe_creer", classe_creer, "classes.cmd_classe_creer"),
+    ("classe_renommer", classe_renommer, "classes.cmd_classe_renommer"),
+    ("classe_fermer", classe_fermer, "classes.cmd_classe_fermer"),
+    ("lier", lier, "classes.cmd_lier"),
+    ("membres", membres, "classes.cmd_membres"),
+    ("retirer", retirer, "classes.cmd_retirer"),
+    ("corriger", corriger, "classes.cmd_corriger"),
+    ("annonce", annonce, "classes.cmd_annonce"),
+    ("diffusions", diffusions, "classes.cmd_diffusions"),
+    ("classe_stats", classe_stats, "classes.cmd_classe_stats"),
+    ("tableau", tableau, "classes.cmd_tableau"),
+    ("promouvoir", promouvoir, "classes.cmd_promouvoir"),
+)
+
+
+# -- help, menus, lifecycle --------------------------------------------------------------
+
+
+async def help_suffix(update: Update, context: Context) -> str:
+    from moussaillon.handlers.telegram.app import COMMANDS as ALL
+
+    user = update.effective_user
+    role = hub(context).roles.role(user.id) if user else Role.STUDENT
+    return views.help_suffix(ALL, role, await language(update, context))
+
+
+def _menu(commands: Sequence[tuple[str, object, str]], lang: str, role: Role) -> list[BotCommand]:
+    return [BotCommand(n, t(k, lang)) for n, _, k in commands if required_role(n) <= role]
+
+
+async def instructor_menus(bot, user_ids: Sequence[int]) -> None:
+    """Each instructor's private chat gets the full menu; Telegram refuses chats it does not
+    know yet (an instructor who never wrote to the bot): they get it once promoted or restarted."""
+    from moussaillon.handlers.telegram.app import COMMANDS as ALL
+
+    for user_id in user_ids:
+        for lang in LANGUAGES:
+            try:
+                await bot.set_my_commands(
+                    _menu(ALL, lang, Role.INSTRUCTOR), scope=BotCommandScopeChat(user_id),
+                    language_code=None if lang == "fr" else lang)
+            except (BadRequest, Forbidden) as exc:
+                log.info("no instructor menu for %s yet: %s", user_id, exc)
+                break
+
+
+async def set_role_menus(application: Application,
+                         commands: Sequence[tuple[str, object, str]]) -> None:
+    """Students see only what they may run (default scope); instructors see everything."""
+    for lang in LANGUAGES:
+        await application.bot.set_my_commands(
+            _menu(commands, lang, Role.STUDENT), language_code=None if lang == "fr" else lang)
+    await instructor_menus(application.bot, services_of(application).classes.roles.instructors())
+
+
+def services_of(application: Application):
+    return application.bot_data["services"]
+
+
+def telegram_sender(bot) -> Sender:
+    """Telegram's answers, in the broadcaster's words."""
+
+    async def send(chat_id: int, text: str) -> int:
+        try:
+            message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                             disable_web_page_preview=True)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            raise RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else wait) from exc
+        except Forbidden as exc:
+            raise Blocked(exc.message) from exc
+        except TimedOut as exc:
+            raise Ambiguous(str(exc)) from exc
+        except TelegramError:
+            raise
+        return message.message_id
+
+    return send
+
+
+class JobQueueTimer:
+    """Release timers on PTB's JobQueue (one job per pending release, named after it)."""
+
+    def __init__(self, job_queue) -> None:
+        self._queue = job_queue
+
+    def arm(self, key: str, when: datetime, callback: Callable[[], Awaitable[None]]) -> None:
+        for job in self._queue.get_jobs_by_name(key):
+            job.schedule_removal()
+
+        async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
+            await callback()
+
+        delay = max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+        self._queue.run_once(run, when=delay, name=key)
+
+    def cancel_all(self) -> None:
+        for job in self._queue.jobs():
+            if job.name and job.name.startswith("release-"):
+                job.schedule_removal()
+
+
+async def on_started(application: Application) -> None:
+    h = services_of(application).classes
+    if h is None:
+        return
+    timer = JobQueueTimer(application.job_queue) if application.job_queue else None
+    await h.attach(telegram_sender(application.bot), timer)
+
+
+async def on_stopping(application: Application) -> None:
+    h = services_of(application).classes
+    if h is not None:
+        await h.detach()

@@ -1,0 +1,106 @@
+"""Pure text builders for the classes commands (no I/O, easy to read in tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from html import escape as _escape
+
+from moussaillon.classes.broadcasts import BroadcastReport
+from moussaillon.classes.progress import StudentProgress, bar
+from moussaillon.classes.roles import Role, required_role
+from moussaillon.classes.service import ClassInfo, Member
+from moussaillon.i18n import t
+
+
+def escape(text: str) -> str:
+    return _escape(text, quote=False)
+
+
+def deep_link(bot_username: str, code: str) -> str:
+    return f"https://t.me/{bot_username}?start={code}"
+
+
+def member_line(member: Member) -> str:
+    handle = f" @{escape(member.username)}" if member.username else ""
+    name = escape(member.first_name) or str(member.user_id)
+    return f"• {name}{handle} (<code>{member.user_id}</code>)"
+
+
+def members(info: ClassInfo, people: list[Member], lang: str) -> str:
+    lines = "\n".join(member_line(m) for m in people)
+    return t("classes.members", lang, name=escape(info.name), count=len(people), lines=lines)
+
+
+def report_line(report: BroadcastReport, lang: str) -> str:
+    return t("classes.report_line", lang, **report.model_dump(
+        include={"id", "kind", "sent", "blocked", "failed", "pending", "unknown"}),
+        created_at=report.created_at[:16].replace("T", " "))
+
+
+def reports(info: ClassInfo, items: list[BroadcastReport], lang: str) -> str:
+    if not items:
+        return t("classes.no_broadcasts", lang, name=escape(info.name))
+    head = t("classes.report_head", lang, name=escape(info.name))
+    return "\n".join([head, *(report_line(r, lang) for r in items)])
+
+
+def quiz_text(p: StudentProgress, lang: str) -> str:
+    if not p.quiz_answers:
+        return t("classes.quiz_none", lang)
+    return t("classes.quiz_score", lang, correct=p.quiz_correct, answers=p.quiz_answers,
+             pct=round(100 * p.quiz_correct / p.quiz_answers))
+
+
+def progress(p: StudentProgress, lang: str) -> str:
+    chapters = "\n".join(
+        f"<code>{bar(c.read, c.total)}</code> {c.read}/{c.total} {escape(c.title)}"
+        for c in p.chapters
+    )
+    return t("classes.progress_text", lang, chapters=chapters, quiz=quiz_text(p, lang),
+             labs_done=p.labs_done, labs_total=p.labs_total, steps_done=p.steps_done,
+             steps_total=p.steps_total, commands=p.sandbox_commands)
+
+
+def stats(info: ClassInfo, rows: list[StudentProgress], lang: str, now: datetime) -> str:
+    count = len(rows)
+    total = rows[0].sections_total if rows else 0
+    read = round(sum(r.sections_read for r in rows) / count, 1) if count else 0
+    answers = sum(r.quiz_answers for r in rows)
+    correct = sum(r.quiz_correct for r in rows)
+    quiz = (t("classes.quiz_score", lang, correct=correct, answers=answers,
+              pct=round(100 * correct / answers)) if answers else t("classes.quiz_none", lang))
+    week = (now - timedelta(days=7)).isoformat(timespec="seconds")
+    active = sum(1 for r in rows if r.last_activity and r.last_activity >= week)
+    return t("classes.stats", lang, name=escape(info.name), count=count, read=read, total=total,
+             quiz=quiz, labs=sum(r.labs_done for r in rows), active=active)
+
+
+def tokens(rows: list[dict], lang: str) -> str:
+    active = [r for r in rows if not r["revoked_at"]]
+    if not active:
+        return t("classes.tokens_none", lang)
+    lines = "\n".join(
+        f"• <code>{r['id']}</code> {escape(r['label'] or '-')} · {r['created_at'][:16]}"
+        + (" · 🎓" if r["instructor"] else "")
+        for r in active
+    )
+    return t("classes.tokens_list", lang, lines=lines)
+
+
+def help_suffix(commands: Iterable[tuple[str, object, str]], role: Role, lang: str) -> str:
+    """The class commands this role may run, students' first, then instructors' (if any)."""
+    rows = [(name, key) for name, _, key in commands if name in _CLASS_COMMANDS]
+    student = [f"/{n} : {t(k, lang)}" for n, k in rows if required_role(n) == Role.STUDENT]
+    parts = ["", *student]
+    if role >= Role.INSTRUCTOR:
+        teacher = [f"/{n} : {t(k, lang)}" for n, k in rows if required_role(n) == Role.INSTRUCTOR]
+        parts += ["", t("classes.help_instructor", lang), *teacher]
+    return "\n".join(parts)
+
+
+_CLASS_COMMANDS = frozenset({
+    "rejoindre", "quitter", "progres", "tokens", "promouvoir", "classe_creer",
+    "classe_renommer", "classe_fermer", "lier", "membres", "retirer", "corriger", "annonce",
+    "diffusions", "classe_stats", "tableau",
+})
