@@ -162,18 +162,23 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
             if telegram is not None:
                 async with polling(telegram):
                     log.info("Telegram bot polling as @%s", telegram.bot.username)
-                    await _wait(stop, web)
+                    await _wait(stop, web, services)
             else:
-                await _wait(stop, web)
+                await _wait(stop, web, services)
         finally:
             server.should_exit = True
             await web
     log.info("Moussaillon stopped cleanly.")
 
 
-async def _wait(stop: asyncio.Event, web: asyncio.Task) -> None:
+async def _wait(stop: asyncio.Event, web: asyncio.Task, services: Services) -> None:
     stopper = asyncio.create_task(stop.wait())
     await asyncio.wait({stopper, web}, return_when=asyncio.FIRST_COMPLETED)
     stopper.cancel()
     if web.done() and web.exception():
         raise web.exception()  # type: ignore[misc]
+    if services.sandbox is not None:
+        # Before the transports stop, so students still queued get told, not dropped.
+        from moussaillon.sandbox.service import DRAIN_TIMEOUT_S
+
+        await services.sandbox.drain(DRAIN_TIMEOUT_S)  # type: ignore[attr-defined]

@@ -130,7 +130,8 @@ class FairScheduler:
                     await result
             await waiter.future
         except BaseException:
-            if waiter.future.done() and not waiter.future.cancelled():
+            handed = waiter.future.done() and not waiter.future.cancelled()
+            if handed and waiter.future.exception() is None:
                 self._release()  # handed a slot we will not use: pass it on
             else:
                 waiter.future.cancel()
@@ -145,6 +146,20 @@ class FairScheduler:
             yield
         finally:
             self._release()
+
+    def abandon(self) -> int:
+        """Tell every caller still queued that the engine is closing (after ``drain`` ran out
+        of time at shutdown); returns how many were told. Running holders keep their slots."""
+        told = 0
+        for queue in self._queues.values():
+            for waiter in queue:
+                if not waiter.future.done():
+                    waiter.future.set_exception(EngineUnavailable("sandbox.queue.closing"))
+                    told += 1
+        self._queues.clear()
+        self._rotation.clear()
+        self._update_idle()
+        return told
 
     async def drain(self, timeout: float) -> bool:  # noqa: ASYNC109 (shutdown budget)
         """Refuse new callers, let running and queued ones finish; False if time ran out."""

@@ -98,10 +98,21 @@ class SandboxService:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._reaper_task
             self._reaper_task = None
-        await self.scheduler.drain(DRAIN_TIMEOUT_S)
+        await self.drain(DRAIN_TIMEOUT_S)
+
+    async def drain(self, timeout: float) -> int:  # noqa: ASYNC109 (shutdown budget)
+        """Refuse new commands, let queued and running ones finish for ``timeout`` seconds, then
+        tell the students still queued that the sandbox is closing; how many were told.
+
+        Called on shutdown before the transports stop, so their handlers can answer."""
+        told = 0
+        if not await self.scheduler.drain(timeout):
+            told = self.scheduler.abandon()
+            log.warning("sandbox: shutdown drain timed out; %d queued command(s) refused", told)
         pending = [task for task in self._inflight if not task.done()]
         if pending:  # finishing their journal line after leaving the queue
             await asyncio.wait(pending, timeout=5)
+        return told
 
     # -- commands -----------------------------------------------------------------------------
 
