@@ -54,7 +54,8 @@ def _next_job(session_id: int) -> str:
 
 def screen_url(bot_data: dict, session_id: int) -> str:
     settings = bot_data["services"].settings
-    return f"http://{settings.http_host}:{settings.http_port}/live/{session_id}"
+    base = getattr(settings, "public_url", None) or f"http://{settings.http_host}:{settings.http_port}"
+    return f"{base.rstrip('/')}/live/{session_id}"
 
 
 def parse_args(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from moussaillon.i18n import t
 from tests.conftest import start_bot
 from tests.quiz.quiz_clock import ManualClock
@@ -178,6 +180,7 @@ async def test_an_answer_after_a_restart_is_still_scored(tmp_path):
         question = question_of(bot, poll_message)
     async with start_bot(tmp_path) as bot:
         stub = bot.stub
+        stub.api._ids = itertools.count(10_000)  # Telegram never reuses poll ids
         frank = stub.user(id=frank.id, first_name="Frank")
         stub.inject(
             {
