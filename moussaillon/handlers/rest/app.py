@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from moussaillon.errors import MoussaillonError
 from moussaillon.handlers.rest.deps import get_lang
 from moussaillon.handlers.rest.routes import course, health, labs, metrics, sandbox
+from moussaillon.handlers.rest.routes.live import include_quiz_routes
 from moussaillon.i18n import t
 
 if TYPE_CHECKING:
@@ -61,5 +62,6 @@ def create_api(services: Services) -> FastAPI:
 
     for router in (health.router, course.router, sandbox.router, labs.router):
         api.include_router(router, prefix="/api/v1")
+    include_quiz_routes(api)
     api.include_router(metrics.router)  # /metrics, where Prometheus looks by default
     return api
