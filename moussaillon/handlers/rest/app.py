@@ -10,8 +10,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from moussaillon.errors import MoussaillonError
+from moussaillon.handlers.rest import dashboard
 from moussaillon.handlers.rest.deps import get_lang
-from moussaillon.handlers.rest.routes import course, health, labs, metrics, sandbox
+from moussaillon.handlers.rest.routes import classes, course, health, labs, me, metrics, sandbox
 from moussaillon.handlers.rest.routes.live import include_quiz_routes
 from moussaillon.i18n import t
 
@@ -62,6 +63,9 @@ def create_api(services: Services) -> FastAPI:
 
     for router in (health.router, course.router, sandbox.router, labs.router):
         api.include_router(router, prefix="/api/v1")
+    api.include_router(classes.router, prefix="/api/v1")
+    api.include_router(me.router, prefix="/api/v1")
+    api.include_router(dashboard.router)  # /classes/{id}: the instructors' page
     include_quiz_routes(api)
     api.include_router(metrics.router)  # /metrics, where Prometheus looks by default
     return api

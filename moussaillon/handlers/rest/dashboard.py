@@ -1,0 +1,114 @@
+"""The instructor's dashboard: ``/classes/{id}``, one HTML page served by the app.
+
+A browser cannot easily send a bearer token, so the bot hands out a signed, short-lived link
+(``?u=…&exp=…&sig=…``, HMAC with a secret kept in SQLite); a bearer token of the class's
+instructor works too. The page is self-contained: a table, an inline SVG chart, a CSV link.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from moussaillon.classes.charts import class_svg
+from moussaillon.classes.progress import StudentProgress, to_csv
+from moussaillon.classes.service import Forbidden
+from moussaillon.handlers.rest.deps import LangDep, ServicesDep
+from moussaillon.i18n import t
+
+router = APIRouter(tags=["dashboard"], include_in_schema=False)
+ClassId = Annotated[int, Path(ge=1, le=2**62)]
+
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
+table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem}
+th{background:#f0f4f8;text-align:left}td.n{text-align:right}.chapters{font-size:.8rem;color:#555}
+"""
+
+
+async def _authorise(
+    services, class_id: int, u: int | None, exp: int | None, sig: str | None,
+    authorization: str | None,
+) -> int:
+    """The instructor this request speaks for, or ``Forbidden``."""
+    hub = services.classes
+    if u is not None and exp is not None and sig and hub.verify_link(class_id, u, exp, sig):
+        user_id = u
+    else:
+        scheme, _, token = (authorization or "").partition(" ")
+        owner = await services.tokens.verify(token.strip()) if scheme.lower() == "bearer" else None
+        if owner is None or not (owner.instructor or hub.roles.is_instructor(owner.user_id)):
+            raise Forbidden("classes.dash_expired")
+        user_id = owner.user_id
+    info = await hub.classes.get(class_id)
+    if info.instructor_id != user_id:
+        raise Forbidden("classes.dash_expired")
+    return user_id
+
+
+def _row(p: StudentProgress, lang: str) -> str:
+    quiz = f"{p.quiz_correct}/{p.quiz_answers}" if p.quiz_answers else "–"
+    chapters = " · ".join(f"{escape(c.title)} {c.read}/{c.total}" for c in p.chapters if c.read)
+    cells = [
+        f'<td>{escape(p.name)}<div class="chapters">{chapters}</div></td>',
+        f'<td class="n">{p.sections_read}/{p.sections_total}</td>',
+        f'<td class="n">{quiz}</td>',
+        f'<td class="n">{p.labs_done}/{p.labs_total}</td>',
+        f'<td class="n">{p.steps_done}/{p.steps_total}</td>',
+        f'<td class="n">{p.sandbox_commands}</td>',
+        f"<td>{escape((p.last_activity or '–')[:16].replace('T', ' '))}</td>",
+    ]
+    return f'<tr data-user="{p.user_id}">{"".join(cells)}</tr>'
+
+
+@router.get("/classes/{class_id}", response_class=HTMLResponse)
+async def dashboard(
+    class_id: ClassId,
+    request: Request,
+    services: ServicesDep,
+    lang: LangDep,
+    u: Annotated[int | None, Query()] = None,
+    exp: Annotated[int | None, Query()] = None,
+    sig: Annotated[str | None, Query(max_length=128)] = None,
+    authorization: Annotated[str | None, Header()] = None,
+) -> HTMLResponse:
+    await _authorise(services, class_id, u, exp, sig, authorization)
+    info = await services.classes.classes.get(class_id)
+    rows = await services.classes.progress.of_class(class_id)
+    headers = "".join(f"<th>{escape(h)}</th>" for h in t("classes.dash_columns", lang).split("|"))
+    title = escape(t("classes.dash_title", lang, name=info.name))
+    csv = f"/classes/{class_id}/progress.csv?{request.url.query}"
+    page = (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>{STYLE}</style></head><body><h1>{title}</h1>"
+        f'<p><a id="csv" href="{escape(csv)}">{escape(t("classes.dash_csv", lang))}</a></p>'
+        f"{class_svg(rows)}"
+        f'<table id="students"><thead><tr>{headers}</tr></thead><tbody>'
+        f"{''.join(_row(p, lang) for p in rows)}</tbody></table></body></html>"
+    )
+    private = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+    return HTMLResponse(page, headers=private)
+
+
+@router.get("/classes/{class_id}/progress.csv")
+async def dashboard_csv(
+    class_id: ClassId,
+    services: ServicesDep,
+    u: Annotated[int | None, Query()] = None,
+    exp: Annotated[int | None, Query()] = None,
+    sig: Annotated[str | None, Query(max_length=128)] = None,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Response:
+    await _authorise(services, class_id, u, exp, sig, authorization)
+    rows = await services.classes.progress.of_class(class_id)
+    return Response(
+        to_csv(rows), media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="classe-{class_id}.csv"',
+                 "Cache-Control": "no-store"},
+    )
+
+
+

@@ -1,0 +1,33 @@
+"""The caller's own data: their progress and their API tokens."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response
+
+from moussaillon.classes.progress import StudentProgress
+from moussaillon.errors import NotFound
+from moussaillon.handlers.rest.deps import OwnerDep, ServicesDep
+from moussaillon.handlers.rest.routes.classes import NEEDS_TOKEN, TokenOut
+
+router = APIRouter(tags=["me"])
+
+
+@router.get("/me/progress", responses=NEEDS_TOKEN)
+async def my_progress(owner: OwnerDep, services: ServicesDep) -> StudentProgress:
+    return await services.classes.progress.student(owner.user_id)
+
+
+@router.get("/me/tokens", responses=NEEDS_TOKEN)
+async def my_tokens(owner: OwnerDep, services: ServicesDep) -> list[TokenOut]:
+    return [TokenOut(**row) for row in await services.tokens.list(owner.user_id)]
+
+
+@router.delete("/me/tokens/{token_id}", status_code=204, responses=NEEDS_TOKEN)
+async def revoke_token(
+    token_id: Annotated[int, Path(ge=1, le=2**62)], owner: OwnerDep, services: ServicesDep
+) -> Response:
+    """Revoke one of the caller's own tokens (the one in use too: it stops working at once)."""
+    if not await services.tokens.revoke(token_id, user_id=owner.user_id):
+        raise NotFound("classes.token_unknown", id=token_id)
+    return Response(status_code=204)
