@@ -11,13 +11,14 @@ from __future__ import annotations
 import json
 from html import escape
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import HTMLResponse
 
-from moussaillon.handlers.rest.deps import LangDep, ServicesDep
+from moussaillon.handlers.rest.deps import ServicesDep
 from moussaillon.handlers.rest.routes.quizzes import quiz_of
-from moussaillon.i18n import t
+from moussaillon.i18n import normalize_lang, t
 from moussaillon.quiz.live_models import LiveState
 
 router = APIRouter(tags=["live"])
@@ -33,14 +34,20 @@ async def live_state(session_id: int, services: ServicesDep) -> LiveState:
 
 
 @page_router.get("/live/{session_id}", response_class=HTMLResponse)
-async def live_page(session_id: int, services: ServicesDep, lang: LangDep) -> HTMLResponse:
+async def live_page(
+    session_id: int, services: ServicesDep, lang: Annotated[str | None, Query()] = None
+) -> HTMLResponse:
+    """The projector's language is the class's (the default), not the laptop's: ``?lang=en``."""
     await quiz_of(services).live.session(session_id)  # 404 for an unknown game
+    lang = normalize_lang(lang or services.settings.default_language)
     labels = {name: t(f"quiz.screen.{name}", lang) for name in LABELS}
+    labels["leaderboard"] = t("quiz.live.leaderboard_title", lang)
     config = json.dumps({"session": session_id, "labels": labels}).replace("</", "<\\/")
     html = (
         PAGE.read_text(encoding="utf-8")
         .replace("{{lang}}", escape(lang))
         .replace("{{title}}", escape(labels["title"]))
+        .replace("{{leaderboard}}", escape(labels["leaderboard"]))
         .replace("{{config}}", config)
     )
     return HTMLResponse(html, headers={"Cache-Control": "no-store"})
