@@ -6,6 +6,7 @@ role may run it and turns domain errors into the sentence the user reads.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -18,6 +19,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, Tim
 from telegram.ext import Application, ContextTypes
 
 from moussaillon.classes.broadcasts import Ambiguous, Blocked, RetryLater, Sender
+from moussaillon.classes.charts import student_png
 from moussaillon.classes.releases import parse_when
 from moussaillon.classes.roles import Role, required_role
 from moussaillon.errors import MoussaillonError
@@ -108,10 +110,8 @@ async def progres(update: Update, context: Context) -> None:
     lang = await language(update, context)
     progress = await hub(context).progress.student(update.effective_user.id)
     await update.effective_message.reply_html(views.progress(progress, lang))
-    try:
-        from moussaillon.classes.charts import student_png
-
-        png = student_png(progress, t("classes.chart_title", lang))
+    try:  # matplotlib is slow to import and to draw: off the event loop
+        png = await asyncio.to_thread(student_png, progress, t("classes.chart_title", lang))
     except ImportError:  # matplotlib missing: the text above says it all
         log.warning("matplotlib is not installed: /progres sends no chart")
         return
@@ -285,7 +285,8 @@ async def tableau(update: Update, context: Context) -> None:
         return
     await update.effective_message.reply_html(t(
         "classes.dashboard_link", lang, name=views.escape(info.name),
-        ttl=round(h.settings.dashboard_link_ttl_min), url=h.dashboard_url(info.id, me)))
+        ttl=round(h.settings.dashboard_link_ttl_min),
+        url=views.escape(h.dashboard_url(info.id, me))))
 
 
 COMMANDS: tuple[tuple[str, Handler, str], ...] = (
