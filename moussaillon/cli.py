@@ -27,11 +27,10 @@ def _course_check(args: argparse.Namespace) -> int:
 
 
 def _quiz_check(args: argparse.Namespace) -> int:
-    from moussaillon.config import BUNDLED_QUIZZES
     from moussaillon.quiz.check import main
 
     settings = load_settings()
-    return main(Path(args.path) if args.path else BUNDLED_QUIZZES, settings.course_path)
+    return main(Path(args.path) if args.path else settings.quiz_path, settings.course_path)
 
 
 def _sandbox(args: argparse.Namespace) -> int:
