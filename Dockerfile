@@ -47,17 +47,6 @@ RUN /opt/uv/bin/uv sync --frozen --no-dev --no-editable \
        ${UV_INDEX_URL:+--index-url "$UV_INDEX_URL"}
 
 FROM ${BASE_IMAGE} AS runtime
-ARG VERSION=0.1.0
-ARG REVISION=unknown
-ARG CREATED=unknown
-LABEL org.opencontainers.image.title="Moussaillon" \
-      org.opencontainers.image.description="Teaching assistant for a hands-on Docker course: Telegram bot, REST API, per-student Docker sandbox." \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.licenses="MIT" \
-      org.opencontainers.image.source="https://example.invalid/moussaillon" \
-      org.opencontainers.image.documentation="README.md, docs/deploy.md"
 # The same proxy CA at run time, for the calls to Telegram (python's ssl reads SSL_CERT_FILE).
 ARG EXTRA_CA_CERTS=
 RUN if [ -n "$EXTRA_CA_CERTS" ]; then \
@@ -88,3 +77,16 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["moussaillon"]
 CMD ["serve"]
+
+# Last, so a new revision or date does not rebuild the layers above.
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="Moussaillon" \
+      org.opencontainers.image.description="Teaching assistant for a hands-on Docker course: Telegram bot, REST API, per-student Docker sandbox." \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.licenses="MIT" \
+      org.opencontainers.image.source="https://example.invalid/moussaillon" \
+      org.opencontainers.image.documentation="README.md, docs/deploy.md"
