@@ -10,6 +10,8 @@ ARG BASE_IMAGE=debian:bookworm-slim
 ARG PYTHON=/usr/bin/python3
 
 FROM ${BASE_IMAGE} AS build
+# Lets CI prune superseded build stages without touching the current one (.ci/image).
+LABEL moussaillon.stage=build
 ARG PYTHON
 ARG UV_VERSION=0.13.9
 # Behind a corporate proxy: docker build --build-arg HTTPS_PROXY=… (Docker passes the *_PROXY
