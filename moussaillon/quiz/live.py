@@ -34,6 +34,7 @@ from typing import Any
 from moussaillon.bot.clock import Clock, utcnow
 from moussaillon.bot.store import Store
 from moussaillon.errors import BadInput, NotFound
+from moussaillon.quiz import live_rows
 from moussaillon.quiz.bank import QuestionBank
 from moussaillon.quiz.live_models import (
     AnswerOutcome,
@@ -43,14 +44,11 @@ from moussaillon.quiz.live_models import (
     LiveSession,
     LiveState,
     OpenQuestion,
-    RankLine,
-    ScreenQuestion,
 )
 from moussaillon.quiz.scoring import LiveAnswer, leaderboard, rank_changes, score_question
 from moussaillon.quiz.shuffle import shuffled
 
 ACTIVE = ("lobby", "running")
-TOP = 10
 
 
 def stamp(moment: datetime) -> str:
@@ -107,26 +105,28 @@ class LiveQuizService:
         return await self.session(session_id)
 
     async def session(self, session_id: int) -> LiveSession:
-        row = await self.store.read(lambda db: _one(db, "live_sessions", session_id))
+        row = await self.store.read(lambda db: live_rows.one(db, "live_sessions", session_id))
         if row is None:
             raise NotFound("quiz.live.unknown_session", session_id=session_id)
-        return _session(row)
+        return live_rows.to_session(row)
 
     async def active_in(self, chat_id: int) -> LiveSession | None:
         rows = await self.store.read(
-            lambda db: _all(
+            lambda db: live_rows.rows(
                 db,
                 "SELECT * FROM live_sessions WHERE chat_id = ? AND status IN (?, ?)",
                 [chat_id, *ACTIVE],
             )
         )
-        return _session(rows[0]) if rows else None
+        return live_rows.to_session(rows[0]) if rows else None
 
     async def running(self) -> list[LiveSession]:
         rows = await self.store.read(
-            lambda db: _all(db, "SELECT * FROM live_sessions WHERE status = 'running'", [])
+            lambda db: live_rows.rows(
+                db, "SELECT * FROM live_sessions WHERE status = 'running'", []
+            )
         )
-        return [_session(row) for row in rows]
+        return [live_rows.to_session(row) for row in rows]
 
     async def next_question(self, session_id: int) -> LiveQuestion | None:
         """The question after the current one, or None when all were asked or it is over."""
@@ -184,7 +184,7 @@ class LiveQuizService:
 
     async def open_question(self, session_id: int) -> OpenQuestion | None:
         def find(db: Any) -> dict[str, Any] | None:
-            rows = _all(
+            rows = live_rows.rows(
                 db,
                 "SELECT q.*, s.chat_id, s.question_ids FROM live_questions q "
                 "JOIN live_sessions s ON s.id = q.session_id "
@@ -213,7 +213,7 @@ class LiveQuizService:
         now = self.clock()
 
         def record(db: Any) -> AnswerOutcome:
-            rows = _all(
+            rows = live_rows.rows(
                 db,
                 "SELECT q.*, s.status FROM live_questions q "
                 "JOIN live_sessions s ON s.id = q.session_id WHERE q.poll_id = ?",
@@ -268,7 +268,7 @@ class LiveQuizService:
         now = self.clock()
 
         def close(db: Any) -> ClosedQuestion | None:
-            rows = _all(
+            rows = live_rows.rows(
                 db,
                 "SELECT * FROM live_questions WHERE session_id = ? AND position = ?",
                 [session_id, position],
@@ -276,17 +276,21 @@ class LiveQuizService:
             if not rows or rows[0]["closed_at"] is not None:
                 return None
             row = rows[0]
-            session = _session(_one(db, "live_sessions", session_id))
+            session = live_rows.to_session(
+                live_rows.one(db, "live_sessions", session_id), session_id
+            )
             question = self.bank.question(row["question_id"])
             opened = datetime.fromisoformat(row["opened_at"])
-            players = _players(db, session_id)
-            names = {uid: p["display_name"] or str(uid) for uid, p in players.items()}
+            players = live_rows.players(db, session_id)
+            names = live_rows.names_of(players)
             earlier = {
                 uid: p["total"]
                 for uid, p in players.items()
                 if datetime.fromisoformat(p["joined_at"]) < opened
             }
-            answers = _all(db, "SELECT * FROM live_answers WHERE live_question_id = ?", [row["id"]])
+            answers = live_rows.rows(
+                db, "SELECT * FROM live_answers WHERE live_question_id = ?", [row["id"]]
+            )
             scored = score_question(
                 [
                     LiveAnswer(
@@ -327,7 +331,7 @@ class LiveQuizService:
                 question=question,
                 answered=sum(1 for r in scored.values() if r.answered),
                 right=sum(1 for r in scored.values() if r.correct),
-                leaderboard=tuple(_lines(after, names)),
+                leaderboard=tuple(live_rows.rank_lines(after, names)),
                 changes={change.user_id: change for change in changes},
                 scored=scored,
             )
@@ -349,33 +353,11 @@ class LiveQuizService:
         return await self.results(session_id)
 
     async def results(self, session_id: int) -> FinalResults:
-        def load(db: Any) -> FinalResults:
-            session = _session(_one(db, "live_sessions", session_id))
-            row = _one(db, "live_sessions", session_id)
-            players = _players(db, session_id)
-            names = {uid: p["display_name"] or str(uid) for uid, p in players.items()}
-            totals = {uid: p["total"] for uid, p in players.items()}
-            asked = db.execute(
-                "SELECT COUNT(*) FROM live_questions "
-                "WHERE session_id = ? AND closed_at IS NOT NULL",
-                [session_id],
-            ).fetchone()[0]
-            return FinalResults(
-                session_id=session_id,
-                chat_id=session.chat_id,
-                status=session.status,
-                chapter=session.chapter,
-                asked=asked,
-                count=session.count,
-                ranking=tuple(_lines(leaderboard(totals, names), names)),
-                finished_at=row["finished_at"],
-            )
-
-        return await self.store.read(load)
+        return await self.store.read(lambda db: live_rows.final_results(db, session_id))
 
     async def last_results(self, chat_id: int) -> FinalResults | None:
         rows = await self.store.read(
-            lambda db: _all(
+            lambda db: live_rows.rows(
                 db,
                 "SELECT id FROM live_sessions WHERE chat_id = ? AND status IN "
                 "('finished', 'aborted') ORDER BY id DESC LIMIT 1",
@@ -393,90 +375,7 @@ class LiveQuizService:
         )
 
     async def state(self, session_id: int) -> LiveState:
-        """What the classroom screen shows, read in one go."""
-        session = await self.session(session_id)
         now = self.clock()
-
-        def load(db: Any) -> tuple[dict[str, Any] | None, int, dict[int, dict[str, Any]]]:
-            rows = _all(
-                db,
-                "SELECT * FROM live_questions WHERE session_id = ? ORDER BY position DESC LIMIT 1",
-                [session_id],
-            )
-            current = rows[0] if rows else None
-            answered = 0
-            if current is not None:
-                answered = db.execute(
-                    "SELECT COUNT(*) FROM live_answers WHERE live_question_id = ?", [current["id"]]
-                ).fetchone()[0]
-            return current, answered, _players(db, session_id)
-
-        current, answered, players = await self.store.read(load)
-        names = {uid: p["display_name"] or str(uid) for uid, p in players.items()}
-        ranking = _lines(leaderboard({uid: p["total"] for uid, p in players.items()}, names), names)
-        is_open = current is not None and current["closed_at"] is None
-        question = self.bank.question(current["question_id"]) if current else None
-        screen = None
-        closes_at = datetime.fromisoformat(current["closes_at"]) if current else None
-        if question is not None and current is not None:
-            order = json.loads(current["mapping"])
-            screen = ScreenQuestion(
-                text=question.question,
-                options=[question.options[index] for index in order],
-                code=question.code,
-            )
-        return LiveState(
-            session_id=session_id,
-            status=session.status,
-            chapter=session.chapter,
-            position=(current["position"] + 1) if current else 0,
-            count=session.count,
-            open=is_open,
-            question=screen,
-            opened_at=current["opened_at"] if current else None,
-            closes_at=closes_at,
-            remaining_s=max((closes_at - now).total_seconds(), 0.0) if is_open and closes_at else 0,
-            answered=answered,
-            players=len(players),
-            correct_option=(
-                question.options[question.correct_index] if question and not is_open else None
-            ),
-            leaderboard=ranking[:TOP],
+        return await self.store.read(
+            lambda db: live_rows.screen_state(db, self.bank, session_id, now)
         )
-
-
-def _one(db: Any, table: str, key: int) -> dict[str, Any] | None:
-    rows = _all(db, f"SELECT * FROM {table} WHERE id = ?", [key])
-    return rows[0] if rows else None
-
-
-def _all(db: Any, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    return [dict(row) for row in db.query(sql, params)]
-
-
-def _players(db: Any, session_id: int) -> dict[int, dict[str, Any]]:
-    rows = _all(db, "SELECT * FROM live_players WHERE session_id = ?", [session_id])
-    return {row["user_id"]: row for row in rows}
-
-
-def _session(row: dict[str, Any] | None) -> LiveSession:
-    if row is None:
-        raise NotFound("quiz.live.unknown_session", session_id=0)
-    return LiveSession(
-        id=row["id"],
-        chat_id=row["chat_id"],
-        host_user_id=row["host_user_id"],
-        chapter=row["chapter"],
-        status=row["status"],
-        period_s=row["period_s"],
-        streak_bonus=bool(row["streak_bonus"]),
-        question_ids=tuple(json.loads(row["question_ids"])),
-        current_position=row["current_position"],
-    )
-
-
-def _lines(ranks: list[Any], names: dict[int, str]) -> list[RankLine]:
-    return [
-        RankLine(rank=r.rank, user_id=r.user_id, name=names.get(r.user_id, ""), points=r.points)
-        for r in ranks
-    ]
