@@ -3,7 +3,9 @@
 Answers arrive as PollAnswer updates carrying only the poll id; ``live_questions.poll_id`` routes
 them. ``record_answer`` decides deterministically, by the service clock, in one transaction:
 
-- unknown poll id (not a live poll, e.g. a solo one) → ``unknown_poll``, nothing stored;
+- unknown poll id (not a live poll, or an answer processed before the bot stored the poll it
+  has just sent, which no human is fast enough to cause) → ``unknown_poll``, nothing stored;
+- a vote cast on behalf of a chat (PollAnswer without a user) never reaches the service;
 - empty option list (a vote retracted, impossible for quiz polls) → ``retracted``, ignored;
 - the question is already closed (``closed_at`` set) → ``closed``, ignored;
 - received after ``closes_at`` although the poll is still open (the close job has not run yet)
