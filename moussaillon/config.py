@@ -83,6 +83,17 @@ class Settings(BaseSettings):
     def _parse_instructors(cls, value: object) -> object:
         return _split(value)
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown timezone {value!r} (e.g. Europe/Paris)") from None
+        return value
+
     @field_validator("sandbox_images", mode="before")
     @classmethod
     def _parse_images(cls, value: object) -> object:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommandScopeChat, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes
@@ -21,7 +21,7 @@ from telegram.ext import Application, ContextTypes
 from moussaillon.classes.broadcasts import Ambiguous, Blocked, RetryLater, Sender
 from moussaillon.classes.charts import student_png
 from moussaillon.classes.releases import parse_when
-from moussaillon.classes.roles import Role, required_role
+from moussaillon.classes.roles import Role
 from moussaillon.errors import MoussaillonError
 from moussaillon.handlers.telegram import classes_views as views
 from moussaillon.handlers.telegram.context import Context, language, services
@@ -320,10 +320,6 @@ async def help_suffix(update: Update, context: Context) -> str:
     return views.help_suffix(ALL, role, await language(update, context))
 
 
-def _menu(commands: Sequence[tuple[str, object, str]], lang: str, role: Role) -> list[BotCommand]:
-    return [BotCommand(n, t(k, lang)) for n, _, k in commands if required_role(n) <= role]
-
-
 async def instructor_menus(bot, user_ids: Sequence[int]) -> None:
     """Each instructor's private chat gets the full menu; Telegram refuses chats it does not
     know yet (an instructor who never wrote to the bot): they get it once promoted or restarted."""
@@ -333,7 +329,7 @@ async def instructor_menus(bot, user_ids: Sequence[int]) -> None:
         for lang in LANGUAGES:
             try:
                 await bot.set_my_commands(
-                    _menu(ALL, lang, Role.INSTRUCTOR), scope=BotCommandScopeChat(user_id),
+                    views.menu(ALL, lang, Role.INSTRUCTOR), scope=BotCommandScopeChat(user_id),
                     language_code=None if lang == "fr" else lang)
             except (BadRequest, Forbidden) as exc:
                 log.info("no instructor menu for %s yet: %s", user_id, exc)
@@ -345,7 +341,7 @@ async def set_role_menus(application: Application,
     """Students see only what they may run (default scope); instructors see everything."""
     for lang in LANGUAGES:
         await application.bot.set_my_commands(
-            _menu(commands, lang, Role.STUDENT), language_code=None if lang == "fr" else lang)
+            views.menu(commands, lang, Role.STUDENT), language_code=None if lang == "fr" else lang)
     await instructor_menus(application.bot, services_of(application).classes.roles.instructors())
 
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from html import escape as _escape
 
+from telegram import BotCommand
+
 from moussaillon.classes.broadcasts import BroadcastReport
 from moussaillon.classes.progress import StudentProgress, bar
 from moussaillon.classes.roles import Role, required_role
@@ -97,6 +99,11 @@ def help_suffix(commands: Iterable[tuple[str, object, str]], role: Role, lang: s
         teacher = [f"/{n} : {t(k, lang)}" for n, k in rows if required_role(n) == Role.INSTRUCTOR]
         parts += ["", t("classes.help_instructor", lang), *teacher]
     return "\n".join(parts)
+
+
+def menu(commands: Iterable[tuple[str, object, str]], lang: str, role: Role) -> list[BotCommand]:
+    """The commands this role may run, described in ``lang``."""
+    return [BotCommand(n, t(k, lang)) for n, _, k in commands if required_role(n) <= role]
 
 
 _CLASS_COMMANDS = frozenset({

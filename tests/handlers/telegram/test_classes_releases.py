@@ -93,3 +93,5 @@ async def test_a_release_still_in_the_future_at_restart_is_armed_again(tmp_path)
             fired = await hub.releases.get(release.id)
             assert fired.status == "released"
             assert (await hub.broadcasts.wait_done(fired.broadcast_id, within=10)).sent == 2
+        commands = hub.labs.get("premiers-conteneurs").correction.commands[0]
+        assert [received(stub, s, commands) for s in students] == [1, 1]
