@@ -1,14 +1,21 @@
-"""The bot under load: 200 fake users each open the contents, then 5 sections, at once.
+"""The bot under load: 200 fake users each open the contents, then 5 sections.
 
 The stand-in Bot API runs in this process; the bot runs as ``moussaillon serve`` in another
-process (the real command, long polling over real HTTP), so the two do not share a core's
-event loop. Each user waits for the bot's reply before the next click, as a person would.
-Timing: from the moment the update is queued at the stand-in to the moment the bot's
-sendMessage/editMessageText for it arrives. Run: python -m bench.bot
+process (the real command, long polling over real HTTP), so the two do not share an event loop.
+Two phases, each with 200 new users (1,200 updates):
+
+* burst: everyone clicks again as soon as the previous reply arrives (closed loop, no think
+  time): the throughput ceiling, in updates handled per second;
+* paced: the same clicks offered at a fixed rate (default 100 updates/s, ``--rate``), each
+  user waiting for their reply before their next click: the latency a class sees, p50/p95
+  from the update being queued at the stand-in to the bot's reply arriving there.
+
+Run: python -m bench.bot [--rate 100]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import random
@@ -35,14 +42,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-async def student(stub: TelegramStub, index: int, sections: list[str], times: list[float]) -> int:
+async def student(
+    stub: TelegramStub,
+    index: int,
+    sections: list[str],
+    times: list[float],
+    slots: list[float] | None = None,
+) -> int:
+    """One student's six actions; with ``slots``, action k starts no earlier than slots[k]."""
     rng = random.Random(index)
     user = stub.user(first_name=f"Élève {index}", language_code="fr")
+
+    async def wait_turn(k: int) -> None:
+        if slots is not None:
+            await asyncio.sleep(max(0.0, slots[k] - time.perf_counter()))
+
+    await wait_turn(0)
     started = time.perf_counter()
     [toc] = await stub.wait_for(stub.send_text(user, "/cours"), timeout=60)
     times.append((time.perf_counter() - started) * 1000)
     message = toc
-    for section_id in rng.sample(sections, SECTIONS_EACH):
+    for k, section_id in enumerate(rng.sample(sections, SECTIONS_EACH), 1):
+        await wait_turn(k)
         started = time.perf_counter()
         stub.callback(user, message, f"s:{section_id}:0")
         message = await stub.wait_for_edit(message, timeout=60)
@@ -50,7 +71,25 @@ async def student(stub: TelegramStub, index: int, sections: list[str], times: li
     return 1 + SECTIONS_EACH
 
 
-async def main() -> None:
+async def phase(
+    stub: TelegramStub, sections: list[str], first: int, rate: float | None
+) -> tuple[int, float, list[float]]:
+    times: list[float] = []
+    start = time.perf_counter() + 0.5
+
+    def slots(i: int) -> list[float] | None:
+        if rate is None:
+            return None
+        return [start + (k * USERS + i) / rate for k in range(1 + SECTIONS_EACH)]
+
+    began = time.perf_counter()
+    counts = await asyncio.gather(
+        *(student(stub, first + i, sections, times, slots(i)) for i in range(USERS))
+    )
+    return sum(counts), time.perf_counter() - began, times
+
+
+async def main(rate: float) -> None:
     sections = [s.id for s in load_course(BUNDLED_COURSE).course.sections]
     async with TelegramStub(token=TOKEN) as stub:
         env = dict(
@@ -85,4 +124,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rate", type=float, default=100.0)
+    asyncio.run(main(parser.parse_args().rate))

@@ -31,6 +31,7 @@ from moussaillon.handlers.telegram import (
     start,
 )
 from moussaillon.handlers.telegram.context import Context, language, remember_user
+from moussaillon.handlers.telegram.request import AiohttpRequest
 from moussaillon.i18n import t
 from moussaillon.ops.updates import UpdateObserver
 
@@ -89,6 +90,8 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
         .concurrent_updates(256)
+        .request(AiohttpRequest(connection_pool_size=64))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
     )
     if rate_limiter if rate_limiter is not None else settings.telegram_rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
