@@ -106,21 +106,23 @@ async def main(rate: float) -> None:
         try:
             warm = stub.user(first_name="warm-up")
             await stub.wait_for(stub.send_text(warm, "/start"), timeout=60)
-            times: list[float] = []
-            started = time.perf_counter()
-            counts = await asyncio.gather(
-                *(student(stub, i, sections, times) for i in range(USERS))
-            )
-            elapsed = time.perf_counter() - started
+            burst = await phase(stub, sections, 0, None)
+            paced = await phase(stub, sections, USERS, rate)
         finally:
             bot.terminate()
             bot.wait(timeout=30)
-    updates = sum(counts)
+    updates, elapsed, times = burst
     line(
-        "bot: 200 users x (contents + 5 sections)",
+        "burst: 200 users x 6 updates",
         f"{updates} updates in {elapsed:.2f} s = {updates / elapsed:,.0f} updates/s",
     )
-    line("bot: update → reply", summary(times))
+    line("burst: update → reply", summary(times))
+    updates, elapsed, times = paced
+    line(
+        f"paced: {rate:.0f} updates/s offered",
+        f"{updates} updates in {elapsed:.2f} s = {updates / elapsed:,.0f} updates/s handled",
+    )
+    line("paced: update → reply", summary(times))
 
 
 if __name__ == "__main__":
