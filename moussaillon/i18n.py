@@ -44,16 +44,7 @@ def _merge(*catalogues: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, 
 def _load() -> dict[str, dict[str, str]]:
     import importlib
 
-    catalogues = []
-    for name in MESSAGE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
-            continue
-        catalogues.append(module.MESSAGES)
-    return _merge(*catalogues)
+    return _merge(*(importlib.import_module(name).MESSAGES for name in MESSAGE_MODULES))
 
 
 _CATALOGUE: dict[str, dict[str, str]] | None = None

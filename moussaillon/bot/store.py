@@ -33,16 +33,7 @@ MIGRATION_SETS: tuple[str, ...] = (
 
 
 def all_migrations() -> list[Migrations]:
-    sets = []
-    for name in MIGRATION_SETS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
-            continue
-        sets.append(module.MIGRATIONS)
-    return sets
+    return [importlib.import_module(name).MIGRATIONS for name in MIGRATION_SETS]
 
 
 def connect(path: Path | str) -> Database:
