@@ -214,7 +214,10 @@ def capture_logs() -> Iterator[callable]:
 
     root = logging.getLogger()
     saved = (list(root.handlers), root.level)
-    levels = {name: logging.getLogger(name).level for name in ("httpx", "telegram", "httpcore")}
+    names = ("httpx", "telegram", "telegram.ext.ExtBot", "httpcore")
+    levels = {
+        name: (logging.getLogger(name).level, logging.getLogger(name).disabled) for name in names
+    }
 
     def configure(settings) -> LogCapture:
         from moussaillon.ops.logging import configure_logging
@@ -231,5 +234,6 @@ def capture_logs() -> Iterator[callable]:
         for handler in saved[0]:
             root.addHandler(handler)
         root.setLevel(saved[1])
-        for name, level in levels.items():
+        for name, (level, disabled) in levels.items():
             logging.getLogger(name).setLevel(level)
+            logging.getLogger(name).disabled = disabled
