@@ -47,6 +47,9 @@ PERMISSIONS: dict[str, Role] = {
     "classes.broadcast": Role.INSTRUCTOR,
     "classes.release": Role.INSTRUCTOR,
     "classes.dashboard": Role.INSTRUCTOR,
+    # other areas' instructor commands: listed here so menus and /help hide them from students
+    "quiz_live": Role.INSTRUCTOR,
+    "quiz_stop": Role.INSTRUCTOR,
 }
 
 

@@ -82,7 +82,7 @@ async def test_menus_hide_instructor_commands_from_students_and_help_follows_the
     stub = bot.stub
     student_menu = {c["command"] for c in stub.commands()}
     assert {"rejoindre", "progres", "cours"} <= student_menu
-    assert not student_menu & {"corriger", "annonce", "classe_creer", "promouvoir"}
+    assert not student_menu & {"corriger", "annonce", "classe_creer", "promouvoir", "quiz_live"}
     eve = stub.user(first_name="Eve")
     [student_help] = await stub.wait_for(stub.send_text(eve, "/help"))
     assert "/rejoindre" in student_help.text and "/corriger" not in student_help.text
@@ -103,6 +103,6 @@ async def test_promote_by_reply_gives_the_role_and_the_instructor_menu(bot):
     assert str(dan.id) in done.text
     assert bot.services.is_instructor(dan.id)
     scoped = {c["command"] for c in stub.commands({"type": "chat", "chat_id": dan.id})}
-    assert {"corriger", "annonce", "classe_creer"} <= scoped
+    assert {"corriger", "annonce", "classe_creer", "quiz_live", "cours"} <= scoped
     [created] = await stub.wait_for(stub.send_text(dan, "/classe_creer Groupe de Dan"))
     assert "Groupe de Dan" in created.text
