@@ -25,7 +25,7 @@ ClassId = Annotated[int, Path(ge=1, le=2**62)]
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem}
-th{background:#f0f4f8;text-align:left}td.n{text-align:right}.chapters{font-size:.8rem;color:#555}
+th{background:#f0f4f8;text-align:left}td.n{text-align:right}td.c{font-size:.8rem;color:#555}td{white-space:nowrap}
 """
 
 
@@ -49,11 +49,11 @@ async def _authorise(
     return user_id
 
 
-def _row(p: StudentProgress, lang: str) -> str:
+def _row(p: StudentProgress) -> str:
     quiz = f"{p.quiz_correct}/{p.quiz_answers}" if p.quiz_answers else "–"
-    chapters = " · ".join(f"{escape(c.title)} {c.read}/{c.total}" for c in p.chapters if c.read)
     cells = [
-        f'<td>{escape(p.name)}<div class="chapters">{chapters}</div></td>',
+        f"<td>{escape(p.name)}</td>",
+        *(f'<td class="n c" title="{escape(c.title)}">{c.read}/{c.total}</td>' for c in p.chapters),
         f'<td class="n">{p.sections_read}/{p.sections_total}</td>',
         f'<td class="n">{quiz}</td>',
         f'<td class="n">{p.labs_done}/{p.labs_total}</td>',
@@ -62,6 +62,17 @@ def _row(p: StudentProgress, lang: str) -> str:
         f"<td>{escape((p.last_activity or '–')[:16].replace('T', ' '))}</td>",
     ]
     return f'<tr data-user="{p.user_id}">{"".join(cells)}</tr>'
+
+
+def _headers(rows: list[StudentProgress], lang: str) -> str:
+    """Student, one short column per chapter (its number; the title on hover), then totals."""
+    first, *rest = t("classes.dash_columns", lang).split("|")
+    chapters = rows[0].chapters if rows else []
+    return "".join([
+        f"<th>{escape(first)}</th>",
+        *(f'<th title="{escape(c.title)}">{i}</th>' for i, c in enumerate(chapters, start=1)),
+        *(f"<th>{escape(h)}</th>" for h in rest),
+    ])
 
 
 @router.get("/classes/{class_id}", response_class=HTMLResponse)
@@ -78,7 +89,7 @@ async def dashboard(
     await _authorise(services, class_id, u, exp, sig, authorization)
     info = await services.classes.classes.get(class_id)
     rows = await services.classes.progress.of_class(class_id)
-    headers = "".join(f"<th>{escape(h)}</th>" for h in t("classes.dash_columns", lang).split("|"))
+    headers = _headers(rows, lang)
     title = escape(t("classes.dash_title", lang, name=info.name))
     csv = f"/classes/{class_id}/progress.csv?{request.url.query}"
     page = (
@@ -87,7 +98,7 @@ async def dashboard(
         f'<p><a id="csv" href="{escape(csv)}">{escape(t("classes.dash_csv", lang))}</a></p>'
         f"{class_svg(rows)}"
         f'<table id="students"><thead><tr>{headers}</tr></thead><tbody>'
-        f"{''.join(_row(p, lang) for p in rows)}</tbody></table></body></html>"
+        f"{''.join(_row(p) for p in rows)}</tbody></table></body></html>"
     )
     private = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
     return HTMLResponse(page, headers=private)

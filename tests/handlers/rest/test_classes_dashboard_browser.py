@@ -69,7 +69,7 @@ async def test_the_signed_dashboard_link_renders_table_and_chart_in_chromium(tmp
             dom, err = await _browse(tmp_path, "--dump-dom", url)
             assert "<table" in dom, err[-2000:]
             assert dom.count("<tr data-user=") == len(STUDENTS)
-            assert f"{first.title} 3/{len(first.sections)}" in dom
+            assert f'<td class="n c" title="{first.title}">3/{len(first.sections)}</td>' in dom
             assert 'id="class-chart"' in dom and 'class="bar"' in dom
             assert 'id="csv"' in dom
 
