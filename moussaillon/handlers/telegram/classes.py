@@ -393,14 +393,30 @@ class JobQueueTimer:
 
 
 async def on_started(application: Application) -> None:
-    h = services_of(application).classes
-    if h is None:
+    svc = services_of(application)
+    if svc.classes is None:
         return
+    bot = application.bot
+    if getattr(bot, "rate_limiter", None) is not None:
+        # The broadcaster paces itself; PTB's AIORateLimiter on top would delay sends past our
+        # windows and bunch them up again. Broadcasts get their own plain Bot.
+        from telegram import Bot
+
+        from moussaillon.handlers.telegram.request import AiohttpRequest
+
+        bot = Bot(svc.settings.token or "", base_url=svc.settings.telegram_base_url,
+                  base_file_url=svc.settings.telegram_base_file_url,
+                  request=AiohttpRequest(connection_pool_size=32))
+        await bot.initialize()
+        application.bot_data["classes.broadcast_bot"] = bot
     timer = JobQueueTimer(application.job_queue) if application.job_queue else None
-    await h.attach(telegram_sender(application.bot), timer)
+    await svc.classes.attach(telegram_sender(bot), timer)
 
 
 async def on_stopping(application: Application) -> None:
     h = services_of(application).classes
     if h is not None:
         await h.detach()
+    own_bot = application.bot_data.pop("classes.broadcast_bot", None)
+    if own_bot is not None:
+        await own_bot.shutdown()

@@ -119,3 +119,18 @@ async def test_other_failures_are_retried_with_backoff_then_recorded_as_failed(t
                      (broken.id, str(broken.id))]
             assert len(tried) == 3
             assert _counts(stub, students, "Essai") == [1, 0, 1]
+
+
+async def test_with_ptbs_rate_limiter_on_broadcasts_keep_their_own_pacing(tmp_path):
+    """Production runs PTB's AIORateLimiter; broadcasts bypass it (their own Bot) so the two
+    throttles do not bunch sends up: only the injected 429s come back."""
+    async with running_stub(token=TOKEN) as stub:
+        async with bot_on(stub, tmp_path, telegram_rate_limiter=True) as bot:
+            stub.enforce_rate_limits(30, 1, 20)
+            class_id, students = await class_with_members(bot, 40)
+            stub.fail_next("sendMessage", code=429, retry_after=1, count=2)
+            hub = bot.services.classes
+            broadcast_id = await hub.broadcasts.create(class_id, "announcement", "Limité", 1000)
+            report = await hub.broadcasts.wait_done(broadcast_id, within=20)
+        assert report.sent == 40 and _counts(stub, students, "Limité") == [1] * 40
+        assert len([c for c in stub.calls("sendMessage") if c.status == 429]) == 2
