@@ -193,7 +193,17 @@ class SoloQuizService:
         return OpenPoll(poll_id=poll_id, closes_at=closes_at)
 
     async def answer(self, poll_id: str, user_id: int, shown: int | None) -> SoloAnswer | None:
-        """Score an answer (``shown`` None: the timer ran out); None if the poll is not ours."""
+        """Score an answer (``shown`` None: the timer ran out); None if the poll is not ours.
+
+        A read first: live answers also come here first, and must not queue on the writer.
+        """
+        known = await self.store.read(
+            lambda db: db.execute(
+                "SELECT 1 FROM quiz_polls WHERE poll_id = ?", [poll_id]
+            ).fetchone()
+        )
+        if known is None:
+            return None
         now = self.clock()
 
         def record(db: Any) -> SoloAnswer | None:
