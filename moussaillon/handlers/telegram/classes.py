@@ -9,23 +9,26 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from telegram import BotCommandScopeChat, Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
-from telegram.ext import Application, ContextTypes
+from telegram import Update
+from telegram.constants import ChatType
 
-from moussaillon.classes.broadcasts import Ambiguous, Blocked, RetryLater, Sender
 from moussaillon.classes.charts import student_png
 from moussaillon.classes.releases import parse_when
 from moussaillon.classes.roles import Role
 from moussaillon.errors import MoussaillonError
 from moussaillon.handlers.telegram import classes_views as views
+from moussaillon.handlers.telegram.classes_runtime import (  # noqa: F401 (the app's hooks)
+    instructor_menus,
+    on_started,
+    on_stopping,
+    set_role_menus,
+)
 from moussaillon.handlers.telegram.context import Context, language, services
-from moussaillon.i18n import LANGUAGES, t
+from moussaillon.i18n import t
 
 if TYPE_CHECKING:
     from moussaillon.classes.hub import ClassesHub
@@ -318,105 +321,3 @@ async def help_suffix(update: Update, context: Context) -> str:
     user = update.effective_user
     role = hub(context).roles.role(user.id) if user else Role.STUDENT
     return views.help_suffix(ALL, role, await language(update, context))
-
-
-async def instructor_menus(bot, user_ids: Sequence[int]) -> None:
-    """Each instructor's private chat gets the full menu; Telegram refuses chats it does not
-    know yet (an instructor who never wrote to the bot): they get it once promoted or restarted."""
-    from moussaillon.handlers.telegram.app import COMMANDS as ALL
-
-    for user_id in user_ids:
-        for lang in LANGUAGES:
-            try:
-                await bot.set_my_commands(
-                    views.menu(ALL, lang, Role.INSTRUCTOR), scope=BotCommandScopeChat(user_id),
-                    language_code=None if lang == "fr" else lang)
-            except (BadRequest, Forbidden) as exc:
-                log.info("no instructor menu for %s yet: %s", user_id, exc)
-                break
-
-
-async def set_role_menus(application: Application,
-                         commands: Sequence[tuple[str, object, str]]) -> None:
-    """Students see only what they may run (default scope); instructors see everything."""
-    for lang in LANGUAGES:
-        await application.bot.set_my_commands(
-            views.menu(commands, lang, Role.STUDENT), language_code=None if lang == "fr" else lang)
-    await instructor_menus(application.bot, services_of(application).classes.roles.instructors())
-
-
-def services_of(application: Application):
-    return application.bot_data["services"]
-
-
-def telegram_sender(bot) -> Sender:
-    """Telegram's answers, in the broadcaster's words."""
-
-    async def send(chat_id: int, text: str) -> int:
-        try:
-            message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                             disable_web_page_preview=True)
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            raise RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else wait) from exc
-        except Forbidden as exc:
-            raise Blocked(exc.message) from exc
-        except TimedOut as exc:
-            raise Ambiguous(str(exc)) from exc
-        except TelegramError:
-            raise
-        return message.message_id
-
-    return send
-
-
-class JobQueueTimer:
-    """Release timers on PTB's JobQueue (one job per pending release, named after it)."""
-
-    def __init__(self, job_queue) -> None:
-        self._queue = job_queue
-
-    def arm(self, key: str, when: datetime, callback: Callable[[], Awaitable[None]]) -> None:
-        for job in self._queue.get_jobs_by_name(key):
-            job.schedule_removal()
-
-        async def run(_: ContextTypes.DEFAULT_TYPE) -> None:
-            await callback()
-
-        delay = max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
-        self._queue.run_once(run, when=delay, name=key)
-
-    def cancel_all(self) -> None:
-        for job in self._queue.jobs():
-            if job.name and job.name.startswith("release-"):
-                job.schedule_removal()
-
-
-async def on_started(application: Application) -> None:
-    svc = services_of(application)
-    if svc.classes is None:
-        return
-    bot = application.bot
-    if getattr(bot, "rate_limiter", None) is not None:
-        # The broadcaster paces itself; PTB's AIORateLimiter on top would delay sends past our
-        # windows and bunch them up again. Broadcasts get their own plain Bot.
-        from telegram import Bot
-
-        from moussaillon.handlers.telegram.request import AiohttpRequest
-
-        bot = Bot(svc.settings.token or "", base_url=svc.settings.telegram_base_url,
-                  base_file_url=svc.settings.telegram_base_file_url,
-                  request=AiohttpRequest(connection_pool_size=32))
-        await bot.initialize()
-        application.bot_data["classes.broadcast_bot"] = bot
-    timer = JobQueueTimer(application.job_queue) if application.job_queue else None
-    await svc.classes.attach(telegram_sender(bot), timer)
-
-
-async def on_stopping(application: Application) -> None:
-    h = services_of(application).classes
-    if h is not None:
-        await h.detach()
-    own_bot = application.bot_data.pop("classes.broadcast_bot", None)
-    if own_bot is not None:
-        await own_bot.shutdown()
