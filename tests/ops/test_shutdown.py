@@ -26,7 +26,10 @@ async def docker():
 
 
 async def test_drain_finishes_running_commands_and_tells_the_queued_ones(
-    docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path, make_user_id  # noqa: F811
+    docker: aiodocker.Docker,
+    standin_images: dict[str, str],
+    tmp_path: Path,
+    make_user_id,  # noqa: F811
 ):
     service, store = make_service(docker, standin_images, tmp_path, sandbox_concurrency=1)
     running_student, waiting_student = make_user_id(), make_user_id()
