@@ -30,8 +30,8 @@ async def test_each_update_gives_one_json_line_with_user_action_duration_outcome
 
 
 async def test_neither_the_bot_token_nor_an_api_token_reaches_the_log(tmp_path: Path, capture_logs):
-    """/token sends the student a fresh API token; at DEBUG, PTB logs what it sends and httpx
-    logs every Bot API URL, which holds the bot token. Both must come out redacted."""
+    """/token sends the student a fresh API token, and at DEBUG PTB logs what it sends; Bot API
+    URLs hold the bot token. Neither may reach the log."""
     async with start_bot(tmp_path, log_format="json", log_level="DEBUG") as bot:
         logs = capture_logs(bot.services.settings)
         for name in ("httpx", "telegram", "telegram.ext.ExtBot"):
