@@ -3,8 +3,9 @@
 Answers arrive as PollAnswer updates carrying only the poll id; ``live_questions.poll_id`` routes
 them. ``record_answer`` decides deterministically, by the service clock, in one transaction:
 
-- unknown poll id (not a live poll, or an answer processed before the bot stored the poll it
-  has just sent, which no human is fast enough to cause) → ``unknown_poll``, nothing stored;
+- unknown poll id (not a live poll, or not stored yet: the update can overtake the response to
+  the bot's own sendPoll, so the handler retries an unknown poll for about a second) →
+  ``unknown_poll``, nothing stored;
 - a vote cast on behalf of a chat (PollAnswer without a user) never reaches the service;
 - empty option list (a vote retracted, impossible for quiz polls) → ``retracted``, ignored;
 - the question is already closed (``closed_at`` set) → ``closed``, ignored;
@@ -81,7 +82,7 @@ class LiveQuizService:
             active = db.execute(
                 "SELECT 1 FROM live_sessions WHERE chat_id = ? AND status IN (?, ?)",
                 [chat_id, *ACTIVE],
-            ).fetchone()
+            ).fetchall()
             if active:
                 raise BadInput("quiz.live.already_running")
             return (

@@ -74,7 +74,7 @@ def final_results(db: Any, session_id: int) -> FinalResults:
     asked = db.execute(
         "SELECT COUNT(*) FROM live_questions WHERE session_id = ? AND closed_at IS NOT NULL",
         [session_id],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return FinalResults(
         session_id=session_id,
         chat_id=session.chat_id,
@@ -118,7 +118,7 @@ def screen_state(db: Any, bank: QuestionBank, session_id: int, now: datetime) ->
         )
     answered = db.execute(
         "SELECT COUNT(*) FROM live_answers WHERE live_question_id = ?", [current["id"]]
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     is_open = current["closed_at"] is None
     question = bank.question(current["question_id"])
     closes_at = datetime.fromisoformat(current["closes_at"])

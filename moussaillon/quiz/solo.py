@@ -195,14 +195,14 @@ class SoloQuizService:
     async def answer(self, poll_id: str, user_id: int, shown: int | None) -> SoloAnswer | None:
         """Score an answer (``shown`` None: the timer ran out); None if the poll is not ours.
 
-        A read first: live answers also come here first, and must not queue on the writer.
+        A read first: live answers are offered here too and must not queue on the writer.
         """
         known = await self.store.read(
             lambda db: db.execute(
                 "SELECT 1 FROM quiz_polls WHERE poll_id = ?", [poll_id]
-            ).fetchone()
+            ).fetchall()
         )
-        if known is None:
+        if not known:
             return None
         now = self.clock()
 

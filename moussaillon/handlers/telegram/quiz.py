@@ -8,7 +8,9 @@ goes on. Timers are re-armed from SQLite at start-up (``resume``), so a restart 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import weakref
 from typing import TYPE_CHECKING
 
 from telegram import Bot, Update
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
     from moussaillon.quiz.service import QuizService
 
 log = logging.getLogger("moussaillon.quiz")
+
+# The update can overtake the response to our own sendPoll: give the poll's row time to land.
+UNKNOWN_POLL_RETRIES = (0.1, 0.2, 0.3, 0.4, 0.0)
 
 
 def quiz_service(context: CallbackContext) -> QuizService:
@@ -130,14 +135,39 @@ def _job(poll_id: str) -> str:
 
 
 async def on_poll_answer(update: Update, context: Context) -> None:
-    """Every PollAnswer: a solo poll if ``quiz_polls`` knows it, else a live one."""
+    """Every PollAnswer: a solo poll if ``quiz_polls`` knows it, else a live one; a poll neither
+    knows yet is retried for a second (our sendPoll's response may still be on its way)."""
     answer = update.poll_answer
     if answer is None or answer.user is None or not answer.option_ids:
         return
+    async with _answer_lock(context, answer.user.id):
+        await _route_answer(update, context)
+
+
+def _answer_lock(context: CallbackContext, user_id: int) -> asyncio.Lock:
+    """One answer at a time per user, in arrival order (asyncio locks are FIFO), so that with
+    PTB's concurrent updates the first of two answers to a poll is the one that counts."""
+    locks: weakref.WeakValueDictionary[int, asyncio.Lock] = context.bot_data.setdefault(
+        "quiz_answer_locks", weakref.WeakValueDictionary()
+    )
+    lock = locks.get(user_id)
+    if lock is None:
+        lock = locks[user_id] = asyncio.Lock()
+    return lock
+
+
+async def _route_answer(update: Update, context: Context) -> None:
+    answer = update.poll_answer
     quiz = quiz_service(context)
-    result = await quiz.solo.answer(answer.poll_id, answer.user.id, answer.option_ids[0])
-    if result is None:
-        await quiz_live.on_live_answer(update, context)
+    for delay in UNKNOWN_POLL_RETRIES:
+        result = await quiz.solo.answer(answer.poll_id, answer.user.id, answer.option_ids[0])
+        if result is not None or await quiz_live.on_live_answer(update, context) != "unknown_poll":
+            break
+        await asyncio.sleep(delay)
+    else:
+        log.info("poll answer to unknown poll %s from %s", answer.poll_id, answer.user.id)
+        return
+    if result is None:  # a live answer, recorded (or refused) above
         return
     if result.status != "recorded":
         log.info("solo poll %s: %s answer ignored", answer.poll_id, result.status)

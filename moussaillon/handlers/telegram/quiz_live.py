@@ -54,7 +54,9 @@ def _next_job(session_id: int) -> str:
 
 def screen_url(bot_data: dict, session_id: int) -> str:
     settings = bot_data["services"].settings
-    base = getattr(settings, "public_url", None) or f"http://{settings.http_host}:{settings.http_port}"
+    base = (
+        getattr(settings, "public_url", None) or f"http://{settings.http_host}:{settings.http_port}"
+    )
     return f"{base.rstrip('/')}/live/{session_id}"
 
 
@@ -237,15 +239,17 @@ async def finish(bot: Bot, bot_data: dict, session_id: int, *, aborted: bool = F
         await quiz.live.mark_notified(session_id, line.user_id, status)
 
 
-async def on_live_answer(update: Update, context: Context) -> None:
+async def on_live_answer(update: Update, context: Context) -> str:
+    """Record a live answer; returns the service's decision (``unknown_poll`` if not live)."""
     answer = update.poll_answer
     user = answer.user
     name = user.first_name or user.username or str(user.id)
     outcome = await _quiz(context.bot_data).live.record_answer(
         answer.poll_id, user.id, name, list(answer.option_ids)
     )
-    if outcome.status != "recorded":
+    if outcome.status not in ("recorded", "unknown_poll"):
         log.info("live answer from %s to %s: %s", user.id, answer.poll_id, outcome.status)
+    return outcome.status
 
 
 async def quiz_stop_command(update: Update, context: Context) -> None:
