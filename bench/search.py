@@ -96,8 +96,8 @@ def main() -> None:
     _ = service.index  # build once, as the app does at start-up
     build_ms = (time.perf_counter() - started) * 1000
     items = queries(course)
-    for q in items[:20]:
-        service.search(q)  # warm-up
+    for q in ("échauffement", "préchauffage du moteur"):
+        service.search(q)  # warm-up, on words no measured query uses: every timing is a miss
     times, empty, refused = [], 0, 0
     for q in items:
         start = time.perf_counter()

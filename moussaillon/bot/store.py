@@ -71,10 +71,15 @@ class Store:
         db = self._writer.submit(self._db).result()
         for migration_set in migrations:
             self._writer.submit(migration_set.apply, db).result()
+        self._versions = self._writer.submit(self._applied, db).result()
 
     def schema_version(self) -> dict[str, list[str]]:
-        """The applied migrations per set, as recorded in ``_sqlite_migrations``."""
-        db = self._writer.submit(self._db).result()
+        """The migrations applied per set, read once at start-up (only ``migrate`` changes it),
+        so the health check never waits on the writer thread."""
+        return {name: list(applied) for name, applied in self._versions.items()}
+
+    @staticmethod
+    def _applied(db: Database) -> dict[str, list[str]]:
         if not db["_sqlite_migrations"].exists():
             return {}
         versions: dict[str, list[str]] = {}

@@ -11,6 +11,8 @@ bm25 then ranks sections matching more of the words, and matches in titles, high
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import sqlite3
 import threading
@@ -50,11 +52,12 @@ SEARCH_SQL = f"""
     SELECT rowid, bm25(sections, {TITLE_WEIGHT}, {CHAPTER_WEIGHT}, {BODY_WEIGHT}) AS score
     FROM sections WHERE sections MATCH ? AND rowid < ? ORDER BY score LIMIT ?
 """
-# Snippets cost more than ranking: compute them only for the few rows returned.
+# Snippets cost more than ranking: compute them only for the few rows returned, in one query.
 SNIPPET_SQL = f"""
-    SELECT snippet(sections, 2, char(2), char(3), '…', {SNIPPET_TOKENS})
-    FROM sections WHERE sections MATCH ? AND rowid = ?
+    SELECT rowid, snippet(sections, 2, char(2), char(3), '…', {SNIPPET_TOKENS})
+    FROM sections WHERE sections MATCH ? AND rowid IN (SELECT value FROM json_each(?))
 """
+CACHE_SIZE = 2048
 
 
 class Hit(BaseModel):
@@ -166,6 +169,9 @@ class SearchIndex:
             [stem(word[:MAX_TERM_LENGTH]) for word in keywords(section.title).split()]
             for section in self._sections
         ]
+        # The index never changes once built, and a class asks the same questions: answers
+        # are cached by their reduced terms, so "Les conteneurs ?" and "conteneur" share one.
+        self._cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._search)
 
     @classmethod
     def build(cls, course: Course) -> SearchIndex:
@@ -191,7 +197,10 @@ class SearchIndex:
         terms = query_terms(query)
         if not terms:
             raise BadInput("content.search_empty")
-        limit = min(max(limit, 1), MAX_LIMIT)
+        return list(self._cached(tuple(terms), min(max(limit, 1), MAX_LIMIT)))
+
+    def _search(self, key: tuple[str, ...], limit: int) -> tuple[Hit, ...]:
+        terms = list(key)
         match = fts_query(terms)
         candidates = max(limit, RERANK_POOL)
         with self._lock:
@@ -199,18 +208,19 @@ class SearchIndex:
         boosted = ((-rank * (1 + self._title_coverage(rowid, terms) ** 2), rowid)
                    for rowid, rank in rows)
         scored = sorted(boosted, reverse=True)[:limit]
+        with self._lock:
+            found = dict(self._db.execute(
+                SNIPPET_SQL, (match, json.dumps([rowid for _, rowid in scored]))).fetchall())
         hits: list[Hit] = []
         for score, rowid in scored:
             section = self._sections[rowid]
-            with self._lock:
-                found = self._db.execute(SNIPPET_SQL, (match, rowid)).fetchone()
-            snippet, snippet_text = _snippet(found[0] if found else "")
+            snippet, snippet_text = _snippet(found.get(rowid, ""))
             hits.append(Hit(
                 section_id=section.id, chapter_id=section.chapter_id, title=section.title,
                 chapter_title=self._chapter_titles[section.chapter_id], snippet=snippet,
                 snippet_text=snippet_text, score=score,
             ))
-        return hits
+        return tuple(hits)
 
     def _title_coverage(self, rowid: int, terms: list[str]) -> float:
         """Share of the title's words the question names: 1.0 when the title says it all.

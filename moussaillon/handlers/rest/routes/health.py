@@ -1,3 +1,4 @@
+import functools
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import APIRouter
@@ -8,7 +9,9 @@ from moussaillon.handlers.rest.schemas import Health
 router = APIRouter(tags=["health"])
 
 
+@functools.cache
 def _version() -> str:
+    """Read once: importlib.metadata scans the site-packages on every call (~0.6 ms)."""
     try:
         return version("moussaillon")
     except PackageNotFoundError:
