@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from moussaillon.errors import MoussaillonError
 from moussaillon.handlers.rest import dashboard
-from moussaillon.handlers.rest.deps import get_lang
+from moussaillon.handlers.rest.deps import lang_of
 from moussaillon.handlers.rest.routes import classes, course, health, labs, me, metrics, sandbox
 from moussaillon.handlers.rest.routes.live import include_quiz_routes
 from moussaillon.i18n import t
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def _lang(request: Request) -> str:
-    return get_lang(request.headers.get("accept-language"))
+    return lang_of(request.headers.get("accept-language"))
 
 
 def _error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:

@@ -13,12 +13,20 @@ if TYPE_CHECKING:
     from moussaillon.app import Services
 
 
-def get_services(request: Request) -> Services:
+# Dependencies are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in a
+# worker thread, which cost more than the whole section route.
+
+
+async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
-def get_lang(accept_language: Annotated[str | None, Header()] = None) -> Lang:
+def lang_of(accept_language: str | None) -> Lang:
     return normalize_lang(accept_language.split(",")[0].strip() if accept_language else None)
+
+
+async def get_lang(accept_language: Annotated[str | None, Header()] = None) -> Lang:
+    return lang_of(accept_language)
 
 
 ServicesDep = Annotated["Services", Depends(get_services)]
