@@ -57,7 +57,7 @@ class AnswerOut(BaseModel):
     pending_mistakes: int
 
 
-async def quiz_of(services: ServicesDep) -> QuizService:
+def quiz_of(services: ServicesDep) -> QuizService:
     if services.quiz is None:
         raise RuntimeError("the quiz service is not built")
     return services.quiz
