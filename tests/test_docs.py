@@ -27,9 +27,9 @@ def test_every_bot_command_is_documented_and_described_in_both_languages():
 
 def test_every_cli_command_is_documented():
     parser = build_parser()
-    groups = parser._subparsers._group_actions[0].choices  # noqa: SLF001
+    groups = parser._subparsers._group_actions[0].choices
     for group, sub in groups.items():
-        actions = sub._subparsers._group_actions[0].choices if sub._subparsers else {None: None}  # noqa: SLF001
+        actions = sub._subparsers._group_actions[0].choices if sub._subparsers else {None: None}
         for action in actions:
             words = f"{group} {action}" if action else group
             assert f"`{words}" in README, words
