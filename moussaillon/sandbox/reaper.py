@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -125,50 +125,41 @@ async def remove(docker: aiodocker.Docker, stock: Inventory) -> ReapReport:
     """Remove the listed objects: containers (with their anonymous volumes), then networks
     (after disconnecting whatever is still attached), then volumes."""
     report = ReapReport(owners=stock.owners())
+
+    async def attempt(kind: str, name: str, done: list[str], removal: Awaitable[None]) -> None:
+        """One removal with a time limit; an object already gone is not an error."""
+        try:
+            async with asyncio.timeout(CALL_TIMEOUT_S):
+                await removal
+            done.append(name)
+        except aiodocker.DockerError as exc:
+            if not _gone(exc):
+                report.errors.append(f"{kind} {name}: {exc.message}")
+        except TimeoutError:
+            report.errors.append(f"{kind} {name}: timed out")
+
+    async def drop_network(network_id: str) -> None:
+        network = aiodocker.networks.DockerNetwork(docker, network_id)
+        attached = (await network.show()).get("Containers") or {}
+        for container_id in attached:
+            try:
+                await network.disconnect({"Container": container_id, "Force": True})
+            except aiodocker.DockerError as exc:
+                if not _gone(exc):
+                    raise
+        await network.delete()
+
     for item in stock.containers:
         name = (item.get("Names") or [item["Id"]])[0].lstrip("/")
-        try:
-            async with asyncio.timeout(CALL_TIMEOUT_S):
-                await docker.containers.container(item["Id"]).delete(force=True, v=True)
-            report.containers.append(name)
-        except aiodocker.DockerError as exc:
-            if _gone(exc):
-                continue
-            report.errors.append(f"container {name}: {exc.message}")
-        except TimeoutError:
-            report.errors.append(f"container {name}: timed out")
+        container = docker.containers.container(item["Id"])
+        await attempt("container", name, report.containers,
+                      container.delete(force=True, v=True))
     for item in stock.networks:
-        name = item.get("Name") or item["Id"]
-        try:
-            async with asyncio.timeout(CALL_TIMEOUT_S):
-                network = aiodocker.networks.DockerNetwork(docker, item["Id"])
-                attached = (await network.show()).get("Containers") or {}
-                for container_id in attached:
-                    try:
-                        await network.disconnect({"Container": container_id, "Force": True})
-                    except aiodocker.DockerError as exc:
-                        if not _gone(exc):
-                            raise
-                await network.delete()
-            report.networks.append(name)
-        except aiodocker.DockerError as exc:
-            if _gone(exc):
-                continue
-            report.errors.append(f"network {name}: {exc.message}")
-        except TimeoutError:
-            report.errors.append(f"network {name}: timed out")
+        await attempt("network", item.get("Name") or item["Id"], report.networks,
+                      drop_network(item["Id"]))
     for item in stock.volumes:
-        name = item["Name"]
-        try:
-            async with asyncio.timeout(CALL_TIMEOUT_S):
-                await aiodocker.volumes.DockerVolume(docker, name).delete()
-            report.volumes.append(name)
-        except aiodocker.DockerError as exc:
-            if _gone(exc):
-                continue
-            report.errors.append(f"volume {name}: {exc.message}")
-        except TimeoutError:
-            report.errors.append(f"volume {name}: timed out")
+        await attempt("volume", item["Name"], report.volumes,
+                      aiodocker.volumes.DockerVolume(docker, item["Name"]).delete())
     for error in report.errors:
         log.warning("sandbox reaper: could not remove %s", error)
     return report
