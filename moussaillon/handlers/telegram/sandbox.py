@@ -28,12 +28,19 @@ async def docker_command(update: Update, context: Context) -> None:
     await run(update, context, line)
 
 
+async def _sandbox_ready(update: Update, context: Context, lang: str) -> bool:
+    """Whether this server has a sandbox; if not, the student is told so."""
+    if services(context).sandbox is None:
+        await update.effective_message.reply_html(t("tg.docker_disabled", lang))
+        return False
+    return True
+
+
 async def run(update: Update, context: Context, line: str) -> None:
     lang = await language(update, context)
     svc = services(context)
     message = update.effective_message
-    if svc.sandbox is None:
-        await message.reply_html(t("tg.docker_disabled", lang))
+    if not await _sandbox_ready(update, context, lang):
         return
 
     async def on_wait(position: int) -> None:
@@ -60,8 +67,7 @@ async def run(update: Update, context: Context, line: str) -> None:
 async def reset(update: Update, context: Context) -> None:
     lang = await language(update, context)
     svc = services(context)
-    if svc.sandbox is None:
-        await update.effective_message.reply_html(t("tg.docker_disabled", lang))
+    if not await _sandbox_ready(update, context, lang):
         return
     count = await svc.sandbox.reset(update.effective_user.id)
     await update.effective_message.reply_html(t("tg.reset_done", lang, count=count))
@@ -70,8 +76,7 @@ async def reset(update: Update, context: Context) -> None:
 async def status(update: Update, context: Context) -> None:
     lang = await language(update, context)
     svc = services(context)
-    if svc.sandbox is None:
-        await update.effective_message.reply_html(t("tg.docker_disabled", lang))
+    if not await _sandbox_ready(update, context, lang):
         return
     report = await svc.sandbox.status(update.effective_user.id, lang)
     names = ", ".join(f"<code>{escape(n)}</code>" for n in report.names) or "—"

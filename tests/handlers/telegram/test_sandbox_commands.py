@@ -4,6 +4,7 @@ import contextlib
 
 import pytest
 
+from moussaillon.i18n import t
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.reaper import purge_owner
 
@@ -67,3 +68,11 @@ async def test_status_and_reset(sandbox_bot, student):
     assert "🧹" in reset.text
     [status] = await stub.wait_for(stub.send_text(student, "/sandbox"), timeout=30)
     assert "0/5" in status.text
+
+
+async def test_without_an_engine_every_sandbox_command_says_so(bot):
+    stub = bot.stub
+    alice = stub.user(first_name="Alice", language_code="fr")
+    for text in ("/docker ps", "docker ps", "/reset", "/sandbox"):
+        [reply] = await stub.wait_for(stub.send_text(alice, text))
+        assert reply.text == t("tg.docker_disabled", "fr"), text
