@@ -28,7 +28,7 @@ TEXT = "Bench broadcast"
 
 
 async def main() -> int:
-    from moussaillon.handlers.telegram.app import create_telegram_app, polling
+    from moussaillon.bot.application import create_telegram_app, polling
 
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     with tempfile.TemporaryDirectory() as tmp:

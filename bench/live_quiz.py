@@ -20,9 +20,9 @@ from pathlib import Path
 
 from bench.common import line, summary
 from moussaillon.app import build_services
+from moussaillon.bot.application import create_telegram_app, polling
 from moussaillon.config import Settings
-from moussaillon.handlers.telegram.app import create_telegram_app, polling
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 from moussaillon.quiz.scoring import answer_points, leaderboard
 from tests.telegram_stub import TelegramStub
 

@@ -28,9 +28,10 @@ from pathlib import Path
 import aiodocker
 
 from bench.common import line, percentile, summary
-from moussaillon.bot.clock import utcnow
-from moussaillon.bot.store import Store
+from moussaillon.areas import migrations
 from moussaillon.config import Settings
+from moussaillon.core.clock import utcnow
+from moussaillon.core.store import Store
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.engine import create_docker
 from moussaillon.sandbox.hostconfig import host_config
@@ -205,7 +206,7 @@ async def classroom(
 async def main(quick: bool) -> None:
     folder = Path(tempfile.mkdtemp())
     settings = Settings(_env_file=None, db_path=folder / "bench.db")
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, migrations())
     docker = create_docker(settings)
     service = SandboxService(settings, store, docker)
     # the overhead loop is one student typing fast: lift the rate limit there only

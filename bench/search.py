@@ -12,10 +12,10 @@ import time
 import unicodedata
 
 from bench.common import line, summary
-from moussaillon.bot.course import CourseService
 from moussaillon.config import BUNDLED_COURSE
 from moussaillon.content.deck import load_course
-from moussaillon.errors import BadInput
+from moussaillon.content.service import CourseService
+from moussaillon.core.errors import BadInput
 
 QUESTIONS = [
     "c'est quoi un conteneur ?",

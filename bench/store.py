@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 from bench.common import line, percentile, summary
-from moussaillon.bot.store import Store, connect
+from moussaillon.areas import migrations
+from moussaillon.core.store import Store, connect
 
 WRITES = 2000
 
@@ -39,7 +40,7 @@ async def measure_lag(work) -> tuple[list[float], float]:
 
 async def main() -> None:
     folder = Path(tempfile.mkdtemp())
-    store = Store(folder / "bench.db")
+    store = Store(folder / "bench.db", migrations())
     row = lambda i: {"user_id": i % 60, "section_id": f"s{i}", "viewed_at": "2026-01-01"}  # noqa: E731
 
     async def through_store() -> None:

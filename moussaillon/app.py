@@ -11,49 +11,27 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 
 import uvicorn
 
-from moussaillon.bot.course import CourseService
-from moussaillon.bot.progress import ProgressService
-from moussaillon.bot.store import Store
-from moussaillon.bot.tokens import TokenService
-from moussaillon.bot.users import UserService
+from moussaillon import areas
 from moussaillon.classes.hub import ClassesHub
 from moussaillon.config import Settings
 from moussaillon.content.deck import load_course
-from moussaillon.errors import CourseError
+from moussaillon.content.progress import ProgressService
+from moussaillon.content.service import CourseService
+from moussaillon.core.errors import CourseError
+from moussaillon.core.store import Store
+from moussaillon.core.tokens import TokenService
+from moussaillon.core.users import UserService
 from moussaillon.labs.loader import load_labs
 from moussaillon.labs.outputs import OutputJournal
 from moussaillon.labs.practice import PracticeService
 from moussaillon.labs.service import LabService, Released, never_released
-from moussaillon.ops.metrics import Metrics
-from moussaillon.quiz.service import QuizService, build_quiz
+from moussaillon.quiz.service import build_quiz
+from moussaillon.services import Services
 
 log = logging.getLogger("moussaillon")
-
-
-@dataclass
-class Services:
-    settings: Settings
-    store: Store
-    course: CourseService
-    users: UserService
-    progress: ProgressService
-    tokens: TokenService
-    sandbox: object | None = None  # SandboxService, when a Docker engine is configured
-    labs: LabService | None = None  # built by build_services
-    practice: PracticeService | None = None  # students' commands and lab checks on the sandbox
-    quiz: QuizService | None = None  # solo and live quizzes, built by build_services
-    metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows
-    classes: ClassesHub | None = None  # roles, classes, broadcasts, releases, class progress
-    extras: dict[str, object] = field(default_factory=dict)
-
-    def is_instructor(self, user_id: int) -> bool:
-        if self.classes is not None:  # the role service: configured plus promoted instructors
-            return self.classes.roles.is_instructor(user_id)
-        return user_id in self.settings.instructors
 
 
 def lab_release(services: Services) -> Released:
@@ -74,10 +52,11 @@ def load_course_or_fail(settings: Settings) -> CourseService:
 @contextlib.asynccontextmanager
 async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIterator[Services]:
     """Build every service once; close the DB and the Docker client on the way out."""
+    areas.register_messages()
     course = load_course_or_fail(settings)
     lab_set = load_labs()
     async with contextlib.AsyncExitStack() as stack:
-        store = Store(settings.db_path)
+        store = Store(settings.db_path, areas.migrations())
         stack.callback(store.close)
         services = Services(
             settings=settings,
@@ -132,8 +111,8 @@ class _Server(uvicorn.Server):
 
 
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    from moussaillon.bot.application import create_telegram_app, polling
     from moussaillon.handlers.rest.app import create_api
-    from moussaillon.handlers.telegram.app import create_telegram_app, polling
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

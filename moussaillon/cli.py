@@ -21,7 +21,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _course_check(args: argparse.Namespace) -> int:
-    from moussaillon.content.check import main
+    from moussaillon.labs.check import main
 
     return main(Path(args.path) if args.path else load_settings().course_path)
 
@@ -34,9 +34,16 @@ def _quiz_check(args: argparse.Namespace) -> int:
 
 
 def _sandbox(args: argparse.Namespace) -> int:
+    from moussaillon.areas import migrations
+    from moussaillon.core.store import Store
     from moussaillon.sandbox import cli
 
-    return asyncio.run(cli.main(args, load_settings()))
+    settings = load_settings()
+    store = Store(settings.db_path, migrations())
+    try:
+        return asyncio.run(cli.main(args, settings, store))
+    finally:
+        store.close()
 
 
 def _db(args: argparse.Namespace) -> int:
@@ -57,11 +64,12 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
-    from moussaillon.bot.store import Store
-    from moussaillon.bot.tokens import TokenService
+    from moussaillon.areas import migrations
+    from moussaillon.core.store import Store
+    from moussaillon.core.tokens import TokenService
 
     settings = load_settings()
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, migrations())
     tokens = TokenService(store, instructors=frozenset(settings.instructors))
     try:
         if args.action == "create":
@@ -151,5 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from moussaillon.areas import register_messages
+
+    register_messages()
     args = build_parser().parse_args(argv)
     raise SystemExit(args.func(args))

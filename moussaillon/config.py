@@ -13,7 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_COURSE = Path(__file__).parent / "content" / "course"
-BUNDLED_QUIZZES = Path(__file__).parent / "content" / "quizzes"
+BUNDLED_QUIZZES = Path(__file__).parent / "quiz" / "questions"
 
 DEFAULT_IMAGES = (
     "alpine=alpine:latest,busybox=busybox:latest,hello-world=hello-world:latest,"

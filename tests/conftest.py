@@ -12,8 +12,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from moussaillon.app import Services, build_services
+from moussaillon.app import build_services
+from moussaillon.areas import register_messages
 from moussaillon.config import Settings
+from moussaillon.services import Services
 from tests.sandbox.conftest import clean_user_id, standin_images  # noqa: F401 (fixtures)
 from tests.telegram_stub import TelegramStub, running_stub
 
@@ -21,6 +23,9 @@ from tests.telegram_stub import TelegramStub, running_stub
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 TOKEN = "123456:TEST-TOKEN"
+
+# The app factory registers the areas' texts; tests that render texts without one need them too.
+register_messages()
 
 
 def make_settings(tmp_path: Path, **overrides: object) -> Settings:
@@ -65,7 +70,7 @@ class Bot:
 async def start_bot(
     tmp_path: Path, *, sandbox: bool = False, **overrides: object
 ) -> AsyncIterator[Bot]:
-    from moussaillon.handlers.telegram.app import create_telegram_app, polling
+    from moussaillon.bot.application import create_telegram_app, polling
 
     async with running_stub(token=TOKEN) as stub:
         settings = make_settings(

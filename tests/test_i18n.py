@@ -4,7 +4,7 @@ import string
 
 import pytest
 
-from moussaillon.i18n import _merge, catalogue, t
+from moussaillon.core.i18n import _merge, catalogue, t
 
 
 def _fields(text: str) -> set[str]:

@@ -25,10 +25,10 @@ from typing import Protocol
 from pydantic import BaseModel
 from sqlite_utils import Database
 
-from moussaillon.bot.clock import Clock, iso, utcnow
-from moussaillon.bot.store import Store
 from moussaillon.classes.pacing import BroadcastLimits, Pacer
-from moussaillon.errors import NotFound
+from moussaillon.core.clock import Clock, iso, utcnow
+from moussaillon.core.errors import NotFound
+from moussaillon.core.store import Store
 
 log = logging.getLogger("moussaillon.broadcasts")
 

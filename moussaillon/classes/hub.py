@@ -15,8 +15,6 @@ from datetime import timedelta
 from html import escape as _escape
 from zoneinfo import ZoneInfo
 
-from moussaillon.bot.clock import Clock, utcnow
-from moussaillon.bot.store import Store
 from moussaillon.classes.broadcasts import Broadcaster, Sender
 from moussaillon.classes.pacing import BroadcastLimits
 from moussaillon.classes.progress import ProgressReader
@@ -25,7 +23,9 @@ from moussaillon.classes.roles import RoleService
 from moussaillon.classes.service import ClassService
 from moussaillon.config import Settings
 from moussaillon.content.model import Course
-from moussaillon.i18n import t
+from moussaillon.core.clock import Clock, utcnow
+from moussaillon.core.i18n import t
+from moussaillon.core.store import Store
 from moussaillon.labs.model import LabSet
 
 TELEGRAM_MAX = 4096

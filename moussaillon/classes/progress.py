@@ -9,8 +9,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlite_utils import Database
 
-from moussaillon.bot.store import Store
 from moussaillon.content.model import Course
+from moussaillon.core.store import Store
 from moussaillon.labs.model import LabSet
 
 
@@ -35,10 +35,6 @@ class StudentProgress(BaseModel):
     steps_total: int
     sandbox_commands: int
     last_activity: str | None = None
-
-    @property
-    def quiz_accuracy(self) -> float | None:
-        return self.quiz_correct / self.quiz_answers if self.quiz_answers else None
 
 
 def _has(db: Database, table: str) -> bool:

@@ -20,10 +20,10 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 from sqlite_utils import Database
 
-from moussaillon.bot.clock import Clock, iso, utcnow
-from moussaillon.bot.store import Store
 from moussaillon.classes.broadcasts import Broadcaster, create_broadcast
-from moussaillon.errors import BadInput
+from moussaillon.core.clock import Clock, iso, utcnow
+from moussaillon.core.errors import BadInput
+from moussaillon.core.store import Store
 from moussaillon.labs.model import LabSet
 
 log = logging.getLogger("moussaillon.releases")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from moussaillon.bot.clock import Clock, iso, utcnow
-from moussaillon.bot.store import Store
+from moussaillon.core.clock import Clock, iso, utcnow
+from moussaillon.core.store import Store
 
 
 class Role(IntEnum):

@@ -12,9 +12,9 @@ import secrets
 from pydantic import BaseModel
 from sqlite_utils import Database
 
-from moussaillon.bot.clock import Clock, iso, utcnow
-from moussaillon.bot.store import Store
-from moussaillon.errors import BadInput, MoussaillonError, NotFound
+from moussaillon.core.clock import Clock, iso, utcnow
+from moussaillon.core.errors import BadInput, MoussaillonError, NotFound
+from moussaillon.core.store import Store
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a classroom
 CODE_LENGTH = 8

@@ -1,9 +1,9 @@
 """``moussaillon course check PATH``: everything wrong with a course, one line per problem.
 
 The output uses the ``file:line: severity: message`` shape of compilers so editors can jump to
-each line; the exit code is 1 only when there are errors (warnings alone pass). A ``labs/`` folder
-beside a course folder (the bundled course has one) is checked too, its prerequisites against
-that course, since a lab pointing at a missing section is a broken course.
+each line; the exit code is 1 only when there are errors (warnings alone pass). The labs that go
+with a course are checked by ``moussaillon.labs.check``, which builds on this report (the course
+knows nothing of labs).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from moussaillon.content.deck import Problem, load_course
-from moussaillon.errors import CourseError
-from moussaillon.labs.loader import check_labs, lab_files
+from moussaillon.core.errors import CourseError
 
 
 class CheckReport(BaseModel):
@@ -41,26 +40,11 @@ def check_course(path: Path) -> CheckReport:
     except CourseError as exc:
         problem = Problem(source=str(path), line=0, severity="error", message=exc.message("en"))
         return CheckReport(chapters=0, sections=0, problems=[problem])
-    course = result.course
-    problems, labs = list(result.problems), None
-    labs_dir = labs_folder(Path(path))
-    if labs_dir is not None:
-        labs = len(lab_files(labs_dir))
-        problems += [
-            Problem(source=str(labs_dir / p.file), line=p.line, severity="error",
-                    message=f"{p.field}: {p.message}" if p.field else p.message)
-            for p in check_labs(labs_dir, course)
-        ]
-    return CheckReport(chapters=len(course.chapters), sections=len(course.sections),
-                       problems=problems, labs=labs)
-
-
-def labs_folder(course_path: Path) -> Path | None:
-    """The ``labs/`` folder beside a course folder, if there is one."""
-    if not course_path.is_dir():
-        return None
-    folder = course_path.parent / "labs"
-    return folder if folder.is_dir() else None
+    return CheckReport(
+        chapters=len(result.course.chapters),
+        sections=len(result.course.sections),
+        problems=list(result.problems),
+    )
 
 
 def format_problem(problem: Problem) -> str:

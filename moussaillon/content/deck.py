@@ -29,7 +29,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from moussaillon.content.model import Chapter, Course, IdAllocator, Section, slugify
-from moussaillon.errors import CourseError
+from moussaillon.core.errors import CourseError
 
 Severity = Literal["error", "warning"]
 

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from moussaillon.errors import NotFound
+from moussaillon.core.errors import NotFound
 
 MAX_ID_LENGTH = 40
 

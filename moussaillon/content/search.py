@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from moussaillon.content.model import Course, Section
 from moussaillon.content.render import to_plain_text
-from moussaillon.errors import BadInput
+from moussaillon.core.errors import BadInput
 
 MAX_TERMS = 32
 MAX_TERM_LENGTH = 40

@@ -23,7 +23,7 @@ from pydantic import (
     field_validator,
 )
 
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 from moussaillon.labs.state import ContainerState, PublishedPort, SandboxState, image_key
 
 Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]

@@ -16,10 +16,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from moussaillon.content.model import Course
-from moussaillon.errors import CourseError
+from moussaillon.core.errors import CourseError
 from moussaillon.labs.model import Lab, LabSet
 
-BUNDLED_LABS = Path(__file__).resolve().parent.parent / "content" / "labs"
+BUNDLED_LABS = Path(__file__).resolve().parent / "sheets"
 
 TABLE = re.compile(r"^\s*(\[\[?)\s*([A-Za-z_][\w.-]*)\s*\]\]?")
 FALLBACK = {"limitations": "sandbox"}  # where a missing top-level key is reported

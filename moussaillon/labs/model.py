@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from moussaillon.errors import NotFound
+from moussaillon.core.errors import NotFound
 from moussaillon.labs.checks import Check
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from moussaillon.bot.clock import Clock, iso, utcnow
-from moussaillon.bot.store import Store
+from moussaillon.core.clock import Clock, iso, utcnow
+from moussaillon.core.store import Store
 
 KEPT_CHARS = 16_000
 

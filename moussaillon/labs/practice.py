@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import aiodocker
 
-from moussaillon.errors import MoussaillonError
+from moussaillon.core.errors import MoussaillonError
 from moussaillon.labs.checks import CheckResult
 from moussaillon.labs.outputs import OutputJournal
 from moussaillon.labs.service import LabService

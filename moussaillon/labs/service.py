@@ -15,10 +15,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 from sqlite_utils import Database
 
-from moussaillon.bot.clock import Clock, iso, utcnow
-from moussaillon.bot.store import Store
-from moussaillon.errors import BadInput, MoussaillonError, NotFound
-from moussaillon.i18n import t
+from moussaillon.core.clock import Clock, iso, utcnow
+from moussaillon.core.errors import BadInput, MoussaillonError, NotFound
+from moussaillon.core.i18n import t
+from moussaillon.core.store import Store
 from moussaillon.labs.checks import CheckResult, evaluate
 from moussaillon.labs.model import Correction, Lab, LabSet, SandboxLevel
 from moussaillon.labs.state import SandboxState

@@ -28,9 +28,9 @@ from pydantic import (
     model_validator,
 )
 
-from moussaillon.errors import CourseError, NotFound
+from moussaillon.core.errors import CourseError, NotFound
 
-BUNDLED_BANK = Path(__file__).resolve().parent.parent / "content" / "quizzes"
+BUNDLED_BANK = Path(__file__).resolve().parent / "questions"
 
 CHAPTERS: tuple[str, ...] = (
     "concepts",

@@ -34,9 +34,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from moussaillon.bot.clock import Clock, utcnow
-from moussaillon.bot.store import Store
-from moussaillon.errors import BadInput, NotFound
+from moussaillon.core.clock import Clock, utcnow
+from moussaillon.core.errors import BadInput, NotFound
+from moussaillon.core.store import Store
 from moussaillon.quiz import live_rows
 from moussaillon.quiz.bank import QuestionBank
 from moussaillon.quiz.live_models import (

@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from moussaillon.errors import NotFound
+from moussaillon.core.errors import NotFound
 from moussaillon.quiz.bank import QuestionBank
 from moussaillon.quiz.live_models import (
     FinalResults,

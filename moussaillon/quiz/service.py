@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from moussaillon.bot.clock import Clock, utcnow
-from moussaillon.bot.store import Store
+from moussaillon.core.clock import Clock, utcnow
+from moussaillon.core.store import Store
 from moussaillon.quiz.bank import QuestionBank, load_bank
 from moussaillon.quiz.live import LiveQuizService
 from moussaillon.quiz.solo import SoloQuizService

@@ -22,9 +22,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from moussaillon.bot.clock import Clock, iso, utcnow
-from moussaillon.bot.store import Store
-from moussaillon.errors import BadInput
+from moussaillon.core.clock import Clock, iso, utcnow
+from moussaillon.core.errors import BadInput
+from moussaillon.core.store import Store
 from moussaillon.quiz.bank import Question, QuestionBank
 from moussaillon.quiz.repetition import QuestionState, pick_questions, update_state
 from moussaillon.quiz.shuffle import ShuffledQuestion, shuffled

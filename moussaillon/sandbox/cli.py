@@ -8,16 +8,16 @@ from collections import Counter
 
 import aiodocker
 
-from moussaillon.bot.store import Store
 from moussaillon.config import Settings
+from moussaillon.core.store import Store
 from moussaillon.sandbox.engine import create_docker
 from moussaillon.sandbox.prepare import ensure_images, prepare_offline
 from moussaillon.sandbox.reaper import inventory
 from moussaillon.sandbox.service import SandboxService
 
 
-async def main(args: argparse.Namespace, settings: Settings) -> int:
-    store = Store(settings.db_path)
+async def main(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    """``store`` comes migrated from the command line's composition root (``moussaillon.cli``)."""
     docker = create_docker(settings)
     try:
         service = SandboxService(settings, store, docker)
@@ -41,7 +41,6 @@ async def main(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     finally:
         await docker.close()
-        store.close()
 
 
 async def _run(service: SandboxService, args: argparse.Namespace) -> int:

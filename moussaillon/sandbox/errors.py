@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from moussaillon.errors import MoussaillonError
+from moussaillon.core.errors import MoussaillonError
 
 
 class SandboxError(MoussaillonError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from moussaillon.i18n import normalize_lang, t
+from moussaillon.core.i18n import normalize_lang, t
 from moussaillon.sandbox.messages import MESSAGES
 from moussaillon.sandbox.parser import GROUPS
 

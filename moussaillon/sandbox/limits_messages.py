@@ -1,4 +1,4 @@
-"""Messages of the sandbox's limits (rate limit, fair queue); see ``i18n.MESSAGE_MODULES``."""
+"""Messages of the sandbox's limits (rate limit, fair queue); registered in ``moussaillon.areas``."""
 
 MESSAGES: dict[str, dict[str, str]] = {
     "sandbox.rate_limited": {

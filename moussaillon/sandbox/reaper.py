@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 
 import aiodocker
 
-from moussaillon.bot.clock import utcnow
-from moussaillon.bot.store import Store
+from moussaillon.core.clock import utcnow
+from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, sessions
 
 log = logging.getLogger(__name__)

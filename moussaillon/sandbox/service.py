@@ -18,8 +18,8 @@ from typing import Any
 import aiodocker
 from pydantic import BaseModel
 
-from moussaillon.bot.store import Store
 from moussaillon.config import Settings
+from moussaillon.core.store import Store
 from moussaillon.sandbox import sessions
 from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
 from moussaillon.sandbox.executor import Context, Outcome, execute

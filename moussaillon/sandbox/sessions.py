@@ -11,8 +11,8 @@ from typing import Literal
 
 from sqlite_utils import Database
 
-from moussaillon.bot.clock import iso, utcnow
-from moussaillon.bot.store import Store
+from moussaillon.core.clock import iso, utcnow
+from moussaillon.core.store import Store
 
 Verdict = Literal["ran", "refused", "rate_limited", "timed_out", "error"]
 VERDICTS: tuple[str, ...] = ("ran", "refused", "rate_limited", "timed_out", "error")

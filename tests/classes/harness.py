@@ -16,7 +16,7 @@ INSTRUCTOR = 1000
 
 @contextlib.asynccontextmanager
 async def bot_on(stub: TelegramStub, tmp_path: Path, **overrides: object) -> AsyncIterator[Bot]:
-    from moussaillon.handlers.telegram.app import create_telegram_app, polling
+    from moussaillon.bot.application import create_telegram_app, polling
 
     values: dict[str, object] = {
         "telegram_token": TOKEN, "telegram_base_url": stub.base_url,

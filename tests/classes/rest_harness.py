@@ -9,7 +9,8 @@ from pathlib import Path
 
 import httpx
 
-from moussaillon.app import Services, build_services
+from moussaillon.app import build_services
+from moussaillon.services import Services
 from tests.conftest import make_settings
 
 TEACHER, OTHER_TEACHER = 1000, 1001

@@ -2,9 +2,9 @@
 tolerates the tables other areas may not have created."""
 
 from moussaillon.app import build_services
-from moussaillon.bot.store import Store
 from moussaillon.classes.progress import ProgressReader
 from moussaillon.content.deck import load_course
+from moussaillon.core.store import Store
 from moussaillon.labs.loader import load_labs
 from tests.conftest import make_settings
 
@@ -34,7 +34,7 @@ async def test_joining_another_class_moves_the_student(tmp_path):
 
 
 async def test_progress_without_quiz_lab_or_sandbox_tables(tmp_path):
-    from moussaillon.bot import schema as core
+    from moussaillon.core import schema as core
 
     store = Store(tmp_path / "core-only.db", migrations=[core.MIGRATIONS])
     try:

@@ -9,7 +9,7 @@ from moussaillon.classes.pacing import BroadcastLimits, Pacer, Window
 from moussaillon.classes.progress import bar
 from moussaillon.classes.releases import parse_when
 from moussaillon.classes.roles import PERMISSIONS, Role, allowed, required_role
-from moussaillon.errors import BadInput
+from moussaillon.core.errors import BadInput
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 3, 28, 22, 0, tzinfo=UTC)  # 23:00 in Paris, the eve of summer time

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from moussaillon.content.deck import DeckResult, Problem, load_course, parse_deck
-from moussaillon.errors import CourseError
+from moussaillon.core.errors import CourseError
 
 from .conftest import FIXTURES, line_of
 

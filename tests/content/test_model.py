@@ -4,7 +4,7 @@ import pytest
 
 from moussaillon.content.deck import parse_deck
 from moussaillon.content.model import MAX_ID_LENGTH, Course, IdAllocator, slugify
-from moussaillon.errors import NotFound
+from moussaillon.core.errors import NotFound
 
 DECK = """# Un #
 

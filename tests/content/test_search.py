@@ -8,7 +8,7 @@ import pytest
 from moussaillon.content.deck import parse_deck
 from moussaillon.content.model import Course
 from moussaillon.content.search import MAX_TERMS, SearchIndex, query_terms
-from moussaillon.errors import BadInput
+from moussaillon.core.errors import BadInput
 
 
 @pytest.fixture(scope="module")

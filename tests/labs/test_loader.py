@@ -8,7 +8,7 @@ import pytest
 
 from moussaillon.config import BUNDLED_COURSE
 from moussaillon.content.deck import load_course
-from moussaillon.errors import CourseError, NotFound
+from moussaillon.core.errors import CourseError, NotFound
 from moussaillon.labs.loader import BUNDLED_LABS, check_labs, load_labs
 
 GOOD = """\

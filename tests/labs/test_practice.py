@@ -4,8 +4,9 @@ from pathlib import Path
 
 import aiodocker
 
-from moussaillon.bot.store import Store
+from moussaillon.areas import migrations
 from moussaillon.config import Settings
+from moussaillon.core.store import Store
 from moussaillon.labs.loader import load_labs
 from moussaillon.labs.outputs import KEPT_CHARS, OutputJournal
 from moussaillon.labs.practice import PracticeService
@@ -14,7 +15,7 @@ from moussaillon.sandbox.service import SandboxService
 
 
 async def test_the_journal_keeps_the_latest_output_tail_per_student(tmp_path: Path) -> None:
-    store = Store(tmp_path / "j.db")
+    store = Store(tmp_path / "j.db", migrations())
     try:
         journal = OutputJournal(store)
         assert await journal.last(1) == ""
@@ -35,7 +36,7 @@ async def test_run_records_what_ran_and_not_what_was_refused(
         sandbox_images=",".join(f"{k}={v}" for k, v in standin_images.items()),
         sandbox_timeout_s=25,
     )
-    store = Store(tmp_path / "p.db")
+    store = Store(tmp_path / "p.db", migrations())
     sandbox = SandboxService(settings, store, docker)
     journal = OutputJournal(store)
     labs = LabService(store, load_labs())

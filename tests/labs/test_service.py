@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from moussaillon.bot.store import Store
-from moussaillon.errors import BadInput, NotFound
+from moussaillon.core.errors import BadInput, NotFound
+from moussaillon.core.store import Store
 from moussaillon.labs.loader import load_labs
 from moussaillon.labs.schema import MIGRATIONS
 from moussaillon.labs.service import CorrectionLocked, LabService

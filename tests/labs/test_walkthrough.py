@@ -11,8 +11,9 @@ from pathlib import Path
 import aiodocker
 import pytest
 
-from moussaillon.bot.store import Store
+from moussaillon.areas import migrations
 from moussaillon.config import Settings
+from moussaillon.core.store import Store
 from moussaillon.labs.checks import evaluate
 from moussaillon.labs.loader import load_labs
 from moussaillon.labs.snapshot import snapshot
@@ -35,7 +36,7 @@ async def test_sandbox_commands_pass_their_checks(
         sandbox_images=",".join(f"{k}={v}" for k, v in standin_images.items()),
         **FAST,  # type: ignore[arg-type]
     )
-    store = Store(tmp_path / "walk.db")
+    store = Store(tmp_path / "walk.db", migrations())
     service = SandboxService(settings, store, docker)
     owner_id = clean_user_id
     owner = labels.owner_key(owner_id)

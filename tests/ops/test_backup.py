@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from moussaillon.bot.store import Store
+from moussaillon.areas import migrations
 from moussaillon.cli import main
+from moussaillon.core.store import Store
 from moussaillon.ops.backup import BackupError, backup, restore
 
 
@@ -33,7 +34,7 @@ def _counts(path: Path) -> tuple[int, int]:
 
 
 async def test_backup_is_consistent_while_the_app_keeps_writing(tmp_path: Path):
-    store = Store(tmp_path / "live.db")
+    store = Store(tmp_path / "live.db", migrations())
     await store.write(_ledger)
     for i in range(2000):  # a few MB, so a backup is not instantaneous
         await store.write(lambda db, i=i: _add(db, i))
@@ -70,14 +71,14 @@ async def test_backup_is_consistent_while_the_app_keeps_writing(tmp_path: Path):
 
 async def test_restore_brings_back_the_backed_up_state(tmp_path: Path):
     live = tmp_path / "live.db"
-    store = Store(live)
+    store = Store(live, migrations())
     await store.write(_ledger)
     for i in range(10):
         await store.write(lambda db, i=i: _add(db, i))
     store.close()
     backup(live, tmp_path / "saved.db")
 
-    store = Store(live)
+    store = Store(live, migrations())
     for i in range(5):
         await store.write(lambda db, i=i: _add(db, i))
     store.close()
@@ -85,7 +86,7 @@ async def test_restore_brings_back_the_backed_up_state(tmp_path: Path):
 
     restore(tmp_path / "saved.db", live)
     assert _counts(live) == (10, 10)
-    store = Store(live)  # the app opens it again, migrations and all
+    store = Store(live, migrations())  # the app opens it again, migrations and all
     try:
         assert await store.read(lambda db: db["ops_total"].get(1)["n"]) == 10
     finally:
@@ -94,7 +95,7 @@ async def test_restore_brings_back_the_backed_up_state(tmp_path: Path):
 
 def test_restore_refuses_a_file_that_is_not_a_database_and_leaves_the_live_one(tmp_path: Path):
     live = tmp_path / "live.db"
-    Store(live).close()
+    Store(live, migrations()).close()
     before = live.read_bytes()
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not a database at all" * 100)
@@ -107,7 +108,7 @@ def test_db_commands_back_up_and_restore(tmp_path: Path, monkeypatch, capsys):
     live = tmp_path / "data" / "moussaillon.db"
     monkeypatch.setenv("MOUSSAILLON_DB_PATH", str(live))
     monkeypatch.chdir(tmp_path)  # no stray .env
-    store = Store(live)
+    store = Store(live, migrations())
     store.write_sync(_ledger)
     store.write_sync(lambda db: _add(db, 1))
     store.close()
@@ -116,7 +117,7 @@ def test_db_commands_back_up_and_restore(tmp_path: Path, monkeypatch, capsys):
         main(["db", "backup", str(tmp_path / "b" / "saved.db")])
     assert done.value.code == 0
     assert "backed up" in capsys.readouterr().out
-    store = Store(live)
+    store = Store(live, migrations())
     store.write_sync(lambda db: _add(db, 2))
     store.close()
 

@@ -10,7 +10,8 @@ import aiodocker
 import aiohttp
 import pytest
 
-from moussaillon.bot.store import Store
+from moussaillon.areas import migrations
+from moussaillon.core.store import Store
 from moussaillon.sandbox.engine import create_docker
 from moussaillon.sandbox.service import SandboxService
 from tests.conftest import make_settings
@@ -38,7 +39,7 @@ async def test_a_student_command_runs_on_the_tls_engine(tls_engine: TlsEngine, t
         docker_cert_path=tls_engine.certs,
         sandbox_images="busybox",
     )
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, migrations())
     docker = create_docker(settings)
     service = SandboxService(settings, store, docker)
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 import aiodocker
 import pytest
 
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 from moussaillon.sandbox.scope import Scope
 from tests.sandbox.conftest import make_user_id  # noqa: F401 (fixture)
 from tests.sandbox.engine_support import make_service

@@ -8,7 +8,7 @@ import pytest
 
 from moussaillon.config import BUNDLED_COURSE
 from moussaillon.content.deck import load_course
-from moussaillon.errors import NotFound
+from moussaillon.core.errors import NotFound
 from moussaillon.quiz.bank import (
     BUNDLED_BANK,
     CHAPTERS,

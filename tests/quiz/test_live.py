@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from moussaillon.bot.store import Store
-from moussaillon.errors import BadInput, NotFound
+from moussaillon.areas import migrations
+from moussaillon.core.errors import BadInput, NotFound
+from moussaillon.core.store import Store
 from moussaillon.quiz.bank import load_bank
 from moussaillon.quiz.live import LiveQuizService
 from moussaillon.quiz.scoring import answer_points, streak_bonus
@@ -18,7 +19,7 @@ CHAT, HOST = -500, 1000
 
 @pytest.fixture
 def store(tmp_path):
-    store = Store(tmp_path / "live.db")
+    store = Store(tmp_path / "live.db", migrations())
     yield store
     store.close()
 
@@ -112,14 +113,14 @@ async def test_streak_bonus_rank_changes_and_final_results(store, clock):
 
 
 async def test_a_restarted_service_finds_the_open_question_and_its_answers(tmp_path, clock):
-    store = Store(tmp_path / "live.db")
+    store = Store(tmp_path / "live.db", migrations())
     before = service(store, clock)
     session = await before.create(CHAT, HOST, chapter="reseaux", n=3, period=15)
     asked = await open_next(before, session.id, "r1")
     clock.advance(5)
     await before.record_answer("r1", 9, "Ines", [asked.shown.correct_index])
     store.close()
-    store = Store(tmp_path / "live.db")
+    store = Store(tmp_path / "live.db", migrations())
     try:
         after = service(store, clock)
         [running] = await after.running()

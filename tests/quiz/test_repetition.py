@@ -6,7 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from moussaillon.bot.store import Store
+from moussaillon.core.store import Store
 from moussaillon.quiz.bank import BUNDLED_BANK, Question, QuestionBank, load_bank
 from moussaillon.quiz.repetition import (
     Attempt,

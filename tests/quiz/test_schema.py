@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from moussaillon.bot.store import Store
+from moussaillon.core.store import Store
 from moussaillon.quiz.schema import MIGRATIONS
 
 

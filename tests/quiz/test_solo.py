@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from moussaillon.bot.store import Store
-from moussaillon.errors import BadInput, NotFound
+from moussaillon.areas import migrations
+from moussaillon.core.errors import BadInput, NotFound
+from moussaillon.core.store import Store
 from moussaillon.quiz.bank import load_bank
 from moussaillon.quiz.shuffle import shuffled
 from moussaillon.quiz.solo import SoloQuizService, seed_for
@@ -22,7 +23,7 @@ def bank():
 
 @pytest.fixture
 def store(tmp_path):
-    store = Store(tmp_path / "quiz.db")
+    store = Store(tmp_path / "quiz.db", migrations())
     yield store
     store.close()
 
@@ -145,12 +146,12 @@ async def test_unknown_chapter_is_refused(solo):
 
 
 async def test_a_restarted_service_scores_an_answer_to_a_poll_sent_before(tmp_path, bank, clock):
-    store = Store(tmp_path / "quiz.db")
+    store = Store(tmp_path / "quiz.db", migrations())
     before = SoloQuizService(store, bank, clock=clock)
     started = await before.start(USER, CHAT, chapter="kubernetes", n=2)
     asked = await ask(before, started.quiz_id, "p")
     store.close()
-    store = Store(tmp_path / "quiz.db")
+    store = Store(tmp_path / "quiz.db", migrations())
     try:
         after = SoloQuizService(store, bank, clock=clock)
         assert [p.poll_id for p in await after.open_polls()] == ["p"]

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import aiodocker
 import pytest
 
-from moussaillon.bot.clock import iso, utcnow
+from moussaillon.core.clock import iso, utcnow
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.prepare import RECIPES, prepare_offline
 from moussaillon.sandbox.reaper import inventory, purge_owner

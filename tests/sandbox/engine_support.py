@@ -12,8 +12,9 @@ from pathlib import Path
 import aiodocker
 import pytest
 
-from moussaillon.bot.store import Store
+from moussaillon.areas import migrations
 from moussaillon.config import Settings
+from moussaillon.core.store import Store
 from moussaillon.sandbox.service import CommandResult, SandboxService
 
 FAST = {
@@ -32,7 +33,7 @@ def make_service(
         sandbox_images=",".join(f"{k}={v}" for k, v in images.items()),
         **{**FAST, **overrides},  # type: ignore[arg-type]
     )
-    store = Store(path / "moussaillon.db")
+    store = Store(path / "moussaillon.db", migrations())
     return SandboxService(settings, store, docker), store
 
 

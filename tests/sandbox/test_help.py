@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 from moussaillon.sandbox.help import GROUP_SUMMARIES, TOPICS, help_text
 from moussaillon.sandbox.messages import MESSAGES
 from moussaillon.sandbox.parser import GROUPS, TOP_LEVEL, UNAVAILABLE, parse

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moussaillon.i18n import _merge
+from moussaillon.core.i18n import _merge
 from moussaillon.sandbox import limits_messages
 from moussaillon.sandbox.errors import RateLimited
 from moussaillon.sandbox.ratelimit import SWEEP_FLOOR, RateLimiter

@@ -12,8 +12,9 @@ from datetime import timedelta
 import aiodocker
 import pytest
 
-from moussaillon.bot.clock import iso, utcnow
-from moussaillon.bot.store import Store
+from moussaillon.areas import migrations
+from moussaillon.core.clock import iso, utcnow
+from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, sessions
 from moussaillon.sandbox.reaper import Reaper, inventory
 from tests.sandbox.conftest import sandbox_labels
@@ -33,7 +34,7 @@ class Objects:
 
 @pytest.fixture
 def store(tmp_path) -> Iterator[Store]:
-    store = Store(tmp_path / "reaper.db")
+    store = Store(tmp_path / "reaper.db", migrations())
     try:
         yield store
     finally:
@@ -249,7 +250,7 @@ async def test_run_forever_reaps_in_the_background_and_stops_on_cancel(
 
 
 async def test_run_forever_logs_a_failed_pass_and_keeps_going(docker, tmp_path, caplog) -> None:
-    broken = Store(tmp_path / "broken.db")
+    broken = Store(tmp_path / "broken.db", migrations())
     broken.close()  # every query now fails
     reaper = Reaper(docker, broken, idle_ttl_min=TTL_MIN, scope=lambda _owner: False)
     caplog.set_level(logging.ERROR, logger="moussaillon.sandbox.reaper")

@@ -8,9 +8,10 @@ from pathlib import Path
 import aiodocker
 import pytest
 
-from moussaillon.bot.store import Store
+from moussaillon.areas import migrations
 from moussaillon.config import Settings
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
+from moussaillon.core.store import Store
 from moussaillon.sandbox.engine import create_docker
 from moussaillon.sandbox.service import SandboxService
 from tests.sandbox.engine_support import make_service, ok, service_fixture  # noqa: F401
@@ -143,7 +144,7 @@ async def test_concurrent_first_commands_share_one_default_network(
 async def test_an_unreachable_engine_is_a_clear_refusal(tmp_path: Path) -> None:
     settings = Settings(docker_host=f"unix://{tmp_path}/no-such.sock")
     docker = create_docker(settings)
-    store = Store(tmp_path / "moussaillon.db")
+    store = Store(tmp_path / "moussaillon.db", migrations())
     svc = SandboxService(settings, store, docker)
     try:
         result = await svc.run_command(7, "docker ps", "en")

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from moussaillon.bot.store import Store
+from moussaillon.areas import migrations
+from moussaillon.core.store import Store
 from moussaillon.sandbox import sessions
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -15,7 +16,7 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 @pytest.fixture
 def store(tmp_path) -> Iterator[Store]:
-    store = Store(tmp_path / "sandbox.db")
+    store = Store(tmp_path / "sandbox.db", migrations())
     try:
         yield store
     finally:

@@ -9,15 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from moussaillon.errors import MoussaillonError
+from moussaillon.core.errors import MoussaillonError
+from moussaillon.core.i18n import t
 from moussaillon.handlers.rest import dashboard
 from moussaillon.handlers.rest.deps import lang_of
 from moussaillon.handlers.rest.routes import classes, course, health, labs, me, metrics, sandbox
 from moussaillon.handlers.rest.routes.live import include_quiz_routes
-from moussaillon.i18n import t
 
 if TYPE_CHECKING:
-    from moussaillon.app import Services
+    from moussaillon.services import Services
 
 
 def _lang(request: Request) -> str:

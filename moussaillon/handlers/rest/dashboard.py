@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, Response
 from moussaillon.classes.charts import class_svg
 from moussaillon.classes.progress import StudentProgress, to_csv
 from moussaillon.classes.service import Forbidden
+from moussaillon.core.i18n import t
 from moussaillon.handlers.rest.deps import LangDep, ServicesDep
-from moussaillon.i18n import t
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 ClassId = Annotated[int, Path(ge=1, le=2**62)]

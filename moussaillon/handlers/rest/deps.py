@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 
-from moussaillon.bot.tokens import TokenOwner
-from moussaillon.i18n import Lang, normalize_lang, t
+from moussaillon.core.i18n import Lang, normalize_lang, t
+from moussaillon.core.tokens import TokenOwner
 
 if TYPE_CHECKING:
-    from moussaillon.app import Services
+    from moussaillon.services import Services
 
 
 # Dependencies are ``async def`` on purpose: FastAPI runs a plain ``def`` dependency in a

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from moussaillon.errors import BadInput
+from moussaillon.core.errors import BadInput
 
 _PATTERN = re.compile(r"^(toc|ch|s|so|lang)(?::([a-z0-9-]{1,48}))?(?::(\d{1,3}))?$")
 

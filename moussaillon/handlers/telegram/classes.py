@@ -16,19 +16,14 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.constants import ChatType
 
+from moussaillon.bot.classes_runtime import instructor_menus
 from moussaillon.classes.charts import student_png
 from moussaillon.classes.releases import parse_when
 from moussaillon.classes.roles import Role
-from moussaillon.errors import MoussaillonError
+from moussaillon.core.errors import MoussaillonError
+from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import classes_views as views
-from moussaillon.handlers.telegram.classes_runtime import (  # noqa: F401 (the app's hooks)
-    instructor_menus,
-    on_started,
-    on_stopping,
-    set_role_menus,
-)
 from moussaillon.handlers.telegram.context import Context, language, services
-from moussaillon.i18n import t
 
 if TYPE_CHECKING:
     from moussaillon.classes.hub import ClassesHub
@@ -316,7 +311,7 @@ COMMANDS: tuple[tuple[str, Handler, str], ...] = (
 
 
 async def help_suffix(update: Update, context: Context) -> str:
-    from moussaillon.handlers.telegram.app import COMMANDS as ALL
+    from moussaillon.handlers.telegram.commands import COMMANDS as ALL  # lists this module
 
     user = update.effective_user
     role = hub(context).roles.role(user.id) if user else Role.STUDENT

@@ -12,7 +12,7 @@ from moussaillon.classes.broadcasts import BroadcastReport
 from moussaillon.classes.progress import StudentProgress, bar
 from moussaillon.classes.roles import Role, required_role
 from moussaillon.classes.service import ClassInfo, Member
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 
 
 def escape(text: str) -> str:

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from moussaillon.i18n import Lang
+from moussaillon.core.i18n import Lang
 
 if TYPE_CHECKING:
-    from moussaillon.app import Services
+    from moussaillon.services import Services
 
 Context = ContextTypes.DEFAULT_TYPE
 

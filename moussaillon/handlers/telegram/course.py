@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.error import BadRequest
 
-from moussaillon.errors import MoussaillonError
+from moussaillon.core.errors import MoussaillonError
 from moussaillon.handlers.telegram import callbacks, start, views
 from moussaillon.handlers.telegram.context import Context, language, services
 

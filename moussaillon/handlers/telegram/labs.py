@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.error import BadRequest
 
-from moussaillon.errors import MoussaillonError, NotFound
+from moussaillon.core.errors import MoussaillonError, NotFound
 from moussaillon.handlers.telegram import callbacks, labs_views
 from moussaillon.handlers.telegram.context import Context, language, services
 from moussaillon.labs.service import CorrectionLocked, LabView
 
 if TYPE_CHECKING:
-    from moussaillon.app import Services
+    from moussaillon.services import Services
 
 ALERT_LIMIT = 200  # Telegram refuses longer callback answers
 

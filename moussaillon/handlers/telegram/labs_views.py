@@ -8,8 +8,8 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from moussaillon.content.render import TELEGRAM_LIMIT, to_telegram_html, utf16_len, visible_text
+from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import callbacks
-from moussaillon.i18n import t
 from moussaillon.labs.checks import CheckResult
 from moussaillon.labs.model import Correction, Lab
 from moussaillon.labs.service import LabStatus, LabView

@@ -18,10 +18,10 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, JobQueue
 
-from moussaillon.errors import MoussaillonError
+from moussaillon.core.errors import MoussaillonError
+from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import quiz_live, quiz_views
 from moussaillon.handlers.telegram.context import Context, language, services
-from moussaillon.i18n import t
 from moussaillon.quiz.solo import SoloAnswer
 
 if TYPE_CHECKING:

@@ -7,9 +7,9 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from moussaillon.errors import BadInput
+from moussaillon.core.errors import BadInput
+from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import callbacks
-from moussaillon.i18n import t
 from moussaillon.quiz.bank import QUESTION_MAX, Question
 from moussaillon.quiz.live_models import ClosedQuestion, FinalResults, RankLine
 from moussaillon.quiz.scoring import RankChange

@@ -8,8 +8,8 @@ from html import escape
 from telegram import Update
 from telegram.constants import ChatType
 
+from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram.context import Context, language, services
-from moussaillon.i18n import t
 
 # What fits in one message around the <pre> block; the rest goes to a file.
 INLINE_OUTPUT = 3500

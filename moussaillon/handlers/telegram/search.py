@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from moussaillon.errors import MoussaillonError
+from moussaillon.core.errors import MoussaillonError
+from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import sandbox, views
 from moussaillon.handlers.telegram.context import Context, language, services
-from moussaillon.i18n import t
 
 
 async def search_command(update: Update, context: Context) -> None:

@@ -6,9 +6,9 @@ from html import escape
 
 from telegram import Update
 
+from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import classes, views
 from moussaillon.handlers.telegram.context import Context, language, services
-from moussaillon.i18n import t
 
 
 async def start(update: Update, context: Context) -> None:

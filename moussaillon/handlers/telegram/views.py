@@ -6,11 +6,11 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from moussaillon.bot.course import SectionPage
 from moussaillon.content.model import Chapter, Course
 from moussaillon.content.search import Hit
+from moussaillon.content.service import SectionPage
+from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import callbacks
-from moussaillon.i18n import t
 
 View = tuple[str, InlineKeyboardMarkup]
 

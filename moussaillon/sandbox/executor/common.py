@@ -12,7 +12,7 @@ from typing import Any
 import aiodocker
 
 from moussaillon.config import Settings
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 from moussaillon.sandbox.errors import EngineUnavailable
 from moussaillon.sandbox.output import DaemonError, keep_tail, table
 from moussaillon.sandbox.scope import Scope

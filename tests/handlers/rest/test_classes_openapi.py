@@ -13,9 +13,14 @@ from tests.classes.rest_harness import OTHER_TEACHER, STUDENTS, TEACHER, bearer,
 
 CALLERS = ("anonymous", "garbage", "student", "teacher", "other_teacher")
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -57,7 +62,8 @@ def _body(schema: dict | None) -> st.SearchStrategy:
         optional={
             "text": st.text(max_size=4000) | JSON,
             "at": st.datetimes(timezones=st.timezones() | st.none()).map(lambda d: d.isoformat())
-            | st.text(max_size=30) | JSON,
+            | st.text(max_size=30)
+            | JSON,
         },
     )
     return st.one_of(st.none(), shaped, JSON)
@@ -93,8 +99,11 @@ def test_no_input_or_caller_makes_a_class_route_fail(world):
     seen: set[int] = set()
     owners = {"student": STUDENTS[0], "teacher": TEACHER, "other_teacher": OTHER_TEACHER}
 
-    @settings(max_examples=400, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=400,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(requests(spec, ids))
     def check(request):
         method, template, url, query, body, caller = request
@@ -111,7 +120,8 @@ def test_no_input_or_caller_makes_a_class_route_fail(world):
         assert answer.status_code < 500, (method, url, body, answer.text)
         # an empty or slash-bearing path value leaves the route (Starlette's 404/405/redirect)
         routed = answer.status_code not in (307, 405) and (
-            answer.status_code != 404 or answer.json()["error"]["code"] != "api.http")
+            answer.status_code != 404 or answer.json()["error"]["code"] != "api.http"
+        )
         if caller in ("anonymous", "garbage") and routed:
             assert answer.status_code == 401, (method, url, answer.text)
         elif caller == "student" and template.startswith("/api/v1/classes") and routed:

@@ -2,8 +2,8 @@
 group, members, roles and refusals."""
 
 from moussaillon.classes.roles import PERMISSIONS, Role
+from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram.classes import COMMANDS as CLASS_COMMANDS
-from moussaillon.i18n import t
 from tests.classes.harness import INSTRUCTOR
 
 

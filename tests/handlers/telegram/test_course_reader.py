@@ -2,7 +2,7 @@
 
 import asyncio
 
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 
 
 async def test_start_welcomes_and_offers_languages(bot):

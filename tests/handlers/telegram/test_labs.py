@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 from moussaillon.labs.loader import load_labs
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.reaper import purge_owner

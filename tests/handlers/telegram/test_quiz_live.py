@@ -11,7 +11,7 @@ import asyncio
 import itertools
 from datetime import datetime, timedelta
 
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 from moussaillon.quiz.scoring import answer_points, leaderboard
 from tests.conftest import start_bot
 from tests.handlers.telegram.test_quiz_solo import next_poll, question_of, right_option

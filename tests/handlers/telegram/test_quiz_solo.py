@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 from tests.conftest import start_bot
 from tests.quiz.quiz_clock import ManualClock
 

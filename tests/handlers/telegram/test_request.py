@@ -7,7 +7,7 @@ import pytest
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, NetworkError, TimedOut
 
-from moussaillon.handlers.telegram.request import AiohttpRequest
+from moussaillon.bot.request import AiohttpRequest
 from tests.telegram_stub import running_stub
 
 

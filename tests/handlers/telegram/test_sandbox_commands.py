@@ -4,7 +4,7 @@ import contextlib
 
 import pytest
 
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.reaper import purge_owner
 

@@ -13,15 +13,15 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from moussaillon.bot.tokens import TokenOwner
 from moussaillon.classes.broadcasts import BroadcastReport
 from moussaillon.classes.progress import StudentProgress, to_csv
 from moussaillon.classes.releases import Release
 from moussaillon.classes.roles import allowed, required_role
 from moussaillon.classes.service import ClassInfo
+from moussaillon.core.i18n import t
+from moussaillon.core.tokens import TokenOwner
 from moussaillon.handlers.rest.deps import LangDep, OwnerDep, ServicesDep
 from moussaillon.handlers.rest.schemas import ErrorResponse
-from moussaillon.i18n import t
 
 router = APIRouter(tags=["classes"])
 

@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path
 from pydantic import BaseModel
 
-from moussaillon.bot.tokens import TokenOwner
+from moussaillon.core.i18n import t
+from moussaillon.core.tokens import TokenOwner
 from moussaillon.handlers.rest.deps import LangDep, OwnerDep, ServicesDep, get_owner
 from moussaillon.handlers.rest.schemas import ErrorResponse
-from moussaillon.i18n import t
 from moussaillon.labs.model import SandboxLevel
 from moussaillon.labs.service import CorrectionLocked, LabStatus, LabView
 

@@ -16,9 +16,9 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import HTMLResponse
 
+from moussaillon.core.i18n import normalize_lang, t
 from moussaillon.handlers.rest.deps import ServicesDep
 from moussaillon.handlers.rest.routes.quizzes import quiz_of
-from moussaillon.i18n import normalize_lang, t
 from moussaillon.quiz.live_models import LiveState
 
 router = APIRouter(tags=["live"])

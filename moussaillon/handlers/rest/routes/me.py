@@ -6,7 +6,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
 from moussaillon.classes.progress import StudentProgress
-from moussaillon.errors import NotFound
+from moussaillon.core.errors import NotFound
 from moussaillon.handlers.rest.deps import OwnerDep, ServicesDep
 from moussaillon.handlers.rest.routes.classes import NEEDS_TOKEN, TokenOut
 

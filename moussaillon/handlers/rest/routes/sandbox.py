@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter, HTTPException
 
+from moussaillon.core.i18n import t
 from moussaillon.handlers.rest.deps import LangDep, OwnerDep, ServicesDep
 from moussaillon.handlers.rest.schemas import ErrorResponse, SandboxResult, SandboxRun
-from moussaillon.i18n import t
 
 router = APIRouter(tags=["sandbox"])
 

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from moussaillon.bot.clock import Clock, iso, utcnow
-from moussaillon.bot.store import Store
 from moussaillon.content.model import Course
-
-
-class ChapterProgress(BaseModel):
-    chapter_id: str
-    title: str
-    read: int
-    total: int
+from moussaillon.core.clock import Clock, iso, utcnow
+from moussaillon.core.store import Store
 
 
 class ProgressService:
@@ -33,15 +24,3 @@ class ProgressService:
             ).fetchall()
         )
         return {row[0] for row in rows}
-
-    async def by_chapter(self, user_id: int) -> list[ChapterProgress]:
-        read = await self.sections_read(user_id)
-        return [
-            ChapterProgress(
-                chapter_id=chapter.id,
-                title=chapter.title,
-                read=sum(1 for s in chapter.sections if s.id in read),
-                total=len(chapter.sections),
-            )
-            for chapter in self._course.chapters
-        ]

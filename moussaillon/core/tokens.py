@@ -7,8 +7,8 @@ import secrets
 
 from pydantic import BaseModel
 
-from moussaillon.bot.clock import Clock, iso, utcnow
-from moussaillon.bot.store import Store
+from moussaillon.core.clock import Clock, iso, utcnow
+from moussaillon.core.store import Store
 
 PREFIX = "mss_"
 

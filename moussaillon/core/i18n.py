@@ -1,8 +1,9 @@
 """User-facing text in French (default) and English.
 
 Each area keeps its own catalogue (``moussaillon/<area>/messages.py`` exporting ``MESSAGES``)
-so that adding a feature never means editing someone else's strings; this module merges them
-once at import and refuses duplicate keys or a missing language.
+so that adding a feature never means editing someone else's strings. The app factory registers
+them (``moussaillon.areas``): this module knows no area by name, merges what it is given and
+refuses duplicate keys or a missing language.
 """
 
 from __future__ import annotations
@@ -14,21 +15,10 @@ Lang = Literal["fr", "en"]
 LANGUAGES: tuple[Lang, ...] = ("fr", "en")
 DEFAULT_LANGUAGE: Lang = "fr"
 
-
-MESSAGE_MODULES: tuple[str, ...] = (
-    "moussaillon.bot.messages",
-    "moussaillon.content.messages",
-    "moussaillon.sandbox.messages",
-    "moussaillon.sandbox.engine_messages",
-    "moussaillon.sandbox.limits_messages",
-    "moussaillon.labs.messages",
-    "moussaillon.quiz.messages",
-    "moussaillon.classes.messages",
-    "moussaillon.handlers.messages",
-)
+Catalogue = Mapping[str, Mapping[str, str]]
 
 
-def _merge(*catalogues: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+def _merge(*catalogues: Catalogue) -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
     for catalogue in catalogues:
         for key, texts in catalogue.items():
@@ -41,20 +31,30 @@ def _merge(*catalogues: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, 
     return merged
 
 
-def _load() -> dict[str, dict[str, str]]:
-    import importlib
+class Messages:
+    """The merged catalogue: one per process, filled by the app factory before any text is read."""
 
-    return _merge(*(importlib.import_module(name).MESSAGES for name in MESSAGE_MODULES))
+    def __init__(self) -> None:
+        self._texts: dict[str, dict[str, str]] = {}
+        self._sources: list[Catalogue] = []
+
+    def register(self, *catalogues: Catalogue) -> None:
+        """Idempotent: the CLI and the tests build apps often, a catalogue counts once."""
+        fresh = [c for c in catalogues if not any(c is known for known in self._sources)]
+        if fresh:
+            self._texts = _merge(*self._sources, *fresh)
+            self._sources.extend(fresh)
+
+    def texts(self) -> dict[str, dict[str, str]]:
+        return self._texts
 
 
-_CATALOGUE: dict[str, dict[str, str]] | None = None
+MESSAGES = Messages()
+register = MESSAGES.register
 
 
 def catalogue() -> dict[str, dict[str, str]]:
-    global _CATALOGUE
-    if _CATALOGUE is None:
-        _CATALOGUE = _load()
-    return _CATALOGUE
+    return MESSAGES.texts()
 
 
 def normalize_lang(value: str | None) -> Lang:

@@ -2,11 +2,12 @@ import asyncio
 import sqlite3
 import time
 
-from moussaillon.bot.store import Store
+from moussaillon.areas import migrations
+from moussaillon.core.store import Store
 
 
 def test_schema_is_created_and_versioned(tmp_path):
-    store = Store(tmp_path / "a.db")
+    store = Store(tmp_path / "a.db", migrations())
     try:
         versions = store.schema_version()
         assert "m001_users_and_progress" in versions["core"]
@@ -17,8 +18,8 @@ def test_schema_is_created_and_versioned(tmp_path):
 
 
 def test_migrations_run_once_across_restarts(tmp_path):
-    Store(tmp_path / "a.db").close()
-    store = Store(tmp_path / "a.db")
+    Store(tmp_path / "a.db", migrations()).close()
+    store = Store(tmp_path / "a.db", migrations())
     try:
         rows = store.read_sync(
             lambda db: db.execute(
@@ -31,7 +32,7 @@ def test_migrations_run_once_across_restarts(tmp_path):
 
 
 async def test_writes_are_serialised_and_visible_to_readers(tmp_path):
-    store = Store(tmp_path / "a.db")
+    store = Store(tmp_path / "a.db", migrations())
     try:
 
         async def add(i: int) -> None:
@@ -45,7 +46,7 @@ async def test_writes_are_serialised_and_visible_to_readers(tmp_path):
 
 
 async def test_a_failed_write_is_rolled_back(tmp_path):
-    store = Store(tmp_path / "a.db")
+    store = Store(tmp_path / "a.db", migrations())
     try:
 
         def half_then_fail(db):
@@ -64,7 +65,7 @@ async def test_a_failed_write_is_rolled_back(tmp_path):
 
 
 async def test_a_slow_write_does_not_block_the_event_loop(tmp_path):
-    store = Store(tmp_path / "a.db")
+    store = Store(tmp_path / "a.db", migrations())
     try:
         ticks = 0
 

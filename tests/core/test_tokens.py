@@ -1,9 +1,10 @@
-from moussaillon.bot.store import Store
-from moussaillon.bot.tokens import TokenService
+from moussaillon.areas import migrations
+from moussaillon.core.store import Store
+from moussaillon.core.tokens import TokenService
 
 
 async def test_tokens_are_hashed_verifiable_and_revocable(tmp_path):
-    store = Store(tmp_path / "t.db")
+    store = Store(tmp_path / "t.db", migrations())
     try:
         tokens = TokenService(store, instructors=frozenset({7}))
         secret = await tokens.create(42, label="phone")

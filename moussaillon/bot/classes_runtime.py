@@ -14,8 +14,8 @@ from telegram.ext import Application, ContextTypes
 
 from moussaillon.classes.broadcasts import Ambiguous, Blocked, RetryLater, Sender
 from moussaillon.classes.roles import Role
+from moussaillon.core.i18n import LANGUAGES
 from moussaillon.handlers.telegram import classes_views as views
-from moussaillon.i18n import LANGUAGES
 
 log = logging.getLogger("moussaillon.telegram.classes")
 
@@ -23,7 +23,7 @@ log = logging.getLogger("moussaillon.telegram.classes")
 async def instructor_menus(bot, user_ids: Sequence[int]) -> None:
     """Each instructor's private chat gets the full menu; Telegram refuses chats it does not
     know yet (an instructor who never wrote to the bot): they get it once promoted or restarted."""
-    from moussaillon.handlers.telegram.app import COMMANDS as ALL
+    from moussaillon.bot.application import COMMANDS as ALL
 
     for user_id in user_ids:
         for lang in LANGUAGES:
@@ -102,7 +102,7 @@ async def on_started(application: Application) -> None:
         # windows and bunch them up again. Broadcasts get their own plain Bot.
         from telegram import Bot
 
-        from moussaillon.handlers.telegram.request import AiohttpRequest
+        from moussaillon.bot.request import AiohttpRequest
 
         bot = Bot(svc.settings.token or "", base_url=svc.settings.telegram_base_url,
                   base_file_url=svc.settings.telegram_base_file_url,

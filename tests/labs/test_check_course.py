@@ -1,13 +1,15 @@
-"""``moussaillon course check`` also checks the labs beside a course folder."""
+"""``moussaillon course check`` also checks the labs of a course folder."""
 
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from moussaillon.content.check import check_course, format_report, main
+from moussaillon.content.check import format_report
+from moussaillon.labs.check import check_course_and_labs as check_course
+from moussaillon.labs.check import main
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent.parent / "content" / "fixtures"
 ROOT = Path(__file__).parent.parent.parent
 
 LAB = '''id = "mon-tp"
@@ -39,7 +41,7 @@ def test_the_bundled_course_and_its_labs_have_no_problem(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     summary = done.stdout.splitlines()[0]
-    labs = len(list((ROOT / "moussaillon" / "content" / "labs").glob("*.toml")))
+    labs = len(list((ROOT / "moussaillon" / "labs" / "sheets").glob("*.toml")))
     assert f"{labs} labs, 0 errors, 0 warnings" in summary
     assert labs >= 10 and len(done.stdout.splitlines()) == 1
 

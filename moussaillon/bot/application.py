@@ -19,47 +19,24 @@ from telegram.ext import (
     filters,
 )
 
-from moussaillon.handlers.telegram import classes as class_commands
+from moussaillon.bot import classes_runtime
+from moussaillon.bot.request import AiohttpRequest
+from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import (
     course,
     labs,
     quiz,
-    quiz_live,
     quiz_views,
-    sandbox,
     search,
-    start,
 )
+from moussaillon.handlers.telegram.commands import COMMANDS
 from moussaillon.handlers.telegram.context import Context, language, remember_user
-from moussaillon.handlers.telegram.request import AiohttpRequest
-from moussaillon.i18n import t
 from moussaillon.ops.updates import UpdateObserver
 
 if TYPE_CHECKING:
-    from moussaillon.app import Services
+    from moussaillon.services import Services
 
 log = logging.getLogger("moussaillon.telegram")
-
-# name, handler, catalogue key of its menu description
-COMMANDS = (
-    ("start", start.start, "tg.cmd_start"),
-    ("help", start.help_command, "tg.cmd_help"),
-    ("cours", course.contents, "tg.cmd_cours"),
-    ("chercher", search.search_command, "tg.cmd_chercher"),
-    ("docker", sandbox.docker_command, "tg.cmd_docker"),
-    ("tp", labs.tp_command, "labs.tg.cmd_tp"),
-    ("sandbox", sandbox.status, "tg.cmd_sandbox"),
-    ("reset", sandbox.reset, "tg.cmd_reset"),
-    ("token", sandbox.token, "tg.cmd_token"),
-    ("langue", start.choose_language, "tg.cmd_langue"),
-    ("quiz", quiz.quiz_command, "quiz.cmd_quiz"),
-    ("revision", quiz.revision_command, "quiz.cmd_revision"),
-    ("quiz_live", quiz_live.quiz_live_command, "quiz.cmd_quiz_live"),
-    ("quiz_stop", quiz_live.quiz_stop_command, "quiz.cmd_quiz_stop"),
-    ("quiz_resultats", quiz_live.quiz_results_command, "quiz.cmd_quiz_resultats"),
-    *class_commands.COMMANDS,
-)
-
 
 async def on_error(update: object, context: Context) -> None:
     """Log the failure and tell the user kindly; the bot keeps serving everyone else."""
@@ -79,7 +56,7 @@ async def on_error(update: object, context: Context) -> None:
 async def set_menus(application: Application) -> None:
     """Per role: the default scope lists students' commands, each instructor's chat all of them
     (``roles.PERMISSIONS`` decides)."""
-    await class_commands.set_role_menus(application, COMMANDS)
+    await classes_runtime.set_role_menus(application, COMMANDS)
 
 
 def create_telegram_app(services: Services, *, rate_limiter: bool | None = None) -> Application:
@@ -126,10 +103,10 @@ async def polling(application: Application) -> AsyncIterator[Application]:
         await application.updater.start_polling(
             poll_interval=0, timeout=10, drop_pending_updates=False
         )
-        await class_commands.on_started(application)
+        await classes_runtime.on_started(application)
         try:
             yield application
         finally:
-            await class_commands.on_stopping(application)
+            await classes_runtime.on_stopping(application)
             await application.updater.stop()
             await application.stop()

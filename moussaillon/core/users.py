@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from moussaillon.bot.clock import Clock, iso, utcnow
-from moussaillon.bot.store import Store
-from moussaillon.i18n import Lang, normalize_lang
+from moussaillon.core.clock import Clock, iso, utcnow
+from moussaillon.core.i18n import Lang, normalize_lang
+from moussaillon.core.store import Store
 
 
 class User(BaseModel):

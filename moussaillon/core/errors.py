@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from moussaillon.i18n import t
+from moussaillon.core.i18n import t
 
 
 class MoussaillonError(Exception):

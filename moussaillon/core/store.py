@@ -4,13 +4,13 @@ Async code never touches a connection directly: ``await store.write(fn)`` runs `
 single writer thread inside a transaction (so writes never contend and never block the event
 loop), ``await store.read(fn)`` runs it on a reader thread with its own connection. This is
 datasette's ``_execute_writes`` pattern. Each area declares its schema as a numbered
-``sqlite_utils.migrations.Migrations`` set in its ``schema.py``; ``MIGRATION_SETS`` lists them.
+``sqlite_utils.migrations.Migrations`` set in its ``schema.py``; the app factory hands the sets
+to the store (``moussaillon.areas.migrations``): the store knows no area by name.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
@@ -23,19 +23,6 @@ from sqlite_utils.migrations import Migrations
 
 T = TypeVar("T")
 
-MIGRATION_SETS: tuple[str, ...] = (
-    "moussaillon.bot.schema",
-    "moussaillon.sandbox.schema",
-    "moussaillon.quiz.schema",
-    "moussaillon.labs.schema",
-    "moussaillon.classes.schema",
-)
-
-
-def all_migrations() -> list[Migrations]:
-    return [importlib.import_module(name).MIGRATIONS for name in MIGRATION_SETS]
-
-
 def connect(path: Path | str) -> Database:
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
     db = Database(conn)
@@ -47,7 +34,7 @@ def connect(path: Path | str) -> Database:
 
 
 class Store:
-    def __init__(self, path: Path | str, migrations: Sequence[Migrations] | None = None) -> None:
+    def __init__(self, path: Path | str, migrations: Sequence[Migrations] = ()) -> None:
         self.path = Path(path)
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,7 +43,7 @@ class Store:
         self._local = threading.local()
         self._connections: list[Database] = []
         self._lock = threading.Lock()
-        self.migrate(migrations if migrations is not None else all_migrations())
+        self.migrate(migrations)
 
     def _db(self) -> Database:
         db = getattr(self._local, "db", None)

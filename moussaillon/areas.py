@@ -1,0 +1,53 @@
+"""The areas the app is made of, in one list: their database schemas and message catalogues.
+
+The composition root: the app factory, the CLI and the tests register what is listed here, so
+the store and i18n (``moussaillon.core``) never import an area by name. A new area adds its
+``schema.MIGRATIONS`` and ``messages.MESSAGES`` here.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils.migrations import Migrations
+
+from moussaillon.classes import messages as classes_messages
+from moussaillon.classes import schema as classes_schema
+from moussaillon.content import messages as content_messages
+from moussaillon.core import i18n
+from moussaillon.core import schema as core_schema
+from moussaillon.handlers import messages as handlers_messages
+from moussaillon.handlers.rest import messages as rest_messages
+from moussaillon.labs import messages as labs_messages
+from moussaillon.labs import schema as labs_schema
+from moussaillon.quiz import messages as quiz_messages
+from moussaillon.quiz import schema as quiz_schema
+from moussaillon.sandbox import engine_messages, limits_messages
+from moussaillon.sandbox import messages as sandbox_messages
+from moussaillon.sandbox import schema as sandbox_schema
+
+MIGRATIONS: tuple[Migrations, ...] = (
+    core_schema.MIGRATIONS,
+    sandbox_schema.MIGRATIONS,
+    quiz_schema.MIGRATIONS,
+    labs_schema.MIGRATIONS,
+    classes_schema.MIGRATIONS,
+)
+
+CATALOGUES = (
+    rest_messages.MESSAGES,
+    content_messages.MESSAGES,
+    sandbox_messages.MESSAGES,
+    engine_messages.MESSAGES,
+    limits_messages.MESSAGES,
+    labs_messages.MESSAGES,
+    quiz_messages.MESSAGES,
+    classes_messages.MESSAGES,
+    handlers_messages.MESSAGES,
+)
+
+
+def migrations() -> list[Migrations]:
+    return list(MIGRATIONS)
+
+
+def register_messages() -> None:
+    i18n.register(*CATALOGUES)

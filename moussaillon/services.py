@@ -1,0 +1,43 @@
+"""The services the app factory builds once (``moussaillon.app``) and hands to both transports.
+
+Handlers read them from PTB's ``bot_data`` or FastAPI's app state; nothing else holds them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from moussaillon.classes.hub import ClassesHub
+from moussaillon.config import Settings
+from moussaillon.content.progress import ProgressService
+from moussaillon.content.service import CourseService
+from moussaillon.core.store import Store
+from moussaillon.core.tokens import TokenService
+from moussaillon.core.users import UserService
+from moussaillon.labs.practice import PracticeService
+from moussaillon.labs.service import LabService
+from moussaillon.ops.metrics import Metrics
+from moussaillon.quiz.service import QuizService
+from moussaillon.sandbox.service import SandboxService
+
+
+@dataclass
+class Services:
+    settings: Settings
+    store: Store
+    course: CourseService
+    users: UserService
+    progress: ProgressService
+    tokens: TokenService
+    sandbox: SandboxService | None = None  # when a Docker engine is configured
+    labs: LabService | None = None  # built by build_services
+    practice: PracticeService | None = None  # students' commands and lab checks on the sandbox
+    quiz: QuizService | None = None  # solo and live quizzes, built by build_services
+    metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows
+    classes: ClassesHub | None = None  # roles, classes, broadcasts, releases, class progress
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def is_instructor(self, user_id: int) -> bool:
+        if self.classes is not None:  # the role service: configured plus promoted instructors
+            return self.classes.roles.is_instructor(user_id)
+        return user_id in self.settings.instructors
