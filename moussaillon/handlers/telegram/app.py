@@ -25,6 +25,7 @@ from moussaillon.handlers.telegram import (
     labs,
     quiz,
     quiz_live,
+    quiz_runtime,
     quiz_views,
     sandbox,
     search,
@@ -122,6 +123,7 @@ async def polling(application: Application) -> AsyncIterator[Application]:
     async with application:
         await set_menus(application)
         await application.start()
+        quiz_runtime.attach(application)
         await quiz.resume(application)
         await application.updater.start_polling(
             poll_interval=0, timeout=10, drop_pending_updates=False
