@@ -194,3 +194,38 @@ async def test_a_link_signed_for_one_instructor_does_not_open_anothers_class(wor
     assert (await world.client.get(f"/classes/{world.class_id}?{own}")).status_code == 403
     student_link = hub.dashboard_query(world.class_id, world.student.id)
     assert (await world.client.get(f"/classes/{world.class_id}?{student_link}")).status_code == 403
+
+
+def _update(application, user: FakeUser, text: str):
+    from telegram import Update
+
+    chat = {"id": -100, "type": "group", "title": "Promo"}
+    message = {"message_id": 1, "date": 0, "chat": chat, "from": user.to_dict(), "text": text}
+    return Update.de_json({"update_id": 1, "message": message}, application.bot)
+
+
+async def test_handlers_ask_with_the_command_they_run(world):
+    """``context.may`` (what quiz_live's own check calls) names the command the message runs."""
+    from telegram.ext import CallbackContext
+
+    from moussaillon.classes.permissions import PermissionDenied
+    from moussaillon.handlers.telegram.context import authorise, command_of, may
+
+    application = world.bot.application
+    context = CallbackContext(application)
+    for text, action in [
+        ("/quiz_stop@moussaillon_bot", "quiz_stop"),
+        ("/Quiz_Live docker 3", "quiz_live"),
+        ("bonjour", None),
+        ("/", None),
+    ]:
+        assert command_of(_update(application, world.student, text)) == action
+    assert not may(_update(application, world.student, "/quiz_stop"), context)
+    assert may(_update(application, world.teacher, "/quiz_stop@moussaillon_bot"), context)
+    assert may(_update(application, world.student, "/quiz_resultats"), context)  # not guarded
+    with pytest.raises(PermissionDenied) as denied:
+        authorise(_update(application, world.student, "/quiz_live docker"), context)
+    assert denied.value.message("fr") == t("quiz.live.instructors_only", "fr")
+    with pytest.raises(ValueError):  # no command, no action: a programming error, said loudly
+        authorise(_update(application, world.teacher, "bonjour"), context)
+    assert may(_update(application, world.teacher, "bonjour"), context, "annonce")
