@@ -13,7 +13,7 @@ from telegram.constants import ChatType
 
 from moussaillon.errors import MoussaillonError
 from moussaillon.handlers.telegram import quiz_views
-from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.handlers.telegram.context import Context, language, may
 from moussaillon.i18n import t
 from moussaillon.quiz.requests import parse_live
 
@@ -40,7 +40,7 @@ async def _group_instructor(update: Update, context: Context) -> bool:
     if update.effective_chat.type == ChatType.PRIVATE:
         await message.reply_text(t("quiz.live.group_only", lang))
         return False
-    if not services(context).is_instructor(update.effective_user.id):
+    if not may(update, context):
         await message.reply_text(t("quiz.live.instructors_only", lang))
         return False
     return True

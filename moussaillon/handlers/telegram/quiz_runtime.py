@@ -36,11 +36,7 @@ if TYPE_CHECKING:
 
 
 def screen_url(services: Services, session_id: int) -> str:
-    settings = services.settings
-    base = (
-        getattr(settings, "public_url", None) or f"http://{settings.http_host}:{settings.http_port}"
-    )
-    return f"{base.rstrip('/')}/live/{session_id}"
+    return f"{services.settings.public_base_url}/live/{session_id}"
 
 
 class TelegramLiveTransport:
