@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aiodocker
 
@@ -27,6 +28,19 @@ from moussaillon.sandbox.reaper import inventory, remove
 
 BENCH_LABEL = "moussaillon.bench"  # on the raw baseline containers, which have no owner
 BENCH_NAME = "sandbox_class"
+
+
+def loopback_engine(host: str | None) -> bool:
+    """Whether the engine address is this machine's (unix socket or a loopback TCP address):
+    the benchmark floods the engine it talks to and must not reach anyone else's."""
+    if host is None or host.startswith("unix://"):
+        return True
+    try:
+        parts = urlsplit(host)
+        name = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme in {"tcp", "http", "https"} and name in {"localhost", "127.0.0.1", "::1"}
 
 
 def pid_of(program: str) -> int | None:

@@ -46,6 +46,7 @@ from bench.engine_probe import (
     Meter,
     NetworkPeak,
     leftovers,
+    loopback_engine,
     owner_range,
     peak_rss_mb,
     reset_peak_rss,
@@ -87,6 +88,8 @@ def ms(value: float) -> str:
 def class_settings(db_path: Path, opts: Options) -> tuple[Settings, str]:
     """The sandbox's own settings, unless the lab would hit the rate limit by design."""
     settings = Settings(_env_file=None, db_path=db_path)
+    if not loopback_engine(settings.docker_host):
+        raise SystemExit(f"refused: {settings.docker_host} is not this machine's engine")
     rate, burst = settings.sandbox_commands_per_minute, settings.sandbox_burst
     if not limited_by_design(len(LAB), opts.think_s[0], rate, burst):
         return settings, f"rate limit {rate:g}/min burst {burst} (the sandbox's own, unchanged)"

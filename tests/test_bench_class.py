@@ -13,6 +13,7 @@ from bench.class_lab import (
     parse_sizes,
     subnet_sizes,
 )
+from bench.engine_probe import loopback_engine, owner_range
 
 STEPS = {step.kind: step for step in LAB}
 POOL_ERROR = (
@@ -70,3 +71,13 @@ def test_subnet_sizes_and_class_sizes():
     for bad in ("", "0", "60,6000", ",".join(["1"] * 11)):
         with pytest.raises(ValueError):
             parse_sizes(bad)
+
+
+def test_only_this_machines_engine_and_only_the_runs_owners():
+    assert loopback_engine(None) and loopback_engine("unix:///var/run/docker.sock")
+    assert loopback_engine("tcp://127.0.0.1:2375") and loopback_engine("tcp://[::1]:2376")
+    for far in ("tcp://engine:2376", "tcp://127.0.0.1.example.com:2375", "ssh://host"):
+        assert not loopback_engine(far)
+    mine = owner_range(7_000_100_000, 60)
+    assert mine("u7000100000") and mine("u7000100059")
+    assert not any(map(mine, ("u7000100060", "u42", "ux", None, "7000100001")))
