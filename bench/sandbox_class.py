@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -273,7 +274,12 @@ async def phase(
 
 
 async def reap(
-    docker: aiodocker.Docker, store: Store, settings: Settings, first: int, size: int, mine
+    docker: aiodocker.Docker,
+    store: Store,
+    settings: Settings,
+    first: int,
+    size: int,
+    mine: Callable[[str | None], bool],
 ) -> None:
     """The reaper as if the whole class had gone idle, then ``reset`` for anything it left."""
     held = await leftovers(docker, mine)
