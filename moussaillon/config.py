@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     def token(self) -> str | None:
         return self.telegram_token.get_secret_value() if self.telegram_token else None
 
+    @property
+    def public_base_url(self) -> str:
+        """Where people reach the web server: every link the bot hands out starts here."""
+        return (self.public_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
+
 
 def load_settings(**overrides: object) -> Settings:
     """Build the settings or exit with one readable line naming the bad variable."""

@@ -36,8 +36,3 @@ class Services:
     metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows
     classes: ClassesHub | None = None  # roles, classes, broadcasts, releases, class progress
     extras: dict[str, object] = field(default_factory=dict)
-
-    def is_instructor(self, user_id: int) -> bool:
-        if self.classes is not None:  # the role service: configured plus promoted instructors
-            return self.classes.roles.is_instructor(user_id)
-        return user_id in self.settings.instructors

@@ -3,10 +3,10 @@
 import re
 from pathlib import Path
 
-from moussaillon.handlers.telegram.commands import COMMANDS
 from moussaillon.cli import build_parser
 from moussaillon.config import Settings
 from moussaillon.core.i18n import LANGUAGES, catalogue
+from moussaillon.handlers.telegram.commands import COMMANDS
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
 

@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from moussaillon.bot import classes_runtime
+from moussaillon.bot import classes_runtime, quiz_runtime
 from moussaillon.bot.request import AiohttpRequest
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import (
@@ -99,6 +99,7 @@ async def polling(application: Application) -> AsyncIterator[Application]:
     async with application:
         await set_menus(application)
         await application.start()
+        quiz_runtime.attach(application)
         await quiz.resume(application)
         await application.updater.start_polling(
             poll_interval=0, timeout=10, drop_pending_updates=False

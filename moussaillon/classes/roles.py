@@ -1,8 +1,9 @@
 """Who may do what: the ONE table of permissions, and the instructors' list.
 
 ``PERMISSIONS`` maps every guarded action (Telegram command names, and the REST actions, which
-reuse the same names) to the lowest role allowed to run it. The Telegram guard, the command
-menus, ``/help`` and the REST dependencies all read it; nothing else decides.
+reuse the same names) to the lowest role allowed to run it. ``REFUSALS`` and ``LINK_ACTIONS``
+hold the rest of the data. ``permissions.check`` is the one function that reads them to decide;
+the command menus and ``/help`` read the table only to show each role what it may run.
 
 Instructors are the ids in ``settings.instructors`` plus those promoted with ``/promouvoir``
 (stored in SQLite). The set is cached in memory, written through, so the synchronous
@@ -29,6 +30,7 @@ PERMISSIONS: dict[str, Role] = {
     "progres": Role.STUDENT,
     "tokens": Role.STUDENT,
     "me.progress": Role.STUDENT,
+    "me.tokens": Role.STUDENT,
     # instructors
     "promouvoir": Role.INSTRUCTOR,
     "classe_creer": Role.INSTRUCTOR,
@@ -51,6 +53,16 @@ PERMISSIONS: dict[str, Role] = {
     "quiz_live": Role.INSTRUCTOR,
     "quiz_stop": Role.INSTRUCTOR,
 }
+
+# The sentence of a refusal, where an action has its own; else the kind of caller picks it.
+REFUSALS: dict[str, str] = {
+    "quiz_live": "quiz.live.instructors_only",
+    "quiz_stop": "quiz.live.instructors_only",
+    "classes.dashboard": "classes.dash_expired",
+}
+
+# What a signed dashboard link opens: nothing else, whoever signed it.
+LINK_ACTIONS: frozenset[str] = frozenset({"classes.dashboard"})
 
 
 def required_role(action: str) -> Role:
@@ -79,9 +91,6 @@ class RoleService:
 
     def role(self, user_id: int) -> Role:
         return Role.INSTRUCTOR if self.is_instructor(user_id) else Role.STUDENT
-
-    def may(self, user_id: int, action: str) -> bool:
-        return allowed(action, self.role(user_id))
 
     def instructors(self) -> list[int]:
         return sorted(self._configured | self._promoted)

@@ -1,7 +1,10 @@
-"""Quizzes: the question bank and the pure rules (checking, shuffling, repetition, scoring).
+"""Quizzes: the question bank, the pure rules (checking, shuffling, repetition, scoring), the
+solo and live services over SQLite (tables in ``schema.py``), and the live game loop.
 
-Nothing here talks to Telegram or SQLite: handlers load rows, call these functions and store
-the results (tables in ``schema.py``).
+Where to look: how live points are computed, ``scoring.py``; how a live game runs (questions,
+closes, leaderboards, podium, restarts), ``runner.py``; which answers are stored, ``live.py``;
+where a poll answer goes, ``service.py``. Nothing here imports Telegram: the runner reaches a chat
+through the protocols of ``transport.py``, which ``handlers/telegram/quiz_runtime.py`` implements.
 """
 
 from moussaillon.quiz.bank import BUNDLED_BANK, BankError, Question, QuestionBank, load_bank

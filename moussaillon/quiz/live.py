@@ -4,8 +4,8 @@ Answers arrive as PollAnswer updates carrying only the poll id; ``live_questions
 them. ``record_answer`` decides deterministically, by the service clock, in one transaction:
 
 - unknown poll id (not a live poll, or not stored yet: the update can overtake the response to
-  the bot's own sendPoll, so the handler retries an unknown poll for about a second) →
-  ``unknown_poll``, nothing stored;
+  the bot's own sendPoll, so ``QuizService.answer_poll`` retries an unknown poll for about a
+  second) → ``unknown_poll``, nothing stored;
 - a vote cast on behalf of a chat (PollAnswer without a user) never reaches the service;
 - empty option list (a vote retracted, impossible for quiz polls) → ``retracted``, ignored;
 - the question is already closed (``closed_at`` set) → ``closed``, ignored;
@@ -20,7 +20,7 @@ Points are computed when the question closes, by ``scoring.score_question`` (500
 right answer by response time, 0 otherwise, optional streak bonus) over the stored answers, so a
 question closed after a restart scores exactly as it would have without the crash.
 
-Crash recovery (``running`` + the runner's ``resume``): a session still ``running`` either has
+Crash recovery (``running`` + ``runner.LiveRunner.resume``): a session still ``running`` either has
 an open question (re-arm its close at ``closes_at``, or close it now if that time has passed)
 or none (ask the next one). ``close_question`` is idempotent, so a close that raced a stop is
 harmless.

@@ -1,4 +1,4 @@
-"""What the live-quiz service hands to the Telegram runner, the REST API and the screen."""
+"""What the live-quiz service hands to the live runner, the REST API and the screen."""
 
 from __future__ import annotations
 

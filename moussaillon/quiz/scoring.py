@@ -14,9 +14,12 @@ Answer policy, applied by ``score_question`` so the live runner cannot get it wr
   (``live_answers`` also has UNIQUE(question, user), so a second row cannot even be stored);
 - answers received after the question closed (``elapsed > period``) are ignored;
 - an answer stamped before the opening (clock skew) counts as instant;
-- users nobody registered (they answered without /join) join on their first answer, with a
-  streak of 0 and every earlier question counted as unanswered;
-- registered participants who did not answer score 0 and lose their streak.
+- there is no sign-up: a player joins on their first answer, with a streak of 0 and every
+  earlier question counted as unanswered;
+- players who did not answer a question score 0 for it and lose their streak.
+
+When this runs: the live runner (``runner.py``) closes each question when its time is up (or the
+game is stopped), and ``LiveQuizService.close_question`` scores it then, from the stored answers.
 """
 
 from __future__ import annotations

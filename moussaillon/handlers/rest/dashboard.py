@@ -2,7 +2,8 @@
 
 A browser cannot easily send a bearer token, so the bot hands out a signed, short-lived link
 (``?u=…&exp=…&sig=…``, HMAC with a secret kept in SQLite); a bearer token of the class's
-instructor works too. The page is self-contained: a table, an inline SVG chart, a CSV link.
+instructor works too (read by ``deps``, as for every route); ``permissions.check`` decides. The
+page is self-contained: a table, an inline SVG chart, a CSV link.
 """
 
 from __future__ import annotations
@@ -10,14 +11,14 @@ from __future__ import annotations
 from html import escape
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from moussaillon.classes.charts import class_svg
+from moussaillon.classes.permissions import Caller, check
 from moussaillon.classes.progress import StudentProgress, to_csv
-from moussaillon.classes.service import Forbidden
 from moussaillon.core.i18n import t
-from moussaillon.handlers.rest.deps import LangDep, ServicesDep
+from moussaillon.handlers.rest.deps import LangDep, MaybeOwnerDep, ServicesDep
 
 router = APIRouter(tags=["dashboard"], include_in_schema=False)
 ClassId = Annotated[int, Path(ge=1, le=2**62)]
@@ -28,25 +29,34 @@ table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding
 th{background:#f0f4f8;text-align:left}td.n{text-align:right}td.c{font-size:.8rem;color:#555}td{white-space:nowrap}
 """
 
+ACTION = "classes.dashboard"
 
-async def _authorise(
-    services, class_id: int, u: int | None, exp: int | None, sig: str | None,
-    authorization: str | None,
+
+async def dashboard_instructor(
+    class_id: ClassId,
+    services: ServicesDep,
+    owner: MaybeOwnerDep,
+    u: Annotated[int | None, Query()] = None,
+    exp: Annotated[int | None, Query()] = None,
+    sig: Annotated[str | None, Query(max_length=128)] = None,
 ) -> int:
-    """The instructor this request speaks for, or ``Forbidden``."""
+    """The instructor this request speaks for: a link signed for this class, else a bearer
+    token; ``permissions.check`` decides, first on the role, then on the class's owner."""
     hub = services.classes
     if u is not None and exp is not None and sig and hub.verify_link(class_id, u, exp, sig):
-        user_id = u
+        caller = Caller.link(u)
+    elif owner is not None:
+        caller = Caller.token(owner)
     else:
-        scheme, _, token = (authorization or "").partition(" ")
-        owner = await services.tokens.verify(token.strip()) if scheme.lower() == "bearer" else None
-        if owner is None or not (owner.instructor or hub.roles.is_instructor(owner.user_id)):
-            raise Forbidden("classes.dash_expired")
-        user_id = owner.user_id
+        caller = Caller.link(None)
+    check(ACTION, caller, hub.roles)
     info = await hub.classes.get(class_id)
-    if info.instructor_id != user_id:
-        raise Forbidden("classes.dash_expired")
-    return user_id
+    check(ACTION, caller, hub.roles, owner=info.instructor_id)
+    return info.instructor_id
+
+
+dashboard_instructor.action = ACTION  # type: ignore[attr-defined]
+InstructorDep = Annotated[int, Depends(dashboard_instructor)]
 
 
 def _row(p: StudentProgress) -> str:
@@ -81,12 +91,8 @@ async def dashboard(
     request: Request,
     services: ServicesDep,
     lang: LangDep,
-    u: Annotated[int | None, Query()] = None,
-    exp: Annotated[int | None, Query()] = None,
-    sig: Annotated[str | None, Query(max_length=128)] = None,
-    authorization: Annotated[str | None, Header()] = None,
+    _: InstructorDep,
 ) -> HTMLResponse:
-    await _authorise(services, class_id, u, exp, sig, authorization)
     info = await services.classes.classes.get(class_id)
     rows = await services.classes.progress.of_class(class_id)
     headers = _headers(rows, lang)
@@ -105,21 +111,10 @@ async def dashboard(
 
 
 @router.get("/classes/{class_id}/progress.csv")
-async def dashboard_csv(
-    class_id: ClassId,
-    services: ServicesDep,
-    u: Annotated[int | None, Query()] = None,
-    exp: Annotated[int | None, Query()] = None,
-    sig: Annotated[str | None, Query(max_length=128)] = None,
-    authorization: Annotated[str | None, Header()] = None,
-) -> Response:
-    await _authorise(services, class_id, u, exp, sig, authorization)
+async def dashboard_csv(class_id: ClassId, services: ServicesDep, _: InstructorDep) -> Response:
     rows = await services.classes.progress.of_class(class_id)
     return Response(
         to_csv(rows), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="classe-{class_id}.csv"',
                  "Cache-Control": "no-store"},
     )
-
-
-

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Header, HTTPException, Request
 
+from moussaillon.classes.permissions import Caller, check
 from moussaillon.core.i18n import Lang, normalize_lang, t
 from moussaillon.core.tokens import TokenOwner
 
@@ -33,13 +34,18 @@ ServicesDep = Annotated["Services", Depends(get_services)]
 LangDep = Annotated[Lang, Depends(get_lang)]
 
 
+async def bearer_owner(services: Services, authorization: str | None) -> TokenOwner | None:
+    """The one place a bearer header is read: its token's owner, or None (absent or wrong)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return await services.tokens.verify(token.strip()) if scheme.lower() == "bearer" else None
+
+
 async def get_owner(
     services: ServicesDep,
     lang: LangDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> TokenOwner:
-    scheme, _, token = (authorization or "").partition(" ")
-    owner = await services.tokens.verify(token.strip()) if scheme.lower() == "bearer" else None
+    owner = await bearer_owner(services, authorization)
     if owner is None:
         raise HTTPException(
             status_code=401,
@@ -49,4 +55,24 @@ async def get_owner(
     return owner
 
 
+async def get_maybe_owner(
+    services: ServicesDep, authorization: Annotated[str | None, Header()] = None
+) -> TokenOwner | None:
+    """For pages that also take another proof (the dashboard's signed link): no 401 here."""
+    return await bearer_owner(services, authorization)
+
+
 OwnerDep = Annotated[TokenOwner, Depends(get_owner)]
+MaybeOwnerDep = Annotated[TokenOwner | None, Depends(get_maybe_owner)]
+
+
+def requires(action: str):
+    """The token's owner, once ``permissions.check`` let them run ``action`` (403 otherwise,
+    with the refusal's sentence). ``.action`` on the dependency names what it guards."""
+
+    async def permitted(owner: OwnerDep, services: ServicesDep) -> TokenOwner:
+        check(action, Caller.token(owner), services.classes.roles)
+        return owner
+
+    permitted.action = action  # type: ignore[attr-defined]
+    return Depends(permitted)

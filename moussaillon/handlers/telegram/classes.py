@@ -1,7 +1,8 @@
 """Classes in Telegram: joining, instructors' commands, releases, broadcasts, progress, tokens.
 
-Every command here goes through ``guarded``, which asks ``roles.PERMISSIONS`` whether the user's
-role may run it and turns domain errors into the sentence the user reads.
+Every command here goes through ``guarded``, which asks ``permissions.check`` (over
+``roles.PERMISSIONS``) whether the user may run it and turns domain errors into the sentence the
+user reads.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from moussaillon.classes.roles import Role
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import classes_views as views
-from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.handlers.telegram.context import Context, authorise, language, services
 
 if TYPE_CHECKING:
     from moussaillon.classes.hub import ClassesHub
@@ -44,19 +45,20 @@ def _rest(update: Update) -> str:
 
 
 def guarded(action: str) -> Callable[[Handler], Handler]:
+    """Run the handler once ``permissions.check`` allows ``action``; a refusal, like any domain
+    error, becomes the sentence the user reads."""
+
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def run(update: Update, context: Context) -> None:
             lang = await language(update, context)
-            user = update.effective_user
-            if user is None or not hub(context).roles.may(user.id, action):
-                await update.effective_message.reply_html(t("classes.instructors_only", lang))
-                return
             try:
+                authorise(update, context, action)
                 await handler(update, context)
             except MoussaillonError as exc:
                 await update.effective_message.reply_html(exc.message(lang))
 
+        run.action = action  # type: ignore[attr-defined]
         return run
 
     return wrap
@@ -83,6 +85,12 @@ async def join_with_code(update: Update, context: Context, code: str) -> None:
         return
     name = views.escape(info.name)
     await update.effective_message.reply_html(t("classes.joined", lang, name=name))
+
+
+@guarded("rejoindre")
+async def join_from_link(update: Update, context: Context) -> None:
+    """``/start CODE``, from the deep link ``t.me/<bot>?start=CODE``: joining, like /rejoindre."""
+    await join_with_code(update, context, context.args[0])
 
 
 @guarded("rejoindre")

@@ -1,4 +1,5 @@
-"""What every Telegram handler needs: the services and the user's language."""
+"""What every Telegram handler needs: the services, the user's language, and whether the user
+may run what they asked (``permissions.check``, the one decision every transport shares)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from moussaillon.classes.permissions import Caller, PermissionDenied, check
 from moussaillon.core.i18n import Lang
 
 if TYPE_CHECKING:
@@ -37,3 +39,32 @@ async def remember_user(update: Update, context: Context) -> None:
             username=user.username,
             language_code=user.language_code,
         )
+
+
+def command_of(update: Update) -> str | None:
+    """The command a message runs (``/quiz_stop@bot args`` → ``quiz_stop``), if it is one."""
+    message = update.effective_message
+    text = (message.text or "") if message is not None else ""
+    if not text.startswith("/"):
+        return None
+    return text.split(maxsplit=1)[0][1:].split("@", 1)[0].lower() or None
+
+
+def authorise(update: Update, context: Context, action: str | None = None) -> Caller:
+    """The update's user as a ``Caller`` once allowed to run ``action`` (by default the command
+    the message runs); ``PermissionDenied``, carrying the sentence to reply, otherwise."""
+    action = action or command_of(update)
+    if action is None:
+        raise ValueError("no action to check: pass it (callback queries carry no command)")
+    user = update.effective_user
+    caller = Caller.telegram(user.id if user else None)
+    return check(action, caller, services(context).classes.roles)
+
+
+def may(update: Update, context: Context, action: str | None = None) -> bool:
+    """``authorise`` as a yes or no, for handlers that word their own refusal."""
+    try:
+        authorise(update, context, action)
+    except PermissionDenied:
+        return False
+    return True

@@ -4,13 +4,14 @@ The timer is a PTB JobQueue job (``run_once``) armed when the poll is sent, and 
 carries ``open_period`` (when 5-600 s) so students see Telegram's countdown. Whichever comes
 first wins: an answer cancels the job; the job closes an unanswered poll as "time is up" and
 goes on. Timers are re-armed from SQLite at start-up (``resume``), so a restart loses nothing.
+
+Which quiz a poll answer belongs to, and the brief wait for a poll not stored yet, are the quiz
+service's to decide (``QuizService.answer_poll``); live games are ``quiz/runner.py``'s.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import weakref
 from typing import TYPE_CHECKING
 
 from telegram import Bot, Update
@@ -20,17 +21,15 @@ from telegram.ext import Application, CallbackContext, JobQueue
 
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
-from moussaillon.handlers.telegram import quiz_live, quiz_views
+from moussaillon.handlers.telegram import quiz_views
 from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.quiz.requests import MIX_WORDS
 from moussaillon.quiz.solo import SoloAnswer
 
 if TYPE_CHECKING:
     from moussaillon.quiz.service import QuizService
 
 log = logging.getLogger("moussaillon.quiz")
-
-# The update can overtake the response to our own sendPoll: give the poll's row time to land.
-UNKNOWN_POLL_RETRIES = (0.1, 0.2, 0.3, 0.4, 0.0)
 
 
 def quiz_service(context: CallbackContext) -> QuizService:
@@ -49,8 +48,8 @@ async def quiz_command(update: Update, context: Context) -> None:
         return
     quiz = quiz_service(context)
     word = (context.args or [""])[0].casefold()
-    if word in quiz.bank.chapters or word in quiz_views.MIX_WORDS:
-        await start_quiz(update, context, None if word in quiz_views.MIX_WORDS else word)
+    if word in quiz.bank.chapters or word in MIX_WORDS:
+        await start_quiz(update, context, None if word in MIX_WORDS else word)
         return
     await message.reply_text(
         t("quiz.choose_chapter", lang),
@@ -135,42 +134,17 @@ def _job(poll_id: str) -> str:
 
 
 async def on_poll_answer(update: Update, context: Context) -> None:
-    """Every PollAnswer: a solo poll if ``quiz_polls`` knows it, else a live one; a poll neither
-    knows yet is retried for a second (our sendPoll's response may still be on its way)."""
+    """Every PollAnswer goes to the quiz service; a solo answer it recorded moves that quiz on."""
     answer = update.poll_answer
-    if answer is None or answer.user is None or not answer.option_ids:
+    if answer is None or answer.user is None:  # a vote on behalf of a chat
         return
-    async with _answer_lock(context, answer.user.id):
-        await _route_answer(update, context)
-
-
-def _answer_lock(context: CallbackContext, user_id: int) -> asyncio.Lock:
-    """One answer at a time per user, in arrival order (asyncio locks are FIFO), so that with
-    PTB's concurrent updates the first of two answers to a poll is the one that counts."""
-    locks: weakref.WeakValueDictionary[int, asyncio.Lock] = context.bot_data.setdefault(
-        "quiz_answer_locks", weakref.WeakValueDictionary()
-    )
-    lock = locks.get(user_id)
-    if lock is None:
-        lock = locks[user_id] = asyncio.Lock()
-    return lock
-
-
-async def _route_answer(update: Update, context: Context) -> None:
-    answer = update.poll_answer
+    user = answer.user
     quiz = quiz_service(context)
-    for delay in UNKNOWN_POLL_RETRIES:
-        result = await quiz.solo.answer(answer.poll_id, answer.user.id, answer.option_ids[0])
-        if result is not None or await quiz_live.on_live_answer(update, context) != "unknown_poll":
-            break
-        await asyncio.sleep(delay)
-    else:
-        log.info("poll answer to unknown poll %s from %s", answer.poll_id, answer.user.id)
-        return
-    if result is None:  # a live answer, recorded (or refused) above
-        return
-    if result.status != "recorded":
-        log.info("solo poll %s: %s answer ignored", answer.poll_id, result.status)
+    routed = await quiz.answer_poll(
+        answer.poll_id, user.id, user.first_name or user.username or str(user.id), answer.option_ids
+    )
+    result = routed.solo_recorded
+    if result is None:
         return
     if context.job_queue is not None:
         for job in context.job_queue.get_jobs_by_name(_job(answer.poll_id)):
@@ -223,4 +197,5 @@ async def resume(application: Application) -> None:
         application.job_queue.run_once(
             solo_timeout, when=delay, data=poll.poll_id, name=_job(poll.poll_id)
         )
-    await quiz_live.resume(application)
+    if quiz.runner is not None:
+        await quiz.runner.resume()

@@ -1,4 +1,8 @@
-"""Quiz messages and keyboards: pure functions of the quiz services' results."""
+"""Quiz messages and keyboards: pure functions of the quiz services' results.
+
+The live runner's announcements (``quiz/transport.py``) are rendered here by
+``quiz_runtime.TelegramLiveTransport``.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,10 @@ from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import callbacks
 from moussaillon.quiz.bank import QUESTION_MAX, Question
 from moussaillon.quiz.live_models import ClosedQuestion, FinalResults, RankLine
+from moussaillon.quiz.requests import MIX
 from moussaillon.quiz.scoring import RankChange
 from moussaillon.quiz.solo import SoloAnswer
 
-MIX = "mix"
-MIX_WORDS = frozenset({"mix", "melange", "mélange", "tout", "all"})
 CALLBACK = re.compile(r"^qz:([a-z0-9-]{1,48})$")
 CALLBACK_PATTERN = r"^qz:"
 MESSAGE_BUDGET = 3800

@@ -106,5 +106,5 @@ async def token(update: Update, context: Context) -> None:
         return
     svc = services(context)
     secret = await svc.tokens.create(update.effective_user.id, label="telegram")
-    url = f"http://{svc.settings.http_host}:{svc.settings.http_port}"
+    url = escape(svc.settings.public_base_url)
     await update.effective_message.reply_html(t("tg.token_created", lang, token=secret, url=url))

@@ -13,7 +13,7 @@ from moussaillon.handlers.telegram.context import Context, language, services
 
 async def start(update: Update, context: Context) -> None:
     if context.args:  # a deep link t.me/<bot>?start=<class code>
-        await classes.join_with_code(update, context, context.args[0])
+        await classes.join_from_link(update, context)
         return
     lang = await language(update, context)
     name = escape(update.effective_user.first_name or "") if update.effective_user else ""

@@ -74,7 +74,7 @@ async def test_a_student_trying_every_instructor_command_is_refused_politely(bot
         assert reply.text == t("classes.instructors_only", "fr"), name
     after = await bot.services.classes.classes.get(info.id)
     assert after.name == "Docker A" and after.open and after.groups == 0
-    assert not bot.services.is_instructor(eve.id)
+    assert not bot.services.classes.roles.is_instructor(eve.id)
     assert await bot.services.classes.broadcasts.recent(info.id) == []
 
 
@@ -101,7 +101,7 @@ async def test_promote_by_reply_gives_the_role_and_the_instructor_menu(bot):
     said = stub.messages(group, include_user=True)[-1]
     [done] = await stub.wait_for(stub.send_text(teacher, "/promouvoir", chat=group, reply_to=said))
     assert str(dan.id) in done.text
-    assert bot.services.is_instructor(dan.id)
+    assert bot.services.classes.roles.is_instructor(dan.id)
     scoped = {c["command"] for c in stub.commands({"type": "chat", "chat_id": dan.id})}
     assert {"corriger", "annonce", "classe_creer", "quiz_live", "cours"} <= scoped
     [created] = await stub.wait_for(stub.send_text(dan, "/classe_creer Groupe de Dan"))

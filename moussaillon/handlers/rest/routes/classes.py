@@ -1,7 +1,8 @@
 """Instructors' classes over REST: progress (JSON or CSV), broadcasts, lab releases.
 
-Who may call is decided by ``roles.PERMISSIONS`` (the same table the bot uses); an instructor
-only ever sees their own classes (another's class id answers 404, as an unknown one does).
+Who may call is decided by ``permissions.check`` over ``roles.PERMISSIONS`` (the same function
+and table the bot uses), through ``deps.requires``; an instructor only ever sees their own classes
+(another's class id answers 404, as an unknown one does).
 """
 
 from __future__ import annotations
@@ -9,18 +10,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from moussaillon.classes.broadcasts import BroadcastReport
 from moussaillon.classes.progress import StudentProgress, to_csv
 from moussaillon.classes.releases import Release
-from moussaillon.classes.roles import allowed, required_role
 from moussaillon.classes.service import ClassInfo
-from moussaillon.core.i18n import t
 from moussaillon.core.tokens import TokenOwner
-from moussaillon.handlers.rest.deps import LangDep, OwnerDep, ServicesDep
+from moussaillon.handlers.rest.deps import ServicesDep, requires
 from moussaillon.handlers.rest.schemas import ErrorResponse
 
 router = APIRouter(tags=["classes"])
@@ -56,25 +55,6 @@ class ReleaseIn(BaseModel):
     at: datetime | None = Field(
         default=None, description="when to release (ISO 8601 with offset); absent: now"
     )
-
-
-def may(services, owner: TokenOwner, action: str) -> bool:
-    """Instructor rights come from the live role, or from a token minted as instructor's."""
-    role = services.classes.roles.role(owner.user_id)
-    if owner.instructor:
-        role = max(role, required_role(action))
-    return allowed(action, role)
-
-
-def requires(action: str):
-    async def check(owner: OwnerDep, services: ServicesDep, lang: LangDep) -> TokenOwner:
-        if not may(services, owner, action):
-            raise HTTPException(
-                403, detail={"code": "classes.forbidden", "message": t("classes.forbidden", lang)}
-            )
-        return owner
-
-    return Depends(check)
 
 
 @router.get("/classes", responses=INSTRUCTORS)

@@ -1,4 +1,4 @@
-"""The caller's own data: their progress and their API tokens."""
+"""The caller's own data: their progress and their API tokens (``me.*`` in the permissions)."""
 
 from typing import Annotated
 
@@ -7,25 +7,32 @@ from fastapi.responses import Response
 
 from moussaillon.classes.progress import StudentProgress
 from moussaillon.core.errors import NotFound
-from moussaillon.handlers.rest.deps import OwnerDep, ServicesDep
+from moussaillon.core.tokens import TokenOwner
+from moussaillon.handlers.rest.deps import ServicesDep, requires
 from moussaillon.handlers.rest.routes.classes import NEEDS_TOKEN, TokenOut
 
 router = APIRouter(tags=["me"])
 
 
 @router.get("/me/progress", responses=NEEDS_TOKEN)
-async def my_progress(owner: OwnerDep, services: ServicesDep) -> StudentProgress:
+async def my_progress(
+    owner: Annotated[TokenOwner, requires("me.progress")], services: ServicesDep
+) -> StudentProgress:
     return await services.classes.progress.student(owner.user_id)
 
 
 @router.get("/me/tokens", responses=NEEDS_TOKEN)
-async def my_tokens(owner: OwnerDep, services: ServicesDep) -> list[TokenOut]:
+async def my_tokens(
+    owner: Annotated[TokenOwner, requires("me.tokens")], services: ServicesDep
+) -> list[TokenOut]:
     return [TokenOut(**row) for row in await services.tokens.list(owner.user_id)]
 
 
 @router.delete("/me/tokens/{token_id}", status_code=204, responses=NEEDS_TOKEN)
 async def revoke_token(
-    token_id: Annotated[int, Path(ge=1, le=2**62)], owner: OwnerDep, services: ServicesDep
+    token_id: Annotated[int, Path(ge=1, le=2**62)],
+    owner: Annotated[TokenOwner, requires("me.tokens")],
+    services: ServicesDep,
 ) -> Response:
     """Revoke one of the caller's own tokens (the one in use too: it stops working at once)."""
     if not await services.tokens.revoke(token_id, user_id=owner.user_id):
