@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     db_path: Path = Path("./data/moussaillon.db")
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=0, le=65535)
+    # The largest legitimate body is a few hundred KiB (a workspace file of at most 256 KiB,
+    # base64 in JSON); commands and broadcasts are a few KiB.
+    http_max_body_kb: int = Field(default=1024, ge=1)
     course_path: Path = BUNDLED_COURSE
     instructors: Annotated[list[int], NoDecode] = []
     default_language: Literal["fr", "en"] = "fr"

@@ -25,6 +25,7 @@ MESSAGE_MODULES: tuple[str, ...] = (
     "moussaillon.quiz.messages",
     "moussaillon.classes.messages",
     "moussaillon.handlers.messages",
+    "moussaillon.handlers.rest.messages",
 )
 
 
