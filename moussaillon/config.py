@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     # The largest legitimate body is a few hundred KiB (a workspace file of at most 256 KiB,
     # base64 in JSON); commands and broadcasts are a few KiB.
     http_max_body_kb: int = Field(default=1024, ge=1)
+    http_max_connections: int = Field(default=256, ge=1)
     course_path: Path = BUNDLED_COURSE
     instructors: Annotated[list[int], NoDecode] = []
     default_language: Literal["fr", "en"] = "fr"
