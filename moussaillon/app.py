@@ -158,6 +158,7 @@ def http_server(app: object, settings: Settings, host: str, port: int, **options
 
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     from moussaillon.handlers.rest.app import create_api
+    from moussaillon.handlers.rest.routes.metrics import create_metrics_app
     from moussaillon.handlers.telegram.app import create_telegram_app, polling
 
     stop = stop or asyncio.Event()
@@ -176,6 +177,21 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
                 lifespan="on",
             )
         ]
+        if settings.metrics_port is not None:
+            servers.append(
+                http_server(
+                    create_metrics_app(services),
+                    settings,
+                    settings.metrics_host,
+                    settings.metrics_port,
+                    lifespan="off",
+                )
+            )
+            log.info(
+                "Prometheus metrics on http://%s:%s/metrics",
+                settings.metrics_host,
+                settings.metrics_port,
+            )
         telegram = create_telegram_app(services) if settings.token else None
         if telegram is None:
             log.warning(
