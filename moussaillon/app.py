@@ -110,9 +110,35 @@ class _Server(uvicorn.Server):
         return contextlib.nullcontext()
 
 
+# h11 answers 400 once it holds this much of a request line and headers still incomplete
+# (its default, made explicit). Headers that arrive whole in one socket read (asyncio reads
+# 256 KiB at most) pass even above it, so the real bound on headers is about 256 KiB.
+MAX_HEADER_BYTES = 16 * 1024
+KEEP_ALIVE_S = 5  # an idle keep-alive connection is closed after this
+
+
+def http_server(app: object, settings: Settings, host: str, port: int, **options: object):
+    """One uvicorn listener with the limits that bound what a client can hold: header size,
+    connections and requests at once (beyond, uvicorn answers 503 rather than running out of
+    file descriptors and memory), idle keep-alive time. Bodies are capped by the app."""
+    return _Server(
+        uvicorn.Config(
+            app,  # type: ignore[arg-type]
+            host=host,
+            port=port,
+            log_config=None,
+            h11_max_incomplete_event_size=MAX_HEADER_BYTES,
+            limit_concurrency=settings.http_max_connections,
+            timeout_keep_alive=KEEP_ALIVE_S,
+            **options,  # type: ignore[arg-type]
+        )
+    )
+
+
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     from moussaillon.bot.application import create_telegram_app, polling
     from moussaillon.handlers.rest.app import create_api
+    from moussaillon.handlers.rest.routes.metrics import create_metrics_app
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -121,22 +147,36 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
             loop.add_signal_handler(sig, stop.set)
 
     async with build_services(settings) as services:
-        api = create_api(services)
-        server = _Server(
-            uvicorn.Config(
-                api,
-                host=settings.http_host,
-                port=settings.http_port,
-                log_config=None,
+        servers = [
+            http_server(
+                create_api(services),
+                settings,
+                settings.http_host,
+                settings.http_port,
                 lifespan="on",
             )
-        )
+        ]
+        if settings.metrics_port is not None:
+            servers.append(
+                http_server(
+                    create_metrics_app(services),
+                    settings,
+                    settings.metrics_host,
+                    settings.metrics_port,
+                    lifespan="off",
+                )
+            )
+            log.info(
+                "Prometheus metrics on http://%s:%s/metrics",
+                settings.metrics_host,
+                settings.metrics_port,
+            )
         telegram = create_telegram_app(services) if settings.token else None
         if telegram is None:
             log.warning(
                 "No MOUSSAILLON_TELEGRAM_TOKEN: the Telegram bot is off, only the REST API runs."
             )
-        web = asyncio.create_task(server.serve(), name="uvicorn")
+        web = [asyncio.create_task(s.serve(), name=f"uvicorn-{i}") for i, s in enumerate(servers)]
         try:
             if telegram is not None:
                 async with polling(telegram):
@@ -145,17 +185,20 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
             else:
                 await _wait(stop, web, services)
         finally:
-            server.should_exit = True
-            await web
+            for server in servers:
+                server.should_exit = True
+            await asyncio.gather(*web, return_exceptions=True)
     log.info("Moussaillon stopped cleanly.")
 
 
-async def _wait(stop: asyncio.Event, web: asyncio.Task, services: Services) -> None:
+async def _wait(stop: asyncio.Event, web: list[asyncio.Task], services: Services) -> None:
+    """Until a signal, or until a listener ends (a port taken, say): then stop everything."""
     stopper = asyncio.create_task(stop.wait())
-    await asyncio.wait({stopper, web}, return_when=asyncio.FIRST_COMPLETED)
+    await asyncio.wait({stopper, *web}, return_when=asyncio.FIRST_COMPLETED)
     stopper.cancel()
-    if web.done() and web.exception():
-        raise web.exception()  # type: ignore[misc]
+    for task in web:
+        if task.done() and task.exception():
+            raise task.exception()  # type: ignore[misc]
     if services.sandbox is not None:
         # Before the transports stop, so students still queued get told, not dropped.
         from moussaillon.sandbox.service import DRAIN_TIMEOUT_S

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_COURSE = Path(__file__).parent / "content" / "course"
@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     db_path: Path = Path("./data/moussaillon.db")
     http_host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=0, le=65535)
+    # The largest legitimate body is a few hundred KiB (a workspace file of at most 256 KiB,
+    # base64 in JSON); commands and broadcasts are a few KiB.
+    http_max_body_kb: int = Field(default=1024, ge=1)
+    http_max_connections: int = Field(default=256, ge=1)
+    metrics_token: SecretStr | None = None
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
     course_path: Path = BUNDLED_COURSE
     instructors: Annotated[list[int], NoDecode] = []
     default_language: Literal["fr", "en"] = "fr"
@@ -83,6 +90,20 @@ class Settings(BaseSettings):
     def _parse_instructors(cls, value: object) -> object:
         return _split(value)
 
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("use at least 16 random characters (e.g. openssl rand -hex 32)")
+        return value
+
+    @field_validator("metrics_port")
+    @classmethod
+    def _own_port(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and value == info.data.get("http_port"):
+            raise ValueError("must differ from MOUSSAILLON_HTTP_PORT")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -111,7 +132,13 @@ class Settings(BaseSettings):
         return images
 
     @field_validator(
-        "sandbox_runtime", "docker_host", "docker_cert_path", "public_url", mode="before"
+        "sandbox_runtime",
+        "docker_host",
+        "docker_cert_path",
+        "public_url",
+        "metrics_token",
+        "metrics_port",
+        mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
@@ -134,7 +161,8 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"
+        secret = "token" in field  # a rejected token is still a secret: never echo it
+        shown = "[redacted]" if secret else repr(first.get("input"))
         raise SystemExit(
-            f"moussaillon: bad setting MOUSSAILLON_{field.upper()}: {first['msg']}"
-            f" (got {first.get('input')!r})"
+            f"moussaillon: bad setting MOUSSAILLON_{field.upper()}: {first['msg']} (got {shown})"
         ) from None

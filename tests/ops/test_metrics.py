@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from moussaillon.handlers.rest.app import create_api
+from moussaillon.handlers.rest.routes.metrics import create_metrics_app
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.reaper import purge_owner
 
@@ -28,7 +28,8 @@ def sample(text: str, name: str, **labels_: str) -> float | None:
 
 
 async def scrape(services) -> httpx.Response:
-    transport = httpx.ASGITransport(app=create_api(services))
+    """Through the separate listener's app, the one that needs no token."""
+    transport = httpx.ASGITransport(app=create_metrics_app(services))
     async with httpx.AsyncClient(transport=transport, base_url="http://moussaillon") as client:
         return await client.get("/metrics")
 

@@ -13,6 +13,7 @@ from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
 from moussaillon.handlers.rest import dashboard
 from moussaillon.handlers.rest.deps import lang_of
+from moussaillon.handlers.rest.limits import BodyLimit
 from moussaillon.handlers.rest.routes import classes, course, health, labs, me, metrics, sandbox
 from moussaillon.handlers.rest.routes.live import include_quiz_routes
 
@@ -68,4 +69,6 @@ def create_api(services: Services) -> FastAPI:
     api.include_router(dashboard.router)  # /classes/{id}: the instructors' page
     include_quiz_routes(api)
     api.include_router(metrics.router)  # /metrics, where Prometheus looks by default
+    # Outside every route, so no body is read past the cap (FastAPI reads it before the auth).
+    api.add_middleware(BodyLimit, max_bytes=services.settings.http_max_body_kb * 1024)
     return api
