@@ -24,7 +24,7 @@ from moussaillon.handlers.rest.limits import BodyLimit
 from moussaillon.ops.metrics import CONTENT_TYPE
 
 if TYPE_CHECKING:
-    from moussaillon.app import Services
+    from moussaillon.services import Services
 
 router = APIRouter(tags=["operations"])
 open_router = APIRouter(tags=["operations"])
