@@ -114,13 +114,13 @@ def _when(stamp: str | None) -> str:
 def _row(p: StudentProgress) -> str:
     quiz = f"{p.quiz_correct}/{p.quiz_answers}" if p.quiz_answers else "–"
     cells = [
-        f"<td>{escape(p.name)}</td>",
+        f'<td><span class="who">{escape(p.name)}</span></td>',
         f'<td class="n">{p.sections_read}/{p.sections_total}</td>',
         f'<td class="n">{quiz}</td>',
         f'<td class="n">{p.labs_done}/{p.labs_total}</td>',
         f'<td class="n">{p.steps_done}/{p.steps_total}</td>',
         f'<td class="n">{p.sandbox_commands}</td>',
-        f"<td>{escape(_when(p.last_activity))}</td>",
+        f'<td class="when">{escape(_when(p.last_activity))}</td>',
         *(
             f'<td class="n c{" zero" if not c.read else ""}{" first-chapter" if i == 0 else ""}"'
             f' title="{escape(c.title)}">{c.read}/{c.total}</td>'
