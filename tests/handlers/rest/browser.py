@@ -14,6 +14,7 @@ import itertools
 import json
 import shutil
 import socket
+import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,14 @@ def _binary() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
         pytest.fail("chromium is not installed: apt-get install -y chromium chromium-driver")
+    listed = (
+        shutil.which("fc-list")
+        and subprocess.run(
+            ["fc-list", ":", "family"], capture_output=True, text=True, check=False
+        ).stdout
+    )
+    if "Noto Color Emoji" not in (listed or ""):  # the screenshots would show empty boxes
+        pytest.fail("no colour emoji font: apt-get install -y fonts-noto-color-emoji")
     return found
 
 
