@@ -1,9 +1,12 @@
 """The /progres picture, drawn from a student's real progress (sections read, quiz answers, a
-lab step, all through the services), measured with Pillow, saved for a human to look at."""
+lab step, all through the services), measured with Pillow, shown in Chromium at the width
+Telegram gives a photo on a phone, saved for a human to look at."""
 
 from __future__ import annotations
 
+import base64
 import io
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +14,7 @@ from PIL import Image
 
 from moussaillon.classes.charts import LABS, READ, RIGHT, STEPS, WRONG, number, student_caption
 from moussaillon.classes.charts import student_png as draw
+from tests.handlers.rest.browser import PHONE, chromium
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 STUDENT = 4242
@@ -46,9 +50,8 @@ async def test_the_picture_shows_sections_quiz_and_labs_at_a_phone_friendly_size
     (ARTIFACTS / "progres.png").write_bytes(png)
     image = Image.open(io.BytesIO(png)).convert("RGB")
     width, height = image.size
-    assert width == 720, "Telegram scales photos to 300-600 px: 720 keeps 22 px text legible"
-    assert 600 <= height <= 1000, height  # one screen of a phone, no tall strip of white
-
+    assert width == 900, "laid out 600 px wide (22 px text reads at 12 px in a 330 px bubble)"
+    assert 1000 <= height <= 1400, height  # one phone screen once shown 330 px wide
     pixels = np.asarray(image)
     ink = float((pixels.min(axis=-1) < 235).mean())
     assert ink > 0.35, f"only {ink:.0%} of the picture is not white"
@@ -78,4 +81,23 @@ async def test_the_caption_says_the_same_in_words_with_french_numbers(services):
     assert number(12345, "fr") == "12\u202f345" and number(12345, "en") == "12,345"
     nobody = await services.classes.progress.student(STUDENT + 1)
     assert "pas encore de quiz" in student_caption(nobody, "fr")
-    assert Image.open(io.BytesIO(draw(nobody, "en"))).size[0] == 720
+    assert Image.open(io.BytesIO(draw(nobody, "en"))).size[0] == 900
+
+
+async def test_on_a_phone_the_picture_shows_at_telegrams_width(services, tmp_path):
+    png = draw(await _progress(services), "fr")
+    data = base64.b64encode(png).decode()
+    page_html = (
+        '<meta name="viewport" content="width=device-width">'
+        '<body style="margin:0;background:#dfe7ef;padding:12px 30px 12px 30px">'
+        f'<img id="photo" style="width:100%;border-radius:12px" src="data:image/png;base64,{data}">'
+    )
+    async with chromium(tmp_path) as page:
+        await page.size(*PHONE)
+        await page.goto("about:blank")
+        await page.js(f"document.write({json.dumps(page_html)}); document.close()")
+        await page.wait_for("document.getElementById('photo').complete")
+        shown, natural = await page.js("[photo.width, photo.naturalWidth]")
+        await page.screenshot(ARTIFACTS / "progres-phone.png", full=True)
+    assert (shown, natural) == (PHONE[0] - 60, 900)  # a 330 px bubble, as Telegram's
+    assert 22 * shown / 600 >= 12  # the smallest text, in CSS px once shown
