@@ -180,7 +180,7 @@ def _draw_bar(axes, bar: Bar, top: float) -> None:
     left, width, height = PAD, WIDTH - 2 * PAD, ROW - 8
     box = "round,pad=0,rounding_size=6"
     axes.add_patch(FancyBboxPatch((left, top), width, height, boxstyle=box, color=TRACK, lw=0))
-    x = left
+    x: float = left
     for share, colour in bar.parts:
         if share > 0:
             axes.add_patch(
