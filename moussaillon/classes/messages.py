@@ -203,8 +203,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "classes.dash_legend": {
         "fr": "Colonnes 1 à {n} : sections lues dans chaque chapitre, numérotés comme ci-dessus.",
         "en": "Columns 1 to {n}: sections read in each chapter, numbered as above."},
-    "classes.dash_empty": {"fr": "Aucun élève pour l'instant : donnez-leur le code de la classe.",
-                           "en": "No student yet: give them the class's code."},
+    "classes.dash_empty": {"fr": "Aucun élève pour l'instant : donnez-leur le code de la classe,"
+                                 " <code>{code}</code> (/rejoindre {code}).",
+                           "en": "No student yet: give them the class's code, <code>{code}</code>"
+                                 " (/rejoindre {code})."},
     "classes.dash_refused_title": {"fr": "Ce lien ne s'ouvre plus",
                                    "en": "This link no longer opens"},
     "classes.dash_refused_help": {

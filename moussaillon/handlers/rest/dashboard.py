@@ -149,9 +149,9 @@ def _headers(rows: list[StudentProgress], lang: str) -> str:
     )
 
 
-def _students(rows: list[StudentProgress], lang: str) -> str:
+def _students(rows: list[StudentProgress], code: str, lang: str) -> str:
     if not rows:
-        return f'<p class="empty">{escape(t("classes.dash_empty", lang))}</p>'
+        return f'<p class="empty">{t("classes.dash_empty", lang, code=escape(code))}</p>'
     count = len(rows[0].chapters)
     return (
         f'<div class="frame" id="students-frame"><table id="students"><thead><tr>'
@@ -179,7 +179,7 @@ async def dashboard(
         f'<header><h1>{title}</h1><p class="meta">{count} · <a id="csv" href="{escape(csv)}">'
         f"{escape(t('classes.dash_csv', lang))}</a></p></header>"
         + (f"<h2>{escape(t('classes.dash_chart', lang))}</h2>{chart}" if chart else "")
-        + f"<h2>{escape(t('classes.dash_students', lang))}</h2>{_students(rows, lang)}"
+        + f"<h2>{escape(t('classes.dash_students', lang))}</h2>{_students(rows, info.code, lang)}"
     )
     return HTMLResponse(_page(lang, title, body), headers=PRIVATE)
 

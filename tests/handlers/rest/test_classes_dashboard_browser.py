@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from moussaillon.classes.charts import percent
-from tests.classes.rest_harness import STUDENTS, TEACHER, class_world
+from tests.classes.rest_harness import OTHER_TEACHER, STUDENTS, TEACHER, class_world
 from tests.handlers.rest.browser import ARTIFACTS, DESKTOP, OVERFLOW, PHONE, chromium, serving
 
 LONG_NAME = "Marie-Charlotte de La Tour-Dupont"
@@ -144,3 +144,13 @@ async def test_an_expired_link_shows_a_page_saying_to_ask_tableau_again(tmp_path
             await page.goto(base + forged)
             assert "send /tableau to the bot" in await page.js("document.body.innerText")
             assert await page.js("document.documentElement.lang") == "en"
+
+
+async def test_an_empty_class_says_how_students_join(tmp_path):
+    async with class_world(tmp_path) as world:
+        hub = world.services.classes
+        query = hub.dashboard_query(world.other_class_id, OTHER_TEACHER)
+        page = await world.client.get(f"/classes/{world.other_class_id}?{query}")
+        code = (await hub.classes.get(world.other_class_id)).code
+        assert page.status_code == 200 and "<table" not in page.text
+        assert f"<code>{code}</code> (/rejoindre {code})" in page.text
