@@ -1,54 +1,281 @@
-"""Pictures of progress: a PNG for Telegram (matplotlib, imported only when drawn) and an
-inline SVG for the dashboard (no dependency, readable in the page's DOM)."""
+"""Pictures of progress: a PNG for Telegram (matplotlib, imported only when drawn), its caption,
+and the class chart of the dashboard (plain HTML, so it reflows on a phone and its numbers are
+the legend of the table's chapter columns).
+
+Telegram shows a photo about 330 px wide on a phone: the PNG is laid out 600 px wide with text
+of 22 px and more (12 px once shown), labels written over their bars (full width, never
+squeezed into a margin), and saved at 1.5x (900 px) to stay sharp on dense screens.
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 from html import escape
 
 from moussaillon.classes.progress import StudentProgress
+from moussaillon.core.i18n import t
+
+WIDTH = 600  # layout pixels; the file is SCALE times larger
+SCALE = 1.5
+PAD = 16
+ROW = 44  # one bar with its label written over it
+GAP = 14
+HEAD = 40  # a section's heading line
+TITLE = 52
+
+INK, MUTED, TRACK = "#10233f", "#5b6b7f", "#e7edf3"
+READ, RIGHT, WRONG, STEPS, LABS = "#8ec0ea", "#86d4a5", "#f3b1aa", "#c9b3ec", "#f6cf86"
 
 
-def student_png(progress: StudentProgress, title: str) -> bytes:
+# -- numbers as the student reads them ----------------------------------------------------
+
+
+def number(value: int, lang: str) -> str:
+    """``12 345`` in French (narrow no-break space, as CLDR), ``12,345`` in English."""
+    text = f"{value:,}"
+    return text.replace(",", "\u202f") if lang == "fr" else text
+
+
+def percent(done: int, total: int, lang: str) -> str:
+    share = round(100 * done / total) if total else 0
+    return f"{share}\u00a0%" if lang == "fr" else f"{share}%"
+
+
+def _plural(key: str, count: int, lang: str, **params: object) -> str:
+    """French takes the singular for 0 and 1, English for 1 only."""
+    one = count <= 1 if lang == "fr" else count == 1
+    return t(f"{key}_{'one' if one else 'other'}", lang, **params)
+
+
+def student_caption(p: StudentProgress, lang: str) -> str:
+    """The line sent with the photo: the three figures of the picture, in words."""
+    sections = _plural(
+        "classes.caption_sections",
+        p.sections_read,
+        lang,
+        read=number(p.sections_read, lang),
+        total=number(p.sections_total, lang),
+    )
+    quiz = (
+        _plural(
+            "classes.caption_quiz",
+            p.quiz_correct,
+            lang,
+            correct=number(p.quiz_correct, lang),
+            answers=number(p.quiz_answers, lang),
+            pct=percent(p.quiz_correct, p.quiz_answers, lang),
+        )
+        if p.quiz_answers
+        else t("classes.caption_quiz_none", lang)
+    )
+    labs = _plural(
+        "classes.caption_labs",
+        p.labs_done,
+        lang,
+        done=number(p.labs_done, lang),
+        total=number(p.labs_total, lang),
+    )
+    steps = _plural(
+        "classes.caption_steps",
+        p.steps_done,
+        lang,
+        done=number(p.steps_done, lang),
+        total=number(p.steps_total, lang),
+    )
+    return t("classes.caption", lang, sections=sections, quiz=quiz, labs=labs, steps=steps)
+
+
+# -- the student's PNG --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: str
+    parts: tuple[tuple[float, str], ...]  # (share of the width, colour), left to right
+
+
+@dataclass(frozen=True)
+class Block:
+    heading: str
+    bars: tuple[Bar, ...]
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _share(done: int, total: int) -> float:
+    return min(1.0, done / total) if total else 0.0
+
+
+def blocks(p: StudentProgress, lang: str) -> list[Block]:
+    """What the picture shows, apart from drawing: sections, quiz, labs."""
+    chapters = tuple(
+        Bar(f"{i}. {_short(c.title)}", f"{c.read}/{c.total}", ((_share(c.read, c.total), READ),))
+        for i, c in enumerate(p.chapters, start=1)
+    )
+    if p.quiz_answers:
+        right, wrong = p.quiz_correct, p.quiz_answers - p.quiz_correct
+        label = " · ".join(
+            [
+                _plural("classes.png_right", right, lang, n=number(right, lang)),
+                _plural("classes.png_wrong", wrong, lang, n=number(wrong, lang)),
+            ]
+        )
+        share = _share(right, p.quiz_answers)
+        quiz = Bar(
+            label, percent(right, p.quiz_answers, lang), ((share, RIGHT), (1 - share, WRONG))
+        )
+        quiz_head = _plural(
+            "classes.png_quiz",
+            right,
+            lang,
+            correct=number(right, lang),
+            answers=number(p.quiz_answers, lang),
+        )
+    else:
+        quiz = Bar(t("classes.png_quiz_none", lang), "", ())
+        quiz_head = t("classes.png_quiz_head", lang)
+    labs = (
+        Bar(
+            t("classes.png_labs", lang),
+            f"{p.labs_done}/{p.labs_total}",
+            ((_share(p.labs_done, p.labs_total), LABS),),
+        ),
+        Bar(
+            t("classes.png_steps", lang),
+            f"{p.steps_done}/{p.steps_total}",
+            ((_share(p.steps_done, p.steps_total), STEPS),),
+        ),
+    )
+    return [
+        Block(
+            t(
+                "classes.png_sections",
+                lang,
+                read=number(p.sections_read, lang),
+                total=number(p.sections_total, lang),
+            ),
+            chapters,
+        ),
+        Block(quiz_head, (quiz,)),
+        Block(t("classes.png_labs_head", lang), labs),
+    ]
+
+
+def _height(parts: list[Block]) -> int:
+    return PAD + TITLE + sum(HEAD + ROW * len(b.bars) + GAP for b in parts) + PAD - GAP
+
+
+def _pt(px: float) -> float:
+    return px * 0.72  # laid out at 100 dpi: 1 px is 0.72 pt
+
+
+def _draw_bar(axes, bar: Bar, top: float) -> None:
+    from matplotlib.patches import FancyBboxPatch
+
+    left, width, height = PAD, WIDTH - 2 * PAD, ROW - 8
+    box = "round,pad=0,rounding_size=6"
+    axes.add_patch(FancyBboxPatch((left, top), width, height, boxstyle=box, color=TRACK, lw=0))
+    x: float = left
+    for share, colour in bar.parts:
+        if share > 0:
+            axes.add_patch(
+                FancyBboxPatch((x, top), width * share, height, boxstyle=box, color=colour, lw=0)
+            )
+            x += width * share
+    middle = top + height / 2
+    axes.text(left + 12, middle, bar.label, fontsize=_pt(22), color=INK, va="center_baseline")
+    axes.text(
+        left + width - 12,
+        middle,
+        bar.value,
+        fontsize=_pt(22),
+        color=INK,
+        va="center_baseline",
+        ha="right",
+        fontweight="bold",
+    )
+
+
+def _layout(parts: list[Block], lang: str) -> Iterator[tuple[str, object, float]]:
+    """What to draw where: ("title" | "heading" | "bar", content, top in px)."""
+    y = PAD
+    yield "title", t("classes.png_title", lang), y
+    y += TITLE
+    for block in parts:
+        yield "heading", block.heading, y
+        y += HEAD
+        for bar in block.bars:
+            yield "bar", bar, y
+            y += ROW
+        y += GAP
+
+
+def student_png(progress: StudentProgress, lang: str) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    labels = [c.title[:28] for c in progress.chapters]
-    values = [100 * c.read / c.total if c.total else 0 for c in progress.chapters]
-    figure = Figure(figsize=(7, 0.45 * len(labels) + 1.6), dpi=100)
-    axes = figure.subplots()
-    axes.barh(range(len(labels)), values, color="#2b7bb9")
-    axes.set_yticks(range(len(labels)), labels, fontsize=8)
-    axes.invert_yaxis()
-    axes.set_xlim(0, 100)
-    axes.set_xlabel("%")
-    axes.set_title(title, fontsize=10)
-    figure.tight_layout()
+    parts = blocks(progress, lang)
+    height = _height(parts)
+    figure = Figure(figsize=(WIDTH / 100, height / 100), dpi=100, facecolor="white")
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_xlim(0, WIDTH)
+    axes.set_ylim(height, 0)
+    axes.axis("off")
+    for kind, content, top in _layout(parts, lang):
+        if kind == "title":
+            axes.text(
+                PAD,
+                top + TITLE / 2 - 6,
+                str(content),
+                fontsize=_pt(30),
+                color=INK,
+                fontweight="bold",
+                va="center_baseline",
+            )
+        elif kind == "heading":
+            axes.text(
+                PAD,
+                top + HEAD / 2,
+                str(content),
+                fontsize=_pt(23),
+                color=MUTED,
+                fontweight="bold",
+                va="center_baseline",
+            )
+        else:
+            _draw_bar(axes, content, top)  # type: ignore[arg-type]
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    figure.savefig(buffer, format="png", dpi=100 * SCALE)
     return buffer.getvalue()
 
 
-def class_svg(rows: list[StudentProgress], width: int = 640) -> str:
-    """One horizontal bar per chapter: the class's mean share of sections read."""
+# -- the class chart of the dashboard -----------------------------------------------------
+
+
+def class_chart(rows: list[StudentProgress], lang: str) -> str:
+    """One line per chapter, numbered as the table's columns: the class's mean share read."""
     if not rows:
-        return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
-    chapters = rows[0].chapters
-    height = 22 * len(chapters) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" id="class-chart" width="{width}"'
-             f' height="{height}" role="img">']
-    for i, chapter in enumerate(chapters):
-        shares = [r.chapters[i].read / r.chapters[i].total for r in rows if r.chapters[i].total]
+        return ""
+    items = []
+    for i, chapter in enumerate(rows[0].chapters, start=1):
+        shares = [
+            r.chapters[i - 1].read / r.chapters[i - 1].total
+            for r in rows
+            if r.chapters[i - 1].total
+        ]
         mean = sum(shares) / len(shares) if shares else 0.0
-        y = 5 + 22 * i
-        length = int((width - 260) * mean)
-        parts.append(
-            f'<text x="0" y="{y + 14}" font-size="12">{escape(chapter.title[:34])}</text>'
-            f'<rect class="bar" data-chapter="{escape(chapter.chapter_id)}" x="250" y="{y}"'
-            f' width="{length}" height="16" fill="#2b7bb9"/>'
-            f'<text x="{255 + length}" y="{y + 13}" font-size="11">{round(100 * mean)}%</text>'
+        share = round(100 * mean)
+        items.append(
+            f'<li><span class="num">{i}</span><span class="label">{escape(chapter.title)}</span>'
+            f'<span class="track"><span class="bar" data-chapter="{escape(chapter.chapter_id)}"'
+            f' style="width:{share}%"></span></span>'
+            f'<span class="pct">{percent(share, 100, lang)}</span></li>'
         )
-    parts.append("</svg>")
-    return "".join(parts)
+    return f'<ol id="class-chart" class="chart">{"".join(items)}</ol>'

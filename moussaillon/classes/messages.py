@@ -111,7 +111,42 @@ MESSAGES: dict[str, dict[str, str]] = {
     "classes.quiz_none": {"fr": "pas encore de réponse", "en": "no answer yet"},
     "classes.quiz_score": {"fr": "{correct}/{answers} bonnes réponses ({pct} %)",
                            "en": "{correct}/{answers} right ({pct}%)"},
-    "classes.chart_title": {"fr": "Sections lues par chapitre", "en": "Sections read per chapter"},
+    # the /progres picture and its caption (numbers come formatted: "12", "80 %")
+    "classes.png_title": {"fr": "Votre progression", "en": "Your progress"},
+    "classes.png_sections": {"fr": "Sections lues par chapitre : {read} sur {total}",
+                             "en": "Sections read per chapter: {read} of {total}"},
+    "classes.png_quiz_one": {"fr": "Quiz : {correct} bonne réponse sur {answers}",
+                             "en": "Quiz: {correct} right answer out of {answers}"},
+    "classes.png_quiz_other": {"fr": "Quiz : {correct} bonnes réponses sur {answers}",
+                               "en": "Quiz: {correct} right answers out of {answers}"},
+    "classes.png_quiz_head": {"fr": "Quiz", "en": "Quiz"},
+    "classes.png_right_one": {"fr": "{n} juste", "en": "{n} right"},
+    "classes.png_right_other": {"fr": "{n} justes", "en": "{n} right"},
+    "classes.png_wrong_one": {"fr": "{n} fausse", "en": "{n} wrong"},
+    "classes.png_wrong_other": {"fr": "{n} fausses", "en": "{n} wrong"},
+    "classes.png_quiz_none": {"fr": "Pas encore de réponse : essayez /quiz",
+                              "en": "No answer yet: try /quiz"},
+    "classes.png_labs_head": {"fr": "Travaux pratiques", "en": "Labs"},
+    "classes.png_labs": {"fr": "TP terminés", "en": "Labs done"},
+    "classes.png_steps": {"fr": "Étapes validées", "en": "Steps done"},
+    "classes.caption": {"fr": "Votre progression : {sections} · {quiz} · {labs}, {steps}",
+                        "en": "Your progress: {sections} · {quiz} · {labs}, {steps}"},
+    "classes.caption_sections_one": {"fr": "{read} section lue sur {total}",
+                                     "en": "{read} section read of {total}"},
+    "classes.caption_sections_other": {"fr": "{read} sections lues sur {total}",
+                                       "en": "{read} sections read of {total}"},
+    "classes.caption_quiz_one": {"fr": "{correct} bonne réponse sur {answers} au quiz ({pct})",
+                                 "en": "{correct} right answer out of {answers} ({pct})"},
+    "classes.caption_quiz_other": {"fr": "{correct} bonnes réponses sur {answers} au quiz ({pct})",
+                                   "en": "{correct} right answers out of {answers} ({pct})"},
+    "classes.caption_quiz_none": {"fr": "pas encore de quiz", "en": "no quiz yet"},
+    "classes.caption_labs_one": {"fr": "{done} TP terminé sur {total}",
+                                 "en": "{done} lab done of {total}"},
+    "classes.caption_labs_other": {"fr": "{done} TP terminés sur {total}",
+                                   "en": "{done} labs done of {total}"},
+    "classes.caption_steps_one": {"fr": "{done} étape sur {total}", "en": "{done} step of {total}"},
+    "classes.caption_steps_other": {"fr": "{done} étapes sur {total}",
+                                    "en": "{done} steps of {total}"},
     "classes.stats": {
         "fr": "<b>{name}</b> : {count} élève(s)\nSections lues (moyenne) : {read}/{total}\n"
               "Quiz : {quiz}\nTP terminés (total) : {labs}\nActifs ces 7 jours : {active}\n"
@@ -161,4 +196,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "classes.dash_csv": {"fr": "Exporter en CSV", "en": "Export as CSV"},
     "classes.dash_expired": {"fr": "Lien expiré ou invalide : redemandez /tableau au bot.",
                              "en": "Expired or invalid link: ask the bot for /tableau again."},
+    "classes.dash_count": {"fr": "{count} élève(s)", "en": "{count} student(s)"},
+    "classes.dash_chart": {"fr": "Sections lues par chapitre (moyenne de la classe)",
+                           "en": "Sections read per chapter (class mean)"},
+    "classes.dash_students": {"fr": "Élèves", "en": "Students"},
+    "classes.dash_legend": {
+        "fr": "Colonnes 1 à {n} : sections lues dans chaque chapitre, numérotés comme ci-dessus.",
+        "en": "Columns 1 to {n}: sections read in each chapter, numbered as above."},
+    "classes.dash_empty": {"fr": "Aucun élève pour l'instant : donnez-leur le code de la classe,"
+                                 " <code>{code}</code> (/rejoindre {code}).",
+                           "en": "No student yet: give them the class's code, <code>{code}</code>"
+                                 " (/rejoindre {code})."},
+    "classes.dash_refused_title": {"fr": "Ce lien ne s'ouvre plus",
+                                   "en": "This link no longer opens"},
+    "classes.dash_refused_help": {
+        "fr": "Un lien de tableau de bord est valable {ttl} minutes et ne s'ouvre que pour le"
+              " formateur de la classe. Pour en recevoir un nouveau, envoyez <code>/tableau</code>"
+              " au bot dans Telegram, en conversation privée.",
+        "en": "A dashboard link is valid for {ttl} minutes and opens only for the class's"
+              " instructor. To get a new one, send <code>/tableau</code> to the bot in a private"
+              " Telegram chat."},
 }

@@ -3,33 +3,81 @@
 A browser cannot easily send a bearer token, so the bot hands out a signed, short-lived link
 (``?u=…&exp=…&sig=…``, HMAC with a secret kept in SQLite); a bearer token of the class's
 instructor works too (read by ``deps``, as for every route); ``permissions.check`` decides. The
-page is self-contained: a table, an inline SVG chart, a CSV link.
+page is self-contained (its stylesheet inlined): a chart, a table, a CSV link. A browser whose
+link expired gets a page saying how to get a new one; API clients keep their JSON errors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from html import escape
-from typing import Annotated
+from pathlib import Path as FilePath
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
+from fastapi.routing import APIRoute
 
-from moussaillon.classes.charts import class_svg
+from moussaillon.classes.charts import class_chart
 from moussaillon.classes.permissions import Caller, check
 from moussaillon.classes.progress import StudentProgress, to_csv
+from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
-from moussaillon.handlers.rest.deps import LangDep, MaybeOwnerDep, ServicesDep
+from moussaillon.handlers.rest.deps import LangDep, MaybeOwnerDep, ServicesDep, lang_of
 
-router = APIRouter(tags=["dashboard"], include_in_schema=False)
-ClassId = Annotated[int, Path(ge=1, le=2**62)]
-
-STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem;color:#222}
-table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem}
-th{background:#f0f4f8;text-align:left}td.n{text-align:right}td.c{font-size:.8rem;color:#555}td{white-space:nowrap}
-"""
-
+STYLE = (FilePath(__file__).resolve().parent / "static" / "dashboard.css").read_text("utf-8")
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 ACTION = "classes.dashboard"
+
+
+def _page(lang: str, title: str, body: str) -> str:
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{STYLE}</style></head><body>{body}</body></html>"
+    )
+
+
+def refusal_page(request: Request, exc: MoussaillonError | RequestValidationError) -> HTMLResponse:
+    """What a browser shows for a refused, expired, tampered or unknown link: the reason, and
+    how to get a fresh link (``/tableau``), in the language the browser asks for."""
+    lang = lang_of(request.headers.get("accept-language"))
+    status, reason = 422, ""  # a tampered query: the help below says it all
+    if isinstance(exc, MoussaillonError):
+        status = exc.status
+        if exc.key != "classes.dash_expired":  # an unknown class, say
+            reason = f"<p>{escape(exc.message(lang))}</p>"
+    ttl = round(request.app.state.services.settings.dashboard_link_ttl_min)
+    title = escape(t("classes.dash_refused_title", lang))
+    body = (
+        f'<main class="refused" id="refused"><h1>{title}</h1>{reason}'
+        f"<p>{t('classes.dash_refused_help', lang, ttl=ttl)}</p></main>"
+    )
+    return HTMLResponse(_page(lang, title, body), status_code=status, headers=PRIVATE)
+
+
+class PageRoute(APIRoute):
+    """A route whose errors a browser reads as a page: when the request asks for HTML (a
+    browser's navigation does, ``httpx`` and ``curl`` do not), a domain or validation error
+    becomes ``refusal_page``; otherwise the app's JSON errors apply, as for every route."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def run(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except (MoussaillonError, RequestValidationError) as exc:
+                if "text/html" not in request.headers.get("accept", ""):
+                    raise
+                return refusal_page(request, exc)
+
+        return run
+
+
+router = APIRouter(tags=["dashboard"], include_in_schema=False, route_class=PageRoute)
+ClassId = Annotated[int, Path(ge=1, le=2**62)]
 
 
 async def dashboard_instructor(
@@ -59,30 +107,58 @@ dashboard_instructor.action = ACTION  # type: ignore[attr-defined]
 InstructorDep = Annotated[int, Depends(dashboard_instructor)]
 
 
+def _when(stamp: str | None) -> str:
+    return (stamp or "–")[:16].replace("T", " ")
+
+
 def _row(p: StudentProgress) -> str:
     quiz = f"{p.quiz_correct}/{p.quiz_answers}" if p.quiz_answers else "–"
     cells = [
-        f"<td>{escape(p.name)}</td>",
-        *(f'<td class="n c" title="{escape(c.title)}">{c.read}/{c.total}</td>' for c in p.chapters),
+        f'<td><span class="who">{escape(p.name)}</span></td>',
         f'<td class="n">{p.sections_read}/{p.sections_total}</td>',
         f'<td class="n">{quiz}</td>',
         f'<td class="n">{p.labs_done}/{p.labs_total}</td>',
         f'<td class="n">{p.steps_done}/{p.steps_total}</td>',
         f'<td class="n">{p.sandbox_commands}</td>',
-        f"<td>{escape((p.last_activity or '–')[:16].replace('T', ' '))}</td>",
+        f'<td class="when">{escape(_when(p.last_activity))}</td>',
+        *(
+            f'<td class="n c{" zero" if not c.read else ""}{" first-chapter" if i == 0 else ""}"'
+            f' title="{escape(c.title)}">{c.read}/{c.total}</td>'
+            for i, c in enumerate(p.chapters)
+        ),
     ]
     return f'<tr data-user="{p.user_id}">{"".join(cells)}</tr>'
 
 
 def _headers(rows: list[StudentProgress], lang: str) -> str:
-    """Student, one short column per chapter (its number; the title on hover), then totals."""
+    """Student and totals first (what a phone shows before scrolling), then one narrow column
+    per chapter: its number, as in the chart above, with the title for screen readers."""
     first, *rest = t("classes.dash_columns", lang).split("|")
     chapters = rows[0].chapters if rows else []
-    return "".join([
-        f"<th>{escape(first)}</th>",
-        *(f'<th title="{escape(c.title)}">{i}</th>' for i, c in enumerate(chapters, start=1)),
-        *(f"<th>{escape(h)}</th>" for h in rest),
-    ])
+    return "".join(
+        [
+            f'<th scope="col">{escape(first)}</th>',
+            *(f'<th scope="col" class="n">{escape(h)}</th>' for h in rest[:-1]),
+            f'<th scope="col">{escape(rest[-1])}</th>',
+            *(
+                f'<th scope="col" class="ch{" first-chapter" if i == 1 else ""}">'
+                f'<abbr title="{escape(c.title)}">{i}</abbr></th>'
+                for i, c in enumerate(chapters, start=1)
+            ),
+        ]
+    )
+
+
+def _students(rows: list[StudentProgress], code: str, lang: str) -> str:
+    if not rows:
+        return f'<p class="empty">{t("classes.dash_empty", lang, code=escape(code))}</p>'
+    count = len(rows[0].chapters)
+    return (
+        f'<div class="frame" id="students-frame"><table id="students"><thead><tr>'
+        f"{_headers(rows, lang)}</tr></thead><tbody>{''.join(_row(p) for p in rows)}"
+        f'</tbody></table></div><p class="hint">{escape(t("classes.dash_legend", lang, n=count))}'
+        f"</p>"
+    )
 
 
 @router.get("/classes/{class_id}", response_class=HTMLResponse)
@@ -95,26 +171,27 @@ async def dashboard(
 ) -> HTMLResponse:
     info = await services.classes.classes.get(class_id)
     rows = await services.classes.progress.of_class(class_id)
-    headers = _headers(rows, lang)
     title = escape(t("classes.dash_title", lang, name=info.name))
     csv = f"/classes/{class_id}/progress.csv?{request.url.query}"
-    page = (
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>'
-        f"<style>{STYLE}</style></head><body><h1>{title}</h1>"
-        f'<p><a id="csv" href="{escape(csv)}">{escape(t("classes.dash_csv", lang))}</a></p>'
-        f"{class_svg(rows)}"
-        f'<table id="students"><thead><tr>{headers}</tr></thead><tbody>'
-        f"{''.join(_row(p) for p in rows)}</tbody></table></body></html>"
+    count = escape(t("classes.dash_count", lang, count=len(rows)))
+    chart = class_chart(rows, lang)
+    body = (
+        f'<header><h1>{title}</h1><p class="meta">{count} · <a id="csv" href="{escape(csv)}">'
+        f"{escape(t('classes.dash_csv', lang))}</a></p></header>"
+        + (f"<h2>{escape(t('classes.dash_chart', lang))}</h2>{chart}" if chart else "")
+        + f"<h2>{escape(t('classes.dash_students', lang))}</h2>{_students(rows, info.code, lang)}"
     )
-    private = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-    return HTMLResponse(page, headers=private)
+    return HTMLResponse(_page(lang, title, body), headers=PRIVATE)
 
 
 @router.get("/classes/{class_id}/progress.csv")
 async def dashboard_csv(class_id: ClassId, services: ServicesDep, _: InstructorDep) -> Response:
     rows = await services.classes.progress.of_class(class_id)
     return Response(
-        to_csv(rows), media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="classe-{class_id}.csv"',
-                 "Cache-Control": "no-store"},
+        to_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="classe-{class_id}.csv"',
+            "Cache-Control": "no-store",
+        },
     )

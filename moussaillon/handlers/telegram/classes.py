@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from moussaillon.bot.classes_runtime import instructor_menus
-from moussaillon.classes.charts import student_png
+from moussaillon.classes.charts import student_caption, student_png
 from moussaillon.classes.releases import parse_when
 from moussaillon.classes.roles import Role
 from moussaillon.core.errors import MoussaillonError
@@ -117,11 +117,11 @@ async def progres(update: Update, context: Context) -> None:
     progress = await hub(context).progress.student(update.effective_user.id)
     await update.effective_message.reply_html(views.progress(progress, lang))
     try:  # matplotlib is slow to import and to draw: off the event loop
-        png = await asyncio.to_thread(student_png, progress, t("classes.chart_title", lang))
+        png = await asyncio.to_thread(student_png, progress, lang)
     except ImportError:  # matplotlib missing: the text above says it all
         log.warning("matplotlib is not installed: /progres sends no chart")
         return
-    await update.effective_message.reply_photo(png)
+    await update.effective_message.reply_photo(png, caption=student_caption(progress, lang))
 
 
 @guarded("tokens")

@@ -1,136 +1,13 @@
 """The classroom screen in a real headless Chromium: it shows the question, then the scores,
-updating itself without a reload. Chromium is driven over its DevTools protocol (aiohttp's
-WebSocket client); a missing Chromium fails the test, it never skips."""
+updating itself without a reload; on a phone and on a projector nothing is cut or too small.
+Chromium is driven over its DevTools protocol (``browser``); a missing Chromium fails the test,
+it never skips. Screenshots land in test-artifacts/."""
 
 from __future__ import annotations
 
-import asyncio
-import base64
-import contextlib
-import itertools
-import json
-import shutil
-import socket
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import Any
-
-import aiohttp
-import pytest
-import uvicorn
-
-from moussaillon.handlers.rest.app import create_api
 from moussaillon.quiz.scoring import answer_points
+from tests.handlers.rest.browser import ARTIFACTS, PHONE, PROJECTOR, chromium, serving
 from tests.quiz.quiz_clock import ManualClock
-
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
-
-
-@contextlib.asynccontextmanager
-async def serving(services) -> AsyncIterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_api(services), host="127.0.0.1", port=port, log_config=None)
-    )
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(10):
-        while not server.started:
-            await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-
-
-class Page:
-    """Just enough of the DevTools protocol: navigate, evaluate, screenshot."""
-
-    def __init__(self, socket_: aiohttp.ClientWebSocketResponse) -> None:
-        self.ws = socket_
-        self.ids = itertools.count(1)
-
-    async def call(self, method: str, **params: Any) -> dict[str, Any]:
-        call_id = next(self.ids)
-        await self.ws.send_json({"id": call_id, "method": method, "params": params})
-        async with asyncio.timeout(15):
-            async for message in self.ws:
-                data = json.loads(message.data)
-                if data.get("id") == call_id:
-                    if "error" in data:
-                        raise RuntimeError(f"{method}: {data['error']}")
-                    return data["result"]
-        raise RuntimeError(f"{method}: the browser closed the connection")
-
-    async def js(self, expression: str) -> Any:
-        result = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result["result"].get("value")
-
-    async def wait_for(self, expression: str, seconds: float = 10.0) -> Any:
-        async with asyncio.timeout(seconds):
-            while not (value := await self.js(expression)):
-                await asyncio.sleep(0.1)
-        return value
-
-    async def screenshot(self, path: Path) -> None:
-        shot = await self.call("Page.captureScreenshot", format="png")
-        await asyncio.to_thread(_save, path, base64.b64decode(shot["data"]))
-
-
-def _save(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-
-
-@contextlib.asynccontextmanager
-async def chromium(tmp_path: Path) -> AsyncIterator[Page]:
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    if binary is None:
-        pytest.fail("chromium is not installed: apt-get install -y chromium chromium-driver")
-    profile = tmp_path / "chromium-profile"
-    process = await asyncio.create_subprocess_exec(
-        binary,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,800",
-        "--remote-debugging-address=127.0.0.1",
-        "--remote-debugging-port=0",
-        "about:blank",
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        async with asyncio.timeout(20):
-            while not port_file.exists() or not port_file.read_text().strip():
-                await asyncio.sleep(0.05)
-        port = port_file.read_text().split()[0]
-        async with aiohttp.ClientSession() as http:
-            async with asyncio.timeout(10):
-                while True:
-                    targets = await (await http.get(f"http://127.0.0.1:{port}/json/list")).json()
-                    pages = [t for t in targets if t.get("type") == "page"]
-                    if pages:
-                        break
-                    await asyncio.sleep(0.05)
-            async with http.ws_connect(pages[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws:
-                page = Page(ws)
-                await page.call("Page.enable")
-                await page.call("Runtime.enable")
-                yield page
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
 
 
 async def test_screen_shows_the_question_then_the_scores_without_reloading(services, tmp_path):
@@ -187,3 +64,96 @@ async def test_screen_shows_the_question_then_the_scores_without_reloading(servi
         assert await page.js("window.sameDocument") is True  # updated in place, never reloaded
         await page.screenshot(ARTIFACTS / "live_page.png")
     assert (ARTIFACTS / "live_page.png").stat().st_size > 10_000
+
+
+NAMES = ("Ana", "Bruno", "Chloé", "Dominique-Alexandre de La Fontaine", "Émile", "Fatou")
+
+MEASURE = """(() => {
+  const box = (el) => el.getBoundingClientRect();
+  const font = (el) => parseFloat(getComputedStyle(el).fontSize);
+  const all = (selector) => [...document.querySelectorAll(selector)];
+  const code = document.getElementById('code');
+  const shown = [...all('#options li'), document.getElementById('meta'), ...all('#leaderboard li')];
+  return {
+    width: innerWidth, height: innerHeight,
+    scrollWidth: document.documentElement.scrollWidth,
+    scrollHeight: document.documentElement.scrollHeight,
+    question: font(document.getElementById('question')),
+    option: Math.min(...all('#options li').map(font)),
+    board: font(document.getElementById('leaderboard')),
+    code: font(code),
+    codeFits: code.scrollWidth <= code.clientWidth,
+    right: Math.max(...shown.map((el) => box(el).right)),
+    bottom: Math.max(...shown.map((el) => box(el).bottom)),
+    lines: all('#leaderboard li').length,
+  };
+})()"""
+
+
+def _widest_code(bank):
+    coded = [q for q in bank.questions if q.code]
+    return max(coded, key=lambda q: max(len(line) for line in q.code.splitlines()))
+
+
+async def _ask(services, clock, question):
+    """A live game on the question's chapter, moved on until that question is the open one."""
+    live = services.quiz.live
+    count = len(services.quiz.bank.by_chapter(question.chapter))
+    session = await live.create(-4343, 1000, chapter=question.chapter, n=count, period=20)
+    while True:
+        asked = await live.next_question(session.id)
+        poll = f"poll-{asked.position}"
+        await live.question_opened(asked, poll_id=poll, message_id=asked.position + 1)
+        if asked.question.id == question.id:
+            return session, asked, poll
+        clock.advance(20)
+        await live.close_question(session.id, asked.position)
+
+
+async def _look(page, url: str, size: tuple[int, int], ready: str, shot: str) -> dict:
+    await page.size(*size)
+    await page.goto(url)
+    await page.wait_for(ready)
+    await page.screenshot(ARTIFACTS / shot, full=size == PHONE)
+    return await page.js(MEASURE)
+
+
+def _phone_checks(seen: dict) -> None:
+    assert seen["width"] == PHONE[0], "no viewport meta: a phone would lay it out at 980 px"
+    assert seen["scrollWidth"] <= seen["width"], seen  # no sideways scroll of the page
+    assert seen["right"] <= seen["width"], seen  # options, counts and points all inside
+    assert seen["question"] >= 20 and seen["option"] >= 16 and seen["board"] >= 16, seen
+    assert seen["code"] >= 11, seen  # wider output scrolls inside its own box
+
+
+def _projector_checks(seen: dict) -> None:
+    assert seen["scrollWidth"] <= seen["width"] and seen["scrollHeight"] <= seen["height"], seen
+    assert seen["bottom"] <= seen["height"] and seen["right"] <= seen["width"], seen
+    assert seen["codeFits"], "the command output's widest line is cut"
+    assert seen["question"] >= 36 and seen["option"] >= 28 and seen["board"] >= 28, seen
+    assert seen["code"] >= 14, seen
+
+
+async def test_phone_and_projector_show_the_widest_question_whole(services, tmp_path):
+    clock = ManualClock()
+    services.quiz.set_clock(clock)
+    live = services.quiz.live
+    question = _widest_code(services.quiz.bank)
+    session, asked, poll = await _ask(services, clock, question)
+    for user_id, name in enumerate(NAMES, start=1):
+        await live.record_answer(poll, user_id, name, [user_id % len(asked.shown.options)])
+    async with serving(services) as base, chromium(tmp_path) as page:
+        url = f"{base}/live/{session.id}"
+        opened = f"document.getElementById('question').textContent === {question.question!r}"
+        _phone_checks(await _look(page, url, PHONE, opened, "live-phone-question.png"))
+        _projector_checks(await _look(page, url, PROJECTOR, opened, "live-projector-question.png"))
+
+        clock.advance(20)
+        await live.close_question(session.id, asked.position)
+        closed = "document.getElementById('answer').textContent !== ''"
+        seen = await _look(page, url, PHONE, closed, "live-phone-scores.png")
+        _phone_checks(seen)
+        assert seen["lines"] == len(NAMES)
+        seen = await _look(page, url, PROJECTOR, closed, "live-projector-scores.png")
+        _projector_checks(seen)
+        assert seen["lines"] == len(NAMES)

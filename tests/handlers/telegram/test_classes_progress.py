@@ -42,6 +42,10 @@ async def test_progres_shows_bars_and_sends_a_chart(bot):
     assert "Commandes docker : 2" in text.text
     [call] = stub.calls("sendPhoto")
     assert call.ok and photo.chat_id == alice.id
+    sections = sum(len(c.sections) for c in bot.services.course.course.chapters)
+    assert photo["caption"].startswith(f"Votre progression : 4 sections lues sur {sections} · ")
+    assert "3 bonnes réponses sur 4 au quiz (75\u00a0%)" in photo["caption"]
+    assert photo.file.content[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 async def test_classe_stats_and_a_signed_dashboard_link(bot):
