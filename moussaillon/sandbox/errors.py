@@ -41,3 +41,10 @@ class QuotaExceeded(SandboxError):
 class EngineUnavailable(SandboxError):
     status = 503
     verdict = "error"
+
+
+class NetworkSpaceExhausted(SandboxError):
+    """Every subnet of ``MOUSSAILLON_SANDBOX_SUBNETS`` is taken: no new network until one goes."""
+
+    status = 503
+    verdict = "refused"

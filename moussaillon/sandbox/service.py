@@ -31,6 +31,7 @@ from moussaillon.sandbox.ratelimit import RateLimiter
 from moussaillon.sandbox.reaper import Reaper
 from moussaillon.sandbox.requests import RunRequest, TagRequest
 from moussaillon.sandbox.scope import Scope
+from moussaillon.sandbox.subnets import SubnetAllocator
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,7 @@ class SandboxService:
         self._reaper_task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
+        self.subnets = SubnetAllocator.from_settings(settings)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -117,7 +119,9 @@ class SandboxService:
     # -- commands -----------------------------------------------------------------------------
 
     def context(self, user_id: int, lang: str = "fr") -> Context:
-        return Context(self.docker, self.settings, Scope.for_user(user_id), lang, self._locks)
+        return Context(
+            self.docker, self.settings, Scope.for_user(user_id), lang, self._locks, self.subnets
+        )
 
     async def run_command(
         self, user_id: int, line: str, lang: str = "fr", on_wait: OnWait | None = None
