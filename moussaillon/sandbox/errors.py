@@ -48,3 +48,11 @@ class NetworkSpaceExhausted(SandboxError):
 
     status = 503
     verdict = "refused"
+
+
+class IsolationUnavailable(SandboxError):
+    """The start-up guard found the host reachable from a student's network (or could not make
+    one as students get them): the sandbox is not started. Operators read it, not students."""
+
+    status = 503
+    verdict = "error"

@@ -23,4 +23,11 @@ MESSAGES: dict[str, dict[str, str]] = {
             " tell your instructor."
         ),
     },
+    "sandbox.isolation.unavailable": {
+        "fr": (
+            "bac à sable désactivé : les réseaux des étudiants ne peuvent pas être isolés de"
+            " l'hôte ({reason})"
+        ),
+        "en": "sandbox disabled: students' networks cannot be isolated from the host ({reason})",
+    },
 }

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from moussaillon.bot.store import Store
 from moussaillon.config import Settings
-from moussaillon.sandbox import sessions
+from moussaillon.sandbox import netguard, sessions
 from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
 from moussaillon.sandbox.executor import Context, Outcome, execute
 from moussaillon.sandbox.fairqueue import FairScheduler
@@ -85,7 +85,10 @@ class SandboxService:
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Clear what a previous run left behind, then reap idle sandboxes in the background."""
+        """Check that students' networks cannot reach the host (``IsolationUnavailable`` when
+        they can: the app then runs without a sandbox), clear what a previous run left behind,
+        then reap idle sandboxes in the background."""
+        await netguard.guard(self.docker, self.settings, self.subnets)
         try:
             await self.reaper.reap_orphans()
         except Exception:
