@@ -83,6 +83,20 @@ def test_the_range_settings_are_checked(monkeypatch: pytest.MonkeyPatch) -> None
         monkeypatch.delenv(f"MOUSSAILLON_{variable}")
 
 
+def test_the_compose_engine_pool_matches_the_sandbox_range() -> None:
+    """compose's dind takes its own networks' subnets from the same range, in the same size."""
+    import yaml
+
+    compose = yaml.safe_load((Path(__file__).parents[2] / "compose.yaml").read_text())
+    command = compose["services"]["sandbox-engine"]["command"]
+    pool = dict(
+        item.split("=") for item in command[command.index("--default-address-pool") + 1].split(",")
+    )
+    defaults = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert [IPv4Network(pool["base"])] == defaults.sandbox_subnets
+    assert int(pool["size"]) == defaults.sandbox_subnet_prefix
+
+
 # -- on the engine ---------------------------------------------------------------------------
 
 
