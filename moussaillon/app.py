@@ -68,16 +68,22 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
         )
         if sandbox:
             from moussaillon.sandbox.engine import create_docker
+            from moussaillon.sandbox.errors import IsolationUnavailable
             from moussaillon.sandbox.service import SandboxService
 
             docker = create_docker(settings)
             stack.push_async_callback(docker.close)
-            services.sandbox = SandboxService(settings, store, docker)
-            from moussaillon.ops.sandbox import instrument_sandbox
+            sandbox_service = SandboxService(settings, store, docker)
+            try:
+                await sandbox_service.start()
+            except IsolationUnavailable as exc:
+                log.error("%s", exc.message("en"))  # commands answer "no sandbox here"
+            else:
+                from moussaillon.ops.sandbox import instrument_sandbox
 
-            instrument_sandbox(services.sandbox, services.metrics)
-            await services.sandbox.start()
-            stack.push_async_callback(services.sandbox.close)
+                services.sandbox = sandbox_service
+                instrument_sandbox(sandbox_service, services.metrics)
+                stack.push_async_callback(sandbox_service.close)
         services.classes = ClassesHub(settings, store, course.course, lab_set)
         await services.classes.start()
         stack.push_async_callback(services.classes.close)

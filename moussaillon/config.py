@@ -6,6 +6,7 @@ two in step. A bad value stops start-up with one line naming the variable (see `
 
 from __future__ import annotations
 
+from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,6 +21,9 @@ DEFAULT_IMAGES = (
     "nginx=nginx:latest,httpd=httpd:latest,containous/whoami=containous/whoami:latest,"
     "alpine/curl=alpine/curl:latest,curlimages/curl=curlimages/curl:latest"
 )
+# Private (RFC 1918) yet clear of 10.0-10.10, 192.168 and 172.16-31 (Docker's own pools).
+DEFAULT_SUBNETS = "10.213.0.0/16"
+SMALLEST_SUBNET = 29  # a gateway and 5 containers, the default container quota
 
 
 def _split(value: object) -> object:
@@ -84,6 +88,8 @@ class Settings(BaseSettings):
     sandbox_output_kb: int = Field(default=64, ge=1)
     sandbox_tmpfs_mb: int = Field(default=64, ge=1)
     sandbox_images: Annotated[dict[str, str], NoDecode] = Field(default=DEFAULT_IMAGES)
+    sandbox_subnets: Annotated[list[IPv4Network], NoDecode] = Field(default=DEFAULT_SUBNETS)
+    sandbox_subnet_prefix: int = Field(default=28, ge=1, le=SMALLEST_SUBNET)
 
     @field_validator("instructors", mode="before")
     @classmethod
@@ -130,6 +136,39 @@ class Settings(BaseSettings):
                 local += ":latest"
             images[name] = local
         return images
+
+    @field_validator("sandbox_subnets", mode="before")
+    @classmethod
+    def _parse_subnets(cls, value: object) -> object:
+        return _split(value)
+
+    @field_validator("sandbox_subnets")
+    @classmethod
+    def _usable_subnets(cls, ranges: list[IPv4Network]) -> list[IPv4Network]:
+        """Ranges the students' networks can live in: no loopback, link-local, multicast or
+        reserved block, and no two ranges overlapping (one subnet would be counted twice)."""
+        if not ranges:
+            raise ValueError("give at least one IPv4 range, e.g. 10.213.0.0/16")
+        for net in ranges:
+            if net.is_loopback or net.is_link_local or net.is_multicast or net.is_reserved:
+                raise ValueError(f"{net} is a special-purpose range; use a private one")
+            if int(net.network_address) == 0:
+                raise ValueError(f"{net} includes 0.0.0.0; use a private range")
+        for i, net in enumerate(ranges):
+            for other in ranges[i + 1 :]:
+                if net.overlaps(other):
+                    raise ValueError(f"ranges {net} and {other} overlap")
+        return ranges
+
+    @field_validator("sandbox_subnet_prefix")
+    @classmethod
+    def _prefix_fits(cls, prefix: int, info: ValidationInfo) -> int:
+        smallest = max((r.prefixlen for r in info.data.get("sandbox_subnets") or []), default=0)
+        if prefix < smallest:
+            raise ValueError(
+                f"/{prefix} does not fit in a /{smallest} range; use /{smallest} to /29"
+            )
+        return prefix
 
     @field_validator(
         "sandbox_runtime",

@@ -41,3 +41,18 @@ class QuotaExceeded(SandboxError):
 class EngineUnavailable(SandboxError):
     status = 503
     verdict = "error"
+
+
+class NetworkSpaceExhausted(SandboxError):
+    """Every subnet of ``MOUSSAILLON_SANDBOX_SUBNETS`` is taken: no new network until one goes."""
+
+    status = 503
+    verdict = "refused"
+
+
+class IsolationUnavailable(SandboxError):
+    """The start-up guard found the host reachable from a student's network (or could not make
+    one as students get them): the sandbox is not started. Operators read it, not students."""
+
+    status = 503
+    verdict = "error"

@@ -90,6 +90,8 @@ def host_config(
         # No upstream resolver is reachable from internal networks: give up on an unknown
         # name after one short try instead of the resolver's default 5 s x 2 attempts.
         "DnsOptions": ["timeout:1", "attempts:1"],
+        # No IPv6 even where an engine enables it: the host bridge keeps an fe80:: address.
+        "Sysctls": {"net.ipv6.conf.all.disable_ipv6": "1"},
         "PortBindings": {},
         "PublishAllPorts": False,
         "Binds": [],

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from moussaillon.config import Settings
 from moussaillon.core.store import Store
-from moussaillon.sandbox import sessions
+from moussaillon.sandbox import netguard, sessions
 from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
 from moussaillon.sandbox.executor import Context, Outcome, execute
 from moussaillon.sandbox.fairqueue import FairScheduler
@@ -31,6 +31,7 @@ from moussaillon.sandbox.ratelimit import RateLimiter
 from moussaillon.sandbox.reaper import Reaper
 from moussaillon.sandbox.requests import RunRequest, TagRequest
 from moussaillon.sandbox.scope import Scope
+from moussaillon.sandbox.subnets import SubnetAllocator
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +80,15 @@ class SandboxService:
         self._reaper_task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
+        self.subnets = SubnetAllocator.from_settings(settings)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Clear what a previous run left behind, then reap idle sandboxes in the background."""
+        """Check that students' networks cannot reach the host (``IsolationUnavailable`` when
+        they can: the app then runs without a sandbox), clear what a previous run left behind,
+        then reap idle sandboxes in the background."""
+        await netguard.guard(self.docker, self.settings, self.subnets)
         try:
             await self.reaper.reap_orphans()
         except Exception:
@@ -117,7 +122,9 @@ class SandboxService:
     # -- commands -----------------------------------------------------------------------------
 
     def context(self, user_id: int, lang: str = "fr") -> Context:
-        return Context(self.docker, self.settings, Scope.for_user(user_id), lang, self._locks)
+        return Context(
+            self.docker, self.settings, Scope.for_user(user_id), lang, self._locks, self.subnets
+        )
 
     async def run_command(
         self, user_id: int, line: str, lang: str = "fr", on_wait: OnWait | None = None

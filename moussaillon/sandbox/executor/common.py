@@ -16,6 +16,7 @@ from moussaillon.core.i18n import t
 from moussaillon.sandbox.errors import EngineUnavailable
 from moussaillon.sandbox.output import DaemonError, keep_tail, table
 from moussaillon.sandbox.scope import Scope
+from moussaillon.sandbox.subnets import SubnetAllocator
 
 ENGINE_CALL_TIMEOUT = 30.0  # one management call (create, list, inspect …), not a student's run
 
@@ -27,6 +28,7 @@ class Context:
     scope: Scope
     lang: str = "fr"
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # shared by the service
+    subnets: SubnetAllocator | None = None  # the service's; None: a fresh one per network
 
     def lock(self, *parts: str) -> asyncio.Lock:
         """Serialise get-or-create of one object (the engine's duplicate checks are not atomic)."""

@@ -1,5 +1,9 @@
 """Networks: every student network is an internal bridge, invisible to other students.
 
+Every one is created as ``network_body`` says: ``Internal`` (no route out) and, on the bridge,
+``inhibit_ipv4`` so the host holds no address there and nothing on the host answers a student's
+container (docs/sandbox.md, "Networks"); its subnet comes from the ``SubnetAllocator``.
+
 ``docker network ls`` shows the student's networks plus ``bridge``, ``host`` and ``none``.
 ``bridge`` is the student's own default network (``m-u42-bridge``, created on demand) where
 ``docker run`` lands without ``--network``; unlike docker's default bridge it resolves container
@@ -36,11 +40,13 @@ from moussaillon.sandbox.requests import (
     NetworkRmRequest,
 )
 from moussaillon.sandbox.scope import KIND, VALID_NAME
+from moussaillon.sandbox.subnets import SubnetAllocator
 
 log = logging.getLogger(__name__)
 
 DEFAULT = "bridge"
 PREDEFINED = ("bridge", "host", "none")
+BRIDGE_OPTIONS = {"com.docker.network.bridge.inhibit_ipv4": "true"}
 HEADERS = {
     "ID": "NETWORK ID",
     "Name": "NAME",
@@ -53,16 +59,26 @@ HEADERS = {
 }
 
 
-async def _create(ctx: Context, name: str, **extra: str) -> dict[str, Any]:
-    body = {
-        "Name": ctx.scope.internal(name),
+def network_body(name: str, network_labels: dict[str, str]) -> dict[str, Any]:
+    """``POST /networks/create`` for a student network, IPAM aside; the start-up guard
+    (``netguard``) probes a network made from exactly this."""
+    return {
+        "Name": name,
         "Driver": "bridge",
         "Internal": True,
         "CheckDuplicate": True,
         "Attachable": False,
-        "Labels": ctx.scope.labels(name, **extra),
+        "Labels": network_labels,
+        "Options": dict(BRIDGE_OPTIONS),
     }
-    return await call(ctx, "networks/create", "POST", data=body)
+
+
+async def _create(ctx: Context, name: str, **extra: str) -> dict[str, Any]:
+    body = network_body(ctx.scope.internal(name), ctx.scope.labels(name, **extra))
+    allocator = ctx.subnets or SubnetAllocator.from_settings(ctx.settings)
+    return await allocator.create(
+        ctx.docker, body, lambda data: call(ctx, "networks/create", "POST", data=data)
+    )
 
 
 async def ensure_default_network(ctx: Context) -> str:
