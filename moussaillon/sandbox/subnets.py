@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 REFRESH_S = 60.0
 MAX_CONFLICTS = 8
 LIST_TIMEOUT_S = 30.0
+# The engine lists a network only once its creation is done, but refuses its subnet from the
+# start: a subnet we saw refused stays taken this long whatever the listings
+# say, or two processes racing would bounce between the same two in-flight subnets.
+TAKEN_GRACE_S = 30.0
 
 Create = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
@@ -107,6 +111,7 @@ class SubnetAllocator:
         self.listings = 0  # how many times the engine's networks were listed (for tests)
         self._engine: list[IPv4Network] = []  # the subnets of the last listing
         self._since: dict[IPv4Network, float] = {}  # taken after that listing began
+        self._refused: dict[IPv4Network, float] = {}  # refused by the engine: in flight elsewhere
         self._pending: set[IPv4Network] = set()  # being created right now
         self._reserved: set[IPv4Network] = set()  # the engine host's own addresses
         self._listed_at: float | None = None
@@ -132,7 +137,7 @@ class SubnetAllocator:
         self._reserved |= set(networks)
 
     def pick(self) -> IPv4Network | None:
-        taken = [*self._engine, *self._since, *self._pending, *self._reserved]
+        taken = [*self._engine, *self._since, *self._refused, *self._pending, *self._reserved]
         return first_free(self.ranges, self.prefix, taken)
 
     async def refresh(self, docker: aiodocker.Docker) -> None:
@@ -149,6 +154,8 @@ class SubnetAllocator:
                 raise EngineUnavailable("sandbox.engine.unavailable") from None
             self._engine = engine_subnets(networks)
             self._since = {net: at for net, at in self._since.items() if at >= started}
+            fresh = started - TAKEN_GRACE_S
+            self._refused = {net: at for net, at in self._refused.items() if at >= fresh}
             self._listed_at = started
             self.listings += 1
 
@@ -180,7 +187,7 @@ class SubnetAllocator:
                     raise
                 conflict = exc
                 await self.refresh(docker)
-                self._since[subnet] = self.clock()  # taken, even if the listing missed it
+                self._refused[subnet] = self.clock()  # taken, even if listings miss it
                 continue
             finally:
                 self._pending.discard(subnet)
