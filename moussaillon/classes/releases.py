@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from moussaillon.classes.broadcasts import Broadcaster, create_broadcast
 from moussaillon.core.clock import Clock, iso, utcnow
 from moussaillon.core.errors import BadInput
-from moussaillon.core.store import Store
+from moussaillon.core.store import Store, insert_row
 from moussaillon.labs.model import LabSet
 
 log = logging.getLogger("moussaillon.releases")
@@ -155,10 +155,12 @@ class ReleaseService:
                 db.execute("UPDATE lab_releases SET due_at = ?, created_by = ? WHERE id = ?",
                            [due, by, existing[0].id])
                 return existing[0].id
-            return db["lab_releases"].insert(
+            return insert_row(
+                db,
+                "lab_releases",
                 {"class_id": class_id, "lab_id": lab.id, "due_at": due, "status": "pending",
-                 "created_by": by, "created_at": iso(now)}
-            ).last_pk
+                 "created_by": by, "created_at": iso(now)},
+            )
 
         release_id = await self._store.write(upsert)
         if due <= iso(now):

@@ -12,7 +12,7 @@ from typing import Literal
 from sqlite_utils import Database
 
 from moussaillon.core.clock import iso, utcnow
-from moussaillon.core.store import Store
+from moussaillon.core.store import Store, insert_row
 
 Verdict = Literal["ran", "refused", "rate_limited", "timed_out", "error"]
 VERDICTS: tuple[str, ...] = ("ran", "refused", "rate_limited", "timed_out", "error")
@@ -65,7 +65,7 @@ async def record_command(
     }
 
     def write(db: Database) -> int:
-        return db["sandbox_commands"].insert(row).last_pk
+        return insert_row(db, "sandbox_commands", row)
 
     return await store.write(write)
 
