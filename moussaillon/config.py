@@ -7,7 +7,7 @@ two in step. A bad value stops start-up with one line naming the variable (see `
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -83,7 +83,10 @@ class Settings(BaseSettings):
     sandbox_runtime: str | None = None
     sandbox_output_kb: int = Field(default=64, ge=1)
     sandbox_tmpfs_mb: int = Field(default=64, ge=1)
-    sandbox_images: Annotated[dict[str, str], NoDecode] = Field(default=DEFAULT_IMAGES)
+    # The default is the env's format, parsed by _parse_images (pydantic-settings validates it).
+    sandbox_images: Annotated[dict[str, str], NoDecode] = Field(
+        default=DEFAULT_IMAGES  # type: ignore[arg-type]  # a str, parsed into the dict
+    )
 
     @field_validator("instructors", mode="before")
     @classmethod
@@ -154,10 +157,10 @@ class Settings(BaseSettings):
         return (self.public_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Build the settings or exit with one readable line naming the bad variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"
