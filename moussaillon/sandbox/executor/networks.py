@@ -62,7 +62,8 @@ async def _create(ctx: Context, name: str, **extra: str) -> dict[str, Any]:
         "Attachable": False,
         "Labels": ctx.scope.labels(name, **extra),
     }
-    return await call(ctx, "networks/create", "POST", data=body)
+    created: dict[str, Any] = await call(ctx, "networks/create", "POST", data=body)
+    return created
 
 
 async def ensure_default_network(ctx: Context) -> str:
