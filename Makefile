@@ -15,3 +15,4 @@ test: sync
 
 lint: sync
 	$(UV) run ruff check moussaillon tests bench
+	$(UV) run mypy

@@ -10,9 +10,11 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from typing import TYPE_CHECKING, Literal
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from moussaillon import areas
 from moussaillon.classes.hub import ClassesHub
@@ -27,16 +29,15 @@ from moussaillon.core.users import UserService
 from moussaillon.labs.loader import load_labs
 from moussaillon.labs.outputs import OutputJournal
 from moussaillon.labs.practice import PracticeService
-from moussaillon.labs.service import LabService, Released, never_released
+from moussaillon.labs.service import LabService
+from moussaillon.ops.metrics import Metrics
 from moussaillon.quiz.service import build_quiz
 from moussaillon.services import Services
 
+if TYPE_CHECKING:
+    from moussaillon.sandbox.service import SandboxService
+
 log = logging.getLogger("moussaillon")
-
-
-def lab_release(services: Services) -> Released:
-    """Whether an instructor released a lab's correction to this student (their class)."""
-    return services.classes.released if services.classes is not None else never_released
 
 
 def load_course_or_fail(settings: Settings) -> CourseService:
@@ -58,14 +59,8 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
     async with contextlib.AsyncExitStack() as stack:
         store = Store(settings.db_path, areas.migrations())
         stack.callback(store.close)
-        services = Services(
-            settings=settings,
-            store=store,
-            course=course,
-            users=UserService(store, default_language=settings.default_language),
-            progress=ProgressService(store, course.course),
-            tokens=TokenService(store, instructors=frozenset(settings.instructors)),
-        )
+        metrics = Metrics()
+        engine: SandboxService | None = None
         if sandbox:
             from moussaillon.sandbox.engine import create_docker
             from moussaillon.sandbox.errors import IsolationUnavailable
@@ -73,47 +68,57 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
 
             docker = create_docker(settings)
             stack.push_async_callback(docker.close)
-            sandbox_service = SandboxService(settings, store, docker)
+            candidate = SandboxService(settings, store, docker)
             try:
-                await sandbox_service.start()
+                await candidate.start()
             except IsolationUnavailable as exc:
                 log.error("%s", exc.message("en"))  # commands answer "no sandbox here"
             else:
                 from moussaillon.ops.sandbox import instrument_sandbox
 
-                services.sandbox = sandbox_service
-                instrument_sandbox(sandbox_service, services.metrics)
-                stack.push_async_callback(sandbox_service.close)
-        services.classes = ClassesHub(settings, store, course.course, lab_set)
-        await services.classes.start()
-        stack.push_async_callback(services.classes.close)
-        services.labs = LabService(
+                engine = candidate
+                instrument_sandbox(engine, metrics)
+                stack.push_async_callback(engine.close)
+        classes = ClassesHub(settings, store, course.course, lab_set)
+        await classes.start()
+        stack.push_async_callback(classes.close)
+        # A lab's correction shows once an instructor released it to the student's class.
+        labs = LabService(
             store,
             lab_set,
             corrections_always=settings.labs_corrections_always,
-            released=lab_release(services),
+            released=classes.released,
         )
-        services.practice = PracticeService(
-            services.sandbox,  # type: ignore[arg-type]
-            services.labs,
-            OutputJournal(store),
-            images=settings.sandbox_images,
+        yield Services(
+            settings=settings,
+            store=store,
+            course=course,
+            users=UserService(store, default_language=settings.default_language),
+            progress=ProgressService(store, course.course),
+            tokens=TokenService(store, instructors=frozenset(settings.instructors)),
+            classes=classes,
+            labs=labs,
+            practice=PracticeService(
+                engine, labs, OutputJournal(store), images=settings.sandbox_images
+            ),
+            quiz=build_quiz(
+                store,
+                settings.quiz_path,
+                streak_bonus=settings.quiz_streak_bonus,
+                solo_seconds=settings.quiz_solo_seconds,
+                live_seconds=settings.quiz_live_seconds,
+            ),
+            sandbox=engine,
+            metrics=metrics,
         )
-        services.quiz = build_quiz(
-            store,
-            settings.quiz_path,
-            streak_bonus=settings.quiz_streak_bonus,
-            solo_seconds=settings.quiz_solo_seconds,
-            live_seconds=settings.quiz_live_seconds,
-        )
-        yield services
 
 
 class _Server(uvicorn.Server):
     """uvicorn without its own signal handling: ``serve`` owns the signals for both parts."""
 
-    def capture_signals(self):  # type: ignore[override]
-        return contextlib.nullcontext()
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
 
 
 # h11 answers 400 once it holds this much of a request line and headers still incomplete
@@ -123,20 +128,27 @@ MAX_HEADER_BYTES = 16 * 1024
 KEEP_ALIVE_S = 5  # an idle keep-alive connection is closed after this
 
 
-def http_server(app: object, settings: Settings, host: str, port: int, **options: object):
+def http_server(
+    app: ASGIApp,
+    settings: Settings,
+    host: str,
+    port: int,
+    *,
+    lifespan: Literal["auto", "on", "off"],
+) -> uvicorn.Server:
     """One uvicorn listener with the limits that bound what a client can hold: header size,
     connections and requests at once (beyond, uvicorn answers 503 rather than running out of
     file descriptors and memory), idle keep-alive time. Bodies are capped by the app."""
     return _Server(
         uvicorn.Config(
-            app,  # type: ignore[arg-type]
+            app,
             host=host,
             port=port,
             log_config=None,
             h11_max_incomplete_event_size=MAX_HEADER_BYTES,
             limit_concurrency=settings.http_max_connections,
             timeout_keep_alive=KEEP_ALIVE_S,
-            **options,  # type: ignore[arg-type]
+            lifespan=lifespan,
         )
     )
 
@@ -203,10 +215,10 @@ async def _wait(stop: asyncio.Event, web: list[asyncio.Task], services: Services
     await asyncio.wait({stopper, *web}, return_when=asyncio.FIRST_COMPLETED)
     stopper.cancel()
     for task in web:
-        if task.done() and task.exception():
-            raise task.exception()  # type: ignore[misc]
+        if task.done() and (error := task.exception()) is not None:
+            raise error
     if services.sandbox is not None:
         # Before the transports stop, so students still queued get told, not dropped.
         from moussaillon.sandbox.service import DRAIN_TIMEOUT_S
 
-        await services.sandbox.drain(DRAIN_TIMEOUT_S)  # type: ignore[attr-defined]
+        await services.sandbox.drain(DRAIN_TIMEOUT_S)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ipaddress import IPv4Network
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -87,8 +87,13 @@ class Settings(BaseSettings):
     sandbox_runtime: str | None = None
     sandbox_output_kb: int = Field(default=64, ge=1)
     sandbox_tmpfs_mb: int = Field(default=64, ge=1)
-    sandbox_images: Annotated[dict[str, str], NoDecode] = Field(default=DEFAULT_IMAGES)
-    sandbox_subnets: Annotated[list[IPv4Network], NoDecode] = Field(default=DEFAULT_SUBNETS)
+    # The default is the env's format, parsed by _parse_images (pydantic-settings validates it).
+    sandbox_images: Annotated[dict[str, str], NoDecode] = Field(
+        default=DEFAULT_IMAGES  # type: ignore[arg-type]  # a str, parsed into the dict
+    )
+    sandbox_subnets: Annotated[list[IPv4Network], NoDecode] = Field(
+        default=DEFAULT_SUBNETS  # type: ignore[arg-type]  # a str, parsed into the list
+    )
     sandbox_subnet_prefix: int = Field(default=28, ge=1, le=SMALLEST_SUBNET)
 
     @field_validator("instructors", mode="before")
@@ -193,10 +198,10 @@ class Settings(BaseSettings):
         return (self.public_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
 
 
-def load_settings(**overrides: object) -> Settings:
+def load_settings(**overrides: Any) -> Settings:
     """Build the settings or exit with one readable line naming the bad variable."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"

@@ -29,10 +29,12 @@ class Services:
     users: UserService
     progress: ProgressService
     tokens: TokenService
-    sandbox: SandboxService | None = None  # when a Docker engine is configured
-    labs: LabService | None = None  # built by build_services
-    practice: PracticeService | None = None  # students' commands and lab checks on the sandbox
-    quiz: QuizService | None = None  # solo and live quizzes, built by build_services
+    classes: ClassesHub  # roles, classes, broadcasts, releases, class progress
+    labs: LabService
+    practice: PracticeService  # students' commands and lab checks on the sandbox
+    quiz: QuizService  # solo and live quizzes
+    # The only service a deployment may lack (no Docker engine): handlers check it is there,
+    # PracticeService answers NoSandbox without it.
+    sandbox: SandboxService | None = None
     metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows
-    classes: ClassesHub | None = None  # roles, classes, broadcasts, releases, class progress
     extras: dict[str, object] = field(default_factory=dict)

@@ -70,9 +70,11 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
         .request(AiohttpRequest(connection_pool_size=64))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
     )
+    application: Application  # its bot's type depends on the rate limiter
     if rate_limiter if rate_limiter is not None else settings.telegram_rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    application = builder.build()
+        application = builder.rate_limiter(AIORateLimiter(max_retries=3)).build()
+    else:
+        application = builder.build()
     application.bot_data["services"] = services
 
     UpdateObserver(services.metrics, (name for name, _, _ in COMMANDS)).install(application)
@@ -96,12 +98,15 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
 async def polling(application: Application) -> AsyncIterator[Application]:
     """PTB's manual lifecycle: menus, start, long polling; on exit, stop in order so in-flight
     handlers finish before the services behind them close."""
+    updater = application.updater
+    if updater is None:  # built with .updater(None): nothing would poll
+        raise RuntimeError("the application has no updater to poll with")
     async with application:
         await set_menus(application)
         await application.start()
         quiz_runtime.attach(application)
         await quiz.resume(application)
-        await application.updater.start_polling(
+        await updater.start_polling(
             poll_interval=0, timeout=10, drop_pending_updates=False
         )
         await classes_runtime.on_started(application)
@@ -109,5 +114,5 @@ async def polling(application: Application) -> AsyncIterator[Application]:
             yield application
         finally:
             await classes_runtime.on_stopping(application)
-            await application.updater.stop()
+            await updater.stop()
             await application.stop()

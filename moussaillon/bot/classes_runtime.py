@@ -4,8 +4,9 @@ broadcaster's words), release timers on PTB's JobQueue, attach on start and deta
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from telegram import BotCommandScopeChat
 from telegram.constants import ParseMode
@@ -13,9 +14,14 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, Tim
 from telegram.ext import Application, ContextTypes
 
 from moussaillon.classes.broadcasts import Ambiguous, Blocked, RetryLater, Sender
+from moussaillon.classes.releases import Fire
 from moussaillon.classes.roles import Role
 from moussaillon.core.i18n import LANGUAGES
 from moussaillon.handlers.telegram import classes_views as views
+from moussaillon.handlers.telegram.context import services
+
+if TYPE_CHECKING:
+    from moussaillon.services import Services
 
 log = logging.getLogger("moussaillon.telegram.classes")
 
@@ -45,8 +51,8 @@ async def set_role_menus(application: Application,
     await instructor_menus(application.bot, services_of(application).classes.roles.instructors())
 
 
-def services_of(application: Application):
-    return application.bot_data["services"]
+def services_of(application: Application) -> Services:
+    return services(application)
 
 
 def telegram_sender(bot) -> Sender:
@@ -76,7 +82,7 @@ class JobQueueTimer:
     def __init__(self, job_queue) -> None:
         self._queue = job_queue
 
-    def arm(self, key: str, when: datetime, callback: Callable[[], Awaitable[None]]) -> None:
+    def arm(self, key: str, when: datetime, callback: Fire) -> None:
         for job in self._queue.get_jobs_by_name(key):
             job.schedule_removal()
 
@@ -94,8 +100,6 @@ class JobQueueTimer:
 
 async def on_started(application: Application) -> None:
     svc = services_of(application)
-    if svc.classes is None:
-        return
     bot = application.bot
     if getattr(bot, "rate_limiter", None) is not None:
         # The broadcaster paces itself; PTB's AIORateLimiter on top would delay sends past our
@@ -114,9 +118,7 @@ async def on_started(application: Application) -> None:
 
 
 async def on_stopping(application: Application) -> None:
-    h = services_of(application).classes
-    if h is not None:
-        await h.detach()
+    await services_of(application).classes.detach()
     own_bot = application.bot_data.pop("classes.broadcast_bot", None)
     if own_bot is not None:
         await own_bot.shutdown()

@@ -57,12 +57,14 @@ class TelegramLiveTransport:
                 list(asked.shown.options),
                 is_anonymous=False,
                 type="quiz",
-                correct_option_ids=[asked.shown.correct_index],
+                correct_option_ids=quiz_views.correct_option_ids(asked.shown.correct_index),
                 explanation=question.explanation,
                 open_period=quiz_views.open_period(asked.period_s),
             )
         except TelegramError as error:
             raise DeliveryFailed(str(error)) from error
+        if message.poll is None:  # Telegram answers send_poll with the poll it made
+            raise DeliveryFailed(f"send_poll to {asked.chat_id} returned no poll")
         return PollRef(poll_id=message.poll.id, message_id=message.message_id)
 
     async def stop_poll(self, chat_id: int, message_id: int) -> None:
@@ -135,7 +137,7 @@ class JobQueueScheduler:
 def attach(application: Application) -> LiveRunner | None:
     """Give the quiz service its live runner on this bot (no JobQueue, no live games)."""
     services = application.bot_data["services"]
-    if services.quiz is None or application.job_queue is None:
+    if application.job_queue is None:
         return None
     return services.quiz.attach(
         TelegramLiveTransport(application.bot, services), JobQueueScheduler(application.job_queue)

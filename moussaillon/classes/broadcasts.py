@@ -28,7 +28,7 @@ from sqlite_utils import Database
 from moussaillon.classes.pacing import BroadcastLimits, Pacer
 from moussaillon.core.clock import Clock, iso, utcnow
 from moussaillon.core.errors import NotFound
-from moussaillon.core.store import Store
+from moussaillon.core.store import Store, insert_row
 
 log = logging.getLogger("moussaillon.broadcasts")
 
@@ -90,10 +90,12 @@ def create_broadcast(
 ) -> int:
     """Insert a broadcast and one pending row per member and linked group, in the caller's
     transaction (a release creates its broadcast atomically with the release itself)."""
-    broadcast_id = db["broadcasts"].insert(
+    broadcast_id = insert_row(
+        db,
+        "broadcasts",
         {"class_id": class_id, "kind": kind, "text": text, "created_by": created_by,
-         "created_at": now}
-    ).last_pk
+         "created_at": now},
+    )
     db.execute(
         "INSERT OR IGNORE INTO broadcast_deliveries"
         " (broadcast_id, chat_id, status, attempts, next_attempt_at, updated_at)"

@@ -12,9 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -23,7 +23,7 @@ from sqlite_utils import Database
 from moussaillon.classes.broadcasts import Broadcaster, create_broadcast
 from moussaillon.core.clock import Clock, iso, utcnow
 from moussaillon.core.errors import BadInput
-from moussaillon.core.store import Store
+from moussaillon.core.store import Store, insert_row
 from moussaillon.labs.model import LabSet
 
 log = logging.getLogger("moussaillon.releases")
@@ -32,7 +32,7 @@ NOW_WORDS = frozenset({"", "maintenant", "now", "immediatement", "immédiatement
 _HHMM = re.compile(r"^(\d{1,2})[:hH](\d{2})$")
 _DATETIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2})[:hH](\d{2})$")
 
-Fire = Callable[[], Awaitable[None]]
+Fire = Callable[[], Coroutine[Any, Any, object]]  # a task to start; its result is dropped
 
 
 class Timer(Protocol):
@@ -45,7 +45,7 @@ class AsyncioTimer:
 
     def __init__(self) -> None:
         self._handles: dict[str, asyncio.TimerHandle] = {}
-        self._tasks: set[asyncio.Task] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
 
     def arm(self, key: str, when: datetime, callback: Fire) -> None:
         loop = asyncio.get_running_loop()
@@ -155,10 +155,12 @@ class ReleaseService:
                 db.execute("UPDATE lab_releases SET due_at = ?, created_by = ? WHERE id = ?",
                            [due, by, existing[0].id])
                 return existing[0].id
-            return db["lab_releases"].insert(
+            return insert_row(
+                db,
+                "lab_releases",
                 {"class_id": class_id, "lab_id": lab.id, "due_at": due, "status": "pending",
-                 "created_by": by, "created_at": iso(now)}
-            ).last_pk
+                 "created_by": by, "created_at": iso(now)},
+            )
 
         release_id = await self._store.write(upsert)
         if due <= iso(now):

@@ -101,6 +101,6 @@ class RoleService:
             return False
         row = {"user_id": user_id, "role": "instructor", "granted_by": by,
                "granted_at": iso(self._clock())}
-        await self._store.write(lambda db: db["roles"].upsert(row, pk="user_id"))
+        await self._store.write(lambda db: db.table("roles").upsert(row, pk="user_id"))
         self._promoted.add(user_id)
         return True

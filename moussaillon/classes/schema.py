@@ -15,10 +15,10 @@ MIGRATIONS = Migrations("classes")
 
 @MIGRATIONS()
 def m001_classes(db: Database) -> None:
-    db["roles"].create(
+    db.table("roles").create(
         {"user_id": int, "role": str, "granted_by": int, "granted_at": str}, pk="user_id"
     )
-    db["classes"].create(
+    db.table("classes").create(
         {
             "id": int,
             "name": str,
@@ -30,15 +30,15 @@ def m001_classes(db: Database) -> None:
         pk="id",
         not_null={"name", "code", "instructor_id", "created_at"},
     )
-    db["classes"].create_index(["code"], unique=True)
-    db["classes"].create_index(["instructor_id"])
-    db["class_members"].create(
+    db.table("classes").create_index(["code"], unique=True)
+    db.table("classes").create_index(["instructor_id"])
+    db.table("class_members").create(
         {"class_id": int, "user_id": int, "joined_at": str},
         pk=("class_id", "user_id"),
         foreign_keys=[("class_id", "classes", "id")],
     )
-    db["class_members"].create_index(["user_id"])
-    db["class_groups"].create(
+    db.table("class_members").create_index(["user_id"])
+    db.table("class_groups").create(
         {"chat_id": int, "class_id": int, "title": str, "linked_at": str},
         pk="chat_id",
         foreign_keys=[("class_id", "classes", "id")],
@@ -47,7 +47,7 @@ def m001_classes(db: Database) -> None:
 
 @MIGRATIONS()
 def m002_releases_and_broadcasts(db: Database) -> None:
-    db["broadcasts"].create(
+    db.table("broadcasts").create(
         {
             "id": int,
             "class_id": int,
@@ -60,8 +60,8 @@ def m002_releases_and_broadcasts(db: Database) -> None:
         not_null={"class_id", "kind", "text", "created_at"},
         foreign_keys=[("class_id", "classes", "id")],
     )
-    db["broadcasts"].create_index(["class_id"])
-    db["broadcast_deliveries"].create(
+    db.table("broadcasts").create_index(["class_id"])
+    db.table("broadcast_deliveries").create(
         {
             "broadcast_id": int,
             "chat_id": int,
@@ -77,8 +77,8 @@ def m002_releases_and_broadcasts(db: Database) -> None:
         defaults={"status": "pending", "attempts": 0, "next_attempt_at": 0.0},
         foreign_keys=[("broadcast_id", "broadcasts", "id")],
     )
-    db["broadcast_deliveries"].create_index(["status", "next_attempt_at"])
-    db["lab_releases"].create(
+    db.table("broadcast_deliveries").create_index(["status", "next_attempt_at"])
+    db.table("lab_releases").create(
         {
             "id": int,
             "class_id": int,
@@ -94,6 +94,6 @@ def m002_releases_and_broadcasts(db: Database) -> None:
         not_null={"class_id", "lab_id", "due_at", "status", "created_at"},
         foreign_keys=[("class_id", "classes", "id")],
     )
-    db["lab_releases"].create_index(["class_id", "lab_id"], unique=True)
-    db["lab_releases"].create_index(["status", "due_at"])
-    db["settings_secrets"].create({"name": str, "value": str}, pk="name")
+    db.table("lab_releases").create_index(["class_id", "lab_id"], unique=True)
+    db.table("lab_releases").create_index(["status", "due_at"])
+    db.table("settings_secrets").create({"name": str, "value": str}, pk="name")

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from moussaillon.core.clock import Clock, iso, utcnow
 from moussaillon.core.errors import BadInput, MoussaillonError, NotFound
-from moussaillon.core.store import Store
+from moussaillon.core.store import Store, insert_row
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a classroom
 CODE_LENGTH = 8
@@ -139,7 +139,7 @@ class ClassService:
                 if db.execute("SELECT 1 FROM classes WHERE code = ?", [code]).fetchone() is None:
                     break
             row = {"name": name, "code": code, "instructor_id": instructor_id, "created_at": now}
-            return db["classes"].insert(row).last_pk
+            return insert_row(db, "classes", row)
 
         return await self.get(await self._store.write(insert))
 
@@ -176,7 +176,7 @@ class ClassService:
         await self.owned(class_id, instructor_id)
         row = {"chat_id": chat_id, "class_id": class_id, "title": title,
                "linked_at": iso(self._clock())}
-        await self._store.write(lambda db: db["class_groups"].upsert(row, pk="chat_id"))
+        await self._store.write(lambda db: db.table("class_groups").upsert(row, pk="chat_id"))
 
     # -- student actions -----------------------------------------------------------------
 

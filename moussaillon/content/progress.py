@@ -15,7 +15,7 @@ class ProgressService:
 
     async def record_view(self, user_id: int, section_id: str) -> None:
         row = {"user_id": user_id, "section_id": section_id, "viewed_at": iso(self._clock())}
-        await self._store.write(lambda db: db["section_views"].insert(row))
+        await self._store.write(lambda db: db.table("section_views").insert(row))
 
     async def sections_read(self, user_id: int) -> set[str]:
         rows = await self._store.read(

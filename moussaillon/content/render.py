@@ -125,9 +125,9 @@ def _table(node: SyntaxTreeNode, quoted: bool) -> str:
     rows: list[list[list[str]]] = []
     aligns: list[str] = []
     for section in node.children:
-        for row in section.children:
+        for row_node in section.children:
             cells = []
-            for index, cell in enumerate(row.children):
+            for index, cell in enumerate(row_node.children):
                 style = str(cell.attrs.get("style", ""))
                 if len(aligns) <= index:
                     aligns.append(style.removeprefix("text-align:") or "left")
@@ -292,7 +292,8 @@ def split_telegram(markup: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
         return [markup] if visible_text(markup).strip() else []
     atoms = _atoms(markup)
     parts: list[str] = []
-    start, stack = 0, []
+    start = 0
+    stack: list[_Atom] = []
     while start < len(atoms):
         end, skip = _cut(atoms, start, limit)
         after = _stack_after(atoms, start, end, stack)

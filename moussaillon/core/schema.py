@@ -8,7 +8,7 @@ MIGRATIONS = Migrations("core")
 
 @MIGRATIONS()
 def m001_users_and_progress(db: Database) -> None:
-    db["users"].create(
+    db.table("users").create(
         {
             "id": int,
             "first_name": str,
@@ -19,15 +19,15 @@ def m001_users_and_progress(db: Database) -> None:
         },
         pk="id",
     )
-    db["section_views"].create(
+    db.table("section_views").create(
         {"id": int, "user_id": int, "section_id": str, "viewed_at": str}, pk="id"
     )
-    db["section_views"].create_index(["user_id", "section_id"])
+    db.table("section_views").create_index(["user_id", "section_id"])
 
 
 @MIGRATIONS()
 def m002_api_tokens(db: Database) -> None:
-    db["api_tokens"].create(
+    db.table("api_tokens").create(
         {
             "id": int,
             "user_id": int,
@@ -39,4 +39,4 @@ def m002_api_tokens(db: Database) -> None:
         },
         pk="id",
     )
-    db["api_tokens"].create_index(["token_hash"], unique=True)
+    db.table("api_tokens").create_index(["token_hash"], unique=True)

@@ -16,12 +16,22 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 T = TypeVar("T")
+
+
+def insert_row(db: Database, table: str, row: dict[str, Any]) -> int:
+    """Insert one row and return its integer primary key. ``db[table]`` may be a view and
+    ``last_pk`` may be anything, to sqlite-utils' types; every table here has an integer key."""
+    key = db.table(table).insert(row).last_pk
+    if not isinstance(key, int):
+        raise TypeError(f"{table}: the insert returned {key!r}, not an integer key")
+    return key
+
 
 def connect(path: Path | str) -> Database:
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=30)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from pydantic import BaseModel
+from sqlite_utils import Database
 
 from moussaillon.core.clock import Clock, iso, utcnow
 from moussaillon.core.store import Store
@@ -41,7 +43,7 @@ class TokenService:
             "created_at": iso(self._clock()),
             "revoked_at": None,
         }
-        await self._store.write(lambda db: db["api_tokens"].insert(row))
+        await self._store.write(lambda db: db.table("api_tokens").insert(row))
         return token
 
     async def verify(self, token: str) -> TokenOwner | None:
@@ -59,7 +61,7 @@ class TokenService:
             return None
         return TokenOwner(token_id=row[0], user_id=row[1], instructor=bool(row[2]))
 
-    async def list(self, user_id: int | None = None) -> list[dict]:
+    async def list(self, user_id: int | None = None) -> list[dict[str, Any]]:
         where, params = ("WHERE user_id = ?", [user_id]) if user_id is not None else ("", [])
         return await self._store.read(
             lambda db: [
@@ -81,12 +83,13 @@ class TokenService:
     async def revoke(self, token_id: int, *, user_id: int | None = None) -> bool:
         now = iso(self._clock())
 
-        def revoke(db) -> int:
+        def revoke(db: Database) -> int:
             sql = "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"
-            params: list = [now, token_id]
+            params: list[object] = [now, token_id]
             if user_id is not None:
                 sql += " AND user_id = ?"
                 params.append(user_id)
-            return db.execute(sql, params).rowcount
+            changed: int = db.execute(sql, params).rowcount
+            return changed
 
         return bool(await self._store.write(revoke))

@@ -7,6 +7,7 @@ SQLite); the cache is per process and only ever holds what the database says.
 from __future__ import annotations
 
 from pydantic import BaseModel
+from sqlite_utils import Database
 
 from moussaillon.core.clock import Clock, iso, utcnow
 from moussaillon.core.i18n import Lang, normalize_lang
@@ -46,15 +47,16 @@ class UserService:
         now = iso(self._clock())
         initial: Lang = "en" if (language_code or "").startswith("en") else self._default
 
-        def upsert(db) -> str:
+        def upsert(db: Database) -> str:
             row = db.execute("SELECT language FROM users WHERE id = ?", [user_id]).fetchone()
             if row:
                 db.execute(
                     "UPDATE users SET first_name = ?, username = ?, last_seen = ? WHERE id = ?",
                     [first_name, username, now, user_id],
                 )
-                return row[0]
-            db["users"].insert(
+                known: str = row[0]
+                return known
+            db.table("users").insert(
                 {
                     "id": user_id,
                     "first_name": first_name,
@@ -84,8 +86,8 @@ class UserService:
         lang = normalize_lang(language)
         now = iso(self._clock())
 
-        def upsert(db) -> None:
-            db["users"].upsert({"id": user_id, "language": lang, "last_seen": now}, pk="id")
+        def upsert(db: Database) -> None:
+            db.table("users").upsert({"id": user_id, "language": lang, "last_seen": now}, pk="id")
 
         await self._store.write(upsert)
         self._languages[user_id] = lang

@@ -203,7 +203,11 @@ def _scan(path: Path, course: Course | Path | None) -> tuple[list[Problem], list
         problems.extend(file_problems)
         if lab is None:
             continue
-        for seen, value, what in ((ids, lab.id, "id"), (orders, lab.order, "order")):
+        uniques: tuple[tuple[dict[Any, str], str | int, str], ...] = (
+            (ids, lab.id, "id"),
+            (orders, lab.order, "order"),
+        )
+        for seen, value, what in uniques:
             if value in seen:
                 problems.append(
                     Problem(

@@ -119,7 +119,7 @@ class LabSet(BaseModel):
 
     labs: list[Lab] = Field(default_factory=list)
 
-    def __iter__(self) -> Iterator[Lab]:  # type: ignore[override]
+    def __iter__(self) -> Iterator[Lab]:  # type: ignore[override]  # labs, not BaseModel's fields
         return iter(self.labs)
 
     def __len__(self) -> int:

@@ -27,7 +27,7 @@ class OutputJournal:
             "output": output[-KEPT_CHARS:],
             "recorded_at": iso(self._clock()),
         }
-        await self._store.write(lambda db: db["lab_last_outputs"].upsert(row, pk="user_id"))
+        await self._store.write(lambda db: db.table("lab_last_outputs").upsert(row, pk="user_id"))
 
     async def last(self, user_id: int) -> str:
         def read(db: Database) -> str:

@@ -13,11 +13,11 @@ MIGRATIONS = Migrations("labs")
 
 @MIGRATIONS()
 def m001_lab_progress(db: Database) -> None:
-    db["lab_runs"].create(
+    db.table("lab_runs").create(
         {"user_id": int, "lab_id": str, "current_step": int, "opened_at": str, "hints": int},
         pk=("user_id", "lab_id"),
     )
-    db["lab_progress"].create(
+    db.table("lab_progress").create(
         {
             "user_id": int,
             "lab_id": str,
@@ -30,11 +30,11 @@ def m001_lab_progress(db: Database) -> None:
         },
         pk=("user_id", "lab_id", "step"),
     )
-    db["lab_checks"].create(
+    db.table("lab_checks").create(
         {"id": int, "user_id": int, "lab_id": str, "step": int, "ok": int, "checked_at": str},
         pk="id",
     )
-    db["lab_checks"].create_index(["lab_id", "step"])
+    db.table("lab_checks").create_index(["lab_id", "step"])
 
 
 @MIGRATIONS()
@@ -44,7 +44,7 @@ def m002_seen_containers(db: Database) -> None:
     ``removed`` is sticky: once a name was seen gone or with a new id, it stays "removed at some
     point", which is all ``survives_removal_of`` needs (engine events fade after a few hundred).
     """
-    db["lab_seen_containers"].create(
+    db.table("lab_seen_containers").create(
         {"user_id": int, "name": str, "container_id": str, "removed": int, "seen_at": str},
         pk=("user_id", "name"),
     )
@@ -56,6 +56,6 @@ def m003_last_outputs(db: Database) -> None:
 
     One row per student, overwritten: the sandbox journal keeps sizes, never outputs.
     """
-    db["lab_last_outputs"].create(
+    db.table("lab_last_outputs").create(
         {"user_id": int, "command": str, "output": str, "recorded_at": str}, pk="user_id"
     )

@@ -287,7 +287,7 @@ class LabService:
                 " last_check_ok = excluded.last_check_ok, last_missing = excluded.last_missing",
                 [user_id, lab_id, step, now if result.ok else None, now, int(result.ok), missing],
             )
-            db["lab_checks"].insert(
+            db.table("lab_checks").insert(
                 {
                     "user_id": user_id,
                     "lab_id": lab_id,

@@ -56,7 +56,7 @@ def instrument_sandbox(service: SandboxService, metrics: Metrics) -> None:
         )
         return result
 
-    service.run_command = run_command  # type: ignore[method-assign]
+    service.run_command = run_command  # type: ignore[method-assign]  # this instance only
 
     async def refresh() -> None:
         metrics.sandbox_queue.set(service.scheduler.queue_length)

@@ -207,7 +207,7 @@ def read_raw(path: Path) -> list[dict[str, Any]]:
 
 def describe_error(error: Any) -> tuple[str, str]:
     """(field, message) for one pydantic error."""
-    location = error.get("loc") or ()
+    location: Sequence[Any] = error.get("loc") or ()
     field = str(location[0]) if location else ""
     message = str(error["msg"]).removeprefix("Value error, ")
     if len(location) > 1:

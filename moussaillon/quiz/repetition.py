@@ -118,9 +118,10 @@ def _as_states(history: History) -> dict[str, QuestionState]:
     if isinstance(history, Mapping):
         return dict(history)
     items = list(history)
-    if items and all(isinstance(item, Attempt) for item in items):
-        return replay(items)  # type: ignore[arg-type]
-    return {state.question_id: state for state in items}  # type: ignore[union-attr]
+    attempts = [item for item in items if isinstance(item, Attempt)]
+    if items and len(attempts) == len(items):
+        return replay(attempts)
+    return {state.question_id: state for state in items if isinstance(state, QuestionState)}
 
 
 def mistakes(

@@ -19,7 +19,7 @@ MIGRATIONS = Migrations("quiz")
 
 @MIGRATIONS()
 def m001_solo(db: Database) -> None:
-    db["quiz_sessions"].create(
+    db.table("quiz_sessions").create(
         {
             "id": int,
             "user_id": int,
@@ -35,8 +35,8 @@ def m001_solo(db: Database) -> None:
         not_null={"user_id", "mode", "question_ids", "position", "score", "started_at"},
         defaults={"position": 0, "score": 0, "mode": "quiz"},
     )
-    db["quiz_sessions"].create_index(["user_id", "finished_at"])
-    db["quiz_attempts"].create(
+    db.table("quiz_sessions").create_index(["user_id", "finished_at"])
+    db.table("quiz_attempts").create(
         {
             "id": int,
             "user_id": int,
@@ -50,9 +50,9 @@ def m001_solo(db: Database) -> None:
         not_null={"user_id", "question_id", "chosen", "correct", "answered_at"},
         foreign_keys=[("quiz_id", "quiz_sessions", "id")],
     )
-    db["quiz_attempts"].create_index(["user_id", "question_id"])
-    db["quiz_attempts"].create_index(["quiz_id", "question_id"], unique=True)
-    db["quiz_state"].create(
+    db.table("quiz_attempts").create_index(["user_id", "question_id"])
+    db.table("quiz_attempts").create_index(["quiz_id", "question_id"], unique=True)
+    db.table("quiz_state").create(
         {
             "user_id": int,
             "question_id": str,
@@ -65,12 +65,12 @@ def m001_solo(db: Database) -> None:
         not_null={"streak", "wrong_count"},
         defaults={"streak": 0, "wrong_count": 0},
     )
-    db["quiz_state"].create_index(["user_id", "due_at"])
+    db.table("quiz_state").create_index(["user_id", "due_at"])
 
 
 @MIGRATIONS()
 def m002_live(db: Database) -> None:
-    db["live_sessions"].create(
+    db.table("live_sessions").create(
         {
             "id": int,
             "chat_id": int,
@@ -89,8 +89,8 @@ def m002_live(db: Database) -> None:
         not_null={"chat_id", "host_user_id", "status", "period_s", "question_ids", "created_at"},
         defaults={"status": "lobby", "streak_bonus": 0, "current_position": -1},
     )
-    db["live_sessions"].create_index(["chat_id", "status"])
-    db["live_players"].create(
+    db.table("live_sessions").create_index(["chat_id", "status"])
+    db.table("live_players").create(
         {
             "session_id": int,
             "user_id": int,
@@ -104,7 +104,7 @@ def m002_live(db: Database) -> None:
         defaults={"total": 0, "streak": 0},
         foreign_keys=[("session_id", "live_sessions", "id")],
     )
-    db["live_questions"].create(
+    db.table("live_questions").create(
         {
             "id": int,
             "session_id": int,
@@ -121,9 +121,9 @@ def m002_live(db: Database) -> None:
         not_null={"session_id", "position", "question_id", "mapping", "opened_at", "closes_at"},
         foreign_keys=[("session_id", "live_sessions", "id")],
     )
-    db["live_questions"].create_index(["session_id", "position"], unique=True)
-    db["live_questions"].create_index(["poll_id"], unique=True)
-    db["live_answers"].create(
+    db.table("live_questions").create_index(["session_id", "position"], unique=True)
+    db.table("live_questions").create_index(["poll_id"], unique=True)
+    db.table("live_answers").create(
         {
             "id": int,
             "live_question_id": int,
@@ -140,7 +140,7 @@ def m002_live(db: Database) -> None:
         defaults={"points": 0, "bonus": 0},
         foreign_keys=[("live_question_id", "live_questions", "id")],
     )
-    db["live_answers"].create_index(["live_question_id", "user_id"], unique=True)
+    db.table("live_answers").create_index(["live_question_id", "user_id"], unique=True)
 
 
 @MIGRATIONS()
@@ -151,7 +151,7 @@ def m003_polls_and_notices(db: Database) -> None:
     PollAnswer that arrives after a restart is still scored. ``live_players.notified`` records
     the private result message: "sent", or "unreachable" for users who never started the bot.
     """
-    db["quiz_polls"].create(
+    db.table("quiz_polls").create(
         {
             "poll_id": str,
             "quiz_id": int,
@@ -169,6 +169,6 @@ def m003_polls_and_notices(db: Database) -> None:
         not_null={"quiz_id", "position", "question_id", "mapping", "chat_id", "sent_at"},
         foreign_keys=[("quiz_id", "quiz_sessions", "id")],
     )
-    db["quiz_polls"].create_index(["quiz_id", "position"], unique=True)
-    db["quiz_sessions"].add_column("chat_id", int)
-    db["live_players"].add_column("notified", str)
+    db.table("quiz_polls").create_index(["quiz_id", "position"], unique=True)
+    db.table("quiz_sessions").add_column("chat_id", int)
+    db.table("live_players").add_column("notified", str)

@@ -52,6 +52,9 @@ class SoloQuestion(BaseModel):
     shown: ShuffledQuestion
 
 
+AnswerStatus = Literal["recorded", "duplicate", "timeout"]
+
+
 class SoloAnswer(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -59,7 +62,7 @@ class SoloAnswer(BaseModel):
     user_id: int
     chat_id: int
     message_id: int | None
-    status: Literal["recorded", "duplicate", "timeout"]
+    status: AnswerStatus
     correct: bool
     question: Question
     score: int
@@ -218,6 +221,7 @@ class SoloQuizService:
             mapping = json.loads(poll["mapping"])
             duplicate = poll["answered_at"] is not None or session["finished_at"] is not None
             correct = False
+            status: AnswerStatus
             if duplicate:
                 status = "duplicate"
                 correct = poll["outcome"] == "right"

@@ -19,6 +19,7 @@ import tarfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import aiodocker
@@ -247,7 +248,7 @@ def revision(recipe: Recipe, busybox: Path = BUSYBOX) -> str:
     return digest.hexdigest()[:16]
 
 
-async def _inspect(docker: aiodocker.Docker, ref: str) -> dict | None:
+async def _inspect(docker: aiodocker.Docker, ref: str) -> dict[str, Any] | None:
     try:
         async with asyncio.timeout(30):
             return await docker.images.inspect(ref)
@@ -257,8 +258,9 @@ async def _inspect(docker: aiodocker.Docker, ref: str) -> dict | None:
         raise
 
 
-def _image_labels(image: Mapping) -> dict[str, str]:
-    return (image.get("Config") or {}).get("Labels") or {}
+def _image_labels(image: Mapping[str, Any]) -> dict[str, str]:
+    found: dict[str, str] = (image.get("Config") or {}).get("Labels") or {}
+    return found
 
 
 async def _import(docker: aiodocker.Docker, ref: str, tar: bytes, changes: list[str]) -> None:

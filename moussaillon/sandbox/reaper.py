@@ -16,6 +16,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import aiodocker
 
@@ -54,9 +55,9 @@ class ReapReport:
 class Inventory:
     """Every sandbox object on the engine, as the list endpoints describe them."""
 
-    containers: list[dict] = field(default_factory=list)
-    networks: list[dict] = field(default_factory=list)
-    volumes: list[dict] = field(default_factory=list)
+    containers: list[dict[str, Any]] = field(default_factory=list)
+    networks: list[dict[str, Any]] = field(default_factory=list)
+    volumes: list[dict[str, Any]] = field(default_factory=list)
 
     def owners(self) -> set[str]:
         return {
@@ -68,7 +69,7 @@ class Inventory:
     def created_before(self, cutoff: datetime) -> Inventory:
         """Objects the engine says were created before ``cutoff`` (unknown age: spared)."""
 
-        def old(item: dict) -> bool:
+        def old(item: dict[str, Any]) -> bool:
             created = _created(item)
             return created is not None and created < cutoff
 
@@ -79,13 +80,13 @@ class Inventory:
         )
 
     def only(self, keep: Callable[[str | None], bool]) -> Inventory:
-        def pick(items: list[dict]) -> list[dict]:
+        def pick(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             return [i for i in items if keep((i.get("Labels") or {}).get(labels.OWNER))]
 
         return Inventory(pick(self.containers), pick(self.networks), pick(self.volumes))
 
 
-def _created(item: dict) -> datetime | None:
+def _created(item: dict[str, Any]) -> datetime | None:
     """The engine's own creation time (labels can be copied; this cannot)."""
     value = item.get("Created") or item.get("CreatedAt")
     try:
@@ -201,7 +202,11 @@ class Reaper:
             owner = labels.owner_key(user_id)
             if not self.scope(owner) or await self._came_back(user_id, now):
                 continue
-            part = await remove(self.docker, stock.only(lambda label, mine=owner: label == mine))
+
+            def mine(label: str | None, owner: str = owner) -> bool:
+                return label == owner
+
+            part = await remove(self.docker, stock.only(mine))
             report.merge(part)
             if not part.errors:
                 await sessions.forget(self.store, user_id, idle_ttl_min=self.idle_ttl_min, now=now)

@@ -8,7 +8,7 @@ MIGRATIONS = Migrations("sandbox")
 
 @MIGRATIONS()
 def m001_commands_and_sessions(db: Database) -> None:
-    db["sandbox_commands"].create(
+    db.table("sandbox_commands").create(
         {
             "id": int,
             "user_id": int,
@@ -22,9 +22,9 @@ def m001_commands_and_sessions(db: Database) -> None:
         },
         pk="id",
     )
-    db["sandbox_commands"].create_index(["user_id", "created_at"])
-    db["sandbox_commands"].create_index(["created_at"])
-    db["sandbox_sessions"].create(
+    db.table("sandbox_commands").create_index(["user_id", "created_at"])
+    db.table("sandbox_commands").create_index(["created_at"])
+    db.table("sandbox_sessions").create(
         {"user_id": int, "created_at": str, "last_used": str}, pk="user_id"
     )
-    db["sandbox_sessions"].create_index(["last_used"])
+    db.table("sandbox_sessions").create_index(["last_used"])

@@ -134,48 +134,55 @@ class Scope:
 
     # -- listings ---------------------------------------------------------------------------
 
-    async def containers(self, docker: aiodocker.Docker, *, all: bool = True) -> list[dict]:
+    async def containers(
+        self, docker: aiodocker.Docker, *, all: bool = True
+    ) -> list[dict[str, Any]]:
         """The student's containers, without the hidden keepers that hold their volumes."""
         params = {"all": "1" if all else "0", "filters": self.filters()}
         found = await docker._query_json("containers/json", params=params)
         return [c for c in found if (c.get("Labels") or {}).get(KIND) != KEEPER]
 
-    async def keepers(self, docker: aiodocker.Docker) -> list[dict]:
+    async def keepers(self, docker: aiodocker.Docker) -> list[dict[str, Any]]:
         params = {"all": "1", "filters": self.filters(f"{KIND}={KEEPER}")}
-        return await docker._query_json("containers/json", params=params)
+        found: list[dict[str, Any]] = await docker._query_json("containers/json", params=params)
+        return found
 
     def keeper_name(self, volume: str) -> str:
         """``m-u42--keep-data``: a student's container name cannot start with ``-``."""
         return f"{self.prefix}-keep-{volume}"
 
-    async def volumes(self, docker: aiodocker.Docker) -> list[dict]:
+    async def volumes(self, docker: aiodocker.Docker) -> list[dict[str, Any]]:
         found = await docker._query_json("volumes", params={"filters": self.filters()})
-        return found.get("Volumes") or []
+        listed: list[dict[str, Any]] = found.get("Volumes") or []
+        return listed
 
-    async def networks(self, docker: aiodocker.Docker) -> list[dict]:
-        return await docker._query_json("networks", params={"filters": self.filters()})
+    async def networks(self, docker: aiodocker.Docker) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = await docker._query_json(
+            "networks", params={"filters": self.filters()}
+        )
+        return found
 
     # -- resolution (exact id, then student name, then unique id prefix, like docker) -------
 
-    async def container(self, docker: aiodocker.Docker, ref: str) -> dict:
+    async def container(self, docker: aiodocker.Docker, ref: str) -> dict[str, Any]:
         return _pick(await self.containers(docker), ref.lstrip("/"), self, "container")
 
-    async def network(self, docker: aiodocker.Docker, ref: str) -> dict:
+    async def network(self, docker: aiodocker.Docker, ref: str) -> dict[str, Any]:
         return _pick(await self.networks(docker), ref, self, "network")
 
-    async def volume(self, docker: aiodocker.Docker, ref: str) -> dict:
+    async def volume(self, docker: aiodocker.Docker, ref: str) -> dict[str, Any]:
         for volume in await self.volumes(docker):
             if self.student(volume.get("Labels"), volume["Name"]) == ref:
                 return volume
         raise DaemonError(f"Error response from daemon: get {ref}: no such volume")
 
 
-def _name_of(obj: dict, scope: Scope) -> str:
+def _name_of(obj: dict[str, Any], scope: Scope) -> str:
     names = obj.get("Names") or [obj.get("Name", "")]
     return scope.student(obj.get("Labels"), names[0] if names else "")
 
 
-def _pick(objects: list[dict], ref: str, scope: Scope, kind: str) -> dict:
+def _pick(objects: list[dict[str, Any]], ref: str, scope: Scope, kind: str) -> dict[str, Any]:
     for obj in objects:
         if obj["Id"] == ref:
             return obj

@@ -146,7 +146,7 @@ class SandboxService:
                 user_id=user_id,
                 command=line,
                 verb=verb,
-                verdict=result.verdict,  # type: ignore[arg-type]
+                verdict=result.verdict,  # type: ignore[arg-type]  # a str here; checked there
                 exit_code=result.exit_code,
                 duration_ms=result.duration_ms,
                 output_bytes=len(result.output.encode()),

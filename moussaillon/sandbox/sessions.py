@@ -7,12 +7,12 @@ talks to the engine. Times are ISO-8601 UTC strings (``bot.clock.iso``), which s
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from sqlite_utils import Database
 
 from moussaillon.core.clock import iso, utcnow
-from moussaillon.core.store import Store
+from moussaillon.core.store import Store, insert_row
 
 Verdict = Literal["ran", "refused", "rate_limited", "timed_out", "error"]
 VERDICTS: tuple[str, ...] = ("ran", "refused", "rate_limited", "timed_out", "error")
@@ -65,7 +65,7 @@ async def record_command(
     }
 
     def write(db: Database) -> int:
-        return db["sandbox_commands"].insert(row).last_pk
+        return insert_row(db, "sandbox_commands", row)
 
     return await store.write(write)
 
@@ -123,10 +123,10 @@ async def forget(
     return await store.write(write)
 
 
-async def recent_commands(store: Store, user_id: int, limit: int = 20) -> list[dict]:
+async def recent_commands(store: Store, user_id: int, limit: int = 20) -> list[dict[str, Any]]:
     """The student's latest commands, newest first (history, instructor views)."""
 
-    def read(db: Database) -> list[dict]:
+    def read(db: Database) -> list[dict[str, Any]]:
         return list(
             db["sandbox_commands"].rows_where(
                 "user_id = ?", [user_id], order_by="id desc", limit=limit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
@@ -25,7 +26,9 @@ def _lang(request: Request) -> str:
     return lang_of(request.headers.get("accept-language"))
 
 
-def _error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+def _error(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
     return JSONResponse(
         {"error": {"code": code, "message": message}}, status_code=status, headers=headers
     )
@@ -42,8 +45,9 @@ def create_api(services: Services) -> FastAPI:
     @api.exception_handler(MoussaillonError)
     async def domain_error(request: Request, exc: MoussaillonError) -> JSONResponse:
         headers = None
-        if getattr(exc, "retry_after", None) is not None:
-            headers = {"Retry-After": str(max(1, round(exc.retry_after)))}
+        retry_after = getattr(exc, "retry_after", None)  # the sandbox's RateLimited
+        if retry_after is not None:
+            headers = {"Retry-After": str(max(1, round(retry_after)))}
         return _error(exc.status, exc.key, exc.message(_lang(request)), headers)
 
     @api.exception_handler(HTTPException)

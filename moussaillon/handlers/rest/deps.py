@@ -74,5 +74,5 @@ def requires(action: str):
         check(action, Caller.token(owner), services.classes.roles)
         return owner
 
-    permitted.action = action  # type: ignore[attr-defined]
+    permitted.action = action  # type: ignore[attr-defined]  # read by the permission walk
     return Depends(permitted)

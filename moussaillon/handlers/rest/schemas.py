@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
+
+# A route's documented responses, as FastAPI's ``responses=`` parameter types them.
+Responses = dict[int | str, dict[str, Any]]
 
 
 class ErrorBody(BaseModel):

@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -24,22 +24,30 @@ from moussaillon.classes.roles import Role
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import classes_views as views
-from moussaillon.handlers.telegram.context import Context, authorise, language, services
+from moussaillon.handlers.telegram.context import (
+    Context,
+    authorise,
+    chat_of,
+    language,
+    message_of,
+    services,
+    user_of,
+)
 
 if TYPE_CHECKING:
     from moussaillon.classes.hub import ClassesHub
 
 log = logging.getLogger("moussaillon.telegram.classes")
-Handler = Callable[[Update, Context], Awaitable[None]]
+Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]  # what PTB registers
 
 
 def hub(context: Context) -> ClassesHub:
-    return services(context).classes  # type: ignore[return-value]
+    return services(context).classes
 
 
 def _rest(update: Update) -> str:
     """What follows the command, newlines kept (announcements are often several lines)."""
-    text = update.effective_message.text or ""
+    text = message_of(update).text or ""
     parts = text.split(maxsplit=1)
     return parts[1].strip() if len(parts) > 1 else ""
 
@@ -56,9 +64,9 @@ def guarded(action: str) -> Callable[[Handler], Handler]:
                 authorise(update, context, action)
                 await handler(update, context)
             except MoussaillonError as exc:
-                await update.effective_message.reply_html(exc.message(lang))
+                await message_of(update).reply_html(exc.message(lang))
 
-        run.action = action  # type: ignore[attr-defined]
+        run.action = action  # type: ignore[attr-defined]  # read by the permission walk
         return run
 
     return wrap
@@ -66,7 +74,7 @@ def guarded(action: str) -> Callable[[Handler], Handler]:
 
 def _target(update: Update, context: Context) -> int | None:
     """A user id given as argument, or the author of the message replied to."""
-    reply = update.effective_message.reply_to_message
+    reply = message_of(update).reply_to_message
     if reply is not None and reply.from_user is not None:
         return reply.from_user.id
     args = context.args or []
@@ -79,24 +87,24 @@ def _target(update: Update, context: Context) -> int | None:
 async def join_with_code(update: Update, context: Context, code: str) -> None:
     lang = await language(update, context)
     try:
-        info = await hub(context).classes.join(update.effective_user.id, code)
+        info = await hub(context).classes.join(user_of(update).id, code)
     except MoussaillonError as exc:
-        await update.effective_message.reply_html(exc.message(lang))
+        await message_of(update).reply_html(exc.message(lang))
         return
     name = views.escape(info.name)
-    await update.effective_message.reply_html(t("classes.joined", lang, name=name))
+    await message_of(update).reply_html(t("classes.joined", lang, name=name))
 
 
 @guarded("rejoindre")
 async def join_from_link(update: Update, context: Context) -> None:
     """``/start CODE``, from the deep link ``t.me/<bot>?start=CODE``: joining, like /rejoindre."""
-    await join_with_code(update, context, context.args[0])
+    await join_with_code(update, context, (context.args or [""])[0])
 
 
 @guarded("rejoindre")
 async def rejoindre(update: Update, context: Context) -> None:
     if not context.args:
-        await update.effective_message.reply_html(
+        await message_of(update).reply_html(
             t("classes.join_usage", await language(update, context)))
         return
     await join_with_code(update, context, context.args[0])
@@ -105,38 +113,38 @@ async def rejoindre(update: Update, context: Context) -> None:
 @guarded("quitter")
 async def quitter(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    info = await hub(context).classes.leave(update.effective_user.id)
+    info = await hub(context).classes.leave(user_of(update).id)
     key = "classes.left" if info else "classes.not_in_class"
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         t(key, lang, name=views.escape(info.name) if info else ""))
 
 
 @guarded("progres")
 async def progres(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    progress = await hub(context).progress.student(update.effective_user.id)
-    await update.effective_message.reply_html(views.progress(progress, lang))
+    progress = await hub(context).progress.student(user_of(update).id)
+    await message_of(update).reply_html(views.progress(progress, lang))
     try:  # matplotlib is slow to import and to draw: off the event loop
         png = await asyncio.to_thread(student_png, progress, lang)
     except ImportError:  # matplotlib missing: the text above says it all
         log.warning("matplotlib is not installed: /progres sends no chart")
         return
-    await update.effective_message.reply_photo(png, caption=student_caption(progress, lang))
+    await message_of(update).reply_photo(png, caption=student_caption(progress, lang))
 
 
 @guarded("tokens")
 async def tokens(update: Update, context: Context) -> None:
     lang = await language(update, context)
     svc = services(context)
-    user_id = update.effective_user.id
+    user_id = user_of(update).id
     args = context.args or []
     if len(args) >= 2 and args[0].lower() in {"revoquer", "révoquer", "revoke"}:
         token_id = int(args[1]) if args[1].isdigit() else -1
         done = await svc.tokens.revoke(token_id, user_id=user_id)
         key = "classes.token_revoked" if done else "classes.token_unknown"
-        await update.effective_message.reply_html(t(key, lang, id=views.escape(args[1])))
+        await message_of(update).reply_html(t(key, lang, id=views.escape(args[1])))
         return
-    await update.effective_message.reply_html(views.tokens(await svc.tokens.list(user_id), lang))
+    await message_of(update).reply_html(views.tokens(await svc.tokens.list(user_id), lang))
 
 
 # -- instructors -------------------------------------------------------------------------
@@ -147,63 +155,63 @@ async def promouvoir(update: Update, context: Context) -> None:
     lang = await language(update, context)
     target = _target(update, context)
     if target is None:
-        await update.effective_message.reply_html(t("classes.promote_usage", lang))
+        await message_of(update).reply_html(t("classes.promote_usage", lang))
         return
-    promoted = await hub(context).roles.promote(target, by=update.effective_user.id)
+    promoted = await hub(context).roles.promote(target, by=user_of(update).id)
     if promoted:
         await instructor_menus(context.bot, [target])
     key = "classes.promoted" if promoted else "classes.already_instructor"
-    await update.effective_message.reply_html(t(key, lang, user=f"<code>{target}</code>"))
+    await message_of(update).reply_html(t(key, lang, user=f"<code>{target}</code>"))
 
 
 @guarded("classe_creer")
 async def classe_creer(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    info = await hub(context).classes.create(update.effective_user.id, _rest(update))
+    info = await hub(context).classes.create(user_of(update).id, _rest(update))
     link = views.deep_link(context.bot.username, info.code)
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         t("classes.created", lang, name=views.escape(info.name), code=info.code, link=link))
 
 
 @guarded("classe_renommer")
 async def classe_renommer(update: Update, context: Context) -> None:
     classes = hub(context).classes
-    me = update.effective_user.id
+    me = user_of(update).id
     info = await classes.rename((await classes.current(me)).id, me, _rest(update))
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         t("classes.renamed", await language(update, context), name=views.escape(info.name)))
 
 
 @guarded("classe_fermer")
 async def classe_fermer(update: Update, context: Context) -> None:
     classes = hub(context).classes
-    me = update.effective_user.id
+    me = user_of(update).id
     info = await classes.close((await classes.current(me)).id, me)
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         t("classes.closed", await language(update, context), name=views.escape(info.name)))
 
 
 @guarded("lier")
 async def lier(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    chat = update.effective_chat
+    chat = chat_of(update)
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
-        await update.effective_message.reply_html(t("classes.link_only_group", lang))
+        await message_of(update).reply_html(t("classes.link_only_group", lang))
         return
     classes = hub(context).classes
-    me = update.effective_user.id
+    me = user_of(update).id
     info = await classes.current(me)
     await classes.link_group(info.id, me, chat.id, chat.title or "")
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         t("classes.linked", lang, name=views.escape(info.name)))
 
 
 @guarded("membres")
 async def membres(update: Update, context: Context) -> None:
     classes = hub(context).classes
-    info = await classes.current(update.effective_user.id)
+    info = await classes.current(user_of(update).id)
     text = views.members(info, await classes.members(info.id), await language(update, context))
-    await update.effective_message.reply_html(text[:4000])
+    await message_of(update).reply_html(text[:4000])
 
 
 @guarded("retirer")
@@ -211,14 +219,14 @@ async def retirer(update: Update, context: Context) -> None:
     lang = await language(update, context)
     target = _target(update, context)
     if target is None:
-        await update.effective_message.reply_html(t("classes.remove_usage", lang))
+        await message_of(update).reply_html(t("classes.remove_usage", lang))
         return
     classes = hub(context).classes
-    me = update.effective_user.id
+    me = user_of(update).id
     info = await classes.current(me)
     removed = await classes.remove_member(info.id, me, target)
     key = "classes.removed" if removed else "classes.not_member"
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         t(key, lang, user=f"<code>{target}</code>", name=views.escape(info.name)))
 
 
@@ -229,19 +237,19 @@ async def corriger(update: Update, context: Context) -> None:
     args = context.args or []
     if not args:
         labs = ", ".join(f"<code>{lab.id}</code>" for lab in h.labs)
-        await update.effective_message.reply_html(t("classes.release_usage", lang, labs=labs))
+        await message_of(update).reply_html(t("classes.release_usage", lang, labs=labs))
         return
     lab = h.labs.get(args[0])
     when = parse_when(" ".join(args[1:]), h.tz, h.clock())
-    info = await h.classes.current(update.effective_user.id)
-    release = await h.releases.schedule(info.id, lab.id, update.effective_user.id, when)
+    info = await h.classes.current(user_of(update).id)
+    release = await h.releases.schedule(info.id, lab.id, user_of(update).id, when)
     name, title = views.escape(info.name), views.escape(lab.title)
     if release.status == "released":
-        await update.effective_message.reply_html(
+        await message_of(update).reply_html(
             t("classes.released_now", lang, lab=title, name=name))
         return
     local = datetime.fromisoformat(release.due_at).astimezone(h.tz)
-    await update.effective_message.reply_html(t(
+    await message_of(update).reply_html(t(
         "classes.release_scheduled", lang, lab=title, name=name,
         when=local.strftime("%Y-%m-%d %H:%M") + f" ({h.settings.timezone})"))
 
@@ -251,32 +259,32 @@ async def annonce(update: Update, context: Context) -> None:
     lang = await language(update, context)
     text = _rest(update)
     if not text:
-        await update.effective_message.reply_html(t("classes.announce_usage", lang))
+        await message_of(update).reply_html(t("classes.announce_usage", lang))
         return
     h = hub(context)
-    info = await h.classes.current(update.effective_user.id)
+    info = await h.classes.current(user_of(update).id)
     broadcast_id = await h.broadcasts.create(info.id, "announcement", text,
-                                             update.effective_user.id)
+                                             user_of(update).id)
     report = await h.broadcasts.report(broadcast_id)
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         t("classes.announce_queued", lang, total=report.total))
 
 
 @guarded("diffusions")
 async def diffusions(update: Update, context: Context) -> None:
     h = hub(context)
-    info = await h.classes.current(update.effective_user.id)
+    info = await h.classes.current(user_of(update).id)
     items = await h.broadcasts.recent(info.id)
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         views.reports(info, items, await language(update, context)))
 
 
 @guarded("classe_stats")
 async def classe_stats(update: Update, context: Context) -> None:
     h = hub(context)
-    info = await h.classes.current(update.effective_user.id)
+    info = await h.classes.current(user_of(update).id)
     rows = await h.progress.of_class(info.id)
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         views.stats(info, rows, await language(update, context), h.clock()))
 
 
@@ -284,12 +292,12 @@ async def classe_stats(update: Update, context: Context) -> None:
 async def tableau(update: Update, context: Context) -> None:
     lang = await language(update, context)
     h = hub(context)
-    me = update.effective_user.id
+    me = user_of(update).id
     info = await h.classes.current(me)
-    if update.effective_chat.type != ChatType.PRIVATE:  # a signed link is a secret
-        await update.effective_message.reply_html(t("tg.only_private", lang))
+    if chat_of(update).type != ChatType.PRIVATE:  # a signed link is a secret
+        await message_of(update).reply_html(t("tg.only_private", lang))
         return
-    await update.effective_message.reply_html(t(
+    await message_of(update).reply_html(t(
         "classes.dashboard_link", lang, name=views.escape(info.name),
         ttl=round(h.settings.dashboard_link_ttl_min),
         url=views.escape(h.dashboard_url(info.id, me))))

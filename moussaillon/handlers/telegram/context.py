@@ -3,9 +3,9 @@ may run what they asked (``permissions.check``, the one decision every transport
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from telegram import Update
+from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.ext import ContextTypes
 
 from moussaillon.classes.permissions import Caller, PermissionDenied, check
@@ -17,8 +17,46 @@ if TYPE_CHECKING:
 Context = ContextTypes.DEFAULT_TYPE
 
 
-def services(context: Context) -> Services:
-    return context.bot_data["services"]
+class HoldsBotData(Protocol):
+    """A handler's context, a job's, or the application: each reaches PTB's ``bot_data``."""
+
+    @property
+    def bot_data(self) -> dict[Any, Any]: ...
+
+
+def services(context: HoldsBotData) -> Services:
+    found: Services = context.bot_data["services"]
+    return found
+
+
+class MissingFromUpdate(LookupError):
+    """An update lacks what its handler relies on. PTB routes to a command handler only messages
+    (which have a sender and a chat) and to a button handler only callback queries, so this is a
+    routing mistake: ``on_error`` logs it and tells the chat, like any failure."""
+
+
+def user_of(update: Update) -> User:
+    if update.effective_user is None:
+        raise MissingFromUpdate(f"update {update.update_id} has no sender")
+    return update.effective_user
+
+
+def message_of(update: Update) -> Message:
+    if update.effective_message is None:
+        raise MissingFromUpdate(f"update {update.update_id} has no message")
+    return update.effective_message
+
+
+def chat_of(update: Update) -> Chat:
+    if update.effective_chat is None:
+        raise MissingFromUpdate(f"update {update.update_id} has no chat")
+    return update.effective_chat
+
+
+def query_of(update: Update) -> CallbackQuery:
+    if update.callback_query is None:
+        raise MissingFromUpdate(f"update {update.update_id} is not a button press")
+    return update.callback_query
 
 
 async def language(update: Update, context: Context) -> Lang:

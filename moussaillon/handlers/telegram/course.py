@@ -5,23 +5,31 @@ from __future__ import annotations
 from telegram import Update
 from telegram.error import BadRequest
 
-from moussaillon.core.errors import MoussaillonError
+from moussaillon.core.errors import BadInput, MoussaillonError
 from moussaillon.handlers.telegram import callbacks, start, views
-from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.handlers.telegram.context import (
+    Context,
+    chat_of,
+    language,
+    message_of,
+    query_of,
+    services,
+    user_of,
+)
 
 
 async def contents(update: Update, context: Context) -> None:
     svc = services(context)
-    read = await svc.progress.sections_read(update.effective_user.id)
+    read = await svc.progress.sections_read(user_of(update).id)
     text, keyboard = views.table_of_contents(
         svc.course.course, read, await language(update, context)
     )
-    await update.effective_message.reply_html(text, reply_markup=keyboard)
+    await message_of(update).reply_html(text, reply_markup=keyboard)
 
 
 async def on_button(update: Update, context: Context) -> None:
     """Every inline button of the reader; stale or forged data gets a polite alert."""
-    query = update.callback_query
+    query = query_of(update)
     lang = await language(update, context)
     svc = services(context)
     try:
@@ -29,11 +37,13 @@ async def on_button(update: Update, context: Context) -> None:
         if kind == "lang":
             await start.set_language(update, context, arg or "fr")
             return
-        user_id = update.effective_user.id
+        user_id = user_of(update).id
         if kind == "toc":
             view = views.table_of_contents(
                 svc.course.course, await svc.progress.sections_read(user_id), lang
             )
+        elif arg is None:  # callbacks.parse gives every other kind its argument
+            raise BadInput("tg.stale_button")
         elif kind == "ch":
             chapter = svc.course.course.chapter(arg)
             view = views.chapter_menu(chapter, await svc.progress.sections_read(user_id), lang)
@@ -48,7 +58,7 @@ async def on_button(update: Update, context: Context) -> None:
     text, keyboard = view
     if kind == "so" or query.message is None:
         await context.bot.send_message(
-            update.effective_chat.id, text, parse_mode="HTML", reply_markup=keyboard
+            chat_of(update).id, text, parse_mode="HTML", reply_markup=keyboard
         )
         return
     try:

@@ -9,7 +9,15 @@ from telegram.error import BadRequest
 
 from moussaillon.core.errors import MoussaillonError, NotFound
 from moussaillon.handlers.telegram import callbacks, labs_views
-from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.handlers.telegram.context import (
+    Context,
+    chat_of,
+    language,
+    message_of,
+    query_of,
+    services,
+    user_of,
+)
 from moussaillon.labs.service import CorrectionLocked, LabView
 
 if TYPE_CHECKING:
@@ -48,8 +56,8 @@ async def tp_command(update: Update, context: Context) -> None:
     """``/tp`` lists the labs; ``/tp <id>`` opens one at the student's current step."""
     svc = services(context)
     lang = await language(update, context)
-    user_id = update.effective_user.id
-    message = update.effective_message
+    user_id = user_of(update).id
+    message = message_of(update)
     if context.args:
         try:
             view = await svc.labs.open(user_id, context.args[0].strip().lower()[:64])
@@ -91,10 +99,10 @@ async def _act(svc: Services, user_id: int, lab_id: str, action: str, step: int,
 
 async def on_button(update: Update, context: Context) -> None:
     """Every ``tp`` button; stale or forged data gets a polite alert, never a crash."""
-    query = update.callback_query
+    query = query_of(update)
     svc = services(context)
     lang = await language(update, context)
-    user_id = update.effective_user.id
+    user_id = user_of(update).id
     try:
         lab_id, action, step = callbacks.parse_lab(query.data)
         if lab_id is None:
@@ -107,7 +115,7 @@ async def on_button(update: Update, context: Context) -> None:
     await query.answer()
     if query.message is None:
         await context.bot.send_message(
-            update.effective_chat.id, text, parse_mode="HTML", reply_markup=keyboard
+            chat_of(update).id, text, parse_mode="HTML", reply_markup=keyboard
         )
         return
     try:

@@ -22,7 +22,15 @@ from telegram.ext import Application, CallbackContext, JobQueue
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import quiz_views
-from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.handlers.telegram.context import (
+    Context,
+    chat_of,
+    language,
+    message_of,
+    query_of,
+    services,
+    user_of,
+)
 from moussaillon.quiz.requests import MIX_WORDS
 from moussaillon.quiz.solo import SoloAnswer
 
@@ -32,21 +40,14 @@ if TYPE_CHECKING:
 log = logging.getLogger("moussaillon.quiz")
 
 
-def quiz_service(context: CallbackContext) -> QuizService:
-    quiz = services(context).quiz
-    if quiz is None:
-        raise RuntimeError("the quiz service is not built")
-    return quiz
-
-
 async def quiz_command(update: Update, context: Context) -> None:
     """``/quiz [chapter]``: start at once on a known chapter, otherwise offer the chapters."""
     lang = await language(update, context)
-    message = update.effective_message
-    if update.effective_chat.type != ChatType.PRIVATE:
+    message = message_of(update)
+    if chat_of(update).type != ChatType.PRIVATE:
         await message.reply_text(t("quiz.private_only", lang))
         return
-    quiz = quiz_service(context)
+    quiz = services(context).quiz
     word = (context.args or [""])[0].casefold()
     if word in quiz.bank.chapters or word in MIX_WORDS:
         await start_quiz(update, context, None if word in MIX_WORDS else word)
@@ -59,14 +60,14 @@ async def quiz_command(update: Update, context: Context) -> None:
 
 async def revision_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    if update.effective_chat.type != ChatType.PRIVATE:
-        await update.effective_message.reply_text(t("quiz.private_only", lang))
+    if chat_of(update).type != ChatType.PRIVATE:
+        await message_of(update).reply_text(t("quiz.private_only", lang))
         return
     await start_quiz(update, context, None, revision=True)
 
 
 async def on_chapter_button(update: Update, context: Context) -> None:
-    query = update.callback_query
+    query = query_of(update)
     lang = await language(update, context)
     try:
         chapter = quiz_views.parse_chapter_callback(query.data)
@@ -81,11 +82,11 @@ async def start_quiz(
     update: Update, context: Context, chapter: str | None, *, revision: bool = False
 ) -> None:
     lang = await language(update, context)
-    chat_id = update.effective_chat.id
-    quiz = quiz_service(context)
+    chat_id = chat_of(update).id
+    quiz = services(context).quiz
     try:
         started = await quiz.solo.start(
-            update.effective_user.id, chat_id, chapter=chapter, revision=revision
+            user_of(update).id, chat_id, chapter=chapter, revision=revision
         )
     except MoussaillonError as error:
         await context.bot.send_message(chat_id, error.message(lang))
@@ -114,10 +115,12 @@ async def ask_solo(bot: Bot, jobs: JobQueue | None, quiz: QuizService, quiz_id: 
         list(asked.shown.options),
         is_anonymous=False,
         type="quiz",
-        correct_option_ids=[asked.shown.correct_index],
+        correct_option_ids=quiz_views.correct_option_ids(asked.shown.correct_index),
         explanation=question.explanation,
         open_period=quiz_views.open_period(seconds),
     )
+    if message.poll is None:  # Telegram answers send_poll with the poll it made
+        raise TelegramError(f"send_poll to {chat_id} returned no poll")
     poll = await quiz.solo.poll_sent(
         asked,
         poll_id=message.poll.id,
@@ -139,7 +142,7 @@ async def on_poll_answer(update: Update, context: Context) -> None:
     if answer is None or answer.user is None:  # a vote on behalf of a chat
         return
     user = answer.user
-    quiz = quiz_service(context)
+    quiz = services(context).quiz
     routed = await quiz.answer_poll(
         answer.poll_id, user.id, user.first_name or user.username or str(user.id), answer.option_ids
     )
@@ -153,7 +156,9 @@ async def on_poll_answer(update: Update, context: Context) -> None:
 
 
 async def solo_timeout(context: CallbackContext) -> None:
-    quiz = quiz_service(context)
+    quiz = services(context).quiz
+    if context.job is None:  # PTB hands a job callback its job
+        raise RuntimeError("solo_timeout runs only as a JobQueue job")
     poll_id = str(context.job.data)
     result = await quiz.solo.timeout(poll_id)
     if result is None or result.status != "timeout":
@@ -187,9 +192,8 @@ async def after_answer(
 
 async def resume(application: Application) -> None:
     """Re-arm what was pending before a restart: solo timers, then live games."""
-    svc = application.bot_data["services"]
-    quiz = svc.quiz
-    if quiz is None or application.job_queue is None:
+    quiz = services(application).quiz
+    if application.job_queue is None:
         return
     now = quiz.solo.clock()
     for poll in await quiz.solo.open_polls():

@@ -14,20 +14,23 @@ from telegram.constants import ChatType
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import quiz_views
-from moussaillon.handlers.telegram.context import Context, language, may
+from moussaillon.handlers.telegram.context import (
+    Context,
+    chat_of,
+    language,
+    may,
+    message_of,
+    services,
+    user_of,
+)
 from moussaillon.quiz.requests import parse_live
 
 if TYPE_CHECKING:
     from moussaillon.quiz.runner import LiveRunner
-    from moussaillon.quiz.service import QuizService
 
 
-def _quiz(bot_data: dict) -> QuizService:
-    return bot_data["services"].quiz
-
-
-def _runner(bot_data: dict) -> LiveRunner:
-    runner = _quiz(bot_data).runner
+def _runner(context: Context) -> LiveRunner:
+    runner = services(context).quiz.runner
     if runner is None:
         raise RuntimeError("the live quiz runner is not attached")
     return runner
@@ -36,8 +39,8 @@ def _runner(bot_data: dict) -> LiveRunner:
 async def _group_instructor(update: Update, context: Context) -> bool:
     """Refuse politely outside a group or to a non-instructor; True when allowed."""
     lang = await language(update, context)
-    message = update.effective_message
-    if update.effective_chat.type == ChatType.PRIVATE:
+    message = message_of(update)
+    if chat_of(update).type == ChatType.PRIVATE:
         await message.reply_text(t("quiz.live.group_only", lang))
         return False
     if not may(update, context):
@@ -50,35 +53,31 @@ async def quiz_live_command(update: Update, context: Context) -> None:
     if not await _group_instructor(update, context):
         return
     lang = await language(update, context)
-    quiz = _quiz(context.bot_data)
+    quiz = services(context).quiz
     request = parse_live(list(context.args or []), quiz.bank.chapters, quiz.live_seconds)
     if request is None:
         chapters = ", ".join([*quiz.bank.chapters, quiz_views.MIX])
-        await update.effective_message.reply_text(t("quiz.live.usage", lang, chapters=chapters))
+        await message_of(update).reply_text(t("quiz.live.usage", lang, chapters=chapters))
         return
     try:
-        await _runner(context.bot_data).start(
-            update.effective_chat.id, update.effective_user.id, request
-        )
+        await _runner(context).start(chat_of(update).id, user_of(update).id, request)
     except MoussaillonError as error:
-        await update.effective_message.reply_text(error.message(lang))
+        await message_of(update).reply_text(error.message(lang))
 
 
 async def quiz_stop_command(update: Update, context: Context) -> None:
     if not await _group_instructor(update, context):
         return
     lang = await language(update, context)
-    stopped = await _runner(context.bot_data).stop(
-        update.effective_chat.id, update.effective_user.id
-    )
+    stopped = await _runner(context).stop(chat_of(update).id, user_of(update).id)
     if stopped is None:
-        await update.effective_message.reply_text(t("quiz.live.nothing_running", lang))
+        await message_of(update).reply_text(t("quiz.live.nothing_running", lang))
 
 
 async def quiz_results_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    results = await _quiz(context.bot_data).live.last_results(update.effective_chat.id)
+    results = await services(context).quiz.live.last_results(chat_of(update).id)
     if results is None:
-        await update.effective_message.reply_text(t("quiz.live.no_results", lang))
+        await message_of(update).reply_text(t("quiz.live.no_results", lang))
         return
-    await update.effective_message.reply_html(quiz_views.results_summary(results, lang))
+    await message_of(update).reply_html(quiz_views.results_summary(results, lang))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from html import escape
+from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -27,11 +28,19 @@ MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 SECTION_ARG_MAX = 48
 OPEN_PERIOD_MIN = 5
 OPEN_PERIOD_MAX = 600
+# PTB's type for a quiz poll's correct options (Telegram allows 12; the bank, 10 at most).
+OptionId = Literal[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+OPTION_IDS: tuple[OptionId, ...] = (0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 
 
 def open_period(seconds: float) -> int | None:
     """Telegram's countdown when it can show one; the bot's own timer closes the poll anyway."""
     return int(seconds) if OPEN_PERIOD_MIN <= seconds <= OPEN_PERIOD_MAX else None
+
+
+def correct_option_ids(index: int) -> list[OptionId]:
+    """The poll's correct option as PTB types it; a bank question's index is always below 12."""
+    return [OPTION_IDS[index]]
 
 
 def chapter_callback(chapter: str | None) -> str:

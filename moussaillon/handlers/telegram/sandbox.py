@@ -4,50 +4,59 @@ from __future__ import annotations
 
 import io
 from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.constants import ChatType
 
 from moussaillon.core.i18n import t
-from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.handlers.telegram.context import (
+    Context,
+    chat_of,
+    language,
+    message_of,
+    services,
+    user_of,
+)
+
+if TYPE_CHECKING:
+    from moussaillon.sandbox.service import SandboxService
 
 # What fits in one message around the <pre> block; the rest goes to a file.
 INLINE_OUTPUT = 3500
 
 
 async def docker_command(update: Update, context: Context) -> None:
-    text = update.effective_message.text or ""
+    text = message_of(update).text or ""
     parts = text.split(maxsplit=1)
     rest = parts[1] if len(parts) > 1 else ""
     if not rest.strip():
-        await update.effective_message.reply_html(
-            t("tg.docker_usage", await language(update, context))
-        )
+        await message_of(update).reply_html(t("tg.docker_usage", await language(update, context)))
         return
     line = rest if rest.lstrip().lower().startswith("docker") else f"docker {rest}"
     await run(update, context, line)
 
 
-async def _sandbox_ready(update: Update, context: Context, lang: str) -> bool:
-    """Whether this server has a sandbox; if not, the student is told so."""
-    if services(context).sandbox is None:
-        await update.effective_message.reply_html(t("tg.docker_disabled", lang))
-        return False
-    return True
+async def _sandbox(update: Update, context: Context, lang: str) -> SandboxService | None:
+    """This server's sandbox; if it has none, the student is told so."""
+    sandbox = services(context).sandbox
+    if sandbox is None:
+        await message_of(update).reply_html(t("tg.docker_disabled", lang))
+    return sandbox
 
 
 async def run(update: Update, context: Context, line: str) -> None:
     lang = await language(update, context)
     svc = services(context)
-    message = update.effective_message
-    if not await _sandbox_ready(update, context, lang):
+    message = message_of(update)
+    if await _sandbox(update, context, lang) is None:
         return
 
     async def on_wait(position: int) -> None:
         await message.reply_html(t("tg.docker_queued", lang, position=position))
 
     await context.bot.send_chat_action(message.chat_id, "typing")
-    result = await svc.practice.run(update.effective_user.id, line, lang, on_wait=on_wait)
+    result = await svc.practice.run(user_of(update).id, line, lang, on_wait=on_wait)
     if result.refused:
         await message.reply_html(f"⛔ {escape(result.reason or '')}")
         return
@@ -66,19 +75,19 @@ async def run(update: Update, context: Context, line: str) -> None:
 
 async def reset(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    svc = services(context)
-    if not await _sandbox_ready(update, context, lang):
+    sandbox = await _sandbox(update, context, lang)
+    if sandbox is None:
         return
-    count = await svc.sandbox.reset(update.effective_user.id)
-    await update.effective_message.reply_html(t("tg.reset_done", lang, count=count))
+    count = await sandbox.reset(user_of(update).id)
+    await message_of(update).reply_html(t("tg.reset_done", lang, count=count))
 
 
 async def status(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    svc = services(context)
-    if not await _sandbox_ready(update, context, lang):
+    sandbox = await _sandbox(update, context, lang)
+    if sandbox is None:
         return
-    report = await svc.sandbox.status(update.effective_user.id, lang)
+    report = await sandbox.status(user_of(update).id, lang)
     names = ", ".join(f"<code>{escape(n)}</code>" for n in report.names) or "—"
     text = t(
         "tg.sandbox_status",
@@ -96,15 +105,15 @@ async def status(update: Update, context: Context) -> None:
         text += "\n" + t("tg.sandbox_commands_left", lang, count=report.commands_left)
     if report.expires_at is not None:
         text += "\n" + t("tg.sandbox_expires", lang, at=report.expires_at.strftime("%H:%M UTC"))
-    await update.effective_message.reply_html(text)
+    await message_of(update).reply_html(text)
 
 
 async def token(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    if update.effective_chat.type != ChatType.PRIVATE:
-        await update.effective_message.reply_html(t("tg.only_private", lang))
+    if chat_of(update).type != ChatType.PRIVATE:
+        await message_of(update).reply_html(t("tg.only_private", lang))
         return
     svc = services(context)
-    secret = await svc.tokens.create(update.effective_user.id, label="telegram")
+    secret = await svc.tokens.create(user_of(update).id, label="telegram")
     url = escape(svc.settings.public_base_url)
-    await update.effective_message.reply_html(t("tg.token_created", lang, token=secret, url=url))
+    await message_of(update).reply_html(t("tg.token_created", lang, token=secret, url=url))

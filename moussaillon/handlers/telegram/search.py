@@ -7,20 +7,20 @@ from telegram import Update
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import sandbox, views
-from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.handlers.telegram.context import Context, language, message_of, services
 
 
 async def search_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
     query = " ".join(context.args or [])
     if not query.strip():
-        await update.effective_message.reply_html(t("tg.search_usage", lang))
+        await message_of(update).reply_html(t("tg.search_usage", lang))
         return
     await _answer(update, context, query)
 
 
 async def on_text(update: Update, context: Context) -> None:
-    text = update.effective_message.text or ""
+    text = message_of(update).text or ""
     if text.lstrip().lower().startswith("docker ") or text.strip().lower() == "docker":
         await sandbox.run(update, context, text.strip())
         return
@@ -32,7 +32,7 @@ async def _answer(update: Update, context: Context, query: str) -> None:
     try:
         hits = services(context).course.search(query, limit=3)
     except MoussaillonError as error:
-        await update.effective_message.reply_html(error.message(lang))
+        await message_of(update).reply_html(error.message(lang))
         return
     text, keyboard = views.search_results(query, hits, lang)
-    await update.effective_message.reply_html(text, reply_markup=keyboard)
+    await message_of(update).reply_html(text, reply_markup=keyboard)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import Update
+from telegram import Message, Update
 
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import classes, views
-from moussaillon.handlers.telegram.context import Context, language, services
+from moussaillon.handlers.telegram.context import (
+    Context,
+    chat_of,
+    language,
+    message_of,
+    query_of,
+    services,
+    user_of,
+)
 
 
 async def start(update: Update, context: Context) -> None:
@@ -17,7 +25,7 @@ async def start(update: Update, context: Context) -> None:
         return
     lang = await language(update, context)
     name = escape(update.effective_user.first_name or "") if update.effective_user else ""
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         t("tg.welcome", lang, name=name), reply_markup=views.languages()
     )
 
@@ -25,19 +33,23 @@ async def start(update: Update, context: Context) -> None:
 async def help_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
     extra = await classes.help_suffix(update, context)  # the class commands this role may run
-    await update.effective_message.reply_html(t("tg.help", lang) + extra)
+    await message_of(update).reply_html(t("tg.help", lang) + extra)
 
 
 async def choose_language(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    await update.effective_message.reply_html(
+    await message_of(update).reply_html(
         t("tg.language_prompt", lang), reply_markup=views.languages()
     )
 
 
 async def set_language(update: Update, context: Context, code: str) -> None:
-    query = update.callback_query
-    lang = await services(context).users.set_language(update.effective_user.id, code)
+    query = query_of(update)
+    lang = await services(context).users.set_language(user_of(update).id, code)
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
-    await query.message.reply_html(t("tg.language_set", lang))
+    text = t("tg.language_set", lang)
+    if isinstance(query.message, Message):
+        await query.message.reply_html(text)
+    else:  # a message the bot can no longer reach
+        await context.bot.send_message(chat_of(update).id, text, parse_mode="HTML")

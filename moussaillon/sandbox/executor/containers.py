@@ -70,7 +70,8 @@ HIDDEN_PATHS = ("ResolvConfPath", "HostnamePath", "HostsPath", "LogPath")
 
 def student_name(ctx: Context, container: dict[str, Any]) -> str:
     """The container's current name (kept in the engine name, which ``rename`` updates)."""
-    return (container.get("Names") or ["/"])[0].lstrip("/").removeprefix(ctx.scope.prefix)
+    name: str = (container.get("Names") or ["/"])[0].lstrip("/")
+    return name.removeprefix(ctx.scope.prefix)
 
 
 def recorded_ports(container_labels: dict[str, str] | None) -> list[PortMapping]:

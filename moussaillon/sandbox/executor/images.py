@@ -78,7 +78,8 @@ def _engine_ref(ctx: Context, shown: str, image: dict[str, Any]) -> str:
     if own in (image.get("RepoTags") or []):
         return own
     name = shown.rsplit(":", 1)[0]
-    return ctx.settings.sandbox_images.get(name, image["Id"])
+    engine_id: str = image["Id"]
+    return ctx.settings.sandbox_images.get(name, engine_id)
 
 
 async def ls(ctx: Context, req: ImageLsRequest) -> Outcome:
@@ -128,7 +129,8 @@ async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
     visible_tags = [t for t, i in (await visible(ctx)).items() if i["Id"] == image["Id"]]
     data["RepoTags"] = visible_tags
     data.pop("GraphDriver", None)
-    return json.loads(hide_internal(ctx, json.dumps(data)))
+    shown: dict[str, Any] = json.loads(hide_internal(ctx, json.dumps(data)))
+    return shown
 
 
 async def inspect(ctx: Context, req: ImageInspectRequest) -> Outcome:

@@ -53,7 +53,8 @@ def ports_note(ctx: Context, name: str, network: str | None, publish: list[PortM
 async def _image(ctx: Context, req: RunRequest) -> dict[str, Any]:
     ref = req.image_ref or req.image
     try:
-        return await call(ctx, f"images/{ref}/json")
+        found: dict[str, Any] = await call(ctx, f"images/{ref}/json")
+        return found
     except DaemonError:
         shown = with_tag(req.image)
         raise DaemonError(
@@ -116,7 +117,9 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
     image = await _image(ctx, req)
     network, student_net = await network_target(ctx, req.network)
     mounts = await _mounts(ctx, req)
-    exposed = {f"{p.container_port}/{p.protocol}": {} for p in req.publish}
+    exposed: dict[str, dict[str, Any]] = {
+        f"{p.container_port}/{p.protocol}": {} for p in req.publish
+    }
     for item in req.expose:
         port, _, proto = item.partition("/")
         exposed[f"{port}/{proto or 'tcp'}"] = {}

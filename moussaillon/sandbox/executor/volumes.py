@@ -203,7 +203,7 @@ async def ls(ctx: Context, req: VolumeLsRequest) -> Outcome:
 
 async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
     volume = await ctx.scope.volume(ctx.docker, ref)
-    data = await call(ctx, f"volumes/{volume['Name']}")
+    data: dict[str, Any] = await call(ctx, f"volumes/{volume['Name']}")
     data = json.loads(hide_internal(ctx, json.dumps(data)))
     data["Labels"] = visible_labels(data.get("Labels")) or None
     return data

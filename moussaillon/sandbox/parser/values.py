@@ -6,6 +6,8 @@ whether a well-formed value is *allowed* (a bind mount, say) is the policy's job
 
 from __future__ import annotations
 
+from typing import Literal
+
 from moussaillon.sandbox.errors import CommandSyntaxError
 from moussaillon.sandbox.requests import EnvVar, Filter, Mount, PortMapping, RestartPolicy
 
@@ -67,7 +69,7 @@ def parse_ports(value: str) -> list[PortMapping]:
     else:
         hosts = [None] * count
     return [
-        PortMapping(host_ip=host_ip, host_port=host, container_port=port, protocol=protocol)  # type: ignore[arg-type]
+        PortMapping(host_ip=host_ip, host_port=host, container_port=port, protocol=protocol)  # type: ignore[arg-type]  # checked above against the Literal; pydantic checks again
         for host, port in zip(hosts, range(low, high + 1), strict=True)
     ]
 
@@ -107,7 +109,7 @@ def parse_volume(value: str) -> Mount:
     if len(parts) >= 2 and not source:
         if len(parts) == 3 or parts[1] not in _VOLUME_MODES:
             raise _error("sandbox.syntax.invalid_volume", value=value)
-    kind = "bind" if source and _is_host_path(source) else "volume"
+    kind: Literal["bind", "volume"] = "bind" if source and _is_host_path(source) else "volume"
     return Mount(type=kind, source=source or None, target=target, read_only="ro" in modes)
 
 
@@ -143,7 +145,7 @@ def parse_mount(value: str) -> tuple[Mount, list[str]]:
     source = fields.get("source")
     if (kind == "tmpfs" and source) or (kind == "bind" and not source):
         raise _error("sandbox.syntax.invalid_mount", value=value)
-    mount = Mount(type=kind, source=source, target=target, read_only=read_only)  # type: ignore[arg-type]
+    mount = Mount(type=kind, source=source, target=target, read_only=read_only)  # type: ignore[arg-type]  # checked above against the Literal; pydantic checks again
     return mount, unsupported_keys
 
 
@@ -190,4 +192,4 @@ def parse_restart(value: str) -> RestartPolicy:
         raise _error("sandbox.syntax.invalid_restart", value=value)
     if colon and (name != "on-failure" or not count.isdigit()):
         raise _error("sandbox.syntax.invalid_restart", value=value)
-    return RestartPolicy(name=name, max_retries=int(count) if colon else 0)  # type: ignore[arg-type]
+    return RestartPolicy(name=name, max_retries=int(count) if colon else 0)  # type: ignore[arg-type]  # checked above against the Literal; pydantic checks again

@@ -20,12 +20,12 @@ from moussaillon.classes.releases import Release
 from moussaillon.classes.service import ClassInfo
 from moussaillon.core.tokens import TokenOwner
 from moussaillon.handlers.rest.deps import ServicesDep, requires
-from moussaillon.handlers.rest.schemas import ErrorResponse
+from moussaillon.handlers.rest.schemas import ErrorResponse, Responses
 
 router = APIRouter(tags=["classes"])
 
-NEEDS_TOKEN = {401: {"model": ErrorResponse}}
-INSTRUCTORS = {
+NEEDS_TOKEN: Responses = {401: {"model": ErrorResponse}}
+INSTRUCTORS: Responses = {
     401: {"model": ErrorResponse},
     403: {"model": ErrorResponse},
     404: {"model": ErrorResponse},
@@ -64,17 +64,21 @@ async def my_classes(
     return await services.classes.classes.of_instructor(owner.user_id)
 
 
-@router.get("/classes/{class_id}/progress", responses=INSTRUCTORS)
+@router.get(
+    "/classes/{class_id}/progress",
+    responses=INSTRUCTORS,
+    response_model=list[StudentProgress],  # the JSON; the CSV is a plain Response
+)
 async def class_progress(
     class_id: ClassId,
     services: ServicesDep,
     owner: Annotated[TokenOwner, requires("classes.progress")],
     format: Annotated[Literal["json", "csv"], Query()] = "json",
-) -> list[StudentProgress]:
+) -> list[StudentProgress] | Response:
     await services.classes.classes.owned(class_id, owner.user_id)
     rows = await services.classes.progress.of_class(class_id)
     if format == "csv":
-        return Response(  # type: ignore[return-value]
+        return Response(
             to_csv(rows), media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="classe-{class_id}.csv"'},
         )

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from moussaillon.core.i18n import t
 from moussaillon.core.tokens import TokenOwner
 from moussaillon.handlers.rest.deps import LangDep, OwnerDep, ServicesDep, get_owner
-from moussaillon.handlers.rest.schemas import ErrorResponse
+from moussaillon.handlers.rest.schemas import ErrorResponse, Responses
 from moussaillon.labs.model import SandboxLevel
 from moussaillon.labs.service import CorrectionLocked, LabStatus, LabView
 
@@ -16,7 +16,7 @@ router = APIRouter(tags=["labs"])
 
 LabId = Annotated[str, Path(max_length=64)]
 StepNumber = Annotated[int, Path(ge=1, le=999)]
-NEEDS_TOKEN = {401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
+NEEDS_TOKEN: Responses = {401: {"model": ErrorResponse}, 404: {"model": ErrorResponse}}
 
 
 async def optional_owner(
@@ -143,7 +143,8 @@ async def lab_statement(
 ) -> LabOut:
     """The statement; the correction only when the caller may see it (never anonymously)."""
     lab = services.labs.labs.get(lab_id)
-    status, correction, note = None, None, t("labs.api.correction_needs_token", lang)
+    status, correction = None, None
+    note: str | None = t("labs.api.correction_needs_token", lang)
     if owner is not None:
         status = _status(await services.labs.status(owner.user_id, lab_id), lang)
         try:
