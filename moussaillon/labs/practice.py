@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import aiodocker
 
 from moussaillon.errors import MoussaillonError
-from moussaillon.labs.checks import CheckResult
+from moussaillon.labs.checks import CheckResult, required_files
 from moussaillon.labs.outputs import OutputJournal
 from moussaillon.labs.service import LabService
 from moussaillon.labs.snapshot import snapshot
@@ -77,12 +77,15 @@ class PracticeService:
             # LabService refuses these (unknown step, nothing to check) before any state is read.
             return await self._labs.check(user_id, lab_id, step, SandboxState(), lang)
         engine = self._engine()
+        command, output = await self._journal.last_entry(user_id)
         try:
             state = await snapshot(
                 engine.docker,
                 labels.owner_key(user_id),
                 images=self._images,
-                last_output=await self._journal.last(user_id),
+                last_output=output,
+                last_command=command,
+                files=required_files(lab.steps[step - 1].check),
             )
         except (aiodocker.DockerError, OSError, TimeoutError) as exc:
             log.warning("labs: reading the sandbox of %s failed: %s", user_id, exc)
