@@ -1,209 +1,48 @@
-"""The check language: small declarative tables written in lab files, evaluated on a state.
+"""Evaluating checks: pure functions from a check and a ``SandboxState`` to what is missing.
 
-A check is data (``{ container = "web", running = true }``), validated strictly so a typo in a lab
-file is reported by ``course check`` instead of silently passing. The kind of a check is the one
-"kind key" it holds (``container``, ``network_exists`` …); extra keys are refused. ``evaluate`` is
-pure: it reads a ``SandboxState`` and says what is still missing, in the student's language.
+The language itself (the tables lab files hold) is in ``check_models.py``; it is re-exported
+here, so ``from moussaillon.labs.checks import Check, parse_check, evaluate`` keeps working.
+``evaluate`` reads only the state and says what is still missing, in the student's language.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Discriminator,
-    Field,
-    Tag,
-    TypeAdapter,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field
 
 from moussaillon.core.i18n import t
-from moussaillon.labs.state import ContainerState, PublishedPort, SandboxState, image_key
-
-Name = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")]
-PORT_SPEC = re.compile(
-    r"^(?:(?P<ip>\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):)?(?:(?P<host>\d{1,5}):)?(?P<container>\d{1,5})"
-    r"(?:/(?P<proto>tcp|udp|sctp))?$"
+from moussaillon.labs.check_models import (
+    KINDS,
+    MOUNT_SPEC,
+    PORT_SPEC,
+    AllOf,
+    AnyOf,
+    Check,
+    ContainerAbsent,
+    ContainerCheck,
+    ContainersAtLeast,
+    ContainersCount,
+    FileCheck,
+    ImageAbsent,
+    ImagePresent,
+    LastOutputContains,
+    LastOutputLacks,
+    NetworkAbsent,
+    NetworkExists,
+    VolumeAbsent,
+    VolumeExists,
+    VolumeSurvives,
+    parse_check,
+    required_files,
 )
-MOUNT_SPEC = re.compile(r"^(?P<name>[a-zA-Z0-9][a-zA-Z0-9_.-]*)(?::(?P<target>/[^:]*))?$")
+from moussaillon.labs.state import ContainerState, PublishedPort, SandboxState, image_key
+from moussaillon.sandbox.errors import SandboxError
+from moussaillon.sandbox.parser import parse
+from moussaillon.sandbox.policy import command_name
 
-
-class _Check(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class NetworkExists(_Check):
-    network_exists: Name
-
-
-class VolumeExists(_Check):
-    volume_exists: Name
-
-
-class NetworkAbsent(_Check):
-    network_absent: Name
-
-
-class VolumeAbsent(_Check):
-    volume_absent: Name
-
-
-class ContainerAbsent(_Check):
-    container_absent: Name
-
-
-class ContainerCheck(_Check):
-    """A container with this name exists, and every attribute given matches."""
-
-    container: Name
-    running: bool | None = None
-    image: Annotated[str, Field(min_length=1)] | None = None
-    network: Name | None = None
-    published: str | None = Field(default=None, description='"8080:80", "80", "80/udp" …')
-    mount: str | None = Field(default=None, description='"data" or "data:/var/lib/mysql"')
-
-    @field_validator("published")
-    @classmethod
-    def _port_shape(cls, value: str | None) -> str | None:
-        if value is not None and not PORT_SPEC.match(value):
-            raise ValueError("must look like 8080:80, 80 or 127.0.0.1:8080:80[/tcp|udp]")
-        return value
-
-    @field_validator("mount")
-    @classmethod
-    def _mount_shape(cls, value: str | None) -> str | None:
-        if value is not None and not MOUNT_SPEC.match(value):
-            raise ValueError("must be a volume name, optionally followed by :/path")
-        return value
-
-
-class VolumeSurvives(_Check):
-    """The volume outlived its container: removed, or removed and recreated with the volume."""
-
-    volume: Name
-    survives_removal_of: Name
-
-
-class ContainersCount(_Check):
-    containers_count: Annotated[int, Field(ge=0)]
-    all: bool = False
-    image: Annotated[str, Field(min_length=1)] | None = None
-
-
-class ContainersAtLeast(_Check):
-    containers_at_least: Annotated[int, Field(ge=1)]
-    all: bool = True
-    image: Annotated[str, Field(min_length=1)] | None = None
-
-
-class ImagePresent(_Check):
-    image_present: Annotated[str, Field(min_length=1)]
-
-
-class ImageAbsent(_Check):
-    image_absent: Annotated[str, Field(min_length=1)]
-
-
-class LastOutputContains(_Check):
-    last_output_contains: Annotated[str, Field(min_length=1)]
-    ignore_case: bool = False
-
-
-class LastOutputLacks(_Check):
-    """Mostly inside ``all_of``: alone, an empty output would pass it."""
-
-    last_output_lacks: Annotated[str, Field(min_length=1)]
-
-
-class AnyOf(_Check):
-    any_of: Annotated[list[Check], Field(min_length=1)]
-
-
-class AllOf(_Check):
-    all_of: Annotated[list[Check], Field(min_length=1)]
-
-
-KINDS: dict[str, type[_Check]] = {
-    "any_of": AnyOf,
-    "all_of": AllOf,
-    "network_exists": NetworkExists,
-    "volume_exists": VolumeExists,
-    "network_absent": NetworkAbsent,
-    "volume_absent": VolumeAbsent,
-    "container_absent": ContainerAbsent,
-    "containers_count": ContainersCount,
-    "containers_at_least": ContainersAtLeast,
-    "image_present": ImagePresent,
-    "image_absent": ImageAbsent,
-    "last_output_contains": LastOutputContains,
-    "last_output_lacks": LastOutputLacks,
-    "volume": VolumeSurvives,
-    "container": ContainerCheck,
-}
-_TAG_OF = {model: kind for kind, model in KINDS.items()}
-
-
-def _kind_keys(value: dict[str, Any]) -> list[str]:
-    return [key for key in KINDS if key in value]
-
-
-def kind_of(value: Any) -> str | None:
-    if isinstance(value, _Check):
-        return _TAG_OF.get(type(value))
-    if isinstance(value, dict):
-        keys = _kind_keys(value)
-        return keys[0] if len(keys) == 1 else None
-    return None
-
-
-def _one_kind(value: Any) -> Any:
-    """Name the problem precisely before the union gets a chance to say "no tag found"."""
-    if isinstance(value, dict):
-        keys = _kind_keys(value)
-        if not keys:
-            known = ", ".join(KINDS)
-            found = ", ".join(value) or "nothing"
-            raise ValueError(f"unknown check: got {found}; a check holds one of {known}")
-        if len(keys) > 1:
-            raise ValueError(f"a check holds exactly one kind key, got {', '.join(keys)}")
-    elif not isinstance(value, _Check):
-        raise ValueError('a check is an inline table such as { network_exists = "lamp" }')
-    return value
-
-
-Check = Annotated[
-    Annotated[AnyOf, Tag("any_of")]
-    | Annotated[AllOf, Tag("all_of")]
-    | Annotated[NetworkExists, Tag("network_exists")]
-    | Annotated[VolumeExists, Tag("volume_exists")]
-    | Annotated[NetworkAbsent, Tag("network_absent")]
-    | Annotated[VolumeAbsent, Tag("volume_absent")]
-    | Annotated[ContainerAbsent, Tag("container_absent")]
-    | Annotated[ContainersCount, Tag("containers_count")]
-    | Annotated[ContainersAtLeast, Tag("containers_at_least")]
-    | Annotated[ImagePresent, Tag("image_present")]
-    | Annotated[ImageAbsent, Tag("image_absent")]
-    | Annotated[LastOutputContains, Tag("last_output_contains")]
-    | Annotated[LastOutputLacks, Tag("last_output_lacks")]
-    | Annotated[VolumeSurvives, Tag("volume")]
-    | Annotated[ContainerCheck, Tag("container")],
-    Discriminator(kind_of),
-    BeforeValidator(_one_kind),
-]
-AnyOf.model_rebuild()
-AllOf.model_rebuild()
-CHECK_ADAPTER: TypeAdapter[Check] = TypeAdapter(Check)
-
-
-def parse_check(raw: Any) -> Check:
-    """Validate one check (raises ``pydantic.ValidationError``)."""
-    return CHECK_ADAPTER.validate_python(raw)
+__all__ = ["KINDS", "Check", "CheckResult", "Finding", "evaluate", "parse_check", "required_files"]
 
 
 class Finding(BaseModel):
@@ -275,7 +114,9 @@ def _findings(check: Check, state: SandboxState, lang: str | None) -> list[Findi
         case ImageAbsent(image_absent=image):
             return [_verdict(not state.has_image(image), "image_absent", "present", image=image)]
         case LastOutputContains():
-            return [_output(check, state)]
+            return _output(check, state)
+        case FileCheck():
+            return [_file(check, state)]
         case LastOutputLacks(last_output_lacks=text):
             return [_verdict(text not in state.last_output, "output_lacks", "present", text=text)]
     raise TypeError(f"not a check: {check!r}")
@@ -326,6 +167,7 @@ def _mounts(container: ContainerState, spec: str) -> bool:
     return any(
         mount.name == match["name"]
         and (match["target"] is None or mount.target.rstrip("/") == match["target"].rstrip("/"))
+        and (match["mode"] is None or mount.read_only == (match["mode"] == "ro"))
         for mount in container.mounts
     )
 
@@ -393,12 +235,44 @@ def _count(
     return [_verdict(good, kind, "wrong", what=what, actual=actual, expected=expected)]
 
 
-def _output(check: LastOutputContains, state: SandboxState) -> Finding:
+def _printed_by(line: str) -> tuple[str, str | None]:
+    """The command name (``docker ps``) and, for a run, the image of a command line."""
+    try:
+        request = parse(line)
+    except SandboxError:
+        return "", None
+    return command_name(request.verb), getattr(request, "image", None)
+
+
+def _output(check: LastOutputContains, state: SandboxState) -> list[Finding]:
     wanted, output = check.last_output_contains, state.last_output
+    found: list[Finding] = []
+    if check.command is not None:
+        name, image = _printed_by(state.last_command)
+        right = name in check.command
+        if check.image is not None:
+            right = right and image is not None and image_key(image) == image_key(check.image)
+        if not right:
+            expected = " / ".join(check.command) + (f" … {check.image}" if check.image else "")
+            found.append(_ko("output.wrong_command", text=wanted, command=expected))
     if check.ignore_case:
         there = wanted.casefold() in output.casefold()
     else:
         there = wanted in output
-    if there:
-        return _ok("output.ok", text=wanted)
-    return _ko("output.missing" if output.strip() else "output.empty", text=wanted)
+    if not there:
+        found.append(_ko("output.missing" if output.strip() else "output.empty", text=wanted))
+    return found or [_ok("output.ok", text=wanted)]
+
+
+def _file(check: FileCheck, state: SandboxState) -> Finding:
+    name, path = check.of, check.file
+    if state.container(name) is None:
+        return _ko("container.missing", name=name)
+    content = state.file(name, path)
+    if not check.exists:
+        return _verdict(content is None, "file_absent", "present", name=name, path=path)
+    if content is None:
+        return _ko("file.missing", name=name, path=path)
+    if check.contains is not None and check.contains not in content:
+        return _ko("file.lacks", name=name, path=path, text=check.contains)
+    return _ok("file.ok", name=name, path=path)

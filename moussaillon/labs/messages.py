@@ -179,6 +179,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La sortie de votre dernière commande ne contient pas « {text} ».",
         "en": "The output of your last command does not contain “{text}”.",
     },
+    "labs.check.output.wrong_command": {
+        "fr": "On attend « {text} » dans la sortie de {command} : c'est cette commande qu'il faut "
+        "lancer en dernier.",
+        "en": "“{text}” is expected in the output of {command}: run that command last.",
+    },
+    "labs.check.file.ok": {
+        "fr": "Le fichier {path} de « {name} » est comme attendu.",
+        "en": "File {path} in “{name}” is as expected.",
+    },
+    "labs.check.file.missing": {
+        "fr": "Le fichier {path} n'existe pas dans « {name} ».",
+        "en": "File {path} does not exist in “{name}”.",
+    },
+    "labs.check.file.lacks": {
+        "fr": "Le fichier {path} de « {name} » ne contient pas « {text} ».",
+        "en": "File {path} in “{name}” does not contain “{text}”.",
+    },
+    "labs.check.file_absent.ok": {
+        "fr": "Le fichier {path} n'existe pas dans « {name} », comme attendu.",
+        "en": "File {path} does not exist in “{name}”, as expected.",
+    },
+    "labs.check.file_absent.present": {
+        "fr": "Le fichier {path} existe dans « {name} » : il n'aurait pas dû pouvoir être créé.",
+        "en": "File {path} exists in “{name}”: it should not have been possible to create it.",
+    },
     "labs.check.output.empty": {
         "fr": "Votre dernière commande n'a rien affiché ; on attend « {text} ».",
         "en": "Your last command printed nothing; “{text}” is expected.",

@@ -30,10 +30,15 @@ class OutputJournal:
         await self._store.write(lambda db: db.table("lab_last_outputs").upsert(row, pk="user_id"))
 
     async def last(self, user_id: int) -> str:
-        def read(db: Database) -> str:
+        return (await self.last_entry(user_id))[1]
+
+    async def last_entry(self, user_id: int) -> tuple[str, str]:
+        """(command line, output) of the student's latest command; ("", "") before any."""
+
+        def read(db: Database) -> tuple[str, str]:
             found = db.execute(
-                "SELECT output FROM lab_last_outputs WHERE user_id = ?", [user_id]
+                "SELECT command, output FROM lab_last_outputs WHERE user_id = ?", [user_id]
             ).fetchone()
-            return found[0] if found else ""
+            return (found[0], found[1]) if found else ("", "")
 
         return await self._store.read(read)

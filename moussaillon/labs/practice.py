@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import aiodocker
 
 from moussaillon.core.errors import MoussaillonError
-from moussaillon.labs.checks import CheckResult
+from moussaillon.labs.checks import CheckResult, required_files
 from moussaillon.labs.outputs import OutputJournal
 from moussaillon.labs.service import LabService
 from moussaillon.labs.snapshot import snapshot
@@ -73,16 +73,20 @@ class PracticeService:
     async def check(self, user_id: int, lab_id: str, step: int, lang: str = "fr") -> CheckResult:
         """The step's check on the student's real sandbox; a pass marks the step done."""
         lab = self._labs.labs.get(lab_id)
-        if not 1 <= step <= len(lab.steps) or lab.steps[step - 1].check is None:
+        check = lab.steps[step - 1].check if 1 <= step <= len(lab.steps) else None
+        if check is None:
             # LabService refuses these (unknown step, nothing to check) before any state is read.
             return await self._labs.check(user_id, lab_id, step, SandboxState(), lang)
         engine = self._engine()
+        command, output = await self._journal.last_entry(user_id)
         try:
             state = await snapshot(
                 engine.docker,
                 labels.owner_key(user_id),
                 images=self._images,
-                last_output=await self._journal.last(user_id),
+                last_output=output,
+                last_command=command,
+                files=required_files(check),
             )
         except (aiodocker.DockerError, OSError, TimeoutError) as exc:
             log.warning("labs: reading the sandbox of %s failed: %s", user_id, exc)

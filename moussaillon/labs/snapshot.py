@@ -7,24 +7,37 @@ Removed containers come from the engine's recent ``destroy`` events, which is ho
 tell "the database was removed and recreated" from "the database was never touched". The engine
 keeps only its last few hundred events, so on a busy server ``LabService`` adds what it saw
 itself (container ids from one check to the next).
+
+Files that ``file`` checks look at are read through the engine's archive API (what ``docker cp``
+uses), into memory and bounded: nothing is written on the host, and the container's own
+symlinks are resolved by the engine inside the container's root.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
-from collections.abc import Mapping
+import tarfile
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiodocker
 
-from moussaillon.labs.state import ContainerState, MountState, PublishedPort, SandboxState
+from moussaillon.labs.state import (
+    ContainerState,
+    FileState,
+    MountState,
+    PublishedPort,
+    SandboxState,
+)
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.scope import IMAGE, PORTS, Scope
 
 EVENTS_WINDOW = timedelta(hours=6)
 ENGINE_TIMEOUT = 30.0
+FILE_BYTES = 64 * 1024  # what a file check may read of one file
 
 
 def _published(found: dict[str, str], listed: list[dict[str, Any]]) -> list[PublishedPort]:
@@ -119,16 +132,57 @@ def _images(scope: Scope, engine: list[dict[str, Any]], allowed: Mapping[str, st
     return shown
 
 
+async def _read_file(docker: aiodocker.Docker, container_id: str, path: str) -> str | None:
+    """The start of one regular file of a container, or None (absent, a folder, a link…)."""
+    try:
+        async with docker._query(
+            f"containers/{container_id}/archive", params={"path": path}
+        ) as response:
+            data = b""
+            while len(data) < FILE_BYTES + 2048:
+                chunk = await response.content.read(FILE_BYTES + 2048 - len(data))
+                if not chunk:
+                    break
+                data += chunk
+    except aiodocker.DockerError as exc:
+        if exc.status in (400, 404):
+            return None
+        raise
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as tar:
+            member = tar.next()
+    except tarfile.TarError:
+        return None
+    if member is None or not member.isreg():
+        return None
+    start = member.offset_data
+    return data[start : start + min(member.size, FILE_BYTES)].decode("utf-8", "replace")
+
+
+async def _files(
+    docker: aiodocker.Docker, containers: list[ContainerState], wanted: Iterable[tuple[str, str]]
+) -> list[FileState]:
+    ids = {container.name: container.id for container in containers}
+    found = []
+    for name, path in wanted:
+        content = await _read_file(docker, ids[name], path) if ids.get(name) else None
+        found.append(FileState(container=name, path=path, content=content))
+    return found
+
+
 async def snapshot(
     docker: aiodocker.Docker,
     owner: str,
     *,
     images: Mapping[str, str],
     last_output: str = "",
+    last_command: str = "",
+    files: Iterable[tuple[str, str]] = (),
     since: datetime | None = None,
 ) -> SandboxState:
     """``owner`` is the owner key (``labels.owner_key(user_id)``); ``images`` maps the names
-    students type to local references (``Settings.sandbox_images``)."""
+    students type to local references (``Settings.sandbox_images``); ``files`` are the
+    (container, path) pairs the check to come reads (``required_files``)."""
     scope = Scope(owner)
     filters = {"filters": scope.filters()}
     window_start = since or datetime.now(UTC) - EVENTS_WINDOW
@@ -153,6 +207,8 @@ async def snapshot(
         for raw in raw_containers
         if scope.owns(raw.get("Labels"))
     ]
+    async with asyncio.timeout(ENGINE_TIMEOUT):
+        read = await _files(docker, containers, files)
     return SandboxState(
         containers=containers,
         volumes=sorted(volumes.values()),
@@ -160,4 +216,6 @@ async def snapshot(
         images=_images(scope, raw_images, images),
         removed_containers=removed,
         last_output=last_output,
+        last_command=last_command,
+        files=read,
     )

@@ -61,6 +61,17 @@ class ContainerState(BaseModel):
         return self.state in RUNNING_STATES
 
 
+class FileState(BaseModel):
+    """A file read from a container for a ``file`` check; ``content`` is None when it is not
+    there (or not a regular file)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    container: str
+    path: str
+    content: str | None = None
+
+
 class SandboxState(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -73,9 +84,15 @@ class SandboxState(BaseModel):
         description="names of containers the student removed recently (engine events)",
     )
     last_output: str = ""
+    last_command: str = Field(default="", description="the command line that printed last_output")
+    files: list[FileState] = Field(default_factory=list, description="what file checks read")
 
     def container(self, name: str) -> ContainerState | None:
         return next((c for c in self.containers if c.name == name), None)
+
+    def file(self, container: str, path: str) -> str | None:
+        found = next((f for f in self.files if (f.container, f.path) == (container, path)), None)
+        return found.content if found is not None else None
 
     def has_image(self, reference: str) -> bool:
         wanted = image_key(reference)

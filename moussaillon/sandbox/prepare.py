@@ -26,12 +26,24 @@ import aiodocker
 
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.standin_scripts import (
+    BASH,
     CURL,
     CURL_ENTRYPOINT,
     HELLO,
+    HTTPD,
+    HTTPD_FOREGROUND,
+    HTTPD_INDEX,
+    NGINX,
+    NGINX_CONF,
+    NGINX_ENTRYPOINT,
+    NGINX_SITE,
     NOT_OFFLINE,
+    PRINTENV,
     SERVE,
+    WHOAMI,
     WHOAMI_CGI,
+    alpine_release,
+    error_page,
     page,
 )
 
@@ -54,47 +66,39 @@ class Recipe:
     title: str
     description: str
     files: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # path -> (text, mode)
-    cmd: tuple[str, ...] = ("/bin/sh",)
+    cmd: tuple[str, ...] = ("/bin/sh",)  # empty: no CMD, the entrypoint runs alone
     entrypoint: tuple[str, ...] = ()
     expose: tuple[int, ...] = ()
     workdir: str = "/"
+    env: tuple[str, ...] = ()  # KEY=value lines after PATH
+    path: str = PATH_ENV
+    users: tuple[tuple[str, int], ...] = ()  # service accounts the image runs as: (name, id)
 
     def changes(self, revision: str) -> list[str]:
         """Dockerfile lines for the import API, as ``docker import --change`` sends them."""
         image_labels = {
             labels.STANDIN: "1",
+            "maintainer": "Moussaillon (offline stand-in)",
             "org.opencontainers.image.title": self.title,
             "org.opencontainers.image.description": self.description,
             "org.opencontainers.image.vendor": "Moussaillon",
             "org.opencontainers.image.version": "stand-in",
             "org.opencontainers.image.revision": revision,
         }
-        lines = [f"ENV {PATH_ENV}", f"WORKDIR {self.workdir}"]
+        lines = [f"ENV {self.path}", *(f"ENV {pair}" for pair in self.env)]
+        lines.append(f"WORKDIR {self.workdir}")
         lines += [f"LABEL {json.dumps(k)}={json.dumps(v)}" for k, v in image_labels.items()]
         lines += [f"EXPOSE {port}" for port in self.expose]
         if self.entrypoint:
             lines.append(f"ENTRYPOINT {json.dumps(list(self.entrypoint))}")
-        lines.append(f"CMD {json.dumps(list(self.cmd))}")
+        if self.cmd:
+            lines.append(f"CMD {json.dumps(list(self.cmd))}")
         return lines
 
 
-BASH = '#!/bin/sh\n# The real image is Debian-based: busybox sh plays bash.\nexec /bin/sh "$@"\n'
-
-
-def _web(title: str, description: str, root: str, body: str, workdir: str = "/") -> Recipe:
-    """A Debian-based web server image: its document root, a shell named bash, port 80."""
-    return Recipe(
-        title=title,
-        description=description,
-        files={
-            f"{root}/index.html": (body, 0o644),
-            "/usr/local/bin/serve": (SERVE, 0o755),
-            "/bin/bash": (BASH, 0o755),
-        },
-        cmd=("serve", root),
-        expose=(80,),
-        workdir=workdir,
-    )
+def _debian_web(files: Mapping[str, tuple[str, int]]) -> dict[str, tuple[str, int]]:
+    """A Debian-based web server image's common part: the server script, a shell named bash."""
+    return {"/usr/local/bin/serve": (SERVE, 0o755), "/bin/bash": (BASH, 0o755), **files}
 
 
 def _curl(title: str) -> Recipe:
@@ -102,6 +106,7 @@ def _curl(title: str) -> Recipe:
         title=title,
         description="curl stand-in: a script mapping common curl usage onto busybox wget",
         files={
+            **alpine_release(title),
             "/usr/bin/curl": (CURL, 0o755),
             "/usr/local/bin/docker-entrypoint.sh": (CURL_ENTRYPOINT, 0o755),
         },
@@ -114,7 +119,7 @@ RECIPES: dict[str, Recipe] = {
     "alpine": Recipe(
         "alpine",
         "Alpine stand-in: busybox shell and tools, no package manager",
-        files={"/sbin/apk": (NOT_OFFLINE.format(tool="apk"), 0o755)},
+        files={**alpine_release("alpine"), "/sbin/apk": (NOT_OFFLINE.format(tool="apk"), 0o755)},
     ),
     "busybox": Recipe("busybox", "BusyBox stand-in", cmd=("sh",)),
     "hello-world": Recipe(
@@ -123,19 +128,40 @@ RECIPES: dict[str, Recipe] = {
         files={"/hello": (HELLO, 0o755)},
         cmd=("/hello",),
     ),
-    "nginx": _web(
+    "nginx": Recipe(
         "nginx",
         "nginx stand-in: busybox httpd serving /usr/share/nginx/html on port 80",
-        "/usr/share/nginx/html",
-        page("Welcome to nginx!", "the nginx"),
+        files=_debian_web(
+            {
+                "/usr/share/nginx/html/index.html": (page("Welcome to nginx!", "the nginx"), 0o644),
+                "/usr/share/nginx/html/50x.html": (error_page("the nginx"), 0o644),
+                "/etc/nginx/nginx.conf": (NGINX_CONF, 0o644),
+                "/etc/nginx/conf.d/default.conf": (NGINX_SITE, 0o644),
+                "/usr/sbin/nginx": (NGINX, 0o755),
+                "/docker-entrypoint.sh": (NGINX_ENTRYPOINT, 0o755),
+            }
+        ),
+        entrypoint=("/docker-entrypoint.sh",),
+        cmd=("nginx", "-g", "daemon off;"),
+        expose=(80,),
+        env=("NGINX_VERSION=1.27.2",),
+        users=(("nginx", 101),),
     ),
-    "httpd": _web(
+    "httpd": Recipe(
         "httpd",
         "Apache httpd stand-in: busybox httpd serving /usr/local/apache2/htdocs on port 80",
-        "/usr/local/apache2/htdocs",
-        "<html><body><h1>It works!</h1>\n"
-        "<p>(Moussaillon stand-in for the Apache httpd image.)</p></body></html>\n",
+        files=_debian_web(
+            {
+                "/usr/local/apache2/htdocs/index.html": (HTTPD_INDEX, 0o644),
+                "/usr/local/apache2/bin/httpd": (HTTPD, 0o755),
+                "/usr/local/bin/httpd-foreground": (HTTPD_FOREGROUND, 0o755),
+            }
+        ),
+        cmd=("httpd-foreground",),
+        expose=(80,),
         workdir="/usr/local/apache2",
+        path="PATH=/usr/local/apache2/bin:" + PATH_ENV.removeprefix("PATH="),
+        users=(("www-data", 33),),
     ),
     "containous/whoami": Recipe(
         "containous/whoami",
@@ -143,8 +169,10 @@ RECIPES: dict[str, Recipe] = {
         files={
             "/www/cgi-bin/index.cgi": (WHOAMI_CGI, 0o755),
             "/usr/local/bin/serve": (SERVE, 0o755),
+            "/whoami": (WHOAMI, 0o755),
         },
-        cmd=("serve", "/www"),
+        entrypoint=("/whoami",),
+        cmd=(),
         expose=(80,),
     ),
     "alpine/curl": _curl("alpine/curl"),
@@ -206,15 +234,26 @@ def _os_release(recipe: Recipe) -> str:
     )
 
 
+def _base_files(recipe: Recipe, applets: list[str]) -> dict[str, tuple[str, int]]:
+    """What every stand-in holds besides busybox, then the recipe's own files over it."""
+    passwd = PASSWD + "".join(
+        f"{name}:x:{uid}:{uid}:{name} user:/nonexistent:/bin/false\n" for name, uid in recipe.users
+    )
+    group = GROUP + "".join(f"{name}:x:{gid}:\n" for name, gid in recipe.users)
+    files = {
+        "/etc/passwd": (passwd, 0o644),
+        "/etc/group": (group, 0o644),
+        "/etc/os-release": (_os_release(recipe), 0o644),
+    }
+    if "printenv" not in applets:
+        files["/usr/bin/printenv"] = (PRINTENV, 0o755)
+    return {**files, **recipe.files}
+
+
 def rootfs(recipe: Recipe, busybox: Path = BUSYBOX, applets: list[str] | None = None) -> bytes:
     """The image's whole filesystem as an uncompressed tar, built in memory (~1-2 MB)."""
     applets = applets if applets is not None else _applets(busybox)
-    files = {
-        "/etc/passwd": (PASSWD, 0o644),
-        "/etc/group": (GROUP, 0o644),
-        "/etc/os-release": (_os_release(recipe), 0o644),
-        **recipe.files,
-    }
+    files = _base_files(recipe, applets)
     dirs = {"/bin", "/sbin", "/usr", "/usr/bin", "/usr/sbin", "/usr/local", "/usr/local/bin"}
     dirs |= {"/etc", "/dev", "/proc", "/sys", "/var", "/var/www", "/run", "/mnt", "/srv"}
     for path in files:
@@ -240,11 +279,14 @@ def rootfs(recipe: Recipe, busybox: Path = BUSYBOX, applets: list[str] | None = 
     return buffer.getvalue()
 
 
-def revision(recipe: Recipe, busybox: Path = BUSYBOX) -> str:
-    """A short hash of everything that shapes the image: the recipe and the busybox binary."""
+def revision(recipe: Recipe, busybox: Path = BUSYBOX, applets: list[str] | None = None) -> str:
+    """A short hash of everything that shapes the image: the recipe, the files every stand-in
+    gets, the busybox binary and its applets."""
+    applets = applets if applets is not None else _applets(busybox)
     digest = hashlib.sha256(repr(recipe).encode())
+    digest.update(repr(sorted(_base_files(recipe, applets).items())).encode())
     digest.update(hashlib.sha256(busybox.read_bytes()).digest())
-    digest.update(PASSWD.encode() + GROUP.encode())
+    digest.update(" ".join(applets).encode())
     return digest.hexdigest()[:16]
 
 
@@ -311,7 +353,7 @@ async def prepare_offline(
         if recipe is None:
             say(f"{ref}: no offline stand-in for {name}, skipped")
             continue
-        rev = await asyncio.to_thread(revision, recipe, busybox)
+        rev = await asyncio.to_thread(revision, recipe, busybox, applets)
         existing = await _inspect(docker, ref)
         if existing is not None:
             image_labels = _image_labels(existing)

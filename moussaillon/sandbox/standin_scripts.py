@@ -1,9 +1,18 @@
-"""The shell scripts that play each stand-in image's part (see prepare.py).
+"""The shell scripts and files that play each stand-in image's part (see prepare.py).
 
 They run under busybox ``sh`` inside the stand-ins; they are data here, not host code.
 """
 
 from __future__ import annotations
+
+ALPINE_VERSION = "3.20.3"
+
+BASH = '#!/bin/sh\n# The real image is Debian-based: busybox sh plays bash.\nexec /bin/sh "$@"\n'
+
+HTTPD_INDEX = (
+    "<html><body><h1>It works!</h1>\n"
+    "<p>(Moussaillon stand-in for the Apache httpd image.)</p></body></html>\n"
+)
 
 HELLO = r"""#!/bin/sh
 cat <<'EOF'
@@ -26,19 +35,134 @@ EOF
 """
 
 SERVE = r"""#!/bin/sh
-# Moussaillon stand-in web server: busybox httpd in the foreground, stopping cleanly on TERM.
+# Moussaillon stand-in web server: busybox httpd in the foreground, stopping cleanly on TERM
+# (and on QUIT, nginx's stop signal). "busybox httpd" by name: the httpd stand-in puts its own
+# httpd first in PATH.
 root="${1:-/var/www}"
 port="${PORT:-80}"
 echo "stand-in web server: serving $root on port $port (busybox httpd)" >&2
-httpd -f -vv -p "$port" -h "$root" &
+busybox httpd -f -vv -p "$port" -h "$root" &
 pid=$!
-trap 'kill "$pid" 2>/dev/null; exit 0' TERM INT
+trap 'kill "$pid" 2>/dev/null; exit 0' TERM INT QUIT
 wait "$pid"
+"""
+
+NGINX = r"""#!/bin/sh
+# Moussaillon stand-in for the nginx binary: the flags the course uses, busybox httpd behind.
+version="nginx version: nginx/${NGINX_VERSION:-1.27} (Moussaillon stand-in, busybox httpd)"
+conf=/etc/nginx/nginx.conf
+case "$1" in
+  -v) echo "$version" >&2 ;;
+  -V) echo "$version" >&2; echo "configure arguments: none (this is not the real nginx)" >&2 ;;
+  -t|-T)
+    echo "nginx: the configuration file $conf syntax is ok" >&2
+    echo "nginx: configuration file $conf test is successful" >&2
+    if [ "$1" = -T ]; then cat "$conf" /etc/nginx/conf.d/*.conf; fi ;;
+  -s) echo "nginx (stand-in): signal \"$2\" not supported here, use docker restart" >&2; exit 1 ;;
+  ""|-g) exec serve /usr/share/nginx/html ;;
+  *) echo "nginx: invalid option: \"$1\"" >&2; exit 1 ;;
+esac
+"""
+
+NGINX_ENTRYPOINT = r"""#!/bin/sh
+# Like nginx's /docker-entrypoint.sh: a word when nginx starts, any other command runs as is.
+if [ "$1" = nginx ]; then
+  echo "$0: Moussaillon stand-in, nothing to configure" >&2
+fi
+exec "$@"
+"""
+
+NGINX_CONF = """# Moussaillon stand-in: here to be read; busybox httpd serves /usr/share/nginx/html.
+user  nginx;
+worker_processes  auto;
+error_log  /var/log/nginx/error.log notice;
+
+events {
+    worker_connections  1024;
+}
+
+http {
+    default_type  application/octet-stream;
+    sendfile      on;
+    include /etc/nginx/conf.d/*.conf;
+}
+"""
+
+NGINX_SITE = """# The site on port 80 (in this stand-in, busybox httpd does the serving).
+server {
+    listen       80;
+    server_name  localhost;
+
+    location / {
+        root   /usr/share/nginx/html;
+        index  index.html index.htm;
+    }
+
+    # server errors get a page of their own
+    error_page   500 502 503 504  /50x.html;
+    location = /50x.html {
+        root   /usr/share/nginx/html;
+    }
+}
+"""
+
+HTTPD = r"""#!/bin/sh
+# Moussaillon stand-in for Apache's httpd binary: -v and -DFOREGROUND, busybox httpd behind.
+case "$1" in
+  -v|-V)
+    echo "Server version: Apache/2.4 (Unix) (Moussaillon stand-in, busybox httpd)"
+    echo "Server built:   offline, for the course sandbox" ;;
+  -t) echo "Syntax OK" ;;
+  -DFOREGROUND|"") exec serve /usr/local/apache2/htdocs ;;
+  *) echo "httpd (stand-in): option $1 not supported" >&2; exit 1 ;;
+esac
+"""
+
+HTTPD_FOREGROUND = r"""#!/bin/sh
+# Like the httpd image's httpd-foreground: Apache in the foreground. The full path, since
+# busybox sh runs its own httpd applet for a bare "httpd".
+exec /usr/local/apache2/bin/httpd -DFOREGROUND "$@"
+"""
+
+WHOAMI = r"""#!/bin/sh
+# Moussaillon stand-in for the whoami binary: its flags, busybox httpd behind.
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -port|--port) export PORT="$2"; shift ;;
+    -name|--name) export WHOAMI_NAME="$2"; shift ;;
+    -verbose|--verbose) ;;
+    -h|-help|--help)
+      cat <<'USAGE'
+Usage of /whoami (Moussaillon stand-in, busybox httpd):
+  -name string
+        name shown at the top of each answer (or $WHOAMI_NAME)
+  -port string
+        port to listen on (default "80")
+  -verbose
+        accepted, changes nothing here
+USAGE
+      exit 0 ;;
+    *) echo "flag provided but not defined: $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+exec serve /www
+"""
+
+PRINTENV = r"""#!/bin/sh
+# printenv for the stand-ins: this busybox build has no such applet.
+[ $# -eq 0 ] && exec env
+status=0
+for name in "$@"; do
+  awk -v name="$name" 'BEGIN { if (name in ENVIRON) print ENVIRON[name]; else exit 1 }' || status=1
+done
+exit $status
 """
 
 WHOAMI_CGI = r"""#!/bin/sh
 # Answers like containous/whoami: who served the request, and the request as received.
 printf 'Content-Type: text/plain; charset=utf-8\r\n\r\n'
+if [ -n "$WHOAMI_NAME" ]; then echo "Name: $WHOAMI_NAME"; fi
 echo "Hostname: $(hostname)"
 ip -o addr show 2>/dev/null | while read -r _ _ family addr _; do
   case "$family" in inet|inet6) echo "IP: ${addr%/*}" ;; esac
@@ -203,3 +327,30 @@ def page(title: str, what: str) -> str:
         "serves this directory; mount your own files over it to publish them.</p>\n"
         "</body>\n</html>\n"
     )
+
+
+def error_page(what: str) -> str:
+    """The server-error page shipped beside the welcome page (nginx's 50x.html)."""
+    return (
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>Error</title>\n</head>\n<body>\n"
+        "<h1>An error occurred.</h1>\n"
+        "<p>Sorry, the page you are looking for is currently unavailable.</p>\n"
+        "<p>(Moussaillon's offline stand-in for " + what + " image.)</p>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def alpine_release(flavour: str) -> dict[str, tuple[str, int]]:
+    """The files that tell an Alpine-based image apart (``cat /etc/alpine-release``)."""
+    os_release = (
+        'NAME="Alpine Linux"\n'
+        "ID=alpine\n"
+        f"VERSION_ID={ALPINE_VERSION}\n"
+        f'PRETTY_NAME="Alpine Linux v{ALPINE_VERSION.rsplit(".", 1)[0]}'
+        f' (Moussaillon stand-in: {flavour}, busybox, offline)"\n'
+        'HOME_URL="https://alpinelinux.org/"\n'
+    )
+    return {
+        "/etc/alpine-release": (ALPINE_VERSION + "\n", 0o644),
+        "/etc/os-release": (os_release, 0o644),
+    }

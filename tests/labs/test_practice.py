@@ -25,6 +25,8 @@ async def test_the_journal_keeps_the_latest_output_tail_per_student(tmp_path: Pa
         kept = await journal.last(1)
         assert kept.endswith("tail") and len(kept) == KEPT_CHARS
         assert await journal.last(2) == "other"
+        assert await journal.last_entry(2) == ("docker images", "other")
+        assert await journal.last_entry(3) == ("", "")
     finally:
         store.close()
 

@@ -133,7 +133,8 @@ async def test_marking_twice_keeps_the_first_date(store: Store) -> None:
 async def test_a_recreated_container_is_recognised_from_one_check_to_the_next(store: Store) -> None:
     """Without engine events, the ids seen by earlier checks tell a recreated database apart."""
     labs = service(store)
-    volume = {"volumes": ["databasedata"], "last_output": "point 1"}
+    points = {"container": "database", "path": "/var/lib/mysql/points.txt", "content": "point 1"}
+    volume = {"volumes": ["databasedata"], "files": [points]}
     mount = [{"name": "databasedata", "target": "/var/lib/mysql"}]
     first = ContainerState.model_validate(
         {"name": "database", "id": "aaa", "image": "busybox", "networks": ["lamp"], "mounts": mount}

@@ -14,7 +14,7 @@ import pytest
 from moussaillon.areas import migrations
 from moussaillon.config import Settings
 from moussaillon.core.store import Store
-from moussaillon.labs.checks import evaluate
+from moussaillon.labs.checks import evaluate, required_files
 from moussaillon.labs.loader import load_labs
 from moussaillon.labs.snapshot import snapshot
 from moussaillon.sandbox import labels
@@ -42,15 +42,20 @@ async def test_sandbox_commands_pass_their_checks(
     owner = labels.owner_key(owner_id)
     try:
         for number, step in enumerate(lab.steps, start=1):
-            output = ""
+            output = last = ""
             for line in step.sandbox_commands:
                 result = await service.run_command(owner_id, line, lang="en")
                 assert not result.refused, (lab.id, number, line, result)
-                output = result.output
+                output, last = result.output, line
             if step.check is None:
                 continue
             state = await snapshot(
-                docker, owner, images=settings.sandbox_images, last_output=output
+                docker,
+                owner,
+                images=settings.sandbox_images,
+                last_output=output,
+                last_command=last,
+                files=required_files(step.check),
             )
             verdict = evaluate(step.check, state, "en")
             assert verdict.ok, (lab.id, number, verdict.missing, output, state)
