@@ -23,6 +23,7 @@ from moussaillon.config import Settings
 from moussaillon.sandbox import sessions
 from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
 from moussaillon.sandbox.executor import Context, Outcome, execute
+from moussaillon.sandbox.executor.common import hide_internal
 from moussaillon.sandbox.fairqueue import FairScheduler
 from moussaillon.sandbox.output import DaemonError
 from moussaillon.sandbox.parser import parse
@@ -31,11 +32,13 @@ from moussaillon.sandbox.ratelimit import RateLimiter
 from moussaillon.sandbox.reaper import Reaper
 from moussaillon.sandbox.requests import RunRequest, TagRequest
 from moussaillon.sandbox.scope import Scope
+from moussaillon.sandbox.scrub import scrub_paths
 
 log = logging.getLogger(__name__)
 
 REAP_INTERVAL_S = 60.0
 DRAIN_TIMEOUT_S = 30.0
+SCRUB_INLINE_CHARS = 8192
 
 OnWait = Callable[[int], Awaitable[None]]
 
@@ -162,6 +165,7 @@ class SandboxService:
                 await sessions.touch(self.store, user_id)
             async with self.scheduler.slot(ctx.scope.owner, on_wait=on_wait):
                 outcome = await execute(ctx, request)
+            outcome.output = await _scrubbed(outcome.output, ctx.scope.prefix)
             return _result(outcome), verb
         except SandboxError as exc:
             return _refusal(exc, lang), verb
@@ -170,8 +174,8 @@ class SandboxService:
         except aiodocker.DockerError as exc:
             if exc.status == 900:
                 return _refusal(EngineUnavailable("sandbox.engine.unavailable"), lang), verb
-            text = "Error response from daemon: " + str(exc.message)
-            return _result(Outcome(output=text.replace(ctx.scope.prefix, ""), exit_code=1)), verb
+            text = "Error response from daemon: " + hide_internal(ctx, str(exc.message))
+            return _result(Outcome(output=text, exit_code=1)), verb
         except Exception:
             log.exception("sandbox: command failed: %s", verb)
             return _refusal(SandboxError("sandbox.engine.internal_error"), lang), verb
@@ -252,6 +256,14 @@ class SandboxService:
             commands_left=left,
             expires_at=expires,
         )
+
+
+async def _scrubbed(output: str, prefix: str) -> str:
+    """What the containers printed, without engine paths (``/proc/self/mountinfo`` names the
+    host's layer directories); a long output is scrubbed off the event loop."""
+    if len(output) < SCRUB_INLINE_CHARS:
+        return scrub_paths(output, prefix)
+    return await asyncio.to_thread(scrub_paths, output, prefix)
 
 
 def _result(outcome: Outcome) -> CommandResult:

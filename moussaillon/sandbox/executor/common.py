@@ -16,6 +16,7 @@ from moussaillon.i18n import t
 from moussaillon.sandbox.errors import EngineUnavailable
 from moussaillon.sandbox.output import DaemonError, keep_tail, table
 from moussaillon.sandbox.scope import Scope
+from moussaillon.sandbox.scrub import blank_engine_fields, scrub_paths
 
 ENGINE_CALL_TIMEOUT = 30.0  # one management call (create, list, inspect …), not a student's run
 
@@ -50,8 +51,15 @@ class Outcome:
 
 
 def hide_internal(ctx: Context, text: str) -> str:
-    """Students never see internal names: ``m-u42-web`` → ``web``, ``m-u42/app`` → ``app``."""
+    """Students never see internal names (``m-u42-web`` → ``web``, ``m-u42/app`` → ``app``) nor
+    the engine's paths (``scrub.py``): every daemon error and inspect output passes here."""
+    text = scrub_paths(text, ctx.scope.prefix)
     return text.replace(ctx.scope.prefix, "").replace(ctx.scope.image_repo, "")
+
+
+def student_json(ctx: Context, data: Any) -> Any:
+    """Engine JSON as a student may see it: path fields emptied, names and paths hidden."""
+    return json.loads(hide_internal(ctx, json.dumps(blank_engine_fields(data))))
 
 
 async def call(

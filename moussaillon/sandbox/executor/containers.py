@@ -21,6 +21,7 @@ from moussaillon.sandbox.executor.common import (
     match_labels,
     read_logs,
     render_format,
+    student_json,
     text_of,
     visible_labels,
 )
@@ -65,7 +66,6 @@ HEADERS = {
     "State": "STATE",
     "Size": "SIZE",
 }
-HIDDEN_PATHS = ("ResolvConfPath", "HostnamePath", "HostsPath", "LogPath")
 
 
 def student_name(ctx: Context, container: dict[str, Any]) -> str:
@@ -278,19 +278,12 @@ async def rm(ctx: Context, req: RmRequest) -> Outcome:
 
 def clean_container(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Inspect output with student names, without host paths and the sandbox's own labels."""
-    for key in HIDDEN_PATHS:
-        if key in data:
-            data[key] = ""
-    data.pop("GraphDriver", None)
     found = (data.get("Config") or {}).get("Labels") or {}
     if IMAGE in found:
         data["Config"]["Image"] = found[IMAGE]
-    data = json.loads(hide_internal(ctx, json.dumps(data)))
+    data = student_json(ctx, data)
     if data.get("Config"):
         data["Config"]["Labels"] = visible_labels(data["Config"].get("Labels"))
-    for mount in data.get("Mounts") or []:
-        if mount.get("Type") == "volume":
-            mount["Source"] = ""
     return data
 
 
