@@ -23,7 +23,7 @@ from moussaillon.config import Settings
 from moussaillon.sandbox import sessions
 from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
 from moussaillon.sandbox.executor import Context, Outcome, execute
-from moussaillon.sandbox.executor.common import hide_internal
+from moussaillon.sandbox.executor.common import call, hide_internal
 from moussaillon.sandbox.fairqueue import FairScheduler
 from moussaillon.sandbox.output import DaemonError
 from moussaillon.sandbox.parser import parse
@@ -154,14 +154,16 @@ class SandboxService:
     async def _run(
         self, user_id: int, line: str, lang: str, on_wait: OnWait | None
     ) -> tuple[CommandResult, str | None]:
+        """Every line spends a token first (help, typos and refusals too: each is parsed,
+        journaled and answered), then the pure checks, and only then the engine."""
         ctx = self.context(user_id, lang)
         verb: str | None = None
         try:
+            self.limiter.check(ctx.scope.owner)
             request = parse(line)
             verb = request.verb
             request = await self._check(ctx, request)
             if verb != "help":
-                self.limiter.check(ctx.scope.owner)
                 await sessions.touch(self.store, user_id)
             async with self.scheduler.slot(ctx.scope.owner, on_wait=on_wait):
                 outcome = await execute(ctx, request)
@@ -181,27 +183,29 @@ class SandboxService:
             return _refusal(SandboxError("sandbox.engine.internal_error"), lang), verb
 
     async def _check(self, ctx: Context, request: Any) -> Any:
-        """The policy, after mapping the student's own tags (``myapp:v1``) to engine tags."""
+        """The policy; the engine is asked whether an image off the allowlist is the student's
+        own tag (``myapp:v1`` → ``m-u42/myapp:v1``) only once every other check passed."""
         field = "image" if isinstance(request, RunRequest) else None
         field = "source" if isinstance(request, TagRequest) else field
         if field is None:
             return self.policy.check(request)
-        own = await self._own_tag(ctx, getattr(request, field))
-        if own is None:
+        image = getattr(request, field)
+        key = normalize_image(image)
+        if key is None or key in self.policy.images:
             return self.policy.check(request)
         stand_in = next(iter(self.settings.sandbox_images), "alpine")
         checked = self.policy.check(request.model_copy(update={field: stand_in}))
+        own = await self._own_tag(ctx, key)
+        if own is None:
+            return self.policy.check(request)  # raises: the image is not on the allowlist
         ref_field = "image_ref" if field == "image" else "source_ref"
-        return checked.model_copy(update={field: getattr(request, field), ref_field: own})
+        return checked.model_copy(update={field: image, ref_field: own})
 
-    async def _own_tag(self, ctx: Context, image: str) -> str | None:
-        key = normalize_image(image)
-        if key is None or key in self.policy.images:
-            return None
+    async def _own_tag(self, ctx: Context, key: tuple[str, str]) -> str | None:
         ref = f"{ctx.scope.image_repo}{key[0]}:{key[1]}"
         try:
-            await self.docker._query_json(f"images/{ref}/json")
-        except aiodocker.DockerError:
+            await call(ctx, f"images/{ref}/json")
+        except DaemonError:
             return None
         return ref
 
