@@ -108,6 +108,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "place on the host is not shown. To see what it holds: "
         "docker run --rm -v NAME:/data alpine ls /data",
     },
+    "sandbox.engine.note.stop_unbounded": {
+        "fr": "-t {asked} (attendre sans limite) : le bac à sable attend au plus {limit} s que "
+        "le conteneur s'arrête, puis le moteur l'arrête de force (SIGKILL).",
+        "en": "-t {asked} (wait without limit): the sandbox waits at most {limit} s for the "
+        "container to stop, then the engine kills it (SIGKILL).",
+    },
+    "sandbox.engine.note.stop_capped": {
+        "fr": "-t {asked} : le bac à sable attend au plus {limit} s que le conteneur s'arrête, "
+        "puis le moteur l'arrête de force (SIGKILL).",
+        "en": "-t {asked}: the sandbox waits at most {limit} s for the container to stop, then "
+        "the engine kills it (SIGKILL).",
+    },
     "sandbox.engine.volume_on_file": {
         "fr": "impossible de monter un volume sur {path} : dans l'image, c'est un fichier, et un "
         "volume prend la place d'un dossier. Montez-le sur un dossier, par exemple "
