@@ -64,3 +64,38 @@ async def test_restart_grace_is_bounded_too(
     assert (await _state(docker, uid, "c"))["Running"] is True
     quick = await short.run_command(uid, "docker stop -t 0 c", "en")
     assert quick.exit_code == 0 and quick.notes == []
+
+
+async def test_cgroup_namespace_is_private(
+    short: SandboxService, docker: aiodocker.Docker, clean_user_id: int
+) -> None:
+    shown = await ok(short, clean_user_id, "docker run -d --network none --name cg alpine sleep 60")
+    cgroups = await ok(short, clean_user_id, "docker exec cg cat /proc/self/cgroup")
+    lines = cgroups.output.split()
+    assert lines and not HEX64.search(cgroups.output), cgroups.output
+    assert all(line.endswith(":/") for line in lines), lines  # the namespace's own root
+    raw = await docker._query_json(f"containers/{shown.output.strip()}/json")
+    assert raw["HostConfig"]["CgroupnsMode"] == "private"
+
+
+async def test_cgroup_namespace_under_gvisor(
+    docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path, clean_user_id: int
+) -> None:
+    assert "runsc" in (await docker.system.info())["Runtimes"]
+    svc, store = make_service(
+        docker,
+        standin_images,
+        tmp_path,
+        sandbox_runtime="runsc",
+        sandbox_memory_mb=48,
+        sandbox_timeout_s=15,
+    )
+    try:
+        shown = await ok(
+            svc, clean_user_id, "docker run --rm --network none alpine cat /proc/self/cgroup"
+        )
+        assert not HEX64.search(shown.output)
+        assert all(line.endswith(":/") for line in shown.output.split()), shown.output
+    finally:
+        await svc.close()
+        store.close()
