@@ -108,6 +108,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "place on the host is not shown. To see what it holds: "
         "docker run --rm -v NAME:/data alpine ls /data",
     },
+    "sandbox.engine.note.log_flood": {
+        "fr": "{name} a été arrêté par le bac à sable : il écrivait plus de {limit} lignes par "
+        "seconde dans ses logs, ce qui surcharge le moteur Docker de toute la classe. "
+        "Faites-lui écrire moins, par exemple une ligne par seconde : "
+        "sh -c 'while true; do date; sleep 1; done'",
+        "en": "{name} was stopped by the sandbox: it wrote more than {limit} lines a second to "
+        "its logs, which overloads the whole class's Docker engine. Make it write less, for "
+        "example a line a second: sh -c 'while true; do date; sleep 1; done'",
+    },
     "sandbox.engine.note.stop_unbounded": {
         "fr": "-t {asked} (attendre sans limite) : le bac à sable attend au plus {limit} s que "
         "le conteneur s'arrête, puis le moteur l'arrête de force (SIGKILL).",

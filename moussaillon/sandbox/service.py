@@ -25,6 +25,7 @@ from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
 from moussaillon.sandbox.executor import Context, Outcome, execute
 from moussaillon.sandbox.executor.common import call, hide_internal
 from moussaillon.sandbox.fairqueue import FairScheduler
+from moussaillon.sandbox.logwatch import LogWatch, stop_watch
 from moussaillon.sandbox.output import DaemonError
 from moussaillon.sandbox.parser import parse
 from moussaillon.sandbox.policy import Policy, normalize_image
@@ -79,7 +80,9 @@ class SandboxService:
         self.limiter = RateLimiter(settings.sandbox_commands_per_minute, settings.sandbox_burst)
         self.scheduler = FairScheduler(settings.sandbox_concurrency)
         self.reaper = Reaper(docker, store, idle_ttl_min=settings.sandbox_idle_ttl_min)
+        self.logwatch = LogWatch(docker)
         self._reaper_task: asyncio.Task[None] | None = None
+        self._logwatch_task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
 
@@ -94,8 +97,13 @@ class SandboxService:
         self._reaper_task = asyncio.create_task(
             self.reaper.run_forever(REAP_INTERVAL_S), name="sandbox-reaper"
         )
+        self._logwatch_task = asyncio.create_task(
+            self.logwatch.run_forever(), name="sandbox-logwatch"
+        )
 
     async def close(self) -> None:
+        await stop_watch(self._logwatch_task)
+        self._logwatch_task = None
         if self._reaper_task is not None:
             self._reaper_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -168,6 +176,7 @@ class SandboxService:
             async with self.scheduler.slot(ctx.scope.owner, on_wait=on_wait):
                 outcome = await execute(ctx, request)
             outcome.output = await _scrubbed(outcome.output, ctx.scope.prefix)
+            outcome.notes += self.logwatch.notes_for(ctx.scope.owner, request, lang)
             return _result(outcome), verb
         except SandboxError as exc:
             return _refusal(exc, lang), verb
