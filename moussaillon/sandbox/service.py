@@ -54,6 +54,7 @@ class CommandResult(BaseModel):
     truncated: bool = False
     notes: list[str] = []
     retry_after: float | None = None
+    error_type: str | None = None  # the SandboxError class of a refusal, for exit codes
 
 
 class SandboxStatus(BaseModel):
@@ -301,6 +302,7 @@ def _refusal(exc: SandboxError, lang: str) -> CommandResult:
         duration_ms=0,
         verdict=exc.verdict,
         retry_after=getattr(exc, "retry_after", None),
+        error_type=type(exc).__name__,
     )
 
 
