@@ -20,7 +20,8 @@ Why each one (OWASP Docker cheat sheet rules 1-8, Judge0/Piston defaults):
 * No PortBindings, no host binds, no privileged mode, ever: ``-p`` is only recorded.
 * A private cgroup namespace: with the engine's default on cgroup v1 (``host``),
   ``/proc/self/cgroup`` shows every container's full engine id and the host's cgroup tree.
-* json-file logs with rotation, so a flood cannot fill the disk.
+* json-file logs with rotation, so a flood cannot fill the disk (its CPU cost in dockerd is
+  bounded by the log watch, ``logwatch.py``).
 * Restart policy: ``no`` or ``on-failure`` with at most 3 retries.
 * Under gVisor (``runsc``) the pids cgroup also holds the sandbox kernel's own threads (about 55
   at rest), so the limit gets ``GVISOR_PIDS_OVERHEAD`` on top; a fork bomb there brings down that

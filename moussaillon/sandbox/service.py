@@ -1,8 +1,8 @@
 """The sandbox's one entry point for every transport (Telegram, REST, CLI).
 
-``run_command`` is the whole pipeline: parse → policy → rate limit (per student) → fair queue
-slot (global concurrency) → execute in the student's scope → journal in SQLite. It always
-returns a ``CommandResult``: a student's mistake is a result to show, never an exception.
+``run_command`` is the whole pipeline: rate limit (per student, every line) → parse → policy →
+fair queue slot (global concurrency) → execute in the student's scope → journal in SQLite. It
+always returns a ``CommandResult``: a student's mistake is a result to show, never an exception.
 """
 
 from __future__ import annotations
