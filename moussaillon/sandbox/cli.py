@@ -11,9 +11,32 @@ import aiodocker
 from moussaillon.config import Settings
 from moussaillon.core.store import Store
 from moussaillon.sandbox.engine import create_docker
+from moussaillon.sandbox.errors import (
+    CommandSyntaxError,
+    EngineUnavailable,
+    QuotaExceeded,
+    RateLimited,
+    SandboxRefused,
+)
 from moussaillon.sandbox.prepare import ensure_images, prepare_offline
 from moussaillon.sandbox.reaper import inventory
 from moussaillon.sandbox.service import SandboxService
+
+# ``sandbox run`` exits with the command's own code, or one of these, which no usual container
+# command returns (sysexits.h; 124 is what ``timeout`` returns; 125 is docker's own).
+EXIT_TIMED_OUT = 124
+EX_UNAVAILABLE = 69
+EX_SOFTWARE = 70
+EX_TEMPFAIL = 75
+EX_NOPERM = 77
+EXIT_SYNTAX = 125
+REFUSAL_EXIT = {
+    CommandSyntaxError.__name__: EXIT_SYNTAX,
+    SandboxRefused.__name__: EX_NOPERM,
+    QuotaExceeded.__name__: EX_NOPERM,
+    RateLimited.__name__: EX_TEMPFAIL,
+    EngineUnavailable.__name__: EX_UNAVAILABLE,
+}
 
 
 async def main(args: argparse.Namespace, settings: Settings, store: Store) -> int:
@@ -51,11 +74,13 @@ async def _run(service: SandboxService, args: argparse.Namespace) -> int:
     )
     if result.refused:
         print(result.reason, file=sys.stderr)
-        return 2
+        return REFUSAL_EXIT.get(result.error_type or "", EX_SOFTWARE)
     if result.output:
         print(result.output, end="" if result.output.endswith("\n") else "\n")
     for note in result.notes:
         print(note, file=sys.stderr)
+    if result.verdict == "timed_out":
+        return EXIT_TIMED_OUT
     return result.exit_code or 0
 
 

@@ -100,6 +100,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Counts cover only your objects; CPUs and memory are the limits of each of your "
         "containers.",
     },
+    "sandbox.engine.note.mountpoint": {
+        "fr": "Mountpoint est vide : dans le bac à sable, un volume vit en mémoire (tmpfs) et "
+        "son emplacement sur l'hôte n'est pas montré. Pour voir son contenu : "
+        "docker run --rm -v NOM:/donnees alpine ls /donnees",
+        "en": "Mountpoint is empty: in the sandbox a volume lives in memory (tmpfs) and its "
+        "place on the host is not shown. To see what it holds: "
+        "docker run --rm -v NAME:/data alpine ls /data",
+    },
+    "sandbox.engine.note.log_flood": {
+        "fr": "{name} a été arrêté par le bac à sable : il écrivait plus de {limit} lignes par "
+        "seconde dans ses logs, ce qui surcharge le moteur Docker de toute la classe. "
+        "Faites-lui écrire moins, par exemple une ligne par seconde : "
+        "sh -c 'while true; do date; sleep 1; done'",
+        "en": "{name} was stopped by the sandbox: it wrote more than {limit} lines a second to "
+        "its logs, which overloads the whole class's Docker engine. Make it write less, for "
+        "example a line a second: sh -c 'while true; do date; sleep 1; done'",
+    },
+    "sandbox.engine.note.stop_unbounded": {
+        "fr": "-t {asked} (attendre sans limite) : le bac à sable attend au plus {limit} s que "
+        "le conteneur s'arrête, puis le moteur l'arrête de force (SIGKILL).",
+        "en": "-t {asked} (wait without limit): the sandbox waits at most {limit} s for the "
+        "container to stop, then the engine kills it (SIGKILL).",
+    },
+    "sandbox.engine.note.stop_capped": {
+        "fr": "-t {asked} : le bac à sable attend au plus {limit} s que le conteneur s'arrête, "
+        "puis le moteur l'arrête de force (SIGKILL).",
+        "en": "-t {asked}: the sandbox waits at most {limit} s for the container to stop, then "
+        "the engine kills it (SIGKILL).",
+    },
+    "sandbox.engine.volume_on_file": {
+        "fr": "impossible de monter un volume sur {path} : dans l'image, c'est un fichier, et un "
+        "volume prend la place d'un dossier. Montez-le sur un dossier, par exemple "
+        "-v donnees:/donnees",
+        "en": "cannot mount a volume on {path}: in the image it is a file, and a volume takes "
+        "the place of a directory. Mount it on a directory, for example -v data:/data",
+    },
     "sandbox.engine.wait_timeout": {
         "fr": "{name} tourne toujours après la limite de temps du bac à sable.",
         "en": "{name} is still running after the sandbox's time limit.",

@@ -18,7 +18,10 @@ Why each one (OWASP Docker cheat sheet rules 1-8, Judge0/Piston defaults):
   memory limit, so the disk a student can fill is bounded twice. Any ``VOLUME`` an image
   declares also becomes a tmpfs instead of an anonymous volume on the host disk.
 * No PortBindings, no host binds, no privileged mode, ever: ``-p`` is only recorded.
-* json-file logs with rotation, so a flood cannot fill the disk.
+* A private cgroup namespace: with the engine's default on cgroup v1 (``host``),
+  ``/proc/self/cgroup`` shows every container's full engine id and the host's cgroup tree.
+* json-file logs with rotation, so a flood cannot fill the disk (its CPU cost in dockerd is
+  bounded by the log watch, ``logwatch.py``).
 * Restart policy: ``no`` or ``on-failure`` with at most 3 retries.
 * Under gVisor (``runsc``) the pids cgroup also holds the sandbox kernel's own threads (about 55
   at rest), so the limit gets ``GVISOR_PIDS_OVERHEAD`` on top; a fork bomb there brings down that
@@ -87,6 +90,7 @@ def host_config(
         "LogConfig": {"Type": "json-file", "Config": {"max-size": "1m", "max-file": "2"}},
         "RestartPolicy": restart or {"Name": "no"},
         "Init": True,
+        "CgroupnsMode": "private",
         # No upstream resolver is reachable from internal networks: give up on an unknown
         # name after one short try instead of the resolver's default 5 s x 2 attempts.
         "DnsOptions": ["timeout:1", "attempts:1"],

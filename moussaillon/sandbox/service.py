@@ -1,8 +1,8 @@
 """The sandbox's one entry point for every transport (Telegram, REST, CLI).
 
-``run_command`` is the whole pipeline: parse → policy → rate limit (per student) → fair queue
-slot (global concurrency) → execute in the student's scope → journal in SQLite. It always
-returns a ``CommandResult``: a student's mistake is a result to show, never an exception.
+``run_command`` is the whole pipeline: rate limit (per student, every line) → parse → policy →
+fair queue slot (global concurrency) → execute in the student's scope → journal in SQLite. It
+always returns a ``CommandResult``: a student's mistake is a result to show, never an exception.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from moussaillon.core.store import Store
 from moussaillon.sandbox import netguard, sessions
 from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
 from moussaillon.sandbox.executor import Context, Outcome, execute
+from moussaillon.sandbox.executor.common import call, hide_internal
 from moussaillon.sandbox.fairqueue import FairScheduler
+from moussaillon.sandbox.logwatch import LogWatch, stop_watch
 from moussaillon.sandbox.output import DaemonError
 from moussaillon.sandbox.parser import parse
 from moussaillon.sandbox.policy import Policy, normalize_image
@@ -31,12 +33,14 @@ from moussaillon.sandbox.ratelimit import RateLimiter
 from moussaillon.sandbox.reaper import Reaper
 from moussaillon.sandbox.requests import RunRequest, TagRequest
 from moussaillon.sandbox.scope import Scope
+from moussaillon.sandbox.scrub import scrub_paths
 from moussaillon.sandbox.subnets import SubnetAllocator
 
 log = logging.getLogger(__name__)
 
 REAP_INTERVAL_S = 60.0
 DRAIN_TIMEOUT_S = 30.0
+SCRUB_INLINE_CHARS = 8192
 
 OnWait = Callable[[int], Awaitable[None]]
 
@@ -51,6 +55,7 @@ class CommandResult(BaseModel):
     truncated: bool = False
     notes: list[str] = []
     retry_after: float | None = None
+    error_type: str | None = None  # the SandboxError class of a refusal, for exit codes
 
 
 class SandboxStatus(BaseModel):
@@ -77,7 +82,9 @@ class SandboxService:
         self.limiter = RateLimiter(settings.sandbox_commands_per_minute, settings.sandbox_burst)
         self.scheduler = FairScheduler(settings.sandbox_concurrency)
         self.reaper = Reaper(docker, store, idle_ttl_min=settings.sandbox_idle_ttl_min)
+        self.logwatch = LogWatch(docker)
         self._reaper_task: asyncio.Task[None] | None = None
+        self._logwatch_task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
         self.subnets = SubnetAllocator.from_settings(settings)
@@ -96,8 +103,13 @@ class SandboxService:
         self._reaper_task = asyncio.create_task(
             self.reaper.run_forever(REAP_INTERVAL_S), name="sandbox-reaper"
         )
+        self._logwatch_task = asyncio.create_task(
+            self.logwatch.run_forever(), name="sandbox-logwatch"
+        )
 
     async def close(self) -> None:
+        await stop_watch(self._logwatch_task)
+        self._logwatch_task = None
         if self._reaper_task is not None:
             self._reaper_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -158,17 +170,21 @@ class SandboxService:
     async def _run(
         self, user_id: int, line: str, lang: str, on_wait: OnWait | None
     ) -> tuple[CommandResult, str | None]:
+        """Every line spends a token first (help, typos and refusals too: each is parsed,
+        journaled and answered), then the pure checks, and only then the engine."""
         ctx = self.context(user_id, lang)
         verb: str | None = None
         try:
+            self.limiter.check(ctx.scope.owner)
             request = parse(line)
             verb = request.verb
             request = await self._check(ctx, request)
             if verb != "help":
-                self.limiter.check(ctx.scope.owner)
                 await sessions.touch(self.store, user_id)
             async with self.scheduler.slot(ctx.scope.owner, on_wait=on_wait):
                 outcome = await execute(ctx, request)
+            outcome.output = await _scrubbed(outcome.output, ctx.scope.prefix)
+            outcome.notes += self.logwatch.notes_for(ctx.scope.owner, request, lang)
             return _result(outcome), verb
         except SandboxError as exc:
             return _refusal(exc, lang), verb
@@ -177,34 +193,36 @@ class SandboxService:
         except aiodocker.DockerError as exc:
             if exc.status == 900:
                 return _refusal(EngineUnavailable("sandbox.engine.unavailable"), lang), verb
-            text = "Error response from daemon: " + str(exc.message)
-            return _result(Outcome(output=text.replace(ctx.scope.prefix, ""), exit_code=1)), verb
+            text = "Error response from daemon: " + hide_internal(ctx, str(exc.message))
+            return _result(Outcome(output=text, exit_code=1)), verb
         except Exception:
             log.exception("sandbox: command failed: %s", verb)
             return _refusal(SandboxError("sandbox.engine.internal_error"), lang), verb
 
     async def _check(self, ctx: Context, request: Any) -> Any:
-        """The policy, after mapping the student's own tags (``myapp:v1``) to engine tags."""
+        """The policy; the engine is asked whether an image off the allowlist is the student's
+        own tag (``myapp:v1`` → ``m-u42/myapp:v1``) only once every other check passed."""
         field = "image" if isinstance(request, RunRequest) else None
         field = "source" if isinstance(request, TagRequest) else field
         if field is None:
             return self.policy.check(request)
-        own = await self._own_tag(ctx, getattr(request, field))
-        if own is None:
+        image = getattr(request, field)
+        key = normalize_image(image)
+        if key is None or key in self.policy.images:
             return self.policy.check(request)
         stand_in = next(iter(self.settings.sandbox_images), "alpine")
         checked = self.policy.check(request.model_copy(update={field: stand_in}))
+        own = await self._own_tag(ctx, key)
+        if own is None:
+            return self.policy.check(request)  # raises: the image is not on the allowlist
         ref_field = "image_ref" if field == "image" else "source_ref"
-        return checked.model_copy(update={field: getattr(request, field), ref_field: own})
+        return checked.model_copy(update={field: image, ref_field: own})
 
-    async def _own_tag(self, ctx: Context, image: str) -> str | None:
-        key = normalize_image(image)
-        if key is None or key in self.policy.images:
-            return None
+    async def _own_tag(self, ctx: Context, key: tuple[str, str]) -> str | None:
         ref = f"{ctx.scope.image_repo}{key[0]}:{key[1]}"
         try:
-            await self.docker._query_json(f"images/{ref}/json")
-        except aiodocker.DockerError:
+            await call(ctx, f"images/{ref}/json")
+        except DaemonError:
             return None
         return ref
 
@@ -261,6 +279,14 @@ class SandboxService:
         )
 
 
+async def _scrubbed(output: str, prefix: str) -> str:
+    """What the containers printed, without engine paths (``/proc/self/mountinfo`` names the
+    host's layer directories); a long output is scrubbed off the event loop."""
+    if len(output) < SCRUB_INLINE_CHARS:
+        return scrub_paths(output, prefix)
+    return await asyncio.to_thread(scrub_paths, output, prefix)
+
+
 def _result(outcome: Outcome) -> CommandResult:
     return CommandResult(
         exit_code=outcome.exit_code,
@@ -283,6 +309,7 @@ def _refusal(exc: SandboxError, lang: str) -> CommandResult:
         duration_ms=0,
         verdict=exc.verdict,
         retry_after=getattr(exc, "retry_after", None),
+        error_type=type(exc).__name__,
     )
 
 

@@ -16,6 +16,7 @@ from moussaillon.core.i18n import t
 from moussaillon.sandbox.errors import EngineUnavailable
 from moussaillon.sandbox.output import DaemonError, keep_tail, table
 from moussaillon.sandbox.scope import Scope
+from moussaillon.sandbox.scrub import blank_engine_fields, scrub_paths
 from moussaillon.sandbox.subnets import SubnetAllocator
 
 ENGINE_CALL_TIMEOUT = 30.0  # one management call (create, list, inspect …), not a student's run
@@ -52,8 +53,15 @@ class Outcome:
 
 
 def hide_internal(ctx: Context, text: str) -> str:
-    """Students never see internal names: ``m-u42-web`` → ``web``, ``m-u42/app`` → ``app``."""
+    """Students never see internal names (``m-u42-web`` → ``web``, ``m-u42/app`` → ``app``) nor
+    the engine's paths (``scrub.py``): every daemon error and inspect output passes here."""
+    text = scrub_paths(text, ctx.scope.prefix)
     return text.replace(ctx.scope.prefix, "").replace(ctx.scope.image_repo, "")
+
+
+def student_json(ctx: Context, data: Any) -> Any:
+    """Engine JSON as a student may see it: path fields emptied, names and paths hidden."""
+    return json.loads(hide_internal(ctx, json.dumps(blank_engine_fields(data))))
 
 
 async def call(
@@ -149,18 +157,28 @@ def visible_labels(found: Mapping[str, str] | None) -> dict[str, str]:
     return {k: v for k, v in (found or {}).items() if not k.startswith("moussaillon.")}
 
 
-async def each(refs: list[str], action: Callable[[str], Any], *, echo: bool = True) -> Outcome:
-    """Apply ``action`` to every ref like docker does: print each success, collect failures."""
-    out: list[str] = []
-    errors: list[str] = []
-    for ref in refs:
+async def each(
+    refs: list[str], action: Callable[[str], Any], *, echo: bool = True, parallel: bool = False
+) -> Outcome:
+    """Apply ``action`` to every ref like docker does: print each success, collect failures.
+
+    ``parallel`` runs them together (``stop``/``restart``, as the docker CLI does), so a
+    command naming five containers waits one grace period, not five; output keeps their order.
+    """
+
+    async def one(ref: str) -> tuple[str | None, str | None]:
         try:
             result = await action(ref)
         except DaemonError as exc:
-            errors.append(exc.text)
-            continue
+            return None, exc.text
         if result is not None:
-            out.append(str(result))
-        elif echo:
-            out.append(ref)
+            return str(result), None
+        return (ref if echo else None), None
+
+    if parallel:
+        done = await asyncio.gather(*(one(ref) for ref in refs))
+    else:
+        done = [await one(ref) for ref in refs]
+    out = [text for text, _ in done if text is not None]
+    errors = [error for _, error in done if error is not None]
     return Outcome(output="\n".join(out + errors), exit_code=1 if errors else 0)

@@ -21,6 +21,7 @@ from moussaillon.sandbox.executor.common import (
     match_labels,
     read_logs,
     render_format,
+    student_json,
     text_of,
     visible_labels,
 )
@@ -50,6 +51,7 @@ from moussaillon.sandbox.requests import (
 )
 from moussaillon.sandbox.scope import IMAGE, PORTS, VALID_NAME
 
+STOP_MAX_S = 10  # docker's own default grace period
 HEADERS = {
     "ID": "CONTAINER ID",
     "Image": "IMAGE",
@@ -65,7 +67,6 @@ HEADERS = {
     "State": "STATE",
     "Size": "SIZE",
 }
-HIDDEN_PATHS = ("ResolvConfPath", "HostnamePath", "HostsPath", "LogPath")
 
 
 def student_name(ctx: Context, container: dict[str, Any]) -> str:
@@ -175,14 +176,36 @@ def _action(ctx: Context, verb: str, **params: str) -> Callable[[str], Awaitable
     return act
 
 
+def grace_period(ctx: Context, asked: int | None) -> tuple[int, str | None]:
+    """The ``-t`` of ``stop``/``restart`` the engine gets, and a note when it differs.
+
+    Docker reads a negative time as "wait as long as it takes", which would hold a slot of the
+    shared queue until the engine call gives up; the sandbox waits at most ``STOP_MAX_S`` (its
+    run time limit when shorter), then the engine kills, as docker does when the time is up."""
+    limit = max(0, min(STOP_MAX_S, int(ctx.settings.sandbox_timeout_s)))
+    if asked is None:
+        return limit, None
+    if asked < 0:
+        return limit, ctx.note("note.stop_unbounded", asked=asked, limit=limit)
+    if asked > limit:
+        return limit, ctx.note("note.stop_capped", asked=asked, limit=limit)
+    return asked, None
+
+
+async def _stop_or_restart(ctx: Context, verb: str, req: StopRequest | RestartRequest) -> Outcome:
+    seconds, note = grace_period(ctx, req.time)
+    outcome = await each(req.containers, _action(ctx, verb, t=str(seconds)), parallel=True)
+    if note:
+        outcome.notes.append(note)
+    return outcome
+
+
 async def stop(ctx: Context, req: StopRequest) -> Outcome:
-    params = {"t": str(min(req.time if req.time is not None else 10, 10))}
-    return await each(req.containers, _action(ctx, "stop", **params))
+    return await _stop_or_restart(ctx, "stop", req)
 
 
 async def restart(ctx: Context, req: RestartRequest) -> Outcome:
-    params = {"t": str(min(req.time if req.time is not None else 10, 10))}
-    return await each(req.containers, _action(ctx, "restart", **params))
+    return await _stop_or_restart(ctx, "restart", req)
 
 
 async def kill(ctx: Context, req: KillRequest) -> Outcome:
@@ -279,19 +302,12 @@ async def rm(ctx: Context, req: RmRequest) -> Outcome:
 
 def clean_container(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     """Inspect output with student names, without host paths and the sandbox's own labels."""
-    for key in HIDDEN_PATHS:
-        if key in data:
-            data[key] = ""
-    data.pop("GraphDriver", None)
     found = (data.get("Config") or {}).get("Labels") or {}
     if IMAGE in found:
         data["Config"]["Image"] = found[IMAGE]
-    data = json.loads(hide_internal(ctx, json.dumps(data)))
+    data = student_json(ctx, data)
     if data.get("Config"):
         data["Config"]["Labels"] = visible_labels(data["Config"].get("Labels"))
-    for mount in data.get("Mounts") or []:
-        if mount.get("Type") == "volume":
-            mount["Source"] = ""
     return data
 
 

@@ -8,7 +8,6 @@ Nothing is ever pulled: the sandbox works offline with what ``sandbox prepare`` 
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -18,8 +17,8 @@ from moussaillon.sandbox.executor.common import (
     Outcome,
     call,
     each,
-    hide_internal,
     render_format,
+    student_json,
 )
 from moussaillon.sandbox.executor.run import with_tag
 from moussaillon.sandbox.output import DaemonError, ago, human_size, short_id, table
@@ -128,8 +127,7 @@ async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
     data = await call(ctx, f"images/{image['Id']}/json")
     visible_tags = [t for t, i in (await visible(ctx)).items() if i["Id"] == image["Id"]]
     data["RepoTags"] = visible_tags
-    data.pop("GraphDriver", None)
-    shown: dict[str, Any] = json.loads(hide_internal(ctx, json.dumps(data)))
+    shown: dict[str, Any] = student_json(ctx, data)
     return shown
 
 

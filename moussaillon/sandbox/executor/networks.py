@@ -24,9 +24,9 @@ from moussaillon.sandbox.executor.common import (
     call,
     each,
     filter_values,
-    hide_internal,
     match_labels,
     render_format,
+    student_json,
     visible_labels,
 )
 from moussaillon.sandbox.output import DaemonError, short_id, table
@@ -214,7 +214,7 @@ async def ls(ctx: Context, req: NetworkLsRequest) -> Outcome:
 
 
 def clean_network(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
-    data = json.loads(hide_internal(ctx, json.dumps(data)))
+    data = student_json(ctx, data)
     data["Labels"] = visible_labels(data.get("Labels"))
     return data
 

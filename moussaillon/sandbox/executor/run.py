@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 from typing import Any
 
 from moussaillon.sandbox import hostconfig
@@ -30,6 +31,9 @@ from moussaillon.sandbox.requests import ExecRequest, PortMapping, RunRequest
 from moussaillon.sandbox.scope import IMAGE, PORTS, VALID_NAME, random_name
 
 RUN_ERROR = "docker: Error response from daemon: "
+# A volume mounted where the image has a file (``-v data:/etc/hosts``); the engine names the
+# file by its host path, which ``call`` has already turned back into the container's.
+NOT_A_DIRECTORY = re.compile(r"source (/\S*) is not directory")
 
 
 def with_tag(image: str) -> str:
@@ -165,15 +169,22 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
     ):
         if value:
             body[key] = value
-    created = await call(
-        ctx,
-        "containers/create",
-        "POST",
-        params={"name": internal},
-        data=body,
-        prefix=RUN_ERROR,
-        exit_code=125,
-    )
+    try:
+        created = await call(
+            ctx,
+            "containers/create",
+            "POST",
+            params={"name": internal},
+            data=body,
+            prefix=RUN_ERROR,
+            exit_code=125,
+        )
+    except DaemonError as exc:
+        on_file = NOT_A_DIRECTORY.search(exc.text)
+        if on_file is None:
+            raise
+        note = ctx.note("volume_on_file", path=on_file.group(1))
+        raise DaemonError(RUN_ERROR + note, 125) from None
     return created["Id"], name, student_net
 
 

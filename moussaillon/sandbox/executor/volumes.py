@@ -11,7 +11,6 @@ labels (the reaper removes them with the rest) and ``moussaillon.kind=keeper``, 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import secrets
 from typing import Any
@@ -24,9 +23,9 @@ from moussaillon.sandbox.executor.common import (
     call,
     each,
     filter_values,
-    hide_internal,
     match_labels,
     render_format,
+    student_json,
     visible_labels,
 )
 from moussaillon.sandbox.output import DaemonError, table
@@ -163,7 +162,7 @@ def _row(ctx: Context, volume: dict[str, Any]) -> dict[str, Any]:
         "Name": ctx.scope.student(volume.get("Labels"), volume["Name"]),
         "Driver": volume.get("Driver", "local"),
         "Scope": volume.get("Scope", "local"),
-        "Mountpoint": hide_internal(ctx, volume.get("Mountpoint", "")),
+        "Mountpoint": "",  # the data lives in the engine's tree: see note.mountpoint
         "Labels": ",".join(f"{k}={v}" for k, v in visible_labels(volume.get("Labels")).items()),
     }
 
@@ -195,7 +194,10 @@ async def ls(ctx: Context, req: VolumeLsRequest) -> Outcome:
     if req.quiet:
         return Outcome(output="\n".join(r["Name"] for r in rows))
     if req.format:
-        return Outcome(output=render_format(req.format, rows, HEADERS))
+        outcome = Outcome(output=render_format(req.format, rows, HEADERS))
+        if rows and ("Mountpoint" in req.format or "json" in req.format):
+            outcome.notes.append(ctx.note("note.mountpoint"))
+        return outcome
     return Outcome(
         output=table(["DRIVER", "VOLUME NAME"], [[r["Driver"], r["Name"]] for r in rows])
     )
@@ -204,7 +206,7 @@ async def ls(ctx: Context, req: VolumeLsRequest) -> Outcome:
 async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
     volume = await ctx.scope.volume(ctx.docker, ref)
     data: dict[str, Any] = await call(ctx, f"volumes/{volume['Name']}")
-    data = json.loads(hide_internal(ctx, json.dumps(data)))
+    data = student_json(ctx, data)
     data["Labels"] = visible_labels(data.get("Labels")) or None
     return data
 
@@ -212,7 +214,10 @@ async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
 async def inspect(ctx: Context, req: VolumeInspectRequest) -> Outcome:
     from moussaillon.sandbox.executor.containers import show_objects
 
-    return await show_objects(ctx, req.volumes, inspect_one, req.format)
+    outcome = await show_objects(ctx, req.volumes, inspect_one, req.format)
+    if outcome.exit_code == 0 and (not req.format or "Mountpoint" in req.format):
+        outcome.notes.append(ctx.note("note.mountpoint"))
+    return outcome
 
 
 async def rm(ctx: Context, req: VolumeRmRequest) -> Outcome:
