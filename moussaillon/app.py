@@ -134,6 +134,7 @@ class _Server(uvicorn.Server):
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     from moussaillon.handlers.rest.app import create_api
     from moussaillon.handlers.telegram.app import create_telegram_app, polling
+    from moussaillon.handlers.telegram.lifecycle import BotRunner
 
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -152,20 +153,19 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
                 lifespan="on",
             )
         )
-        telegram = create_telegram_app(services) if settings.token else None
-        if telegram is None:
+        bot = BotRunner(create_telegram_app(services), polling) if settings.token else None
+        if bot is None:
             log.warning(
                 "No MOUSSAILLON_TELEGRAM_TOKEN: the Telegram bot is off, only the REST API runs."
             )
         web = asyncio.create_task(server.serve(), name="uvicorn")
         try:
-            if telegram is not None:
-                async with polling(telegram):
-                    log.info("Telegram bot polling as @%s", telegram.bot.username)
-                    await _wait(stop, web, services)
-            else:
-                await _wait(stop, web, services)
+            if bot is not None:
+                bot.start()  # retried with back-off: an unreachable Telegram spares the REST API
+            await _wait(stop, web, services)
         finally:
+            if bot is not None:
+                await bot.stop()
             server.should_exit = True
             await web
     log.info("Moussaillon stopped cleanly.")
