@@ -60,8 +60,9 @@ async def runsc_runtime(docker: aiodocker.Docker) -> str:
     word for it); a skip (a failure under CI) with the command registering it when absent."""
     runtimes = (await docker.system.info()).get("Runtimes") or {}
     if "runsc" not in runtimes:
-        missing(f"the Docker engine has no runsc runtime (it has: {', '.join(runtimes)})",
-                RUNSC_ENABLE)
+        missing(
+            f"the Docker engine has no runsc runtime (it has: {', '.join(runtimes)})", RUNSC_ENABLE
+        )
     return "runsc"
 
 
