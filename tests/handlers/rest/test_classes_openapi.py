@@ -13,7 +13,8 @@ from tests.classes.rest_harness import OTHER_TEACHER, STUDENTS, TEACHER, bearer,
 
 CALLERS = ("anonymous", "garbage", "student", "teacher", "other_teacher")
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.floats(allow_nan=False, allow_infinity=False),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
                                                                  max_size=3),
     max_leaves=6,
