@@ -4,7 +4,7 @@
 #
 # BASE_IMAGE must provide python3 (>= 3.11) with venv at /usr/bin/python3 in BOTH stages, so
 # the venv's interpreter link stays valid. CI builds one from Debian with debootstrap
-# (ci/image.sh); anywhere with a registry, `python:3.12-slim` works too (its python3 is
+# (.ci/image); anywhere with a registry, `python:3.12-slim` works too (its python3 is
 # /usr/local/bin/python3: pass --build-arg PYTHON=/usr/local/bin/python3).
 ARG BASE_IMAGE=debian:bookworm-slim
 ARG PYTHON=/usr/bin/python3

@@ -1,18 +1,25 @@
-.PHONY: run test lint bench sync
+.PHONY: run test lint bench sync sync-run
+# uv from PATH, else bootstrapped into .tools/ (a venv: no pip into Debian's own Python).
 UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-$(UV):
-	python3 -m venv .tools && .tools/bin/pip install -q uv
+.tools/bin/uv:
+	@python3 -m venv .tools || { echo "make: python3 -m venv failed; on Debian: sudo apt-get install python3-venv" >&2; exit 1; }
+	.tools/bin/pip install -q uv
 
-sync: $(UV)
+sync: $(filter .tools/bin/uv,$(UV))
 	$(UV) sync --frozen
 
-run: sync
-	$(UV) run moussaillon serve
+# Only what the app needs; --inexact keeps the test tools of an earlier `make test`.
+sync-run: $(filter .tools/bin/uv,$(UV))
+	$(UV) sync --frozen --no-dev --inexact
 
+run: sync-run
+	.venv/bin/moussaillon serve
+
+# -rs lists every skipped test with its reason (an optional part and how to add it).
 test: sync
-	$(UV) run pytest -q
+	.venv/bin/pytest -q -rs
 
 lint: sync
-	$(UV) run ruff check moussaillon tests bench
-	$(UV) run mypy
+	.venv/bin/ruff check moussaillon tests bench
+	.venv/bin/mypy

@@ -155,6 +155,7 @@ def http_server(
 
 async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
     from moussaillon.bot.application import create_telegram_app, polling
+    from moussaillon.bot.lifecycle import BotRunner
     from moussaillon.handlers.rest.app import create_api
     from moussaillon.handlers.rest.routes.metrics import create_metrics_app
 
@@ -189,20 +190,19 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
                 settings.metrics_host,
                 settings.metrics_port,
             )
-        telegram = create_telegram_app(services) if settings.token else None
-        if telegram is None:
+        bot = BotRunner(create_telegram_app(services), polling) if settings.token else None
+        if bot is None:
             log.warning(
                 "No MOUSSAILLON_TELEGRAM_TOKEN: the Telegram bot is off, only the REST API runs."
             )
         web = [asyncio.create_task(s.serve(), name=f"uvicorn-{i}") for i, s in enumerate(servers)]
         try:
-            if telegram is not None:
-                async with polling(telegram):
-                    log.info("Telegram bot polling as @%s", telegram.bot.username)
-                    await _wait(stop, web, services)
-            else:
-                await _wait(stop, web, services)
+            if bot is not None:
+                bot.start()  # retried with back-off: an unreachable Telegram spares the REST API
+            await _wait(stop, web, services)
         finally:
+            if bot is not None:
+                await bot.stop()
             for server in servers:
                 server.should_exit = True
             await asyncio.gather(*web, return_exceptions=True)

@@ -118,21 +118,38 @@ async def _prepare(
 
 
 async def _status(service: SandboxService, docker: aiodocker.Docker, user: int | None) -> int:
+    """This database's students only: an engine shared by several deployments (or test runs)
+    also holds their objects, which are counted apart and never listed by owner."""
+    from moussaillon.sandbox import labels, sessions
+
+    def many(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
     if user is not None:
         status = await service.status(user)
         print(status.model_dump_json(indent=2))
         return 0
-    stock = await inventory(docker)
+    ttl = service.settings.sandbox_idle_ttl_min
+    students = await sessions.live_owners(service.store, ttl) | await sessions.idle_owners(
+        service.store, ttl
+    )
+    ours = {labels.owner_key(user_id) for user_id in students}
+    everything = await inventory(docker)
+    stock = everything.only(lambda owner: owner in ours)
     per_owner = Counter(
-        (item.get("Labels") or {}).get("moussaillon.owner", "?")
+        (item.get("Labels") or {}).get(labels.OWNER, "?")
         for item in (*stock.containers, *stock.networks, *stock.volumes)
     )
     print(
-        f"{len(stock.containers)} containers, {len(stock.networks)} networks, "
-        f"{len(stock.volumes)} volumes, {len(per_owner)} students"
+        f"{many(len(stock.containers), 'container')}, {many(len(stock.networks), 'network')}, "
+        f"{many(len(stock.volumes), 'volume')} of {many(len(per_owner), 'student')}"
     )
     for owner, count in per_owner.most_common():
-        print(f"  {owner}: {count} objects")
+        print(f"  {owner}: {many(count, 'object')}")
+    others = sum(map(len, (everything.containers, everything.networks, everything.volumes)))
+    others -= sum(per_owner.values())
+    if others:
+        print(f"not this database's (another deployment, or orphans): {many(others, 'object')}")
     missing = await ensure_images(docker, service.settings.sandbox_images)
     print("images: all present" if not missing else f"images missing: {', '.join(missing)}")
     return 0

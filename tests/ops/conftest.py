@@ -6,6 +6,7 @@ client without the certificate."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.optional import missing
 
 START_TIMEOUT_S = 30
 
@@ -101,9 +104,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def tls_engine() -> Iterator[TlsEngine]:
+def tls_engine(standin_images: dict[str, str]) -> Iterator[TlsEngine]:
+    """The stand-ins are asked for so the busybox image copied in is this run's, not whatever
+    another process left on the host engine."""
     dockerd = shutil.which("dockerd")
     assert dockerd, "dockerd is not installed: the TLS engine test needs it (see .ci/run)"
+    if os.geteuid() != 0:
+        missing("a second dockerd (the TLS engine test) needs root", "sudo make test")
+    for tool, package in (("openssl", "openssl"), ("ip", "iproute2")):
+        if shutil.which(tool) is None:
+            missing(
+                f"{tool} is not installed (the TLS engine test needs it)",
+                f"sudo apt-get install {package}",
+            )
     # Short path: the daemon's unix sockets live under it and must fit in 108 bytes.
     host_bridge = Path("/sys/class/net/docker0").exists()
     root = Path(tempfile.mkdtemp(prefix="/tmp/mtls-"))

@@ -14,6 +14,7 @@ from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
 from moussaillon.handlers.rest import dashboard
 from moussaillon.handlers.rest.deps import lang_of
+from moussaillon.handlers.rest.docs import document_errors, install_docs
 from moussaillon.handlers.rest.limits import BodyLimit
 from moussaillon.handlers.rest.routes import classes, course, health, labs, me, metrics, sandbox
 from moussaillon.handlers.rest.routes.live import include_quiz_routes
@@ -39,8 +40,12 @@ def create_api(services: Services) -> FastAPI:
         title="Moussaillon",
         summary="The course, its search and the Docker sandbox of Moussaillon.",
         version="1",
+        docs_url=None,  # install_docs: the same pages, their assets served here, not a CDN's
+        redoc_url=None,
     )
     api.state.services = services
+    install_docs(api)
+    document_errors(api)
 
     @api.exception_handler(MoussaillonError)
     async def domain_error(request: Request, exc: MoussaillonError) -> JSONResponse:

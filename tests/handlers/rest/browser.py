@@ -2,7 +2,8 @@
 WebSocket client, and the app served by a real uvicorn on a free loopback port.
 
 Phone sizes use mobile emulation, so a page without a viewport meta lays out at 980 px as a real
-phone would (and ``innerWidth`` says so). A missing Chromium fails the test, it never skips.
+phone would (and ``innerWidth`` says so). A missing Chromium or emoji font skips with the
+command that adds it, and fails under CI (``tests/optional.py``).
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-import pytest
 import uvicorn
 
 from moussaillon.handlers.rest.app import create_api
+from tests.optional import missing
 
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 PHONE = (390, 844)
@@ -119,6 +120,10 @@ class Page:
         await asyncio.to_thread(_save, path, base64.b64decode(shot["data"]))
 
 
+CHROMIUM_INSTALL = "sudo apt-get install chromium fonts-noto-color-emoji"
+EMOJI_INSTALL = "sudo apt-get install fonts-noto-color-emoji"
+
+
 def _save(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -127,7 +132,7 @@ def _save(path: Path, data: bytes) -> None:
 def _binary() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found is None:
-        pytest.fail("chromium is not installed: apt-get install -y chromium chromium-driver")
+        missing("Chromium is not installed (the browser tests need it)", CHROMIUM_INSTALL)
     listed = (
         shutil.which("fc-list")
         and subprocess.run(
@@ -135,7 +140,7 @@ def _binary() -> str:
         ).stdout
     )
     if "Noto Color Emoji" not in (listed or ""):  # the screenshots would show empty boxes
-        pytest.fail("no colour emoji font: apt-get install -y fonts-noto-color-emoji")
+        missing("no colour emoji font (screenshots would show empty boxes)", EMOJI_INSTALL)
     return found
 
 

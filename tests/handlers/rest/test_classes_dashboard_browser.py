@@ -1,6 +1,7 @@
 """The dashboard in a real headless Chromium (Debian's package), at a phone's width (390 px,
 mobile emulation) and a laptop's (1,200 px): what the bot's signed link opens, and what an
-expired one shows. Screenshots land in test-artifacts/. Fails, never skips, without Chromium."""
+expired one shows. Screenshots land in test-artifacts/. Without Chromium it skips with the
+install command, and fails under CI."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The classroom screen in a real headless Chromium: it shows the question, then the scores,
 updating itself without a reload; on a phone and on a projector nothing is cut or too small.
-Chromium is driven over its DevTools protocol (``browser``); a missing Chromium fails the test,
-it never skips. Screenshots land in test-artifacts/."""
+Chromium is driven over its DevTools protocol (``browser``); a missing Chromium skips with
+the install command and fails under CI. Screenshots land in test-artifacts/."""
 
 from __future__ import annotations
 
