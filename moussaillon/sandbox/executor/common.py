@@ -7,15 +7,18 @@ import json
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import aiodocker
 
 from moussaillon.config import Settings
 from moussaillon.i18n import t
+from moussaillon.sandbox import gotemplate
 from moussaillon.sandbox.errors import EngineUnavailable
 from moussaillon.sandbox.output import DaemonError, keep_tail, table
 from moussaillon.sandbox.scope import Scope
+
+_T = TypeVar("_T")
 
 ENGINE_CALL_TIMEOUT = 30.0  # one management call (create, list, inspect …), not a student's run
 
@@ -108,26 +111,69 @@ def lines(*rows: str) -> str:
     return "\n".join(rows)
 
 
-def render_format(
+_RENDER_LOCK = "\0gotemplate"  # one render at a time per service (see ``_off_loop``)
+
+
+async def _off_loop(ctx: Context, work: Callable[[gotemplate.Budget], _T]) -> _T:
+    """Run a render in a worker thread, within one budget, one render at a time.
+
+    The event loop only waits: other students, ``/api/v1/health`` and SIGTERM keep going. The
+    budget bounds the thread (steps, wall time), so it always ends; one at a time because a
+    CPU-bound thread competes with the loop for the GIL and several would starve it (renders
+    gain nothing from running together anyway). A cancelled command stops its render early.
+    """
+    budget = gotemplate.Budget(max_output=ctx.output_limit)
+    async with ctx.locks.setdefault(_RENDER_LOCK, asyncio.Lock()):
+        try:
+            return await asyncio.to_thread(work, budget)
+        except asyncio.CancelledError:
+            budget.cancel()
+            raise
+
+
+def _format_rows(
+    template: str,
+    items: list[dict[str, Any]],
+    headers: Mapping[str, str],
+    budget: gotemplate.Budget,
+) -> str:
+    if template.strip() in ("json", "{{json .}}"):
+        return "\n".join(json.dumps(item, separators=(",", ":")) for item in items)
+    tabular, body = gotemplate.is_table(template)
+    blocks = gotemplate.parse(body.replace("\\t", "\t").replace("\\n", "\n"))
+    rendered = [gotemplate.execute(blocks, item, budget) for item in items]
+    if tabular:
+        rendered.insert(0, gotemplate.execute(blocks, dict(headers), budget))
+        return table([], [line.split("\t") for line in rendered])
+    return "\n".join(rendered)
+
+
+async def render_format(
+    ctx: Context,
     template: str,
     items: list[dict[str, Any]],
     headers: Mapping[str, str],
 ) -> str:
     """``--format``: a Go template per item; a ``table`` template gets docker's header row.
 
-    The header row is the template rendered over the column titles, docker's own trick.
+    The header row is the template rendered over the column titles, docker's own trick. The
+    template is parsed once and every row shares one budget: a command costs what it costs,
+    however many rows it lists.
     """
-    from moussaillon.sandbox import gotemplate
+    return await _off_loop(ctx, lambda budget: _format_rows(template, items, headers, budget))
 
-    if template.strip() in ("json", "{{json .}}"):
-        return "\n".join(json.dumps(item, separators=(",", ":")) for item in items)
-    tabular, body = gotemplate.is_table(template)
-    body = body.replace("\\t", "\t").replace("\\n", "\n")
-    if tabular:
-        rendered = [gotemplate.render(body, dict(headers))]
-        rendered += [gotemplate.render(body, item) for item in items]
-        return table([], [line.split("\t") for line in rendered])
-    return "\n".join(gotemplate.render(body, item) for item in items)
+
+async def render_each(ctx: Context, template: str, items: list[Any]) -> list[str]:
+    """``inspect -f`` / ``version --format``: the template once per object, one shared budget."""
+
+    if not items:
+        return []
+
+    def work(budget: gotemplate.Budget) -> list[str]:
+        blocks = gotemplate.parse(template)
+        return [gotemplate.execute(blocks, item, budget) for item in items]
+
+    return await _off_loop(ctx, work)
 
 
 def filter_values(filters: list[Any], key: str) -> list[str]:

@@ -20,6 +20,7 @@ from moussaillon.sandbox.executor.common import (
     hide_internal,
     match_labels,
     read_logs,
+    render_each,
     render_format,
     text_of,
     visible_labels,
@@ -142,7 +143,7 @@ async def ls(ctx: Context, req: ContainerLsRequest) -> Outcome:
     if req.quiet:
         return Outcome(output="\n".join(r["ID"] for r in rows))
     if req.format:
-        return Outcome(output=render_format(req.format, rows, HEADERS))
+        return Outcome(output=await render_format(ctx, req.format, rows, HEADERS))
     columns = ["ID", "Image", "Command", "RunningFor", "Status", "Ports", "Names"]
     rows_out = [[r[c] for c in columns] for r in rows]
     return Outcome(output=table([HEADERS[c] for c in columns], rows_out))
@@ -306,8 +307,6 @@ async def show_objects(
     template: str | None,
 ) -> Outcome:
     """``inspect``: a JSON array like docker, or one rendered template per object."""
-    from moussaillon.sandbox import gotemplate
-
     found: list[dict[str, Any]] = []
     errors: list[str] = []
     for ref in refs:
@@ -316,7 +315,7 @@ async def show_objects(
         except DaemonError as exc:
             errors.append(exc.text.replace("Error response from daemon: ", "Error: "))
     if template:
-        out = [gotemplate.render(template, item) for item in found]
+        out = await render_each(ctx, template, found)
     else:
         out = [json.dumps(found, indent=4, ensure_ascii=False)] if found or not errors else ["[]"]
     return Outcome(output="\n".join(out + errors), exit_code=1 if errors else 0)

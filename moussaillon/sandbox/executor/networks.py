@@ -188,7 +188,7 @@ async def ls(ctx: Context, req: NetworkLsRequest) -> Outcome:
     if req.quiet:
         return Outcome(output="\n".join(r["ID"] for r in rows))
     if req.format:
-        return Outcome(output=render_format(req.format, rows, HEADERS))
+        return Outcome(output=await render_format(ctx, req.format, rows, HEADERS))
     return Outcome(
         output=table(
             ["NETWORK ID", "NAME", "DRIVER", "SCOPE"],

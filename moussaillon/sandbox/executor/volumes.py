@@ -195,7 +195,7 @@ async def ls(ctx: Context, req: VolumeLsRequest) -> Outcome:
     if req.quiet:
         return Outcome(output="\n".join(r["Name"] for r in rows))
     if req.format:
-        return Outcome(output=render_format(req.format, rows, HEADERS))
+        return Outcome(output=await render_format(ctx, req.format, rows, HEADERS))
     return Outcome(
         output=table(["DRIVER", "VOLUME NAME"], [[r["Driver"], r["Name"]] for r in rows])
     )
