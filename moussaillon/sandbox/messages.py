@@ -193,6 +193,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "template error: {detail}. Widths, precisions and space counts (printf, pad)"
         " range from 0 to {limit} in the sandbox.",
     },
+    "sandbox.filter.pattern_too_long": {
+        "fr": "Filtre {key}= trop long ({length} caractères) : le bac à sable accepte des"
+        " expressions de {limit} caractères au plus, par exemple --filter name=^web",
+        "en": "Filter {key}= too long ({length} characters): the sandbox accepts patterns of"
+        " at most {limit} characters, for example --filter name=^web",
+    },
+    "sandbox.filter.bad_pattern": {
+        "fr": "Filtre {key}= invalide : {pattern} n'est pas une expression régulière valide"
+        " ({reason}). Exemple : --filter name=^web",
+        "en": "Invalid {key}= filter: {pattern} is not a valid regular expression ({reason})."
+        " For example --filter name=^web",
+    },
 }
 
 # --- the policy says no -----------------------------------------------------------------------

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import aiodocker
+import re2
 
 from moussaillon.config import Settings
 from moussaillon.i18n import t
 from moussaillon.sandbox import gotemplate
-from moussaillon.sandbox.errors import EngineUnavailable
+from moussaillon.sandbox.errors import CommandSyntaxError, EngineUnavailable
 from moussaillon.sandbox.output import DaemonError, keep_tail, table
 from moussaillon.sandbox.scope import Scope
 
@@ -178,6 +179,49 @@ async def render_each(ctx: Context, template: str, items: list[Any]) -> list[str
 
 def filter_values(filters: list[Any], key: str) -> list[str]:
     return [f.value for f in filters if f.key == key]
+
+
+MAX_FILTER_PATTERN = 256
+"""Docker's ``name=`` filters are Go regexps; real ones are a name or ``^web``. RE2 runs in
+linear time whatever the pattern, and 256 characters keep its compiled program (and the cost
+of compiling one per command) small."""
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # an invalid pattern is the student's error, not a log line
+_RE2_OPTIONS.max_mem = 1 << 20  # bytes for RE2's compiled program and DFA cache
+
+
+def name_matcher(filters: list[Any], key: str = "name") -> Callable[[str], bool]:
+    """Docker's ``filters.Match``: a value matches when it equals a pattern or a pattern's Go
+    regexp finds it. RE2 (Go's syntax, linear time) replaces Python's ``re``, whose
+    backtracking lets ``(a+)+$`` freeze the service; every pattern is bounded and compiled
+    before anything is matched, and an invalid one is the student's error (docker ignores it
+    silently, which only hides the mistake). No pattern at all matches everything."""
+    patterns = filter_values(filters, key)
+    compiled = []
+    for pattern in patterns:
+        if len(pattern) > MAX_FILTER_PATTERN:
+            raise CommandSyntaxError(
+                "sandbox.filter.pattern_too_long",
+                key=key,
+                length=len(pattern),
+                limit=MAX_FILTER_PATTERN,
+            )
+        try:
+            compiled.append(re2.compile(pattern, _RE2_OPTIONS))
+        except re2.error as exc:
+            raise CommandSyntaxError(
+                "sandbox.filter.bad_pattern", key=key, pattern=pattern, reason=_re2_reason(exc)
+            ) from None
+    if not patterns:
+        return lambda _value: True
+    exact = set(patterns)
+    return lambda value: value in exact or any(p.search(value) for p in compiled)
+
+
+def _re2_reason(exc: Exception) -> str:
+    reason = exc.args[0] if exc.args else exc
+    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
 
 
 def match_labels(wanted: list[str], found: Mapping[str, str] | None) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -19,6 +18,7 @@ from moussaillon.sandbox.executor.common import (
     filter_values,
     hide_internal,
     match_labels,
+    name_matcher,
     read_logs,
     render_each,
     render_format,
@@ -103,11 +103,11 @@ def _row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> dict[str, Any]:
     }
 
 
-def _matches(ctx: Context, c: dict[str, Any], req: ContainerLsRequest) -> bool:
-    name = student_name(ctx, c)
-    for wanted in filter_values(req.filters, "name"):
-        if not re.search(wanted, name):
-            return False
+def _matches(
+    ctx: Context, c: dict[str, Any], req: ContainerLsRequest, named: Callable[[str], bool]
+) -> bool:
+    if not named(student_name(ctx, c)):
+        return False
     statuses = filter_values(req.filters, "status")
     if statuses and c.get("State") not in statuses:
         return False
@@ -134,7 +134,8 @@ async def ls(ctx: Context, req: ContainerLsRequest) -> Outcome:
     )
     found = await ctx.scope.containers(ctx.docker, all=show_all)
     found.sort(key=lambda c: c.get("Created", 0), reverse=True)
-    found = [c for c in found if _matches(ctx, c, req)]
+    named = name_matcher(req.filters)
+    found = [c for c in found if _matches(ctx, c, req, named)]
     if req.latest:
         found = found[:1]
     elif req.last is not None and req.last >= 0:

@@ -22,6 +22,7 @@ from moussaillon.sandbox.executor.common import (
     filter_values,
     hide_internal,
     match_labels,
+    name_matcher,
     render_format,
     visible_labels,
 )
@@ -179,9 +180,11 @@ async def ls(ctx: Context, req: NetworkLsRequest) -> Outcome:
                     ),
                 )
             ]
+        elif key == "driver":
+            rows = [r for r in rows if any(w in r["Driver"] for w in wanted)]
         else:
-            field = {"name": "Name", "id": "ID", "driver": "Driver"}[key]
-            rows = [r for r in rows if any(w in r[field] for w in wanted)]
+            matches = name_matcher(req.filters, key)
+            rows = [r for r in rows if matches(r["Name" if key == "name" else "ID"])]
     rows.sort(key=lambda r: r["Name"])
     if not req.no_trunc:
         rows = [{**r, "ID": short_id(r["ID"])} for r in rows]

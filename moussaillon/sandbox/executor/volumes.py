@@ -26,6 +26,7 @@ from moussaillon.sandbox.executor.common import (
     filter_values,
     hide_internal,
     match_labels,
+    name_matcher,
     render_format,
     visible_labels,
 )
@@ -177,14 +178,14 @@ async def _used(ctx: Context) -> set[str]:
 
 async def ls(ctx: Context, req: VolumeLsRequest) -> Outcome:
     volumes = await ctx.scope.volumes(ctx.docker)
-    wanted_names = filter_values(req.filters, "name")
+    named = name_matcher(req.filters)
     wanted_labels = filter_values(req.filters, "label")
     dangling = filter_values(req.filters, "dangling")
     used = await _used(ctx) if dangling else set()
     rows = []
     for volume in volumes:
         row = _row(ctx, volume)
-        if wanted_names and not any(w in row["Name"] for w in wanted_names):
+        if not named(row["Name"]):
             continue
         if wanted_labels and not match_labels(wanted_labels, volume.get("Labels")):
             continue
