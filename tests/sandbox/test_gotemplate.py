@@ -362,12 +362,8 @@ _RSS_PROBE = """
 import resource, sys
 from moussaillon.sandbox.gotemplate import Budget, TemplateError, render
 
-def vm_bytes():
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[0]) * resource.getpagesize()
-
-# A safety net for the run before the fix: allocating gigabytes fails instead of swapping.
-room = vm_bytes() + 512 * 2**20
+with open("/proc/self/statm") as statm:  # a net for a run without the fix: no GB allocations
+    room = int(statm.read().split()[0]) * resource.getpagesize() + 512 * 2**20
 resource.setrlimit(resource.RLIMIT_AS, (room, room))
 render("{{.x}}", {"x": 1})
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

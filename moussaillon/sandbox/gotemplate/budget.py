@@ -24,8 +24,8 @@ few frames) and rules out a template built as one deep tower."""
 
 MAX_STEPS = 100_000
 """Every node evaluated and every ``range`` iteration is a step. A ``docker ps`` table of five
-containers costs about 200 steps, an inspect with a ``range`` over env and labels a few hundred:
-100 000 is several hundred times that, and takes about 0.1 s of CPU here, so a bomb ends fast."""
+containers costs about 160 steps, an inspect ranging over ten labels and ten env vars about 150:
+100 000 is several hundred times that, and about 0.1 s of CPU here, so a bomb ends fast."""
 
 MAX_SECONDS = 0.5
 """Wall-clock backstop for what steps do not see (slow Python on a loaded machine, threads
