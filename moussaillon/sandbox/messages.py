@@ -145,6 +145,66 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Erreur à l'exécution du modèle --format : {detail}",
         "en": "template error: {detail}",
     },
+    # --- a template or filter over the sandbox's budgets (gotemplate/budget.py) -------------
+    "sandbox.template.too_long": {
+        "fr": "Modèle --format trop long : {detail}. Le bac à sable accepte {limit} caractères"
+        " au plus ; les formats de la documentation docker tiennent en une ligne.",
+        "en": "--format template too long: {detail}. The sandbox accepts at most {limit}"
+        " characters; the formats in docker's documentation fit on one line.",
+    },
+    "sandbox.template.too_deep": {
+        "fr": "Modèle --format trop imbriqué : {detail}. Le bac à sable accepte {limit} niveaux"
+        " de if/range/with ou de parenthèses au plus : simplifiez le modèle.",
+        "en": "--format template nested too deep: {detail}. The sandbox accepts at most {limit}"
+        " levels of if/range/with or parentheses: simplify the template.",
+    },
+    "sandbox.template.steps": {
+        "fr": "Modèle --format arrêté : {detail}. Le bac à sable arrête un modèle après {steps}"
+        " étapes, pour ne pas faire attendre les autres élèves : évitez les range imbriqués"
+        " sur de grands nombres.",
+        "en": "--format template stopped: {detail}. The sandbox stops a template after {steps}"
+        " steps so that other students do not wait: avoid nested range over large numbers.",
+    },
+    "sandbox.template.timeout": {
+        "fr": "Modèle --format arrêté : {detail}. Le bac à sable arrête un modèle après"
+        " {seconds} s de calcul : simplifiez-le.",
+        "en": "--format template stopped: {detail}. The sandbox stops a template after"
+        " {seconds} s of work: simplify it.",
+    },
+    "sandbox.template.cancelled": {
+        "fr": "Modèle --format interrompu : la commande a été annulée.",
+        "en": "--format template interrupted: the command was cancelled.",
+    },
+    "sandbox.template.output": {
+        "fr": "Modèle --format arrêté : {detail}. La sortie d'une commande est limitée à"
+        " {limit} caractères dans le bac à sable.",
+        "en": "--format template stopped: {detail}. A command's output is limited to {limit}"
+        " characters in the sandbox.",
+    },
+    "sandbox.template.memory": {
+        "fr": "Modèle --format arrêté : {detail}. Les fonctions d'un modèle peuvent construire"
+        " {limit} caractères au plus dans le bac à sable.",
+        "en": "--format template stopped: {detail}. A template's functions may build at most"
+        " {limit} characters in the sandbox.",
+    },
+    "sandbox.template.width": {
+        "fr": "Erreur dans le modèle --format : {detail}. Largeurs, précisions et nombres"
+        " d'espaces (printf, pad) vont de 0 à {limit} dans le bac à sable.",
+        "en": "template error: {detail}. Widths, precisions and space counts (printf, pad)"
+        " range from 0 to {limit} in the sandbox.",
+    },
+    "sandbox.filter.pattern_too_long": {
+        "fr": "Filtre {key}= trop long ({length} caractères) : le bac à sable accepte des"
+        " expressions de {limit} caractères au plus, par exemple --filter name=^web",
+        "en": "Filter {key}= too long ({length} characters): the sandbox accepts patterns of"
+        " at most {limit} characters, for example --filter name=^web",
+    },
+    "sandbox.filter.bad_pattern": {
+        "fr": "Filtre {key}= invalide : {pattern} n'est pas une expression régulière valide"
+        " ({reason}). Exemple : --filter name=^web",
+        "en": "Invalid {key}= filter: {pattern} is not a valid regular expression ({reason})."
+        " For example --filter name=^web",
+    },
 }
 
 # --- the policy says no -----------------------------------------------------------------------

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import random
+import subprocess
+import sys
+import time
 from typing import Any
 
 import pytest
 
 from moussaillon.sandbox.errors import CommandSyntaxError
-from moussaillon.sandbox.gotemplate import MAX_OUTPUT, TemplateError, is_table, render, to_text
+from moussaillon.sandbox.gotemplate import (
+    MAX_DEPTH,
+    MAX_OUTPUT,
+    MAX_SECONDS,
+    MAX_STEPS,
+    MAX_TEMPLATE_CHARS,
+    MAX_WIDTH,
+    Budget,
+    TemplateError,
+    execute,
+    is_table,
+    parse,
+    render,
+    to_text,
+)
 from moussaillon.sandbox.requests import EnvVar
 
 CONTAINER: dict[str, Any] = {
@@ -222,3 +239,160 @@ def test_random_templates_render_or_fail_cleanly() -> None:
             assert exc.message("en")
             outcomes["failed"] += 1
     assert outcomes["rendered"] > 100 and outcomes["failed"] > 100
+
+
+# --- budgets: a hostile template stops fast, with the reason, and allocates nothing big --------
+
+BOMBS: list[tuple[str, str]] = [
+    ("{{range 1000000}}{{range 1000000}}{{end}}{{end}}", "sandbox.template.steps"),
+    ("{{range $i := 100000000}}{{range $.Labels}}{{end}}{{end}}", "sandbox.template.steps"),
+    ("{{range 1000000}}{{.}}{{end}}", "sandbox.template.output"),
+    ('{{printf "%3000000000s" "x"}}', "sandbox.template.width"),
+    ('{{printf "%-3000000000s" "x"}}', "sandbox.template.width"),
+    ('{{printf "%03000000000d" 7}}', "sandbox.template.width"),
+    ('{{printf "%.3000000000f" 1.5}}', "sandbox.template.width"),
+    ('{{printf "%.3000000000s" "x"}}', "sandbox.template.width"),
+    ('{{printf "%' + "9" * 4000 + 's" "x"}}', "sandbox.template.width"),
+    ('{{pad "x" 3000000000 0}}', "sandbox.template.width"),
+    ('{{pad "x" 0 3000000000}}', "sandbox.template.width"),
+    ('{{pad "x" -1 0}}', "sandbox.template.width"),
+    (
+        '{{$a := printf "%4096s" "x"}}'
+        + "".join(
+            f"{{{{${b} := print {' '.join(['$' + a] * 16)}}}}}"
+            for a, b in zip("abcdefg", "bcdefgh", strict=True)
+        )
+        + "{{len $h}}",
+        "sandbox.template.memory",
+    ),
+    ('{{$a := printf "%4096s" "x"}}{{range 100000}}{{$b := print $a $a $a $a}}{{end}}',
+     "sandbox.template.memory"),
+    ('{{range 100000}}{{$j := json (printf "%4000s" "")}}{{end}}', "sandbox.template.memory"),
+    ("{{" + "(" * 30 + "1" + ")" * 30 + "}}", "sandbox.template.too_deep"),
+    ("{{if 1}}" * 30 + "x" + "{{end}}" * 30, "sandbox.template.too_deep"),
+    ("{{if 0}}{{" + "else if 0}}{{" * 30 + "end}}", "sandbox.template.too_deep"),
+    ("{{.Names}}" * 500, "sandbox.template.too_long"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("template", "key"), BOMBS, ids=[f"{k}-{t[:40]}" for t, k in BOMBS])
+def test_bombs_stop_within_the_budget_with_a_clear_error(template: str, key: str) -> None:
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as caught:
+        render(template, CONTAINER, Budget(max_output=64 * 1024))
+    assert time.monotonic() - started < MAX_SECONDS + 0.5
+    assert caught.value.key == key
+    assert caught.value.detail.startswith("template: ")
+    french, english = caught.value.message("fr"), caught.value.message("en")
+    assert caught.value.detail in french and caught.value.detail in english
+    assert french != english and "bac à sable" in french and "sandbox" in english
+
+
+def test_the_step_error_reads_like_docker_and_says_why() -> None:
+    with pytest.raises(TemplateError) as caught:
+        render("{{range 1000000}}{{range 1000000}}{{end}}{{end}}", {})
+    assert caught.value.detail == "template: :1:19: execution stopped: too many steps"
+    assert f"{MAX_STEPS}" in caught.value.message("en")
+    assert "range" in caught.value.message("fr")
+
+
+def test_wall_time_stops_what_steps_alone_would_let_run() -> None:
+    budget = Budget(max_steps=10**12, max_seconds=0.05)
+    started = time.monotonic()
+    with pytest.raises(TemplateError) as caught:
+        render("{{range 1000000}}{{range 1000000}}{{end}}{{end}}", {}, budget)
+    assert time.monotonic() - started < 0.5
+    assert caught.value.key == "sandbox.template.timeout"
+    assert caught.value.detail.endswith("execution stopped: timeout")
+
+
+def test_a_cancelled_budget_stops_at_its_next_step() -> None:
+    budget = Budget()
+    budget.cancel()
+    with pytest.raises(TemplateError) as caught:
+        render("{{range 1000}}{{end}}", {}, budget)
+    assert caught.value.key == "sandbox.template.cancelled"
+
+
+def test_one_budget_is_shared_by_every_row() -> None:
+    blocks = parse("{{range 300}}{{end}}")
+    budget = Budget(max_steps=1000)
+    execute(blocks, {}, budget)
+    execute(blocks, {}, budget)
+    with pytest.raises(TemplateError, match="too many steps"):
+        for _ in range(10):
+            execute(blocks, {}, budget)
+
+
+def test_output_stops_at_the_given_limit_and_not_before() -> None:
+    assert render("{{range 50}}xx{{end}}", {}, Budget(max_output=100)) == "xx" * 50
+    with pytest.raises(TemplateError) as caught:
+        render("{{range 51}}xx{{end}}", {}, Budget(max_output=100))
+    assert caught.value.key == "sandbox.template.output"
+    assert "100" in caught.value.message("en")
+
+
+def test_the_bounds_themselves_are_allowed() -> None:
+    assert render(f'{{{{printf "%{MAX_WIDTH}s" "x"}}}}', {}) == " " * (MAX_WIDTH - 1) + "x"
+    assert render(f'{{{{printf "%-{MAX_WIDTH}s|" "x"}}}}', {}).endswith(" |")
+    assert len(render(f'{{{{printf "%.{MAX_WIDTH}f" 1.5}}}}', {})) == MAX_WIDTH + 2
+    assert render(f'{{{{pad "x" {MAX_WIDTH} 0}}}}', {}) == " " * MAX_WIDTH + "x"
+    assert render('{{truncate "abc" 3000000000}}', {}) == "abc"
+    nested = "{{if 1}}" * MAX_DEPTH + "deep" + "{{end}}" * MAX_DEPTH
+    assert render(nested, {}) == "deep"
+    assert render("{{" + "(" * MAX_DEPTH + "1" + ")" * MAX_DEPTH + "}}", {}) == "1"
+    longest = "{{.Names}}" + "x" * (MAX_TEMPLATE_CHARS - len("{{.Names}}"))
+    assert render(longest, CONTAINER).startswith("webxx")
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ('{{pad "" 2 2}}|', "|"),  # docker's pad leaves an empty string alone
+        ('{{split "abc" ""}}', "[a b c]"),  # Go's strings.Split on ""
+        ('{{printf "%.f" 2.5}}', "2"),
+        ('{{printf "%05d" 42}}', "00042"),
+    ],
+)
+def test_helpers_behave_like_docker(template: str, expected: str) -> None:
+    assert render(template, CONTAINER) == expected
+
+
+_RSS_PROBE = """
+import resource, sys
+from moussaillon.sandbox.gotemplate import Budget, TemplateError, render
+
+with open("/proc/self/statm") as statm:  # a net for a run without the fix: no GB allocations
+    room = int(statm.read().split()[0]) * resource.getpagesize() + 512 * 2**20
+resource.setrlimit(resource.RLIMIT_AS, (room, room))
+render("{{.x}}", {"x": 1})
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+keys = []
+for template in sys.argv[1:]:
+    try:
+        render(template, {}, Budget(max_output=64 * 1024))
+        keys.append("rendered")
+    except TemplateError as exc:
+        keys.append(exc.key)
+    except MemoryError:
+        keys.append("MemoryError")
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((after - before) // 1024, *keys)
+"""
+
+
+def test_width_and_repeat_bombs_allocate_nothing_big() -> None:
+    """Peak RSS of a fresh interpreter that renders every bomb: under +50 MB in all."""
+    memory_bombs = [
+        t for t, key in BOMBS if key in ("sandbox.template.width", "sandbox.template.memory")
+    ]
+    run = subprocess.run(
+        [sys.executable, "-c", _RSS_PROBE, *memory_bombs],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    grown_mb, *keys = run.stdout.split()
+    assert keys == [key for t, key in BOMBS if t in memory_bombs]
+    assert int(grown_mb) < 50, f"peak RSS grew by {grown_mb} MB"

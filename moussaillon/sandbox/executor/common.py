@@ -7,17 +7,21 @@ import json
 import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import aiodocker
+import re2
 
 from moussaillon.config import Settings
 from moussaillon.core.i18n import t
-from moussaillon.sandbox.errors import EngineUnavailable
+from moussaillon.sandbox import gotemplate
+from moussaillon.sandbox.errors import CommandSyntaxError, EngineUnavailable
 from moussaillon.sandbox.output import DaemonError, keep_tail, table
 from moussaillon.sandbox.scope import Scope
 from moussaillon.sandbox.scrub import blank_engine_fields, scrub_paths
 from moussaillon.sandbox.subnets import SubnetAllocator
+
+_T = TypeVar("_T")
 
 ENGINE_CALL_TIMEOUT = 30.0  # one management call (create, list, inspect …), not a student's run
 
@@ -118,30 +122,116 @@ def lines(*rows: str) -> str:
     return "\n".join(rows)
 
 
-def render_format(
+_RENDER_LOCK = "\0gotemplate"  # one render at a time per service (see ``_off_loop``)
+
+
+async def _off_loop(ctx: Context, work: Callable[[gotemplate.Budget], _T]) -> _T:
+    """Run a render in a worker thread, within one budget, one render at a time.
+
+    The event loop only waits: other students, ``/api/v1/health`` and SIGTERM keep going. The
+    budget bounds the thread (steps, wall time), so it always ends; one at a time because a
+    CPU-bound thread competes with the loop for the GIL and several would starve it (renders
+    gain nothing from running together anyway). A cancelled command stops its render early.
+    """
+    budget = gotemplate.Budget(max_output=ctx.output_limit)
+    async with ctx.locks.setdefault(_RENDER_LOCK, asyncio.Lock()):
+        try:
+            return await asyncio.to_thread(work, budget)
+        except asyncio.CancelledError:
+            budget.cancel()
+            raise
+
+
+def _format_rows(
+    template: str,
+    items: list[dict[str, Any]],
+    headers: Mapping[str, str],
+    budget: gotemplate.Budget,
+) -> str:
+    if template.strip() in ("json", "{{json .}}"):
+        return "\n".join(json.dumps(item, separators=(",", ":")) for item in items)
+    tabular, body = gotemplate.is_table(template)
+    blocks = gotemplate.parse(body.replace("\\t", "\t").replace("\\n", "\n"))
+    rendered = [gotemplate.execute(blocks, item, budget) for item in items]
+    if tabular:
+        rendered.insert(0, gotemplate.execute(blocks, dict(headers), budget))
+        return table([], [line.split("\t") for line in rendered])
+    return "\n".join(rendered)
+
+
+async def render_format(
+    ctx: Context,
     template: str,
     items: list[dict[str, Any]],
     headers: Mapping[str, str],
 ) -> str:
     """``--format``: a Go template per item; a ``table`` template gets docker's header row.
 
-    The header row is the template rendered over the column titles, docker's own trick.
+    The header row is the template rendered over the column titles, docker's own trick. The
+    template is parsed once and every row shares one budget: a command costs what it costs,
+    however many rows it lists.
     """
-    from moussaillon.sandbox import gotemplate
+    return await _off_loop(ctx, lambda budget: _format_rows(template, items, headers, budget))
 
-    if template.strip() in ("json", "{{json .}}"):
-        return "\n".join(json.dumps(item, separators=(",", ":")) for item in items)
-    tabular, body = gotemplate.is_table(template)
-    body = body.replace("\\t", "\t").replace("\\n", "\n")
-    if tabular:
-        rendered = [gotemplate.render(body, dict(headers))]
-        rendered += [gotemplate.render(body, item) for item in items]
-        return table([], [line.split("\t") for line in rendered])
-    return "\n".join(gotemplate.render(body, item) for item in items)
+
+async def render_each(ctx: Context, template: str, items: list[Any]) -> list[str]:
+    """``inspect -f`` / ``version --format``: the template once per object, one shared budget."""
+
+    if not items:
+        return []
+
+    def work(budget: gotemplate.Budget) -> list[str]:
+        blocks = gotemplate.parse(template)
+        return [gotemplate.execute(blocks, item, budget) for item in items]
+
+    return await _off_loop(ctx, work)
 
 
 def filter_values(filters: list[Any], key: str) -> list[str]:
     return [f.value for f in filters if f.key == key]
+
+
+MAX_FILTER_PATTERN = 256
+"""Docker's ``name=`` filters are Go regexps; real ones are a name or ``^web``. RE2 runs in
+linear time whatever the pattern, and 256 characters keep its compiled program (and the cost
+of compiling one per command) small."""
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # an invalid pattern is the student's error, not a log line
+_RE2_OPTIONS.max_mem = 1 << 20  # bytes for RE2's compiled program and DFA cache
+
+
+def name_matcher(filters: list[Any], key: str = "name") -> Callable[[str], bool]:
+    """Docker's ``filters.Match``: a value matches when it equals a pattern or a pattern's Go
+    regexp finds it. RE2 (Go's syntax, linear time) replaces Python's ``re``, whose
+    backtracking lets ``(a+)+$`` freeze the service; every pattern is bounded and compiled
+    before anything is matched, and an invalid one is the student's error (docker ignores it
+    silently, which only hides the mistake). No pattern at all matches everything."""
+    patterns = filter_values(filters, key)
+    compiled = []
+    for pattern in patterns:
+        if len(pattern) > MAX_FILTER_PATTERN:
+            raise CommandSyntaxError(
+                "sandbox.filter.pattern_too_long",
+                key=key,
+                length=len(pattern),
+                limit=MAX_FILTER_PATTERN,
+            )
+        try:
+            compiled.append(re2.compile(pattern, _RE2_OPTIONS))
+        except re2.error as exc:
+            raise CommandSyntaxError(
+                "sandbox.filter.bad_pattern", key=key, pattern=pattern, reason=_re2_reason(exc)
+            ) from None
+    if not patterns:
+        return lambda _value: True
+    exact = set(patterns)
+    return lambda value: value in exact or any(p.search(value) for p in compiled)
+
+
+def _re2_reason(exc: Exception) -> str:
+    reason = exc.args[0] if exc.args else exc
+    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
 
 
 def match_labels(wanted: list[str], found: Mapping[str, str] | None) -> bool:

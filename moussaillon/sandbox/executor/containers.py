@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import re
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -19,7 +18,9 @@ from moussaillon.sandbox.executor.common import (
     filter_values,
     hide_internal,
     match_labels,
+    name_matcher,
     read_logs,
+    render_each,
     render_format,
     student_json,
     text_of,
@@ -104,11 +105,11 @@ def _row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> dict[str, Any]:
     }
 
 
-def _matches(ctx: Context, c: dict[str, Any], req: ContainerLsRequest) -> bool:
-    name = student_name(ctx, c)
-    for wanted in filter_values(req.filters, "name"):
-        if not re.search(wanted, name):
-            return False
+def _matches(
+    ctx: Context, c: dict[str, Any], req: ContainerLsRequest, named: Callable[[str], bool]
+) -> bool:
+    if not named(student_name(ctx, c)):
+        return False
     statuses = filter_values(req.filters, "status")
     if statuses and c.get("State") not in statuses:
         return False
@@ -135,7 +136,8 @@ async def ls(ctx: Context, req: ContainerLsRequest) -> Outcome:
     )
     found = await ctx.scope.containers(ctx.docker, all=show_all)
     found.sort(key=lambda c: c.get("Created", 0), reverse=True)
-    found = [c for c in found if _matches(ctx, c, req)]
+    named = name_matcher(req.filters)
+    found = [c for c in found if _matches(ctx, c, req, named)]
     if req.latest:
         found = found[:1]
     elif req.last is not None and req.last >= 0:
@@ -144,7 +146,7 @@ async def ls(ctx: Context, req: ContainerLsRequest) -> Outcome:
     if req.quiet:
         return Outcome(output="\n".join(r["ID"] for r in rows))
     if req.format:
-        return Outcome(output=render_format(req.format, rows, HEADERS))
+        return Outcome(output=await render_format(ctx, req.format, rows, HEADERS))
     columns = ["ID", "Image", "Command", "RunningFor", "Status", "Ports", "Names"]
     rows_out = [[r[c] for c in columns] for r in rows]
     return Outcome(output=table([HEADERS[c] for c in columns], rows_out))
@@ -323,8 +325,6 @@ async def show_objects(
     template: str | None,
 ) -> Outcome:
     """``inspect``: a JSON array like docker, or one rendered template per object."""
-    from moussaillon.sandbox import gotemplate
-
     found: list[dict[str, Any]] = []
     errors: list[str] = []
     for ref in refs:
@@ -333,7 +333,7 @@ async def show_objects(
         except DaemonError as exc:
             errors.append(exc.text.replace("Error response from daemon: ", "Error: "))
     if template:
-        out = [gotemplate.render(template, item) for item in found]
+        out = await render_each(ctx, template, found)
     else:
         out = [json.dumps(found, indent=4, ensure_ascii=False)] if found or not errors else ["[]"]
     return Outcome(output="\n".join(out + errors), exit_code=1 if errors else 0)

@@ -108,7 +108,7 @@ async def ls(ctx: Context, req: ImageLsRequest) -> Outcome:
     if req.quiet:
         return Outcome(output="\n".join(dict.fromkeys(r["ID"] for r in rows)))
     if req.format:
-        return Outcome(output=render_format(req.format, rows, HEADERS))
+        return Outcome(output=await render_format(ctx, req.format, rows, HEADERS))
     columns = [
         "Repository",
         "Tag",

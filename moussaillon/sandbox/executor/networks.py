@@ -25,6 +25,7 @@ from moussaillon.sandbox.executor.common import (
     each,
     filter_values,
     match_labels,
+    name_matcher,
     render_format,
     student_json,
     visible_labels,
@@ -195,16 +196,18 @@ async def ls(ctx: Context, req: NetworkLsRequest) -> Outcome:
                     ),
                 )
             ]
+        elif key == "driver":
+            rows = [r for r in rows if any(w in r["Driver"] for w in wanted)]
         else:
-            field = {"name": "Name", "id": "ID", "driver": "Driver"}[key]
-            rows = [r for r in rows if any(w in r[field] for w in wanted)]
+            matches = name_matcher(req.filters, key)
+            rows = [r for r in rows if matches(r["Name" if key == "name" else "ID"])]
     rows.sort(key=lambda r: r["Name"])
     if not req.no_trunc:
         rows = [{**r, "ID": short_id(r["ID"])} for r in rows]
     if req.quiet:
         return Outcome(output="\n".join(r["ID"] for r in rows))
     if req.format:
-        return Outcome(output=render_format(req.format, rows, HEADERS))
+        return Outcome(output=await render_format(ctx, req.format, rows, HEADERS))
     return Outcome(
         output=table(
             ["NETWORK ID", "NAME", "DRIVER", "SCOPE"],

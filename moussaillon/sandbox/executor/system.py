@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from moussaillon.sandbox.executor import containers, images, networks, volumes
-from moussaillon.sandbox.executor.common import Context, Outcome, call
+from moussaillon.sandbox.executor.common import Context, Outcome, call, render_each
 from moussaillon.sandbox.output import DaemonError, bytes_size
 from moussaillon.sandbox.requests import (
     HelpRequest,
@@ -44,9 +44,7 @@ async def version(ctx: Context, req: VersionRequest) -> Outcome:
         },
     }
     if req.format:
-        from moussaillon.sandbox import gotemplate
-
-        return Outcome(output=gotemplate.render(req.format, data))
+        return Outcome(output=(await render_each(ctx, req.format, [data]))[0])
     s = data["Server"]
     lines = [
         "Client: Moussaillon sandbox",
@@ -90,9 +88,7 @@ async def info(ctx: Context, req: InfoRequest) -> Outcome:
         "MemTotal": ctx.settings.sandbox_memory_mb * 1024 * 1024,
     }
     if req.format:
-        from moussaillon.sandbox import gotemplate
-
-        return Outcome(output=gotemplate.render(req.format, data))
+        return Outcome(output=(await render_each(ctx, req.format, [data]))[0])
     lines = [
         "Server:",
         f" Containers: {data['Containers']}",

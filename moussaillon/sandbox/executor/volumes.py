@@ -24,6 +24,7 @@ from moussaillon.sandbox.executor.common import (
     each,
     filter_values,
     match_labels,
+    name_matcher,
     render_format,
     student_json,
     visible_labels,
@@ -176,14 +177,14 @@ async def _used(ctx: Context) -> set[str]:
 
 async def ls(ctx: Context, req: VolumeLsRequest) -> Outcome:
     volumes = await ctx.scope.volumes(ctx.docker)
-    wanted_names = filter_values(req.filters, "name")
+    named = name_matcher(req.filters)
     wanted_labels = filter_values(req.filters, "label")
     dangling = filter_values(req.filters, "dangling")
     used = await _used(ctx) if dangling else set()
     rows = []
     for volume in volumes:
         row = _row(ctx, volume)
-        if wanted_names and not any(w in row["Name"] for w in wanted_names):
+        if not named(row["Name"]):
             continue
         if wanted_labels and not match_labels(wanted_labels, volume.get("Labels")):
             continue
@@ -194,7 +195,7 @@ async def ls(ctx: Context, req: VolumeLsRequest) -> Outcome:
     if req.quiet:
         return Outcome(output="\n".join(r["Name"] for r in rows))
     if req.format:
-        outcome = Outcome(output=render_format(req.format, rows, HEADERS))
+        outcome = Outcome(output=await render_format(ctx, req.format, rows, HEADERS))
         if rows and ("Mountpoint" in req.format or "json" in req.format):
             outcome.notes.append(ctx.note("note.mountpoint"))
         return outcome

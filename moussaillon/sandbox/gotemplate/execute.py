@@ -1,29 +1,27 @@
-"""Running a parsed template against data, with an output cap."""
+"""Running a parsed template against data, within a ``Budget`` (steps, time, output, text)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
+from moussaillon.sandbox.gotemplate.budget import Budget
 from moussaillon.sandbox.gotemplate.functions import FUNCTIONS, to_text, truth
-from moussaillon.sandbox.gotemplate.syntax import Block, Operand, Pipeline, TemplateError, parse
-
-MAX_OUTPUT = 1_000_000
+from moussaillon.sandbox.gotemplate.errors import TemplateError
+from moussaillon.sandbox.gotemplate.syntax import Block, Operand, Pipeline, parse
 
 
 @dataclass
 class _State:
     scopes: list[dict[str, Any]]
+    budget: Budget
     out: list[str] = field(default_factory=list)
-    size: int = 0
 
     def write(self, text: str) -> None:
-        self.size += len(text)
-        if self.size > MAX_OUTPUT:
-            raise TemplateError("template: output too long", parsing=False)
+        self.budget.write(len(text))
         self.out.append(text)
 
     def lookup(self, name: str, where: str) -> Any:
@@ -53,6 +51,7 @@ def _field(value: Any, chain: tuple[str, ...], where: str, shown: str) -> Any:
 
 
 def _operand(operand: Operand, dot: Any, state: _State, where: str) -> Any:
+    state.budget.step(where)
     if operand.kind == "literal":
         return operand.value
     if operand.kind == "dot":
@@ -71,8 +70,9 @@ def _call(name: str, args: list[Any], dot: Any, state: _State, where: str) -> An
     function = FUNCTIONS.get(name)
     if function is None:
         raise TemplateError(f'template: {where}: function "{name}" not defined', parsing=True)
+    state.budget.step(where)
     try:
-        return function(*args)
+        return function(state.budget, *args)
     except TemplateError:
         raise
     except Exception as exc:  # only our own pure helpers run here: any failure is the template's
@@ -85,6 +85,7 @@ def _call(name: str, args: list[Any], dot: Any, state: _State, where: str) -> An
 def _pipeline(pipeline: Pipeline, dot: Any, state: _State) -> Any:
     value: Any = None
     for position, command in enumerate(pipeline.commands):
+        state.budget.step(pipeline.where)
         head, *rest = command
         args = [_operand(op, dot, state, pipeline.where) for op in rest]
         if position > 0:
@@ -102,6 +103,7 @@ def _pipeline(pipeline: Pipeline, dot: Any, state: _State) -> Any:
 
 def _execute(blocks: list[Block], dot: Any, state: _State) -> None:
     for block in blocks:
+        state.budget.step(block.pipeline.where if block.pipeline else "")
         if block.kind == "text":
             state.write(block.text)
             continue
@@ -125,21 +127,24 @@ def _execute(blocks: list[Block], dot: Any, state: _State) -> None:
 def _range(block: Block, value: Any, dot: Any, state: _State) -> None:
     if isinstance(value, BaseModel):
         value = value.model_dump()
+    items: Iterable[tuple[Any, Any]]
     if isinstance(value, Mapping):
-        items = sorted(value.items(), key=lambda kv: str(kv[0]))
+        items, count = sorted(value.items(), key=lambda kv: str(kv[0])), len(value)
     elif isinstance(value, Sequence) and not isinstance(value, str):
-        items = list(enumerate(value))
+        items, count = enumerate(value), len(value)
     elif value is None:
-        items = []
+        items, count = (), 0
     elif isinstance(value, int) and not isinstance(value, bool):
-        items = [(i, i) for i in range(min(value, MAX_OUTPUT))]
+        items, count = ((i, i) for i in range(value)), max(value, 0)  # lazy: steps end it
     else:
         raise TemplateError(f"template: range can't iterate over {to_text(value)}", parsing=False)
-    if not items:
+    if not count:
         _execute(block.orelse, dot, state)
         return
     names = block.pipeline.declare if block.pipeline else []
+    where = block.pipeline.where if block.pipeline else ""
     for key, item in items:
+        state.budget.step(where)
         scope: dict[str, Any] = {}
         if len(names) == 1:
             scope[names[0]] = item
@@ -152,9 +157,17 @@ def _range(block: Block, value: Any, dot: Any, state: _State) -> None:
             state.scopes.pop()
 
 
-def render(template: str, data: Any) -> str:
-    """Render a Go template against ``data`` (dicts, lists, scalars, pydantic models)."""
-    blocks = parse(template)
-    state = _State(scopes=[{"$": data}])
+def execute(blocks: list[Block], data: Any, budget: Budget) -> str:
+    """Run a parsed template against ``data``; ``budget`` may be shared by several runs."""
+    budget.start()
+    state = _State(scopes=[{"$": data}], budget=budget)
     _execute(blocks, data, state)
     return "".join(state.out)
+
+
+def render(template: str, data: Any, budget: Budget | None = None) -> str:
+    """Render a Go template against ``data`` (dicts, lists, scalars, pydantic models).
+
+    Synchronous and CPU-bound (within its budget): the sandbox calls it off the event loop.
+    """
+    return execute(parse(template), data, budget or Budget())

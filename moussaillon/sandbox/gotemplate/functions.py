@@ -1,4 +1,8 @@
-"""Go's ``%v`` printing and the functions templates may call: docker's helpers and Go's."""
+"""Go's ``%v`` printing and the functions templates may call: docker's helpers and Go's.
+
+Every function receives the render's ``Budget`` first: whatever builds text charges its size
+before building it, and every width or count is checked against ``MAX_WIDTH`` first.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel
+
+from moussaillon.sandbox.gotemplate.budget import Budget, check_width
 
 
 def _go_float(value: float) -> str:
@@ -65,14 +71,30 @@ def truth(value: Any) -> bool:
     return True
 
 
-_PRINTF = re.compile(r"%([-+ 0#]*)(\d*)(?:\.(\d+))?([svdqxXfte%])")
+_PRINTF = re.compile(r"%([-+ 0#]*)(\d*)(?:\.(\d*))?([svdqxXfte%])")
+_QUOTED_PER_CHAR = 6  # the worst JSON escape: \u0000
 
 
-def _printf(fmt: str, *args: Any) -> str:
+def _count(digits: str | None, what: str) -> int | None:
+    """A printf width or precision, bounded before ``int()`` (a 5000-digit width is an error)."""
+    if digits is None:
+        return None
+    if len(digits) > 12:
+        return check_width(10**12, what, shown=digits[:12] + "…")
+    return check_width(int(digits or 0), what)
+
+
+def _printf(budget: Budget, fmt: str, *args: Any) -> str:
+    if not isinstance(fmt, str):
+        raise ValueError(f"wrong type for value; expected string; got {type(fmt).__name__}")
     queue = list(args)
+    budget.build(len(fmt), "printf")
 
     def one(match: re.Match[str]) -> str:
-        flags, width, precision, verb = match.groups()
+        flags, width_digits, precision_digits, verb = match.groups()
+        budget.step("printf")
+        width = _count(width_digits or None, "printf width")
+        precision = _count(precision_digits, "printf precision")
         if verb == "%":
             return "%"
         if not queue:
@@ -81,27 +103,108 @@ def _printf(fmt: str, *args: Any) -> str:
         try:
             if verb in "sv":
                 text = to_text(arg)
-                text = text[: int(precision)] if precision else text
+                text = text[:precision] if precision is not None else text
             elif verb == "q":
-                text = json.dumps(to_text(arg), ensure_ascii=False)
+                text = to_text(arg)
+                budget.build(len(text) * _QUOTED_PER_CHAR + 2, "printf %q")
+                text = json.dumps(text, ensure_ascii=False)
             elif verb == "d":
                 text = str(int(arg))
             elif verb in "xX":
                 text = format(int(arg), verb)
             elif verb in "fe":
-                text = format(float(arg), f".{precision or 6}{verb}")
+                text = format(float(arg), f".{6 if precision is None else precision}{verb}")
             else:
                 text = to_text(truth(arg))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return f"%!{verb}({to_text(arg)})"
+        budget.build(max(len(text), width or 0), "printf")
+        if not width:
+            return text
         align = "<" if "-" in flags else ">"
         fill = "0" if "0" in flags and align == ">" and verb not in "sqv" else " "
-        return format(text, f"{fill}{align}{width}") if width else text
+        return format(text, f"{fill}{align}{width}")
 
     return _PRINTF.sub(one, fmt)
 
 
-def _index(container: Any, *keys: Any) -> Any:
+def _joined(budget: Budget, what: str, parts: list[str], sep: str) -> str:
+    budget.build(sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0), what)
+    return sep.join(parts)
+
+
+def _join(budget: Budget, items: Any, sep: str) -> str:
+    if isinstance(items, str | bytes) or not isinstance(items, Sequence):
+        raise ValueError(f"wrong type for value; expected []string; got {type(items).__name__}")
+    if not isinstance(sep, str):
+        raise ValueError("wrong type for separator; expected string")
+    return _joined(budget, "join", [to_text(item) for item in items], sep)
+
+
+def _split(budget: Budget, text: Any, sep: Any) -> list[str]:
+    """Go's ``strings.Split``: an empty separator splits after each character."""
+    if not isinstance(text, str) or not isinstance(sep, str):
+        raise ValueError("wrong type for value; expected string")
+    pieces = text.count(sep) + 1 if sep else len(text)
+    budget.build(len(text) + 64 * pieces, "split")  # a list item costs far more than a char
+    return text.split(sep) if sep else list(text)
+
+
+def _pad(budget: Budget, text: Any, before: Any, after: Any) -> str:
+    """Docker's ``pad``: spaces before and after, nothing around an empty string."""
+    left, right = check_width(before, "pad"), check_width(after, "pad")
+    shown: str = to_text(text)
+    if not shown:
+        return shown
+    budget.build(left + len(shown) + right, "pad")
+    return " " * left + shown + " " * right
+
+
+def _truncate(budget: Budget, text: Any, length: Any) -> str:
+    """Docker's ``truncate``: at most ``length`` characters; a longer length keeps the text."""
+    if isinstance(length, bool) or not isinstance(length, int) or length < 0:
+        raise ValueError(f"bad length {length!r}")
+    return to_text(text)[:length]
+
+
+def _cased(change: Callable[[str], str], what: str) -> Callable[[Budget, Any], str]:
+    def cased(budget: Budget, text: Any) -> str:
+        text = to_text(text)
+        budget.build(len(text) * 3, what)  # Unicode case mapping grows a char to 3 at most
+        return change(text)
+
+    return cased
+
+
+def _title(budget: Budget, text: Any) -> str:
+    text = to_text(text)
+    budget.build(len(text) * 3, "title")
+
+    def upper(match: re.Match[str]) -> str:
+        budget.step("title")
+        return match.group().upper()
+
+    return re.sub(r"\b\w", upper, text)
+
+
+def _json_text(budget: Budget, value: Any) -> str:
+    if isinstance(value, str):
+        budget.build(len(value) * _QUOTED_PER_CHAR + 2, "json")
+        return _json(value)
+    text = _json(value)
+    budget.build(len(text), "json")
+    return text
+
+
+def _print(budget: Budget, *args: Any) -> str:
+    return _joined(budget, "print", [to_text(arg) for arg in args], "")
+
+
+def _println(budget: Budget, *args: Any) -> str:
+    return _joined(budget, "println", [to_text(arg) for arg in args], " ") + "\n"
+
+
+def _index(_: Budget, container: Any, *keys: Any) -> Any:
     for key in keys:
         if isinstance(container, Mapping):
             container = container.get(key)
@@ -114,8 +217,8 @@ def _index(container: Any, *keys: Any) -> Any:
     return container
 
 
-def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
-    def compare(a: Any, b: Any) -> bool:
+def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Budget, Any, Any], bool]:
+    def compare(_: Budget, a: Any, b: Any) -> bool:
         if type(a) is not type(b) and not (
             isinstance(a, int | float) and isinstance(b, int | float)
         ):
@@ -125,27 +228,34 @@ def _compare(op: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
     return compare
 
 
+def _first(pick: Callable[[Any], bool]) -> Callable[..., Any]:
+    def first(_: Budget, *args: Any) -> Any:
+        return next((arg for arg in args if pick(arg)), args[-1])
+
+    return first
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "json": _json,
-    "join": lambda items, sep: sep.join(to_text(item) for item in items),
-    "split": lambda text, sep: text.split(sep),
-    "upper": lambda text: to_text(text).upper(),
-    "lower": lambda text: to_text(text).lower(),
-    "title": lambda text: re.sub(r"\b\w", lambda m: m.group().upper(), to_text(text)),
-    "pad": lambda text, before, after: " " * before + to_text(text) + " " * after,
-    "truncate": lambda text, length: to_text(text)[:length],
-    "println": lambda *args: " ".join(to_text(arg) for arg in args) + "\n",
-    "print": lambda *args: "".join(to_text(arg) for arg in args),
+    "json": _json_text,
+    "join": _join,
+    "split": _split,
+    "upper": _cased(str.upper, "upper"),
+    "lower": _cased(str.lower, "lower"),
+    "title": _title,
+    "pad": _pad,
+    "truncate": _truncate,
+    "println": _println,
+    "print": _print,
     "printf": _printf,
     "index": _index,
-    "len": len,
-    "eq": lambda a, *others: any(a == other for other in others),
-    "ne": lambda a, b: a != b,
+    "len": lambda _, value: len(value),
+    "eq": lambda _, a, *others: any(a == other for other in others),
+    "ne": lambda _, a, b: a != b,
     "lt": _compare(lambda a, b: a < b),
     "le": _compare(lambda a, b: a <= b),
     "gt": _compare(lambda a, b: a > b),
     "ge": _compare(lambda a, b: a >= b),
-    "not": lambda value: not truth(value),
-    "and": lambda *args: next((arg for arg in args if not truth(arg)), args[-1]),
-    "or": lambda *args: next((arg for arg in args if truth(arg)), args[-1]),
+    "not": lambda _, value: not truth(value),
+    "and": _first(lambda arg: not truth(arg)),
+    "or": _first(truth),
 }

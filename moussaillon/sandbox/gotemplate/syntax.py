@@ -6,18 +6,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from moussaillon.sandbox.errors import CommandSyntaxError
+from moussaillon.sandbox.gotemplate.budget import MAX_DEPTH, MAX_TEMPLATE_CHARS
+from moussaillon.sandbox.gotemplate.errors import TemplateError
 from moussaillon.sandbox.gotemplate.functions import FUNCTIONS
-
-
-class TemplateError(CommandSyntaxError):
-    """A ``--format`` that does not parse or execute; the detail reads like Go's own error."""
-
-    def __init__(self, detail: str, *, parsing: bool) -> None:
-        key = "sandbox.template.parse" if parsing else "sandbox.template.exec"
-        super().__init__(key, detail=detail)
-        self.detail = detail
-
 
 # --- lexing -----------------------------------------------------------------------------------
 
@@ -50,6 +41,7 @@ class _Tokens:
     items: list[tuple[str, str]]
     where: str
     pos: int = 0
+    depth: int = 0  # open parentheses
 
     def peek(self) -> tuple[str, str] | None:
         return self.items[self.pos] if self.pos < len(self.items) else None
@@ -124,8 +116,12 @@ def _parse_operand(tokens: _Tokens) -> Operand:
             )
         return Operand("ident", text)
     if kind == "lparen":
+        tokens.depth += 1
+        if tokens.depth > MAX_DEPTH:
+            raise _too_deep(tokens.where)
         inner = _parse_pipeline(tokens, closing=True)
         _, close = tokens.take()
+        tokens.depth -= 1
         return Operand("pipeline", inner, tuple(close[1:].split(".")[1:]))
     raise TemplateError(f"template: {tokens.where}: unexpected {text!r} in operand", parsing=True)
 
@@ -184,7 +180,24 @@ def _split(template: str) -> list[tuple[str, str, str]]:
     return [piece for piece in pieces if piece[0] == "action" or piece[1]]
 
 
+def _too_deep(where: str) -> TemplateError:
+    return TemplateError(
+        f"template: {where}: nesting too deep",
+        parsing=True,
+        key="sandbox.template.too_deep",
+        limit=MAX_DEPTH,
+    )
+
+
 def parse(template: str) -> list[Block]:
+    """The tree of ``template``; its length is checked before anything else is done with it."""
+    if len(template) > MAX_TEMPLATE_CHARS:
+        raise TemplateError(
+            f"template: too long ({len(template)} characters)",
+            parsing=True,
+            key="sandbox.template.too_long",
+            limit=MAX_TEMPLATE_CHARS,
+        )
     pieces = _split(template)
     stack: list[tuple[Block, list[Block]]] = []
     root: list[Block] = []
@@ -204,6 +217,8 @@ def parse(template: str) -> list[Block]:
             current.append(block)
             stack.append((block, current))
             current = block.body
+            if len(stack) > MAX_DEPTH:
+                raise _too_deep(where)
         elif word == "else":
             if not stack or stack[-1][0].orelse or current is stack[-1][0].orelse:
                 raise TemplateError(f"template: {where}: unexpected {{{{else}}}}", parsing=True)
@@ -218,6 +233,8 @@ def parse(template: str) -> list[Block]:
                 current = nested.body
                 stack.append((nested, block.orelse))
                 nested.text = "chained"
+                if len(stack) > MAX_DEPTH:
+                    raise _too_deep(where)
         elif word == "end":
             if not stack:
                 raise TemplateError(f"template: {where}: unexpected {{{{end}}}}", parsing=True)
