@@ -9,8 +9,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from moussaillon.sandbox.gotemplate.budget import Budget
-from moussaillon.sandbox.gotemplate.functions import FUNCTIONS, to_text, truth
 from moussaillon.sandbox.gotemplate.errors import TemplateError
+from moussaillon.sandbox.gotemplate.functions import FUNCTIONS, to_text, truth
 from moussaillon.sandbox.gotemplate.syntax import Block, Operand, Pipeline, parse
 
 
