@@ -28,3 +28,14 @@ def test_duplicate_or_incomplete_catalogues_are_refused():
         _merge({"a": {"fr": "x", "en": "y"}}, {"a": {"fr": "x", "en": "y"}})
     with pytest.raises(ValueError, match="lacks"):
         _merge({"b": {"fr": "x"}})
+
+
+def test_an_unregistered_catalogue_says_how_to_fill_it() -> None:
+    """A process that reads a text before registering the areas' catalogues (a benchmark, a
+    script) gets the way out, not a KeyError on the first message key."""
+    import pytest
+
+    from moussaillon.core.i18n import Messages
+
+    with pytest.raises(RuntimeError, match="register_messages"):
+        Messages().texts()

@@ -46,6 +46,11 @@ class Messages:
             self._sources.extend(fresh)
 
     def texts(self) -> dict[str, dict[str, str]]:
+        if not self._sources:
+            raise RuntimeError(
+                "no message catalogue registered: build the app (moussaillon.app) or call "
+                "moussaillon.areas.register_messages() first"
+            )
         return self._texts
 
 
