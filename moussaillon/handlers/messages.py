@@ -45,10 +45,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "✅ Language: English. /help to get started.",
     },
     "tg.toc_title": {
-        "fr": "📚 <b>{title}</b>\nChoisissez un chapitre ({read}/{total} sections lues) :",
-        "en": "📚 <b>{title}</b>\nPick a chapter ({read}/{total} sections read):",
+        "fr": "📚 <b>{title}</b>\nChoisissez un chapitre ({read}) :",
+        "en": "📚 <b>{title}</b>\nPick a chapter ({read}):",
     },
-    "tg.chapter_title": {
+    "tg.toc_read_one": {
+        "fr": "{read} section lue sur {total}",
+        "en": "{read} section read out of {total}",
+    },
+    "tg.toc_read_other": {
+        "fr": "{read} sections lues sur {total}",
+        "en": "{read} sections read out of {total}",
+    },
+    "tg.chapter_title_one": {
+        "fr": "📖 <b>Chapitre {number} · {title}</b>\n{count} section :",
+        "en": "📖 <b>Chapter {number} · {title}</b>\n{count} section:",
+    },
+    "tg.chapter_title_other": {
         "fr": "📖 <b>Chapitre {number} · {title}</b>\n{count} sections :",
         "en": "📖 <b>Chapter {number} · {title}</b>\n{count} sections:",
     },
@@ -128,9 +140,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Sans nouvelle commande, tout sera effacé à {at}.",
         "en": "Without a new command, everything is removed at {at}.",
     },
-    "tg.reset_done": {
-        "fr": "🧹 Bac à sable vidé : {count} objet(s) supprimé(s).",
-        "en": "🧹 Sandbox wiped: {count} object(s) removed.",
+    "tg.reset_done_one": {
+        "fr": "🧹 Bac à sable vidé : {count} objet supprimé.",
+        "en": "🧹 Sandbox wiped: {count} object removed.",
+    },
+    "tg.reset_done_other": {
+        "fr": "🧹 Bac à sable vidé : {count} objets supprimés.",
+        "en": "🧹 Sandbox wiped: {count} objects removed.",
     },
     "tg.token_created": {
         "fr": (

@@ -144,7 +144,8 @@ async def tokens(update: Update, context: Context) -> None:
         key = "classes.token_revoked" if done else "classes.token_unknown"
         await message_of(update).reply_html(t(key, lang, id=views.escape(args[1])))
         return
-    await message_of(update).reply_html(views.tokens(await svc.tokens.list(user_id), lang))
+    rows = await svc.tokens.list(user_id)
+    await message_of(update).reply_html(views.tokens(rows, lang, svc.settings.timezone))
 
 
 # -- instructors -------------------------------------------------------------------------
@@ -276,7 +277,7 @@ async def diffusions(update: Update, context: Context) -> None:
     info = await h.classes.current(user_of(update).id)
     items = await h.broadcasts.recent(info.id)
     await message_of(update).reply_html(
-        views.reports(info, items, await language(update, context)))
+        views.reports(info, items, await language(update, context), h.settings.timezone))
 
 
 @guarded("classe_stats")

@@ -13,7 +13,7 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from moussaillon.core.errors import BadInput
-from moussaillon.core.i18n import t
+from moussaillon.core.i18n import ordinal, t, t_count
 from moussaillon.handlers.telegram import callbacks
 from moussaillon.quiz.bank import QUESTION_MAX, Question
 from moussaillon.quiz.live_models import ClosedQuestion, FinalResults, RankLine
@@ -102,9 +102,10 @@ def solo_feedback(result: SoloAnswer, lang: str) -> str:
 
 
 def solo_finished(result: SoloAnswer, lang: str) -> str:
-    lines = [t("quiz.finished", lang, score=result.score, count=result.count)]
+    lines = [t_count("quiz.finished", result.score, lang, score=result.score, count=result.count)]
     if result.pending_mistakes:
-        lines.append(t("quiz.mistakes_pending", lang, count=result.pending_mistakes))
+        pending = result.pending_mistakes
+        lines.append(t_count("quiz.mistakes_pending", pending, lang, count=pending))
     return escape("\n".join(lines))
 
 
@@ -161,7 +162,7 @@ def live_results(closed: ClosedQuestion, players: int, lang: str) -> str:
         budget = MESSAGE_BUDGET - sum(len(line) + 1 for line in lines)
         for index, line in enumerate(others):
             piece = escape(
-                t("quiz.live.others_line", lang, name=line.name, rank=line.rank)
+                t("quiz.live.others_line", lang, name=line.name, rank=ordinal(line.rank, lang))
                 + _change(closed.changes.get(line.user_id), lang)
             )
             if budget - len(piece) - 2 < 60:
@@ -215,7 +216,7 @@ def private_result(results: FinalResults, line: RankLine, lang: str) -> str:
             lang,
             chapter=chapter_name(results.chapter, lang),
             points=line.points,
-            rank=line.rank,
+            rank=ordinal(line.rank, lang),
             players=len(results.ranking),
         )
     )

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.constants import ChatType
 
-from moussaillon.core.i18n import t
+from moussaillon.core.clock import local
+from moussaillon.core.i18n import number, t, t_count
 from moussaillon.handlers.telegram.context import (
     Context,
     chat_of,
@@ -67,7 +68,7 @@ async def run(update: Update, context: Context, line: str) -> None:
     if result.exit_code not in (0, None):
         lines.append(f"<i>{t('tg.docker_exit', lang, code=result.exit_code)}</i>")
     if len(output) > INLINE_OUTPUT:
-        lines.append(t("tg.docker_output_file", lang, size=len(output.encode())))
+        lines.append(t("tg.docker_output_file", lang, size=number(len(output.encode()), lang)))
     await message.reply_html("\n".join(lines) or "✅")
     if len(output) > INLINE_OUTPUT:
         await message.reply_document(io.BytesIO(output.encode()), filename="output.txt")
@@ -79,7 +80,7 @@ async def reset(update: Update, context: Context) -> None:
     if sandbox is None:
         return
     count = await sandbox.reset(user_of(update).id)
-    await message_of(update).reply_html(t("tg.reset_done", lang, count=count))
+    await message_of(update).reply_html(t_count("tg.reset_done", count, lang, count=count))
 
 
 async def status(update: Update, context: Context) -> None:
@@ -104,7 +105,8 @@ async def status(update: Update, context: Context) -> None:
     if report.commands_left is not None:
         text += "\n" + t("tg.sandbox_commands_left", lang, count=report.commands_left)
     if report.expires_at is not None:
-        text += "\n" + t("tg.sandbox_expires", lang, at=report.expires_at.strftime("%H:%M UTC"))
+        at = local(report.expires_at, services(context).settings.timezone).strftime("%H:%M")
+        text += "\n" + t("tg.sandbox_expires", lang, at=at)
     await message_of(update).reply_html(text)
 
 

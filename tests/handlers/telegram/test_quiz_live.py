@@ -11,7 +11,7 @@ import asyncio
 import itertools
 from datetime import datetime, timedelta
 
-from moussaillon.core.i18n import t
+from moussaillon.core.i18n import ordinal, t
 from moussaillon.quiz.scoring import answer_points, leaderboard
 from tests.conftest import start_bot
 from tests.handlers.telegram.test_quiz_solo import next_poll, question_of, right_option
@@ -175,7 +175,7 @@ async def test_thirty_students_scored_to_the_formula_with_ties_late_and_double_a
             "fr",
             chapter="docker",
             points=mine.points,
-            rank=mine.rank,
+            rank=ordinal(mine.rank, "fr"),
             players=31,
         )
         async with asyncio.timeout(5):
