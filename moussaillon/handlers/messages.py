@@ -119,6 +119,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La sortie complète est dans le fichier joint ({size} octets).",
         "en": "The full output is in the attached file ({size} bytes).",
     },
+    "tg.docker_quiet": {
+        "fr": "Les commandes docker envoyées d'ici là restent sans réponse.",
+        "en": "Docker commands sent until then get no answer.",
+    },
+    "tg.docker_interactive_tip": {
+        "fr": (
+            "Ici, pas de <code>-it</code> (une conversation n'est pas un terminal) : passez la "
+            "commande directement, par exemple "
+            "<code>docker run --rm alpine sh -c 'cat /etc/os-release; ls /'</code>"
+        ),
+        "en": (
+            "No <code>-it</code> here (a chat is not a terminal): pass the command directly, "
+            "for example <code>docker run --rm alpine sh -c 'cat /etc/os-release; ls /'</code>"
+        ),
+    },
     "tg.docker_exit": {"fr": "code de sortie {code}", "en": "exit code {code}"},
     "tg.sandbox_status": {
         "fr": (

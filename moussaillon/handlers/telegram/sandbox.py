@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from telegram.constants import ChatType
 
 from moussaillon.core.clock import local
 from moussaillon.core.i18n import number, t, t_count
+from moussaillon.handlers.telegram import sandbox_replies
 from moussaillon.handlers.telegram.context import (
     Context,
     chat_of,
@@ -59,12 +61,20 @@ async def run(update: Update, context: Context, line: str) -> None:
     await context.bot.send_chat_action(message.chat_id, "typing")
     result = await svc.practice.run(user_of(update).id, line, lang, on_wait=on_wait)
     if result.refused:
-        await message.reply_html(f"⛔ {escape(result.reason or '')}")
+        refusal = f"⛔ {escape(result.reason or '')}"
+        if result.verdict == "rate_limited":
+            if not sandbox_replies.first_refusal_of_burst(
+                context.user_data, result.retry_after or 0.0, time.monotonic()
+            ):
+                return
+            refusal += f"\n<i>{t('tg.docker_quiet', lang)}</i>"
+        await message.reply_html(refusal)
         return
     output = result.output or ""
     shown = output if len(output) <= INLINE_OUTPUT else "…" + output[-INLINE_OUTPUT:]
     lines = [f"<pre>{escape(shown)}</pre>"] if shown.strip() else []
     lines += [f"<i>{escape(note)}</i>" for note in result.notes]
+    lines += [f"💡 {tip}" for tip in sandbox_replies.tips(output, lang)]
     if result.exit_code not in (0, None):
         lines.append(f"<i>{t('tg.docker_exit', lang, code=result.exit_code)}</i>")
     if len(output) > INLINE_OUTPUT:
