@@ -29,6 +29,7 @@ from moussaillon.handlers.telegram import (
     quiz,
     quiz_views,
     search,
+    unknown,
 )
 from moussaillon.handlers.telegram.commands import COMMANDS
 from moussaillon.handlers.telegram.context import Context, language, remember_user
@@ -92,6 +93,9 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, search.on_text)
     )
+    # Last of its group: PTB gives a message to the first handler that takes it, so this one
+    # sees only the commands no CommandHandler knew.
+    application.add_handler(MessageHandler(filters.COMMAND, unknown.on_unknown_command))
     application.add_error_handler(on_error)
     return application
 

@@ -175,8 +175,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "classes.token_revoked": {"fr": "Clé {id} révoquée.", "en": "Key {id} revoked."},
     "classes.token_unknown": {"fr": "Aucune clé active n°{id} à votre nom.",
                               "en": "No active key #{id} of yours."},
-    # help and menus
-    "classes.help_instructor": {"fr": "<b>Formateur</b>", "en": "<b>Instructor</b>"},
+    # menus
     "classes.cmd_rejoindre": {"fr": "Rejoindre une classe avec son code",
                               "en": "Join a class with its code"},
     "classes.cmd_quitter": {"fr": "Quitter sa classe", "en": "Leave your class"},

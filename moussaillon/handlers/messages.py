@@ -19,24 +19,31 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Langue / Language:"
         ),
     },
-    "tg.help": {
+    "tg.help_title": {"fr": "<b>Ce que je sais faire</b>", "en": "<b>What I can do</b>"},
+    "tg.help_line": {"fr": "/{name} : {text}", "en": "/{name}: {text}"},
+    "tg.help_tip": {
         "fr": (
-            "<b>Ce que je sais faire</b>\n"
-            "/cours : la table des matières\n"
-            "/chercher <i>mots</i> : chercher dans le cours (ou écrivez simplement votre question)\n"
-            "/docker <i>commande</i> : lancer une vraie commande docker dans votre bac à sable\n"
-            "/sandbox : ce que contient votre bac à sable · /reset : tout effacer\n"
-            "/token : une clé pour l'API REST\n"
-            "/langue : changer de langue"
+            "Écrivez simplement votre question pour chercher dans le cours, ou une commande qui "
+            "commence par <code>docker</code> pour la lancer dans votre bac à sable."
         ),
         "en": (
-            "<b>What I can do</b>\n"
-            "/cours: the table of contents\n"
-            "/chercher <i>words</i>: search the course (or just type your question)\n"
-            "/docker <i>command</i>: run a real docker command in your sandbox\n"
-            "/sandbox: what your sandbox holds · /reset: wipe it\n"
-            "/token: a key for the REST API\n"
-            "/langue: change language"
+            "Just type your question to search the course, or a command starting with "
+            "<code>docker</code> to run it in your sandbox."
+        ),
+    },
+    "tg.help_instructor": {"fr": "<b>Formateurs</b>", "en": "<b>Instructors</b>"},
+    "tg.unknown_command": {
+        "fr": "🤔 Je ne connais pas la commande /{name}. /help liste celles que vous pouvez utiliser.",
+        "en": "🤔 I do not know the command /{name}. /help lists the ones you can use.",
+    },
+    "tg.unknown_command_suggest": {
+        "fr": (
+            "🤔 Je ne connais pas la commande /{name}. Vouliez-vous dire /{suggestion} ? "
+            "/help liste toutes celles que vous pouvez utiliser."
+        ),
+        "en": (
+            "🤔 I do not know the command /{name}. Did you mean /{suggestion}? "
+            "/help lists all the ones you can use."
         ),
     },
     "tg.language_prompt": {"fr": "Choisissez votre langue :", "en": "Choose your language:"},

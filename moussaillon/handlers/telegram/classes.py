@@ -20,7 +20,6 @@ from telegram.constants import ChatType
 from moussaillon.bot.classes_runtime import instructor_menus
 from moussaillon.classes.charts import student_caption, student_png
 from moussaillon.classes.releases import parse_when
-from moussaillon.classes.roles import Role
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import classes_views as views
@@ -322,14 +321,3 @@ COMMANDS: tuple[tuple[str, Handler, str], ...] = (
     ("tableau", tableau, "classes.cmd_tableau"),
     ("promouvoir", promouvoir, "classes.cmd_promouvoir"),
 )
-
-
-# -- help, menus, lifecycle --------------------------------------------------------------
-
-
-async def help_suffix(update: Update, context: Context) -> str:
-    from moussaillon.handlers.telegram.commands import COMMANDS as ALL  # lists this module
-
-    user = update.effective_user
-    role = hub(context).roles.role(user.id) if user else Role.STUDENT
-    return views.help_suffix(ALL, role, await language(update, context))

@@ -100,24 +100,6 @@ def tokens(rows: list[dict], lang: str, tz: str) -> str:
     return t("classes.tokens_list", lang, lines=lines)
 
 
-def help_suffix(commands: Iterable[tuple[str, object, str]], role: Role, lang: str) -> str:
-    """The class commands this role may run, students' first, then instructors' (if any)."""
-    rows = [(name, key) for name, _, key in commands if name in _CLASS_COMMANDS]
-    student = [f"/{n} : {t(k, lang)}" for n, k in rows if required_role(n) == Role.STUDENT]
-    parts = ["", *student]
-    if role >= Role.INSTRUCTOR:
-        teacher = [f"/{n} : {t(k, lang)}" for n, k in rows if required_role(n) == Role.INSTRUCTOR]
-        parts += ["", t("classes.help_instructor", lang), *teacher]
-    return "\n".join(parts)
-
-
 def menu(commands: Iterable[tuple[str, object, str]], lang: str, role: Role) -> list[BotCommand]:
     """The commands this role may run, described in ``lang``."""
     return [BotCommand(n, t(k, lang)) for n, _, k in commands if required_role(n) <= role]
-
-
-_CLASS_COMMANDS = frozenset({
-    "rejoindre", "quitter", "progres", "tokens", "promouvoir", "classe_creer",
-    "classe_renommer", "classe_fermer", "lier", "membres", "retirer", "corriger", "annonce",
-    "diffusions", "classe_stats", "tableau",
-})
