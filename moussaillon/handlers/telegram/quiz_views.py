@@ -13,7 +13,7 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from moussaillon.core.errors import BadInput
-from moussaillon.core.i18n import ordinal, t, t_count
+from moussaillon.core.i18n import number, ordinal, t, t_count
 from moussaillon.handlers.telegram import callbacks
 from moussaillon.quiz.bank import QUESTION_MAX, Question
 from moussaillon.quiz.live_models import ClosedQuestion, FinalResults, RankLine
@@ -123,7 +123,8 @@ def _change(change: RankChange | None, lang: str) -> str:
 
 def _line(line: RankLine, lang: str, suffix: str = "") -> str:
     medal = MEDALS.get(line.rank, "")
-    text = t("quiz.live.leaderboard_line", lang, rank=line.rank, name=line.name, points=line.points)
+    points = number(line.points, lang)
+    text = t("quiz.live.leaderboard_line", lang, rank=line.rank, name=line.name, points=points)
     return escape(f"{medal}{text}{suffix}")
 
 
@@ -215,7 +216,7 @@ def private_result(results: FinalResults, line: RankLine, lang: str) -> str:
             "quiz.live.private_result",
             lang,
             chapter=chapter_name(results.chapter, lang),
-            points=line.points,
+            points=number(line.points, lang),
             rank=ordinal(line.rank, lang),
             players=len(results.ranking),
         )
