@@ -95,7 +95,9 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
     )
     # Last of its group: PTB gives a message to the first handler that takes it, so this one
     # sees only the commands no CommandHandler knew.
-    application.add_handler(MessageHandler(filters.COMMAND, unknown.on_unknown_command))
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, unknown.on_unknown_command)
+    )
     application.add_error_handler(on_error)
     return application
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from telegram import MessageEntity, Update
 from telegram.constants import ChatType
 
+from moussaillon.classes.roles import Role
 from moussaillon.handlers.telegram import help_views
 from moussaillon.handlers.telegram.commands import ALIASES, COMMANDS
 from moussaillon.handlers.telegram.context import (
@@ -18,7 +19,6 @@ from moussaillon.handlers.telegram.context import (
     language,
     message_of,
     services,
-    user_of,
 )
 
 
@@ -30,7 +30,7 @@ def typed_command(update: Update) -> tuple[str, str]:
         (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
         None,
     )
-    word = text[1 : entity.length] if entity else text[1:].split(maxsplit=1)[0] if text else ""
+    word = text[1 : entity.length] if entity else (text[1:].split() or [""])[0]
     name, _, target = word.partition("@")
     return name, target
 
@@ -43,6 +43,7 @@ async def on_unknown_command(update: Update, context: Context) -> None:
     if chat_of(update).type != ChatType.PRIVATE and not addressed:
         return
     lang = await language(update, context)
-    role = services(context).classes.roles.role(user_of(update).id)
+    user = update.effective_user
+    role = services(context).classes.roles.role(user.id) if user else Role.STUDENT
     suggested = help_views.suggestion(name, COMMANDS, ALIASES, role)
     await message_of(update).reply_html(help_views.unknown_command(name, suggested, lang))
