@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from moussaillon.bot import classes_runtime, quiz_runtime
+from moussaillon.bot.ordering import PerSenderOrder
 from moussaillon.bot.request import AiohttpRequest
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import (
@@ -28,6 +29,7 @@ from moussaillon.handlers.telegram import (
     quiz,
     quiz_views,
     search,
+    unknown,
 )
 from moussaillon.handlers.telegram.commands import COMMANDS
 from moussaillon.handlers.telegram.context import Context, language, remember_user
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     from moussaillon.services import Services
 
 log = logging.getLogger("moussaillon.telegram")
+
 
 async def on_error(update: object, context: Context) -> None:
     """Log the failure and tell the user kindly; the bot keeps serving everyone else."""
@@ -66,7 +69,7 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
         .token(settings.token or "")
         .base_url(settings.telegram_base_url)
         .base_file_url(settings.telegram_base_file_url)
-        .concurrent_updates(256)
+        .concurrent_updates(PerSenderOrder(256))
         .request(AiohttpRequest(connection_pool_size=64))
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
     )
@@ -90,6 +93,11 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, search.on_text)
     )
+    # Last of its group: PTB gives a message to the first handler that takes it, so this one
+    # sees only the commands no CommandHandler knew.
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.UpdateType.MESSAGE, unknown.on_unknown_command)
+    )
     application.add_error_handler(on_error)
     return application
 
@@ -106,9 +114,7 @@ async def polling(application: Application) -> AsyncIterator[Application]:
         await application.start()
         quiz_runtime.attach(application)
         await quiz.resume(application)
-        await updater.start_polling(
-            poll_interval=0, timeout=10, drop_pending_updates=False
-        )
+        await updater.start_polling(poll_interval=0, timeout=10, drop_pending_updates=False)
         await classes_runtime.on_started(application)
         try:
             yield application

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import escape
 
 from moussaillon.classes.progress import StudentProgress
-from moussaillon.core.i18n import t
+from moussaillon.core.i18n import number, percent, t, t_count
 
 WIDTH = 600  # layout pixels; the file is SCALE times larger
 SCALE = 1.5
@@ -29,29 +29,9 @@ INK, MUTED, TRACK = "#10233f", "#5b6b7f", "#e7edf3"
 READ, RIGHT, WRONG, STEPS, LABS = "#8ec0ea", "#86d4a5", "#f3b1aa", "#c9b3ec", "#f6cf86"
 
 
-# -- numbers as the student reads them ----------------------------------------------------
-
-
-def number(value: int, lang: str) -> str:
-    """``12 345`` in French (narrow no-break space, as CLDR), ``12,345`` in English."""
-    text = f"{value:,}"
-    return text.replace(",", "\u202f") if lang == "fr" else text
-
-
-def percent(done: int, total: int, lang: str) -> str:
-    share = round(100 * done / total) if total else 0
-    return f"{share}\u00a0%" if lang == "fr" else f"{share}%"
-
-
-def _plural(key: str, count: int, lang: str, **params: object) -> str:
-    """French takes the singular for 0 and 1, English for 1 only."""
-    one = count <= 1 if lang == "fr" else count == 1
-    return t(f"{key}_{'one' if one else 'other'}", lang, **params)
-
-
 def student_caption(p: StudentProgress, lang: str) -> str:
     """The line sent with the photo: the three figures of the picture, in words."""
-    sections = _plural(
+    sections = t_count(
         "classes.caption_sections",
         p.sections_read,
         lang,
@@ -59,7 +39,7 @@ def student_caption(p: StudentProgress, lang: str) -> str:
         total=number(p.sections_total, lang),
     )
     quiz = (
-        _plural(
+        t_count(
             "classes.caption_quiz",
             p.quiz_correct,
             lang,
@@ -70,14 +50,14 @@ def student_caption(p: StudentProgress, lang: str) -> str:
         if p.quiz_answers
         else t("classes.caption_quiz_none", lang)
     )
-    labs = _plural(
+    labs = t_count(
         "classes.caption_labs",
         p.labs_done,
         lang,
         done=number(p.labs_done, lang),
         total=number(p.labs_total, lang),
     )
-    steps = _plural(
+    steps = t_count(
         "classes.caption_steps",
         p.steps_done,
         lang,
@@ -121,15 +101,15 @@ def blocks(p: StudentProgress, lang: str) -> list[Block]:
         right, wrong = p.quiz_correct, p.quiz_answers - p.quiz_correct
         label = " · ".join(
             [
-                _plural("classes.png_right", right, lang, n=number(right, lang)),
-                _plural("classes.png_wrong", wrong, lang, n=number(wrong, lang)),
+                t_count("classes.png_right", right, lang, n=number(right, lang)),
+                t_count("classes.png_wrong", wrong, lang, n=number(wrong, lang)),
             ]
         )
         share = _share(right, p.quiz_answers)
         quiz = Bar(
             label, percent(right, p.quiz_answers, lang), ((share, RIGHT), (1 - share, WRONG))
         )
-        quiz_head = _plural(
+        quiz_head = t_count(
             "classes.png_quiz",
             right,
             lang,

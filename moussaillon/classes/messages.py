@@ -54,8 +54,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                              " annonces et corrections.",
                        "en": "This group is linked to class <b>{name}</b>: it will receive its"
                              " announcements and corrections."},
-    "classes.members": {"fr": "<b>{name}</b> : {count} membre(s)\n{lines}",
-                        "en": "<b>{name}</b>: {count} member(s)\n{lines}"},
+    "classes.members_one": {"fr": "<b>{name}</b> : {count} membre\n{lines}",
+                            "en": "<b>{name}</b>: {count} member\n{lines}"},
+    "classes.members_other": {"fr": "<b>{name}</b> : {count} membres\n{lines}",
+                              "en": "<b>{name}</b>: {count} members\n{lines}"},
     "classes.remove_usage": {"fr": "Répondez à un message de l'élève avec /retirer, ou"
                                    " /retirer <i>id</i>.",
                              "en": "Reply to the student's message with /retirer, or"
@@ -90,10 +92,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                                   "en": "Correction of “{lab}” scheduled for <b>{name}</b> on"
                                         " {when}."},
     "classes.announce_usage": {"fr": "/annonce <i>texte</i>", "en": "/annonce <i>text</i>"},
-    "classes.announce_queued": {"fr": "Annonce en cours d'envoi à {total} destinataire(s)"
-                                      " (/diffusions).",
-                                "en": "Announcement being sent to {total} recipient(s)"
-                                      " (/diffusions)."},
+    "classes.announce_queued": {"fr": "Annonce en cours d'envoi (destinataires : {total}) :"
+                                      " /diffusions pour suivre.",
+                                "en": "Announcement being sent (recipients: {total}):"
+                                      " /diffusions to follow it."},
     "classes.no_broadcasts": {"fr": "Aucune diffusion pour <b>{name}</b>.",
                               "en": "No broadcast for <b>{name}</b>."},
     "classes.report_line": {
@@ -109,8 +111,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "<b>Your progress</b>\n{chapters}\n\nQuiz: {quiz}\nLabs: {labs_done}/{labs_total}"
               " done, {steps_done}/{steps_total} steps\nDocker commands: {commands}"},
     "classes.quiz_none": {"fr": "pas encore de réponse", "en": "no answer yet"},
-    "classes.quiz_score": {"fr": "{correct}/{answers} bonnes réponses ({pct} %)",
-                           "en": "{correct}/{answers} right ({pct}%)"},
+    "classes.quiz_score": {"fr": "{correct}/{answers} bonnes réponses ({pct})",
+                           "en": "{correct}/{answers} right ({pct})"},
     # the /progres picture and its caption (numbers come formatted: "12", "80 %")
     "classes.png_title": {"fr": "Votre progression", "en": "Your progress"},
     "classes.png_sections": {"fr": "Sections lues par chapitre : {read} sur {total}",
@@ -148,12 +150,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "classes.caption_steps_other": {"fr": "{done} étapes sur {total}",
                                     "en": "{done} steps of {total}"},
     "classes.stats": {
-        "fr": "<b>{name}</b> : {count} élève(s)\nSections lues (moyenne) : {read}/{total}\n"
+        "fr": "<b>{name}</b> : {students}\n{sections}\n"
               "Quiz : {quiz}\nTP terminés (total) : {labs}\nActifs ces 7 jours : {active}\n"
               "Tableau de bord : /tableau",
-        "en": "<b>{name}</b>: {count} student(s)\nSections read (mean): {read}/{total}\n"
+        "en": "<b>{name}</b>: {students}\n{sections}\n"
               "Quiz: {quiz}\nLabs done (total): {labs}\nActive in the last 7 days: {active}\n"
               "Dashboard: /tableau"},
+    "classes.stats_students_one": {"fr": "{count} élève", "en": "{count} student"},
+    "classes.stats_students_other": {"fr": "{count} élèves", "en": "{count} students"},
+    "classes.stats_sections_one": {"fr": "{read} section lue en moyenne sur {total}",
+                                   "en": "{read} section read on average out of {total}"},
+    "classes.stats_sections_other": {"fr": "{read} sections lues en moyenne sur {total}",
+                                     "en": "{read} sections read on average out of {total}"},
     "classes.dashboard_link": {"fr": "Tableau de bord de <b>{name}</b> (lien valable {ttl} min) :"
                                      "\n{url}",
                                "en": "Dashboard of <b>{name}</b> (link valid {ttl} min):\n{url}"},
@@ -167,8 +175,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "classes.token_revoked": {"fr": "Clé {id} révoquée.", "en": "Key {id} revoked."},
     "classes.token_unknown": {"fr": "Aucune clé active n°{id} à votre nom.",
                               "en": "No active key #{id} of yours."},
-    # help and menus
-    "classes.help_instructor": {"fr": "<b>Formateur</b>", "en": "<b>Instructor</b>"},
+    # menus
     "classes.cmd_rejoindre": {"fr": "Rejoindre une classe avec son code",
                               "en": "Join a class with its code"},
     "classes.cmd_quitter": {"fr": "Quitter sa classe", "en": "Leave your class"},
@@ -196,7 +203,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "classes.dash_csv": {"fr": "Exporter en CSV", "en": "Export as CSV"},
     "classes.dash_expired": {"fr": "Lien expiré ou invalide : redemandez /tableau au bot.",
                              "en": "Expired or invalid link: ask the bot for /tableau again."},
-    "classes.dash_count": {"fr": "{count} élève(s)", "en": "{count} student(s)"},
+    "classes.dash_count_one": {"fr": "{count} élève", "en": "{count} student"},
+    "classes.dash_count_other": {"fr": "{count} élèves", "en": "{count} students"},
     "classes.dash_chart": {"fr": "Sections lues par chapitre (moyenne de la classe)",
                            "en": "Sections read per chapter (class mean)"},
     "classes.dash_students": {"fr": "Élèves", "en": "Students"},

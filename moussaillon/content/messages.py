@@ -16,7 +16,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "There is no chapter “{id}” in the course.",
     },
     "content.search_empty": {
-        "fr": "Pose-moi une question avec au moins un mot-clé, par exemple : "
+        "fr": "Posez-moi une question avec au moins un mot-clé, par exemple : "
         "« comment supprimer un conteneur ? »",
         "en": "Ask me a question with at least one keyword, for example: "
         "“how do I remove a container?”",

@@ -73,3 +73,50 @@ def t(key: str, lang: str | None = None, /, **params: object) -> str:
     texts = catalogue()[key]
     text = texts.get(normalize_lang(lang)) or texts[DEFAULT_LANGUAGE]
     return text.format(**params) if params else text
+
+
+# -- numbers and counts as a reader expects them --------------------------------------------
+
+NBSP = "\u00a0"  # before « : » « % » in French
+NNBSP = "\u202f"  # narrow no-break space: French thousands (CLDR)
+
+
+def singular(count: float, lang: str | None = None) -> bool:
+    """French takes the singular below 2 (0 and 1 included: « 0 section », « 1,5 heure »);
+    English only for exactly 1."""
+    if normalize_lang(lang) == "fr":
+        return abs(count) < 2
+    return count == 1
+
+
+def plural(count: float, one: str, other: str, lang: str | None = None) -> str:
+    """``one`` or ``other`` as ``count`` asks: ``plural(n, "section", "sections")``."""
+    return one if singular(count, lang) else other
+
+
+def t_count(key: str, count: float, lang: str | None = None, /, **params: object) -> str:
+    """The catalogue's ``<key>_one`` or ``<key>_other``, chosen by ``count``."""
+    return t(f"{key}_{'one' if singular(count, lang) else 'other'}", lang, **params)
+
+
+def number(value: float, lang: str | None = None, digits: int = 0) -> str:
+    """``12 345`` and ``1,5`` in French (narrow no-break space, decimal comma); ``12,345`` and
+    ``1.5`` in English."""
+    text = f"{value:,.{digits}f}"
+    if normalize_lang(lang) != "fr":
+        return text
+    return text.replace(",", NNBSP).replace(".", ",")
+
+
+def percent(done: float, total: float, lang: str | None = None) -> str:
+    """``done`` out of ``total`` as a whole percentage: ``42 %`` (no-break space) in French."""
+    share = round(100 * done / total) if total else 0
+    return f"{share}{NBSP}%" if normalize_lang(lang) == "fr" else f"{share}%"
+
+
+def ordinal(rank: int, lang: str | None = None) -> str:
+    """``1er``, ``2e`` in French; ``1st``, ``2nd``, ``3rd``, ``11th`` in English."""
+    if normalize_lang(lang) == "fr":
+        return "1er" if rank == 1 else f"{rank}e"
+    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{suffix}"

@@ -19,24 +19,31 @@ MESSAGES: dict[str, dict[str, str]] = {
             "Langue / Language:"
         ),
     },
-    "tg.help": {
+    "tg.help_title": {"fr": "<b>Ce que je sais faire</b>", "en": "<b>What I can do</b>"},
+    "tg.help_line": {"fr": "/{name} : {text}", "en": "/{name}: {text}"},
+    "tg.help_tip": {
         "fr": (
-            "<b>Ce que je sais faire</b>\n"
-            "/cours : la table des matières\n"
-            "/chercher <i>mots</i> : chercher dans le cours (ou écrivez simplement votre question)\n"
-            "/docker <i>commande</i> : lancer une vraie commande docker dans votre bac à sable\n"
-            "/sandbox : ce que contient votre bac à sable · /reset : tout effacer\n"
-            "/token : une clé pour l'API REST\n"
-            "/langue : changer de langue"
+            "Écrivez simplement votre question pour chercher dans le cours, ou une commande qui "
+            "commence par <code>docker</code> pour la lancer dans votre bac à sable."
         ),
         "en": (
-            "<b>What I can do</b>\n"
-            "/cours: the table of contents\n"
-            "/chercher <i>words</i>: search the course (or just type your question)\n"
-            "/docker <i>command</i>: run a real docker command in your sandbox\n"
-            "/sandbox: what your sandbox holds · /reset: wipe it\n"
-            "/token: a key for the REST API\n"
-            "/langue: change language"
+            "Just type your question to search the course, or a command starting with "
+            "<code>docker</code> to run it in your sandbox."
+        ),
+    },
+    "tg.help_instructor": {"fr": "<b>Formateurs</b>", "en": "<b>Instructors</b>"},
+    "tg.unknown_command": {
+        "fr": "🤔 Je ne connais pas la commande /{name}. /help liste celles que vous pouvez utiliser.",
+        "en": "🤔 I do not know the command /{name}. /help lists the ones you can use.",
+    },
+    "tg.unknown_command_suggest": {
+        "fr": (
+            "🤔 Je ne connais pas la commande /{name}. Vouliez-vous dire /{suggestion} ? "
+            "/help liste toutes celles que vous pouvez utiliser."
+        ),
+        "en": (
+            "🤔 I do not know the command /{name}. Did you mean /{suggestion}? "
+            "/help lists all the ones you can use."
         ),
     },
     "tg.language_prompt": {"fr": "Choisissez votre langue :", "en": "Choose your language:"},
@@ -45,10 +52,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "✅ Language: English. /help to get started.",
     },
     "tg.toc_title": {
-        "fr": "📚 <b>{title}</b>\nChoisissez un chapitre ({read}/{total} sections lues) :",
-        "en": "📚 <b>{title}</b>\nPick a chapter ({read}/{total} sections read):",
+        "fr": "📚 <b>{title}</b>\nChoisissez un chapitre ({read}) :",
+        "en": "📚 <b>{title}</b>\nPick a chapter ({read}):",
     },
-    "tg.chapter_title": {
+    "tg.toc_read_one": {
+        "fr": "{read} section lue sur {total}",
+        "en": "{read} section read out of {total}",
+    },
+    "tg.toc_read_other": {
+        "fr": "{read} sections lues sur {total}",
+        "en": "{read} sections read out of {total}",
+    },
+    "tg.chapter_title_one": {
+        "fr": "📖 <b>Chapitre {number} · {title}</b>\n{count} section :",
+        "en": "📖 <b>Chapter {number} · {title}</b>\n{count} section:",
+    },
+    "tg.chapter_title_other": {
         "fr": "📖 <b>Chapitre {number} · {title}</b>\n{count} sections :",
         "en": "📖 <b>Chapter {number} · {title}</b>\n{count} sections:",
     },
@@ -107,6 +126,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "La sortie complète est dans le fichier joint ({size} octets).",
         "en": "The full output is in the attached file ({size} bytes).",
     },
+    "tg.docker_quiet": {
+        "fr": "Les commandes docker envoyées d'ici là restent sans réponse.",
+        "en": "Docker commands sent until then get no answer.",
+    },
+    "tg.docker_interactive_tip": {
+        "fr": (
+            "Ici, pas de <code>-it</code> (une conversation n'est pas un terminal) : passez la "
+            "commande directement, par exemple "
+            "<code>docker run --rm alpine sh -c 'cat /etc/os-release; ls /'</code>"
+        ),
+        "en": (
+            "No <code>-it</code> here (a chat is not a terminal): pass the command directly, "
+            "for example <code>docker run --rm alpine sh -c 'cat /etc/os-release; ls /'</code>"
+        ),
+    },
     "tg.docker_exit": {"fr": "code de sortie {code}", "en": "exit code {code}"},
     "tg.sandbox_status": {
         "fr": (
@@ -128,9 +162,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Sans nouvelle commande, tout sera effacé à {at}.",
         "en": "Without a new command, everything is removed at {at}.",
     },
-    "tg.reset_done": {
-        "fr": "🧹 Bac à sable vidé : {count} objet(s) supprimé(s).",
-        "en": "🧹 Sandbox wiped: {count} object(s) removed.",
+    "tg.reset_done_one": {
+        "fr": "🧹 Bac à sable vidé : {count} objet supprimé.",
+        "en": "🧹 Sandbox wiped: {count} object removed.",
+    },
+    "tg.reset_done_other": {
+        "fr": "🧹 Bac à sable vidé : {count} objets supprimés.",
+        "en": "🧹 Sandbox wiped: {count} objects removed.",
     },
     "tg.token_created": {
         "fr": (

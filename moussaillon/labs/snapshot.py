@@ -33,7 +33,7 @@ from moussaillon.labs.state import (
     SandboxState,
 )
 from moussaillon.sandbox import labels
-from moussaillon.sandbox.scope import IMAGE, PORTS, Scope
+from moussaillon.sandbox.scope import IMAGE, KEEPER, KIND, PORTS, Scope
 
 EVENTS_WINDOW = timedelta(hours=6)
 ENGINE_TIMEOUT = 30.0
@@ -113,7 +113,7 @@ async def _removed(docker: aiodocker.Docker, scope: Scope, since: datetime) -> l
             continue
         event = json.loads(line)
         attributes = (event.get("Actor") or {}).get("Attributes") or {}
-        if not scope.owns(attributes):
+        if not scope.owns(attributes) or attributes.get(KIND) == KEEPER:
             continue
         name = _student_name(scope, attributes, attributes.get("name", ""))
         if name not in removed:
@@ -205,8 +205,8 @@ async def snapshot(
     containers = [
         _container(scope, raw, networks, volumes)
         for raw in raw_containers
-        if scope.owns(raw.get("Labels"))
-    ]
+        if scope.owns(raw.get("Labels")) and (raw.get("Labels") or {}).get(KIND) != KEEPER
+    ]  # a volume's hidden keeper is no container of the student's (as in Scope.containers)
     async with asyncio.timeout(ENGINE_TIMEOUT):
         read = await _files(docker, containers, files)
     return SandboxState(

@@ -21,11 +21,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Rien à réviser : vous n'avez aucune erreur en attente. Bravo !",
         "en": "Nothing to review: you have no pending mistakes. Well done!",
     },
-    "quiz.start": {
+    "quiz.start_one": {
+        "fr": "Quiz « {chapter} » : {count} question. C'est parti !",
+        "en": "Quiz “{chapter}”: {count} question. Let's go!",
+    },
+    "quiz.start_other": {
         "fr": "Quiz « {chapter} » : {count} questions. C'est parti !",
         "en": "Quiz “{chapter}”: {count} questions. Let's go!",
     },
-    "quiz.revision_start": {
+    "quiz.revision_start_one": {
+        "fr": "Révision : {count} question parmi vos erreurs.",
+        "en": "Review: {count} question from your mistakes.",
+    },
+    "quiz.revision_start_other": {
         "fr": "Révision : {count} questions parmi vos erreurs.",
         "en": "Review: {count} questions from your mistakes.",
     },
@@ -41,13 +49,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "❌ Raté. La bonne réponse était : {answer}",
         "en": "❌ Wrong. The right answer was: {answer}",
     },
-    "quiz.finished": {
-        "fr": "Quiz terminé : {score}/{count} bonnes réponses.",
-        "en": "Quiz over: {score}/{count} correct answers.",
+    "quiz.finished_one": {
+        "fr": "Quiz terminé : {score} bonne réponse sur {count}.",
+        "en": "Quiz over: {score} correct answer out of {count}.",
     },
-    "quiz.mistakes_pending": {
-        "fr": "{count} question(s) à revoir : tapez /revision quand vous voulez.",
-        "en": "{count} question(s) to review: send /revision whenever you like.",
+    "quiz.finished_other": {
+        "fr": "Quiz terminé : {score} bonnes réponses sur {count}.",
+        "en": "Quiz over: {score} correct answers out of {count}.",
+    },
+    "quiz.mistakes_pending_one": {
+        "fr": "{count} question à revoir : tapez /revision quand vous voulez.",
+        "en": "{count} question to review: send /revision whenever you like.",
+    },
+    "quiz.mistakes_pending_other": {
+        "fr": "{count} questions à revoir : tapez /revision quand vous voulez.",
+        "en": "{count} questions to review: send /revision whenever you like.",
     },
     "quiz.already_answered": {
         "fr": "Vous avez déjà répondu : seule la première réponse compte.",
@@ -181,8 +197,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "✅ Answer: {answer}",
     },
     "quiz.live.answered": {
-        "fr": "{answered} réponse(s) sur {players} joueur(s), dont {right} juste(s).",
-        "en": "{answered} answer(s) from {players} player(s), {right} right.",
+        "fr": "Réponses : {answered} sur {players} · justes : {right}",
+        "en": "Answers: {answered} of {players} · right: {right}",
     },
     "quiz.live.rank_new": {
         "fr": "🆕",
@@ -193,11 +209,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Everyone else:",
     },
     "quiz.live.others_line": {
-        "fr": "{name} {rank}e",
-        "en": "{name} #{rank}",
+        "fr": "{name} {rank}",
+        "en": "{name} {rank}",
     },
     "quiz.live.more": {
-        "fr": "… et {count} autre(s).",
+        "fr": "… et {count} de plus.",
         "en": "… and {count} more.",
     },
     "quiz.live.podium_title": {
@@ -225,8 +241,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Last quiz “{chapter}” ({asked}/{count} questions):",
     },
     "quiz.live.private_result": {
-        "fr": "Quiz « {chapter} » terminé : {points} points, {rank}e sur {players}. Merci !",
-        "en": "Quiz “{chapter}” is over: {points} points, #{rank} of {players}. Thanks!",
+        "fr": "Quiz « {chapter} » terminé : {points} points, {rank} sur {players}. Merci !",
+        "en": "Quiz “{chapter}” is over: {points} points, {rank} of {players}. Thanks!",
     },
     "quiz.live.unknown_session": {
         "fr": "Je ne connais pas la partie n°{session_id}.",

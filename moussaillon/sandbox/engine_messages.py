@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "sandbox.engine.unavailable": {
-        "fr": "Le moteur Docker du bac à sable ne répond pas. Réessaie dans un moment.",
+        "fr": "Le moteur Docker du bac à sable ne répond pas. Réessayez dans un moment.",
         "en": "The sandbox's Docker engine is not answering. Try again in a moment.",
     },
     "sandbox.engine.internal_error": {
@@ -16,16 +16,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "images are here; `docker images` lists them).",
     },
     "sandbox.engine.image.tag_reserved": {
-        "fr": "{image} est une image du cours ; choisis un autre nom pour ton tag.",
+        "fr": "{image} est une image du cours ; choisissez un autre nom pour votre tag.",
         "en": "{image} is one of the course images; pick another name for your tag.",
     },
     "sandbox.engine.image.not_yours": {
-        "fr": "{image} est une image du cours : tu ne peux supprimer que tes propres tags.",
+        "fr": "{image} est une image du cours : vous ne pouvez supprimer que vos propres tags.",
         "en": "{image} is a course image: you can only remove your own tags.",
     },
     "sandbox.engine.refused.bind": {
-        "fr": "Les montages de dossiers de l'hôte ({path}) sont interdits ; utilise un volume "
-        "nommé (-v donnees:/chemin).",
+        "fr": "Les montages de dossiers de l'hôte ({path}) sont interdits ; utilisez un "
+        "volume nommé (-v donnees:/chemin).",
         "en": "Host directory mounts ({path}) are not allowed; use a named volume (-v data:/path).",
     },
     "sandbox.engine.refused.unavailable": {
@@ -33,17 +33,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The command {command} is not available in the sandbox.",
     },
     "sandbox.engine.quota.containers": {
-        "fr": "Tu as déjà {limit} conteneurs (le maximum). Supprime-en un (docker rm -f NOM) "
-        "ou fais le ménage (docker container prune).",
+        "fr": "Vous avez déjà {limit} conteneurs (le maximum). Supprimez-en un "
+        "(docker rm -f NOM) ou faites le ménage (docker container prune).",
         "en": "You already have {limit} containers (the maximum). Remove one (docker rm -f NAME)"
         " or clean up (docker container prune).",
     },
     "sandbox.engine.quota.volumes": {
-        "fr": "Tu as déjà {limit} volumes (le maximum). Supprime-en un (docker volume rm NOM).",
+        "fr": "Vous avez déjà {limit} volumes (le maximum). Supprimez-en un "
+        "(docker volume rm NOM).",
         "en": "You already have {limit} volumes (the maximum). Remove one (docker volume rm NAME).",
     },
     "sandbox.engine.quota.networks": {
-        "fr": "Tu as déjà {limit} réseaux (le maximum). Supprime-en un (docker network rm NOM).",
+        "fr": "Vous avez déjà {limit} réseaux (le maximum). Supprimez-en un "
+        "(docker network rm NOM).",
         "en": "You already have {limit} networks (the maximum). Remove one "
         "(docker network rm NAME).",
     },
@@ -63,7 +65,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sandbox.engine.note.timeout": {
         "fr": "Arrêté après {seconds:g} s (limite du bac à sable) ; voici ce qu'il avait "
-        "affiché. Pour un service qui tourne longtemps, utilise -d.",
+        "affiché. Pour un service qui tourne longtemps, utilisez -d.",
         "en": "Stopped after {seconds:g} s (the sandbox's limit); here is what it printed. "
         "For a long-running service, use -d.",
     },
@@ -79,8 +81,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Output too long: only the last {kb} KiB are shown.",
     },
     "sandbox.engine.note.follow": {
-        "fr": "-f (suivre) n'est pas possible ici : voici les logs actuels ; relance la "
-        "commande pour voir la suite.",
+        "fr": "-f (suivre) n'est pas possible ici : voici les logs actuels ; relancez "
+        "la commande pour voir la suite.",
         "en": "-f (follow) is not possible here: these are the current logs; run the command "
         "again to see more.",
     },
@@ -95,8 +97,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "there, but not the host or the Internet.",
     },
     "sandbox.engine.note.info_scope": {
-        "fr": "Les compteurs ne concernent que tes objets ; CPUs et mémoire sont les limites "
-        "de chacun de tes conteneurs.",
+        "fr": "Les compteurs ne concernent que vos objets ; CPUs et mémoire sont les "
+        "limites de chacun de vos conteneurs.",
         "en": "Counts cover only your objects; CPUs and memory are the limits of each of your "
         "containers.",
     },

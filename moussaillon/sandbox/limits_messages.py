@@ -3,12 +3,12 @@
 MESSAGES: dict[str, dict[str, str]] = {
     "sandbox.rate_limited": {
         "fr": (
-            "Doucement, moussaillon : trop de commandes d'affilée. Réessaie dans {retry_after} s."
+            "Doucement, moussaillon : trop de commandes d'affilée. Réessayez dans {retry_after} s."
         ),
         "en": "Easy there, sailor: too many commands in a row. Try again in {retry_after} s.",
     },
     "sandbox.queue.closing": {
-        "fr": "Le bac à sable s'arrête pour redémarrer : réessaie dans un instant.",
+        "fr": "Le bac à sable s'arrête pour redémarrer : réessayez dans un instant.",
         "en": "The sandbox is shutting down to restart: try again in a moment.",
     },
     "sandbox.subnets.exhausted": {

@@ -55,3 +55,35 @@ async def test_run_records_what_ran_and_not_what_was_refused(
     finally:
         await sandbox.close()
         store.close()
+
+
+async def test_checks_count_the_containers_the_student_sees_not_volume_keepers(
+    tmp_path: Path, docker: aiodocker.Docker, standin_images: dict[str, str], clean_user_id: int
+) -> None:
+    from moussaillon.labs.checks import evaluate, parse_check
+    from moussaillon.labs.snapshot import snapshot
+    from moussaillon.sandbox import labels
+
+    settings = Settings(
+        sandbox_images=",".join(f"{k}={v}" for k, v in standin_images.items()),
+        sandbox_timeout_s=25,
+    )
+    store = Store(tmp_path / "k.db", migrations())
+    sandbox = SandboxService(settings, store, docker)
+    try:
+        made = await sandbox.run_command(clean_user_id, "docker volume create donnees")
+        assert made.exit_code == 0, made
+        state = await snapshot(
+            docker, labels.owner_key(clean_user_id), images=settings.sandbox_images
+        )
+        assert state.containers == [] and state.volumes == ["donnees"]
+        assert evaluate(parse_check({"containers_count": 0, "all": True}), state).ok
+        removed = await sandbox.run_command(clean_user_id, "docker volume rm donnees")
+        assert removed.exit_code == 0, removed
+        after = await snapshot(
+            docker, labels.owner_key(clean_user_id), images=settings.sandbox_images
+        )
+        assert after.removed_containers == []  # the keeper went with its volume, unseen
+    finally:
+        await sandbox.close()
+        store.close()

@@ -22,8 +22,9 @@ from fastapi.routing import APIRoute
 from moussaillon.classes.charts import class_chart
 from moussaillon.classes.permissions import Caller, check
 from moussaillon.classes.progress import StudentProgress, to_csv
+from moussaillon.core.clock import local
 from moussaillon.core.errors import MoussaillonError
-from moussaillon.core.i18n import t
+from moussaillon.core.i18n import number, t, t_count
 from moussaillon.handlers.rest.deps import LangDep, MaybeOwnerDep, ServicesDep, lang_of
 
 STYLE = (FilePath(__file__).resolve().parent / "static" / "dashboard.css").read_text("utf-8")
@@ -107,11 +108,12 @@ dashboard_instructor.action = ACTION  # type: ignore[attr-defined]  # read by th
 InstructorDep = Annotated[int, Depends(dashboard_instructor)]
 
 
-def _when(stamp: str | None) -> str:
-    return (stamp or "–")[:16].replace("T", " ")
+def _when(stamp: str | None, tz: str) -> str:
+    """Last activity on the course's clock (``settings.timezone``), not the stored UTC."""
+    return local(stamp, tz).strftime("%Y-%m-%d %H:%M") if stamp else "–"
 
 
-def _row(p: StudentProgress) -> str:
+def _row(p: StudentProgress, tz: str) -> str:
     quiz = f"{p.quiz_correct}/{p.quiz_answers}" if p.quiz_answers else "–"
     cells = [
         f'<td><span class="who">{escape(p.name)}</span></td>',
@@ -120,7 +122,7 @@ def _row(p: StudentProgress) -> str:
         f'<td class="n">{p.labs_done}/{p.labs_total}</td>',
         f'<td class="n">{p.steps_done}/{p.steps_total}</td>',
         f'<td class="n">{p.sandbox_commands}</td>',
-        f'<td class="when">{escape(_when(p.last_activity))}</td>',
+        f'<td class="when">{escape(_when(p.last_activity, tz))}</td>',
         *(
             f'<td class="n c{" zero" if not c.read else ""}{" first-chapter" if i == 0 else ""}"'
             f' title="{escape(c.title)}">{c.read}/{c.total}</td>'
@@ -149,13 +151,13 @@ def _headers(rows: list[StudentProgress], lang: str) -> str:
     )
 
 
-def _students(rows: list[StudentProgress], code: str, lang: str) -> str:
+def _students(rows: list[StudentProgress], code: str, lang: str, tz: str) -> str:
     if not rows:
         return f'<p class="empty">{t("classes.dash_empty", lang, code=escape(code))}</p>'
     count = len(rows[0].chapters)
     return (
         f'<div class="frame" id="students-frame"><table id="students"><thead><tr>'
-        f"{_headers(rows, lang)}</tr></thead><tbody>{''.join(_row(p) for p in rows)}"
+        f"{_headers(rows, lang)}</tr></thead><tbody>{''.join(_row(p, tz) for p in rows)}"
         f'</tbody></table></div><p class="hint">{escape(t("classes.dash_legend", lang, n=count))}'
         f"</p>"
     )
@@ -173,13 +175,14 @@ async def dashboard(
     rows = await services.classes.progress.of_class(class_id)
     title = escape(t("classes.dash_title", lang, name=info.name))
     csv = f"/classes/{class_id}/progress.csv?{request.url.query}"
-    count = escape(t("classes.dash_count", lang, count=len(rows)))
+    count = escape(t_count("classes.dash_count", len(rows), lang, count=number(len(rows), lang)))
     chart = class_chart(rows, lang)
+    students = _students(rows, info.code, lang, services.settings.timezone)
     body = (
         f'<header><h1>{title}</h1><p class="meta">{count} · <a id="csv" href="{escape(csv)}">'
         f"{escape(t('classes.dash_csv', lang))}</a></p></header>"
         + (f"<h2>{escape(t('classes.dash_chart', lang))}</h2>{chart}" if chart else "")
-        + f"<h2>{escape(t('classes.dash_students', lang))}</h2>{_students(rows, info.code, lang)}"
+        + f"<h2>{escape(t('classes.dash_students', lang))}</h2>{students}"
     )
     return HTMLResponse(_page(lang, title, body), headers=PRIVATE)
 

@@ -20,7 +20,6 @@ from telegram.constants import ChatType
 from moussaillon.bot.classes_runtime import instructor_menus
 from moussaillon.classes.charts import student_caption, student_png
 from moussaillon.classes.releases import parse_when
-from moussaillon.classes.roles import Role
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import classes_views as views
@@ -144,7 +143,8 @@ async def tokens(update: Update, context: Context) -> None:
         key = "classes.token_revoked" if done else "classes.token_unknown"
         await message_of(update).reply_html(t(key, lang, id=views.escape(args[1])))
         return
-    await message_of(update).reply_html(views.tokens(await svc.tokens.list(user_id), lang))
+    rows = await svc.tokens.list(user_id)
+    await message_of(update).reply_html(views.tokens(rows, lang, svc.settings.timezone))
 
 
 # -- instructors -------------------------------------------------------------------------
@@ -276,7 +276,7 @@ async def diffusions(update: Update, context: Context) -> None:
     info = await h.classes.current(user_of(update).id)
     items = await h.broadcasts.recent(info.id)
     await message_of(update).reply_html(
-        views.reports(info, items, await language(update, context)))
+        views.reports(info, items, await language(update, context), h.settings.timezone))
 
 
 @guarded("classe_stats")
@@ -321,14 +321,3 @@ COMMANDS: tuple[tuple[str, Handler, str], ...] = (
     ("tableau", tableau, "classes.cmd_tableau"),
     ("promouvoir", promouvoir, "classes.cmd_promouvoir"),
 )
-
-
-# -- help, menus, lifecycle --------------------------------------------------------------
-
-
-async def help_suffix(update: Update, context: Context) -> str:
-    from moussaillon.handlers.telegram.commands import COMMANDS as ALL  # lists this module
-
-    user = update.effective_user
-    role = hub(context).roles.role(user.id) if user else Role.STUDENT
-    return views.help_suffix(ALL, role, await language(update, context))

@@ -12,7 +12,8 @@ from moussaillon.classes.broadcasts import BroadcastReport
 from moussaillon.classes.progress import StudentProgress, bar
 from moussaillon.classes.roles import Role, required_role
 from moussaillon.classes.service import ClassInfo, Member
-from moussaillon.core.i18n import t
+from moussaillon.core.clock import local
+from moussaillon.core.i18n import number, percent, t, t_count
 
 
 def escape(text: str) -> str:
@@ -31,27 +32,33 @@ def member_line(member: Member) -> str:
 
 def members(info: ClassInfo, people: list[Member], lang: str) -> str:
     lines = "\n".join(member_line(m) for m in people)
-    return t("classes.members", lang, name=escape(info.name), count=len(people), lines=lines)
+    return t_count("classes.members", len(people), lang, name=escape(info.name),
+                   count=number(len(people), lang), lines=lines)
 
 
-def report_line(report: BroadcastReport, lang: str) -> str:
+def when(stamp: str, tz: str) -> str:
+    """A stored UTC stamp as the course's clock reads it (``settings.timezone``)."""
+    return local(stamp, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def report_line(report: BroadcastReport, lang: str, tz: str) -> str:
     return t("classes.report_line", lang, **report.model_dump(
         include={"id", "kind", "sent", "blocked", "failed", "pending", "unknown"}),
-        created_at=report.created_at[:16].replace("T", " "))
+        created_at=when(report.created_at, tz))
 
 
-def reports(info: ClassInfo, items: list[BroadcastReport], lang: str) -> str:
+def reports(info: ClassInfo, items: list[BroadcastReport], lang: str, tz: str) -> str:
     if not items:
         return t("classes.no_broadcasts", lang, name=escape(info.name))
     head = t("classes.report_head", lang, name=escape(info.name))
-    return "\n".join([head, *(report_line(r, lang) for r in items)])
+    return "\n".join([head, *(report_line(r, lang, tz) for r in items)])
 
 
 def quiz_text(p: StudentProgress, lang: str) -> str:
     if not p.quiz_answers:
         return t("classes.quiz_none", lang)
     return t("classes.quiz_score", lang, correct=p.quiz_correct, answers=p.quiz_answers,
-             pct=round(100 * p.quiz_correct / p.quiz_answers))
+             pct=percent(p.quiz_correct, p.quiz_answers, lang))
 
 
 def progress(p: StudentProgress, lang: str) -> str:
@@ -71,43 +78,28 @@ def stats(info: ClassInfo, rows: list[StudentProgress], lang: str, now: datetime
     answers = sum(r.quiz_answers for r in rows)
     correct = sum(r.quiz_correct for r in rows)
     quiz = (t("classes.quiz_score", lang, correct=correct, answers=answers,
-              pct=round(100 * correct / answers)) if answers else t("classes.quiz_none", lang))
+              pct=percent(correct, answers, lang)) if answers else t("classes.quiz_none", lang))
     week = (now - timedelta(days=7)).isoformat(timespec="seconds")
     active = sum(1 for r in rows if r.last_activity and r.last_activity >= week)
-    return t("classes.stats", lang, name=escape(info.name), count=count, read=read, total=total,
-             quiz=quiz, labs=sum(r.labs_done for r in rows), active=active)
+    students = t_count("classes.stats_students", count, lang, count=number(count, lang))
+    sections = t_count("classes.stats_sections", read, lang, total=number(total, lang),
+                       read=number(read, lang, 0 if float(read).is_integer() else 1))
+    return t("classes.stats", lang, name=escape(info.name), students=students,
+             sections=sections, quiz=quiz, labs=sum(r.labs_done for r in rows), active=active)
 
 
-def tokens(rows: list[dict], lang: str) -> str:
+def tokens(rows: list[dict], lang: str, tz: str) -> str:
     active = [r for r in rows if not r["revoked_at"]]
     if not active:
         return t("classes.tokens_none", lang)
     lines = "\n".join(
-        f"• <code>{r['id']}</code> {escape(r['label'] or '-')} · {r['created_at'][:16]}"
+        f"• <code>{r['id']}</code> {escape(r['label'] or '-')} · {when(r['created_at'], tz)}"
         + (" · 🎓" if r["instructor"] else "")
         for r in active
     )
     return t("classes.tokens_list", lang, lines=lines)
 
 
-def help_suffix(commands: Iterable[tuple[str, object, str]], role: Role, lang: str) -> str:
-    """The class commands this role may run, students' first, then instructors' (if any)."""
-    rows = [(name, key) for name, _, key in commands if name in _CLASS_COMMANDS]
-    student = [f"/{n} : {t(k, lang)}" for n, k in rows if required_role(n) == Role.STUDENT]
-    parts = ["", *student]
-    if role >= Role.INSTRUCTOR:
-        teacher = [f"/{n} : {t(k, lang)}" for n, k in rows if required_role(n) == Role.INSTRUCTOR]
-        parts += ["", t("classes.help_instructor", lang), *teacher]
-    return "\n".join(parts)
-
-
 def menu(commands: Iterable[tuple[str, object, str]], lang: str, role: Role) -> list[BotCommand]:
     """The commands this role may run, described in ``lang``."""
     return [BotCommand(n, t(k, lang)) for n, _, k in commands if required_role(n) <= role]
-
-
-_CLASS_COMMANDS = frozenset({
-    "rejoindre", "quitter", "progres", "tokens", "promouvoir", "classe_creer",
-    "classe_renommer", "classe_fermer", "lier", "membres", "retirer", "corriger", "annonce",
-    "diffusions", "classe_stats", "tableau",
-})

@@ -1,6 +1,7 @@
 """Every Telegram command: its name, its handler, the catalogue key of its menu description.
 
-One table, read by the bot runtime (registration, menus per role) and by ``/help``.
+One table, read by the bot runtime (registration, menus per role), by ``/help`` and by the
+answer to an unknown command (``ALIASES`` adds the names people guess).
 """
 
 from __future__ import annotations
@@ -35,3 +36,32 @@ COMMANDS = (
     ("quiz_resultats", quiz_live.quiz_results_command, "quiz.cmd_quiz_resultats"),
     *class_commands.COMMANDS,
 )
+
+# Names people type for a command that has another one: answered with the real name.
+ALIASES: dict[str, str] = {
+    "aide": "help",
+    "commandes": "help",
+    "commands": "help",
+    "menu": "help",
+    "course": "cours",
+    "sommaire": "cours",
+    "search": "chercher",
+    "recherche": "chercher",
+    "lab": "tp",
+    "labs": "tp",
+    "bac": "sandbox",
+    "status": "sandbox",
+    "statut": "sandbox",
+    "cle": "token",
+    "key": "token",
+    "language": "langue",
+    "lang": "langue",
+    "review": "revision",
+    "reviser": "revision",
+    "join": "rejoindre",
+    "leave": "quitter",
+    "progress": "progres",
+    "progression": "progres",
+    "resultats": "quiz_resultats",
+    "results": "quiz_resultats",
+}

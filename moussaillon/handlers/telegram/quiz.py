@@ -20,7 +20,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext, JobQueue
 
 from moussaillon.core.errors import MoussaillonError
-from moussaillon.core.i18n import t
+from moussaillon.core.i18n import t, t_count
 from moussaillon.handlers.telegram import quiz_views
 from moussaillon.handlers.telegram.context import (
     Context,
@@ -92,10 +92,10 @@ async def start_quiz(
         await context.bot.send_message(chat_id, error.message(lang))
         return
     if revision:
-        text = t("quiz.revision_start", lang, count=started.count)
+        text = t_count("quiz.revision_start", started.count, lang, count=started.count)
     else:
         name = quiz_views.chapter_name(chapter, lang)
-        text = t("quiz.start", lang, chapter=name, count=started.count)
+        text = t_count("quiz.start", started.count, lang, chapter=name, count=started.count)
     await context.bot.send_message(chat_id, text)
     await ask_solo(context.bot, context.job_queue, quiz, started.quiz_id)
 

@@ -13,7 +13,7 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from moussaillon.core.errors import BadInput
-from moussaillon.core.i18n import t
+from moussaillon.core.i18n import number, ordinal, t, t_count
 from moussaillon.handlers.telegram import callbacks
 from moussaillon.quiz.bank import QUESTION_MAX, Question
 from moussaillon.quiz.live_models import ClosedQuestion, FinalResults, RankLine
@@ -102,9 +102,10 @@ def solo_feedback(result: SoloAnswer, lang: str) -> str:
 
 
 def solo_finished(result: SoloAnswer, lang: str) -> str:
-    lines = [t("quiz.finished", lang, score=result.score, count=result.count)]
+    lines = [t_count("quiz.finished", result.score, lang, score=result.score, count=result.count)]
     if result.pending_mistakes:
-        lines.append(t("quiz.mistakes_pending", lang, count=result.pending_mistakes))
+        pending = result.pending_mistakes
+        lines.append(t_count("quiz.mistakes_pending", pending, lang, count=pending))
     return escape("\n".join(lines))
 
 
@@ -122,7 +123,8 @@ def _change(change: RankChange | None, lang: str) -> str:
 
 def _line(line: RankLine, lang: str, suffix: str = "") -> str:
     medal = MEDALS.get(line.rank, "")
-    text = t("quiz.live.leaderboard_line", lang, rank=line.rank, name=line.name, points=line.points)
+    points = number(line.points, lang)
+    text = t("quiz.live.leaderboard_line", lang, rank=line.rank, name=line.name, points=points)
     return escape(f"{medal}{text}{suffix}")
 
 
@@ -161,7 +163,7 @@ def live_results(closed: ClosedQuestion, players: int, lang: str) -> str:
         budget = MESSAGE_BUDGET - sum(len(line) + 1 for line in lines)
         for index, line in enumerate(others):
             piece = escape(
-                t("quiz.live.others_line", lang, name=line.name, rank=line.rank)
+                t("quiz.live.others_line", lang, name=line.name, rank=ordinal(line.rank, lang))
                 + _change(closed.changes.get(line.user_id), lang)
             )
             if budget - len(piece) - 2 < 60:
@@ -214,8 +216,8 @@ def private_result(results: FinalResults, line: RankLine, lang: str) -> str:
             "quiz.live.private_result",
             lang,
             chapter=chapter_name(results.chapter, lang),
-            points=line.points,
-            rank=line.rank,
+            points=number(line.points, lang),
+            rank=ordinal(line.rank, lang),
             players=len(results.ranking),
         )
     )

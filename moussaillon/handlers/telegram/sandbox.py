@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import time
 from html import escape
 from typing import TYPE_CHECKING
 
 from telegram import Update
 from telegram.constants import ChatType
 
-from moussaillon.core.i18n import t
+from moussaillon.core.clock import local
+from moussaillon.core.i18n import number, t, t_count
+from moussaillon.handlers.telegram import sandbox_replies
 from moussaillon.handlers.telegram.context import (
     Context,
     chat_of,
@@ -58,16 +61,24 @@ async def run(update: Update, context: Context, line: str) -> None:
     await context.bot.send_chat_action(message.chat_id, "typing")
     result = await svc.practice.run(user_of(update).id, line, lang, on_wait=on_wait)
     if result.refused:
-        await message.reply_html(f"⛔ {escape(result.reason or '')}")
+        refusal = f"⛔ {escape(result.reason or '')}"
+        if result.verdict == "rate_limited":
+            if not sandbox_replies.first_refusal_of_burst(
+                context.user_data, result.retry_after or 0.0, time.monotonic()
+            ):
+                return
+            refusal += f"\n<i>{t('tg.docker_quiet', lang)}</i>"
+        await message.reply_html(refusal)
         return
     output = result.output or ""
     shown = output if len(output) <= INLINE_OUTPUT else "…" + output[-INLINE_OUTPUT:]
     lines = [f"<pre>{escape(shown)}</pre>"] if shown.strip() else []
     lines += [f"<i>{escape(note)}</i>" for note in result.notes]
+    lines += [f"💡 {tip}" for tip in sandbox_replies.tips(output, lang)]
     if result.exit_code not in (0, None):
         lines.append(f"<i>{t('tg.docker_exit', lang, code=result.exit_code)}</i>")
     if len(output) > INLINE_OUTPUT:
-        lines.append(t("tg.docker_output_file", lang, size=len(output.encode())))
+        lines.append(t("tg.docker_output_file", lang, size=number(len(output.encode()), lang)))
     await message.reply_html("\n".join(lines) or "✅")
     if len(output) > INLINE_OUTPUT:
         await message.reply_document(io.BytesIO(output.encode()), filename="output.txt")
@@ -79,7 +90,7 @@ async def reset(update: Update, context: Context) -> None:
     if sandbox is None:
         return
     count = await sandbox.reset(user_of(update).id)
-    await message_of(update).reply_html(t("tg.reset_done", lang, count=count))
+    await message_of(update).reply_html(t_count("tg.reset_done", count, lang, count=count))
 
 
 async def status(update: Update, context: Context) -> None:
@@ -104,7 +115,8 @@ async def status(update: Update, context: Context) -> None:
     if report.commands_left is not None:
         text += "\n" + t("tg.sandbox_commands_left", lang, count=report.commands_left)
     if report.expires_at is not None:
-        text += "\n" + t("tg.sandbox_expires", lang, at=report.expires_at.strftime("%H:%M UTC"))
+        at = local(report.expires_at, services(context).settings.timezone).strftime("%H:%M")
+        text += "\n" + t("tg.sandbox_expires", lang, at=at)
     await message_of(update).reply_html(text)
 
 

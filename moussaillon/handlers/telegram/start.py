@@ -7,7 +7,7 @@ from html import escape
 from telegram import Message, Update
 
 from moussaillon.core.i18n import t
-from moussaillon.handlers.telegram import classes, views
+from moussaillon.handlers.telegram import classes, help_views, views
 from moussaillon.handlers.telegram.context import (
     Context,
     chat_of,
@@ -31,9 +31,12 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
+    """Built from the command table and the role's permissions, so it cannot drift."""
+    from moussaillon.handlers.telegram.commands import COMMANDS  # the table lists this module
+
     lang = await language(update, context)
-    extra = await classes.help_suffix(update, context)  # the class commands this role may run
-    await message_of(update).reply_html(t("tg.help", lang) + extra)
+    role = services(context).classes.roles.role(user_of(update).id)
+    await message_of(update).reply_html(help_views.help_text(COMMANDS, role, lang))
 
 
 async def choose_language(update: Update, context: Context) -> None:

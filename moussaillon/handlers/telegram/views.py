@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from moussaillon.content.model import Chapter, Course
 from moussaillon.content.search import Hit
 from moussaillon.content.service import SectionPage
-from moussaillon.core.i18n import t
+from moussaillon.core.i18n import number, t, t_count
 from moussaillon.handlers.telegram import callbacks
 
 View = tuple[str, InlineKeyboardMarkup]
@@ -38,13 +38,11 @@ def table_of_contents(course: Course, read: set[str], lang: str) -> View:
         rows.append(
             [_button(f"{chapter.number}. {chapter.title} · {mark}", callbacks.chapter(chapter.id))]
         )
-    text = t(
-        "tg.toc_title",
-        lang,
-        title=escape(course.title),
-        read=len(read & {s.id for s in course.sections}),
-        total=len(course.sections),
+    done = len(read & {s.id for s in course.sections})
+    progress = t_count(
+        "tg.toc_read", done, lang, read=number(done, lang), total=number(len(course.sections), lang)
     )
+    text = t("tg.toc_title", lang, title=escape(course.title), read=progress)
     return text, InlineKeyboardMarkup(rows)
 
 
@@ -54,8 +52,9 @@ def chapter_menu(chapter: Chapter, read: set[str], lang: str) -> View:
         for s in chapter.sections
     ]
     rows.append([_button(t("tg.btn_toc", lang), callbacks.toc())])
-    text = t(
+    text = t_count(
         "tg.chapter_title",
+        len(chapter.sections),
         lang,
         number=chapter.number,
         title=escape(chapter.title),
@@ -98,9 +97,9 @@ def search_results(query: str, hits: list[Hit], lang: str) -> View | tuple[str, 
     if not hits:
         return t("tg.search_nothing", lang, query=shown), None
     lines = [t("tg.search_results", lang, query=shown)]
-    for number, hit in enumerate(hits, 1):
+    for rank, hit in enumerate(hits, 1):
         lines.append(
-            f"\n{number}. <b>{escape(hit.title)}</b> · <i>{escape(hit.chapter_title)}</i>"
+            f"\n{rank}. <b>{escape(hit.title)}</b> · <i>{escape(hit.chapter_title)}</i>"
             f"\n{hit.snippet}"
         )
     buttons = [

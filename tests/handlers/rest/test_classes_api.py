@@ -124,3 +124,19 @@ async def test_dashboard_signed_link_bearer_and_refusals(world):
     assert other.status_code == 403
     student = await world.client.get(f"/classes/{world.class_id}", headers=world.student)
     assert student.status_code == 403
+
+
+async def test_the_dashboard_counts_in_words_and_shows_times_on_the_courses_clock(tmp_path):
+    async with class_world(tmp_path, timezone="America/Montreal") as world:
+
+        def command_at_noon_utc(db):
+            db["sandbox_commands"].insert(
+                {"user_id": STUDENTS[0], "command": "docker ps", "verb": "ps",
+                 "verdict": "ran", "created_at": "2026-01-15T12:00:00+00:00"}
+            )
+
+        await world.services.store.write(command_at_noon_utc)
+        page = await world.client.get(f"/classes/{world.class_id}", headers=world.teacher)
+        assert page.status_code == 200
+        assert ">3 élèves ·" in page.text and "élève(s)" not in page.text
+        assert '<td class="when">2026-01-15 07:00</td>' in page.text  # noon UTC in Montreal

@@ -31,7 +31,7 @@ async def test_create_gives_code_and_deep_link_then_students_join_both_ways(bot)
     assert refused.text == t("classes.bad_code", "fr")
 
     [listing] = await stub.wait_for(stub.send_text(teacher, "/membres"))
-    assert "2 membre(s)" in listing.text and "Alice" in listing.text and "Bob" in listing.text
+    assert "2 membres" in listing.text and "Alice" in listing.text and "Bob" in listing.text
     [removed] = await stub.wait_for(stub.send_text(teacher, f"/retirer {bob.id}"))
     assert str(bob.id) in removed.text
     assert [m.user_id for m in await bot.services.classes.classes.members(info.id)] == [alice.id]

@@ -23,7 +23,7 @@ async def test_announcement_at_real_limits_reaches_members_and_group_once(tmp_pa
         group = stub.group("Promo")
         await stub.wait_for(stub.send_text(teacher, "/lier", chat=group))
         [queued] = await stub.wait_for(stub.send_text(teacher, "/annonce TP demain\n9h salle 2"))
-        assert "7 destinataire(s)" in queued.text
+        assert "destinataires : 7" in queued.text
         [report] = await bot.services.classes.broadcasts.recent(class_id)
         report = await bot.services.classes.broadcasts.wait_done(report.id, within=10)
         assert (report.sent, report.blocked, report.failed, report.unknown) == (7, 0, 0, 0)

@@ -37,7 +37,7 @@ async def test_progres_shows_bars_and_sends_a_chart(bot):
     total = len(chapter.sections)
     assert f"{bar(4, total)}</code> 4/{total} {chapter.title}" in text.source_text or \
         f"{bar(4, total)} 4/{total} {chapter.title}" in text.text
-    assert "3/4 bonnes réponses (75 %)" in text.text
+    assert "3/4 bonnes réponses (75\u00a0%)" in text.text
     assert f"1/{len(bot.services.labs.labs)} terminés" in text.text
     assert "Commandes docker : 2" in text.text
     [call] = stub.calls("sendPhoto")
@@ -54,7 +54,9 @@ async def test_classe_stats_and_a_signed_dashboard_link(bot):
     await _activity(bot, students[0].id)
     teacher = stub.user(INSTRUCTOR, first_name="Prof")
     [stats] = await stub.wait_for(stub.send_text(teacher, "/classe_stats"))
-    assert "3 élève(s)" in stats.text and "3/4 bonnes réponses" in stats.text
+    assert "3 élèves" in stats.text and "3/4 bonnes réponses (75\u00a0%)" in stats.text
+    sections = sum(len(c.sections) for c in bot.services.course.course.chapters)
+    assert f"1,3 section lue en moyenne sur {sections}\n" in stats.text  # 4 read by 3 students
     assert "Actifs ces 7 jours : 1" in stats.text
     [link] = await stub.wait_for(stub.send_text(teacher, "/tableau"))
     url = next(word for word in link.text.split() if word.startswith("http"))

@@ -37,10 +37,12 @@ async def test_navigate_contents_chapter_section_next_previous_in_place(bot):
     alice = stub.user(first_name="Alice")
     [toc] = await stub.wait_for(stub.send_text(alice, "/cours"))
     assert len(toc.buttons) == len(course.chapters)
+    assert f"(0 section lue sur {len(course.sections)}) :" in toc.text  # 0 takes the singular
     first_chapter = course.chapters[0]
     stub.click(alice, toc, text=toc.buttons[0]["text"])
     menu = await stub.wait_for_edit(toc)
     assert first_chapter.title in menu.text
+    assert f"\n{len(first_chapter.sections)} sections :" in menu.text
     assert len(menu.buttons) == len(first_chapter.sections) + 1  # + back to contents
 
     stub.click(alice, menu, data=f"s:{first_chapter.sections[0].id}:0")

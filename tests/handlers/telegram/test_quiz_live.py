@@ -11,7 +11,7 @@ import asyncio
 import itertools
 from datetime import datetime, timedelta
 
-from moussaillon.core.i18n import t
+from moussaillon.core.i18n import number, ordinal, t
 from moussaillon.quiz.scoring import answer_points, leaderboard
 from tests.conftest import start_bot
 from tests.handlers.telegram.test_quiz_solo import next_poll, question_of, right_option
@@ -135,11 +135,12 @@ async def test_thirty_students_scored_to_the_formula_with_ties_late_and_double_a
                 "fr",
                 rank=rank.rank,
                 name=names[rank.user_id],
-                points=rank.points,
+                points=number(rank.points, "fr"),
             )
             assert line in results.text
         assert ranks[0].rank == ranks[1].rank == 1 and ranks[0].points == 1000  # a tie
-        assert "🥇1. S00 — 1000 pts" in results.text and "🥇1. S01 — 1000 pts" in results.text
+        assert "🥇1. S00 — 1\u202f000 pts" in results.text  # thousands: a narrow space
+        assert "🥇1. S01 — 1\u202f000 pts" in results.text
         assert t("quiz.live.others_title", "fr") in results.text
         assert any(
             c.params.get("message_id") == poll_message.message_id for c in stub.calls("stopPoll")
@@ -166,7 +167,8 @@ async def test_thirty_students_scored_to_the_formula_with_ties_late_and_double_a
         winners = ", ".join(names[r.user_id] for r in final if r.rank == 1)
         assert podium.text.startswith(t("quiz.live.finished", "fr", winners=winners))
         for rank in final[:3]:
-            assert f"{rank.rank}. {names[rank.user_id]} — {rank.points} pts" in podium.text
+            points = number(rank.points, "fr")
+            assert f"{rank.rank}. {names[rank.user_id]} — {points} pts" in podium.text
 
         [private] = await stub.wait_for(students[2])
         mine = next(r for r in final if r.user_id == students[2].id)
@@ -174,8 +176,8 @@ async def test_thirty_students_scored_to_the_formula_with_ties_late_and_double_a
             "quiz.live.private_result",
             "fr",
             chapter="docker",
-            points=mine.points,
-            rank=mine.rank,
+            points=number(mine.points, "fr"),
+            rank=ordinal(mine.rank, "fr"),
             players=31,
         )
         async with asyncio.timeout(5):
@@ -189,7 +191,8 @@ async def test_thirty_students_scored_to_the_formula_with_ties_late_and_double_a
         assert stored == expected
 
         [summary] = await stub.wait_for(stub.send_text(students[3], "/quiz_resultats", chat=group))
-        assert f"1. {names[final[0].user_id]} — {final[0].points} pts" in summary.text
+        top = number(final[0].points, "fr")
+        assert f"1. {names[final[0].user_id]} — {top} pts" in summary.text
         assert (await live.last_results(group.id)).status == "finished"
 
 
