@@ -23,12 +23,15 @@ def ids(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
 @pytest.mark.parametrize(
     ("query", "terms"),
     [
-        ("Qu'est-ce qu'une image ?", ["image"]),
-        ("Qu’est-ce qu’une IMAGE ?", ["image"]),
+        ("Qu'est-ce qu'une image ?", ["imag"]),
+        ("Qu’est-ce qu’une IMAGE ?", ["imag"]),
         ("Les conteneurs et les réseaux", ["conteneur", "reseau"]),
-        ("volumes", ["volume"]),
-        ("Comment supprimer l'image d'un conteneur ?", ["supprim", "image", "conteneur"]),
-        ("docker docker DOCKER", ["docker"]),
+        ("volumes", ["volum"]),
+        ("Comment supprimer l'image d'un conteneur ?", ["supprim", "imag", "conteneur"]),
+        ("comment voir les logs", ["log"]),
+        ("c'est quoi la différence", ["different"]),
+        ("how do I list containers", ["list", "conteneur"]),
+        ("docker docker DOCKER", ["dock"]),
         ("-p 8080:80", ["p", "8080", "80"]),
     ],
 )
