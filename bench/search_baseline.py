@@ -118,8 +118,9 @@ def keywords(title: str) -> str:
 
 def fts_query(terms: list[str]) -> str:
     """Quoted terms, prefix-matched when long enough to stay selective."""
-    quoted = ('"' + term.replace('"', '""') + '"' + ("*" if len(term) >= 3 else "")
-              for term in terms)
+    quoted = (
+        '"' + term.replace('"', '""') + '"' + ("*" if len(term) >= 3 else "") for term in terms
+    )
     return " OR ".join(quoted)
 
 
@@ -184,8 +185,12 @@ class SearchIndex:
         connection.executemany(
             "INSERT INTO sections (rowid, title, chapter_title, body) VALUES (?, ?, ?, ?)",
             (
-                (rowid, keywords(section.title), keywords(titles[section.chapter_id]),
-                 CONTROL.sub(" ", to_plain_text(section.body)))
+                (
+                    rowid,
+                    keywords(section.title),
+                    keywords(titles[section.chapter_id]),
+                    CONTROL.sub(" ", to_plain_text(section.body)),
+                )
                 for rowid, section in enumerate(course.sections)
             ),
         )
@@ -205,21 +210,31 @@ class SearchIndex:
         candidates = max(limit, RERANK_POOL)
         with self._lock:
             rows = self._db.execute(SEARCH_SQL, (match, len(self._sections), candidates)).fetchall()
-        boosted = ((-rank * (1 + self._title_coverage(rowid, terms) ** 2), rowid)
-                   for rowid, rank in rows)
+        boosted = (
+            (-rank * (1 + self._title_coverage(rowid, terms) ** 2), rowid) for rowid, rank in rows
+        )
         scored = sorted(boosted, reverse=True)[:limit]
         with self._lock:
-            found = dict(self._db.execute(
-                SNIPPET_SQL, (match, json.dumps([rowid for _, rowid in scored]))).fetchall())
+            found = dict(
+                self._db.execute(
+                    SNIPPET_SQL, (match, json.dumps([rowid for _, rowid in scored]))
+                ).fetchall()
+            )
         hits: list[Hit] = []
         for score, rowid in scored:
             section = self._sections[rowid]
             snippet, snippet_text = _snippet(found.get(rowid, ""))
-            hits.append(Hit(
-                section_id=section.id, chapter_id=section.chapter_id, title=section.title,
-                chapter_title=self._chapter_titles[section.chapter_id], snippet=snippet,
-                snippet_text=snippet_text, score=score,
-            ))
+            hits.append(
+                Hit(
+                    section_id=section.id,
+                    chapter_id=section.chapter_id,
+                    title=section.title,
+                    chapter_title=self._chapter_titles[section.chapter_id],
+                    snippet=snippet,
+                    snippet_text=snippet_text,
+                    score=score,
+                )
+            )
         return tuple(hits)
 
     def _title_coverage(self, rowid: int, terms: list[str]) -> float:
@@ -231,6 +246,9 @@ class SearchIndex:
         stems = self._title_stems[rowid]
         if not stems:
             return 0.0
-        covered = sum(1 for word in stems if any(word.startswith(term) or term.startswith(word)
-                                                 for term in terms))
+        covered = sum(
+            1
+            for word in stems
+            if any(word.startswith(term) or term.startswith(word) for term in terms)
+        )
         return covered / len(stems)

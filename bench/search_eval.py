@@ -2,7 +2,8 @@
 
 No accents, typos, SMS spelling, vague wording and English, as seen in class. Labels are
 section ids of the bundled course (``moussaillon/content/course``); a question may have several
-good answers, any of them counts. Used by ``bench.search`` and ``tests/content/test_search_eval.py``.
+good answers, any of them counts. Used by ``bench.search`` and by
+``tests/content/test_search_eval.py``.
 """
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ EVAL: list[tuple[str, tuple[str, ...]]] = [
     ("verifier que docker est bien installe", ("verifier-avec-docker-version-et-info",)),
     ("mon premier conteneur hello world", ("premier-conteneur-hello-world",)),
     # Images
-    ("c'est quoi la différence entre une image et un conteneur", ("image-le-modele-des-conteneurs",)),
+    (
+        "c'est quoi la différence entre une image et un conteneur",
+        ("image-le-modele-des-conteneurs",),
+    ),
     ("diff image conteneur", ("image-le-modele-des-conteneurs",)),
     ("nom d une image registre tag", ("nommer-une-image-registre-et-tag",)),
     ("c quoi latest", ("le-tag-latest-et-les-digests",)),
@@ -84,7 +88,10 @@ EVAL: list[tuple[str, tuple[str, ...]]] = [
     ("monter un volume", ("monter-un-volume-v", "les-volumes-nommes")),
     ("changer le dossier de travail", ("dossier-de-travail-w",)),
     ("remplacer entrypoint", ("remplacer-l-entrypoint",)),
-    ("ouvrir un shell interactif", ("mode-interactif-i-et-t", "entrer-dans-un-conteneur-docker-exec")),
+    (
+        "ouvrir un shell interactif",
+        ("mode-interactif-i-et-t", "entrer-dans-un-conteneur-docker-exec"),
+    ),
     ("c quoi -it", ("mode-interactif-i-et-t",)),
     ("voir les conteneurs qui tournent", ("lister-les-conteneurs-docker-ps",)),
     ("list running containers", ("lister-les-conteneurs-docker-ps",)),
@@ -120,7 +127,10 @@ EVAL: list[tuple[str, tuple[str, ...]]] = [
     ("reseau interne sans internet", ("reseau-interne-internal",)),
     # Volumes
     ("mes donnees disparaissent quand je supprime le conteneur", ("des-conteneurs-ephemeres",)),
-    ("how do I keep data after removing a container", ("des-conteneurs-ephemeres", "les-volumes-nommes")),
+    (
+        "how do I keep data after removing a container",
+        ("des-conteneurs-ephemeres", "les-volumes-nommes"),
+    ),
     ("persister les donnees", ("des-conteneurs-ephemeres", "les-volumes-nommes")),
     ("types de montage", ("trois-types-de-montage",)),
     ("bind mount dossier", ("monter-un-dossier-de-l-hote",)),
@@ -135,7 +145,10 @@ EVAL: list[tuple[str, tuple[str, ...]]] = [
     ("supprimer un volume", ("supprimer-un-volume",)),
     # Tools
     ("entrer dans un conteneur", ("entrer-dans-un-conteneur-docker-exec",)),
-    ("executer une commande dans un conteneur qui tourne", ("entrer-dans-un-conteneur-docker-exec",)),
+    (
+        "executer une commande dans un conteneur qui tourne",
+        ("entrer-dans-un-conteneur-docker-exec",),
+    ),
     ("docker attach", ("se-rattacher-docker-attach",)),
     ("copier un fichier du conteneur vers l hote", ("copier-des-fichiers-docker-cp",)),
     ("copy file into container", ("copier-des-fichiers-docker-cp",)),
@@ -145,7 +158,10 @@ EVAL: list[tuple[str, tuple[str, ...]]] = [
     ("disk space used by docker", ("espace-disque-docker-system-df",)),
     ("nettoyer les conteneurs arretes", ("nettoyer-les-conteneurs-arretes",)),
     ("faire le menage", ("le-grand-menage-system-prune",)),
-    ("liberer de l espace disque", ("le-grand-menage-system-prune", "espace-disque-docker-system-df")),
+    (
+        "liberer de l espace disque",
+        ("le-grand-menage-system-prune", "espace-disque-docker-system-df"),
+    ),
     ("trouver de l aide", ("trouver-de-l-aide",)),
     # Dockerfile
     ("a quoi sert un dockerfile", ("pourquoi-ecrire-un-dockerfile",)),
@@ -192,10 +208,16 @@ EVAL: list[tuple[str, tuple[str, ...]]] = [
     ("kubectl", ("kubectl-premiers-pas",)),
     ("cronjob", ("job-et-cronjob",)),
     # Enterprise
-    ("docker pull marche pas derriere le proxy", ("docker-derriere-un-proxy", "proxy-du-demon-un-drop-in-systemd")),
+    (
+        "docker pull marche pas derriere le proxy",
+        ("docker-derriere-un-proxy", "proxy-du-demon-un-drop-in-systemd"),
+    ),
     ("proxy entreprise", ("docker-derriere-un-proxy",)),
     ("daemon.json", ("le-fichier-daemon-json",)),
-    ("conflit ip reseau entreprise", ("default-address-pools-plages-ip", "bip-le-bridge-par-defaut")),
+    (
+        "conflit ip reseau entreprise",
+        ("default-address-pools-plages-ip", "bip-le-bridge-par-defaut"),
+    ),
     ("dns entreprise", ("dns-d-entreprise-dns-et-dns-search",)),
     ("registre http insecure", ("registre-interne-non-securise",)),
     ("x509 certificate signed by unknown authority", ("certificat-d-une-autorite-interne",)),

@@ -26,6 +26,7 @@ __all__ = ["MAX_TERMS", "MAX_TERM_LENGTH", "Hit", "SearchIndex", "fold", "query_
 
 MAX_LIMIT = 50
 RERANK_POOL = 50
+TITLE_BOOST = 4.0
 TITLE_WEIGHT, CHAPTER_WEIGHT, BODY_WEIGHT = 8.0, 3.0, 1.0
 SNIPPET_TOKENS = 16
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -146,8 +147,13 @@ class SearchIndex:
         connection.executemany(
             f"INSERT INTO sections (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?)",
             (
-                (rowid, stem.text(section.title), stem.text(titles[section.chapter_id]),
-                 stem.text(body), body)
+                (
+                    rowid,
+                    stem.text(section.title),
+                    stem.text(titles[section.chapter_id]),
+                    stem.text(body),
+                    body,
+                )
                 for rowid, (section, body) in enumerate(zip(course.sections, bodies, strict=True))
             ),
         )
@@ -167,10 +173,12 @@ class SearchIndex:
         with self._lock:
             for word in query_words(query):
                 term = self._stem(word)
-                if term not in self._stems and (fixed := self._vocabulary.correct(word)):
-                    term = self._stem(fixed)
-                if term not in terms:
-                    terms.append(term)
+                found = [term]
+                if term not in self._stems:
+                    fixed = self._vocabulary.correct(word)
+                    parts = [fixed] if fixed else self._vocabulary.split(word)
+                    found = [self._stem(part) for part in parts] or found
+                terms.extend(term for term in found if term not in terms)
         return terms
 
     def search(self, query: str, limit: int = 3) -> list[Hit]:
@@ -190,31 +198,44 @@ class SearchIndex:
             rows = self._db.execute(
                 SEARCH_SQL, (fts_query(terms), len(self._sections), candidates)
             ).fetchall()
-        boosted = ((-rank * (1 + self._title_coverage(rowid, terms) ** 2), rowid)
-                   for rowid, rank in rows)
+        boosted = (
+            (-rank * (1 + TITLE_BOOST * self._title_coverage(rowid, terms)), rowid)
+            for rowid, rank in rows
+        )
         scored = sorted(boosted, reverse=True)[:limit]
         with self._lock:
-            found = dict(self._db.execute(
-                SNIPPET_SQL, (snippet_query(terms), json.dumps([r for _, r in scored]))
-            ).fetchall())
+            found = dict(
+                self._db.execute(
+                    SNIPPET_SQL, (snippet_query(terms), json.dumps([r for _, r in scored]))
+                ).fetchall()
+            )
         hits: list[Hit] = []
         for score, rowid in scored:
             section = self._sections[rowid]
             snippet, snippet_text = _snippet(found.get(rowid, ""))
-            hits.append(Hit(
-                section_id=section.id, chapter_id=section.chapter_id, title=section.title,
-                chapter_title=self._chapter_titles[section.chapter_id], snippet=snippet,
-                snippet_text=snippet_text, score=score,
-            ))
+            hits.append(
+                Hit(
+                    section_id=section.id,
+                    chapter_id=section.chapter_id,
+                    title=section.title,
+                    chapter_title=self._chapter_titles[section.chapter_id],
+                    snippet=snippet,
+                    snippet_text=snippet_text,
+                    score=score,
+                )
+            )
         return tuple(hits)
 
     def _title_coverage(self, rowid: int, terms: list[str]) -> float:
-        """Share of the title's words the question names: 1.0 when the title says it all.
+        """How well title and question name each other: 1.0 when they say the same thing.
 
         bm25 saturates on short titles, so "c'est quoi un conteneur ?" would otherwise rank
-        "Qu'est-ce qu'un conteneur ?" no higher than any title that merely mentions containers.
+        "Qu'est-ce qu'un conteneur ?" no higher than any title that merely mentions containers;
+        and the question's side keeps "image et conteneur" on the title naming both.
         """
         stems = self._title_stems[rowid]
-        if not stems:
+        if not stems or not terms:
             return 0.0
-        return sum(1 for word in stems if word in terms) / len(stems)
+        named = sum(1 for word in stems if word in terms) / len(stems)
+        covered = sum(1 for term in terms if term in stems) / len(terms)
+        return (named + covered) / 2

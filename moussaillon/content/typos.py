@@ -14,6 +14,7 @@ from collections.abc import Iterable
 MIN_LENGTH = 4
 MAX_LENGTH = 24
 LONG_WORD = 7
+MIN_SPLIT = 3
 
 
 def _deletes(word: str) -> set[str]:
@@ -66,3 +67,13 @@ class Vocabulary:
                 key = (gap, -self.counts[candidate], candidate)
                 best = key if best is None or key < best else best
         return best[2] if best else None
+
+    def split(self, word: str) -> list[str]:
+        """Two course words glued together ("paravirtualisation"), or [] when there are none."""
+        if not word.isalpha() or len(word) > MAX_LENGTH:
+            return []
+        for cut in range(MIN_SPLIT, len(word) - MIN_SPLIT + 1):
+            head, tail = word[:cut], word[cut:]
+            if head in self.counts and tail in self.counts:
+                return [head, tail]
+        return []
