@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.constants import ChatType
 
+from moussaillon.content.questions import looks_like_question
 from moussaillon.core.i18n import t
+from moussaillon.handlers.telegram import questions
 from moussaillon.handlers.telegram.context import (
     Context,
     chat_of,
@@ -34,6 +36,9 @@ async def docker_command(update: Update, context: Context) -> None:
         await message_of(update).reply_html(t("tg.docker_usage", await language(update, context)))
         return
     line = rest if rest.lstrip().lower().startswith("docker") else f"docker {rest}"
+    if looks_like_question(line):
+        await questions.answer(update, context, line)
+        return
     await run(update, context, line)
 
 
