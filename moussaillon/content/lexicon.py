@@ -17,6 +17,7 @@ import Stemmer as pystemmer
 
 MAX_TERMS = 32
 MAX_TERM_LENGTH = 40
+SHORT_WORD = 3
 
 STOP_WORDS = frozenset(
     """
@@ -157,7 +158,10 @@ class Stemmer:
         self._snowball = pystemmer.Stemmer("french")
 
     def __call__(self, word: str) -> str:
-        return str(self._snowball.stemWord(word)) if word.isalpha() else word
+        # Short words are command names ("ps", "ls", "dns"), not French plurals to trim.
+        if len(word) <= SHORT_WORD or not word.isalpha():
+            return word
+        return str(self._snowball.stemWord(word))
 
     def text(self, text: str, synonyms: bool = False) -> str:
         """A text as its stems, for the index's stemmed columns."""
