@@ -27,6 +27,8 @@ __all__ = ["MAX_TERMS", "MAX_TERM_LENGTH", "Hit", "SearchIndex", "fold", "query_
 MAX_LIMIT = 50
 RERANK_POOL = 50
 TITLE_BOOST = 4.0
+# Unknown words corrected per question: keeps a page of gibberish cheap on the event loop.
+MAX_CORRECTIONS = 8
 TITLE_WEIGHT, CHAPTER_WEIGHT, BODY_WEIGHT = 8.0, 3.0, 1.0
 SNIPPET_TOKENS = 16
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -170,11 +172,13 @@ class SearchIndex:
     def terms(self, query: str) -> list[str]:
         """The question's stems, each word the course never uses corrected to a course word."""
         terms: list[str] = []
+        attempts = 0
         with self._lock:
             for word in query_words(query):
                 term = self._stem(word)
                 found = [term]
-                if term not in self._stems:
+                if term not in self._stems and attempts < MAX_CORRECTIONS:
+                    attempts += 1
                     fixed = self._vocabulary.correct(word)
                     parts = [fixed] if fixed else self._vocabulary.split(word)
                     found = [self._stem(part) for part in parts] or found
