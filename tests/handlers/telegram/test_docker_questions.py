@@ -52,3 +52,14 @@ async def test_question_words_inside_a_real_command_run(sandbox_bot, student):
     line = "docker run --rm alpine echo c quoi"
     [reply] = await stub.wait_for(stub.send_text(student, line), timeout=30)
     assert reply.text.strip() == "c quoi"
+
+
+async def test_free_text_and_chercher_rank_as_the_course_service_does(bot):
+    stub = bot.stub
+    alice = stub.user(first_name="Alice", language_code="fr")
+    question = "mon conteneur redémarre pas après un reboot"
+    expected = [hit.section_id for hit in bot.services.course.search(question, limit=3)]
+    assert expected[0] == "redemarrage-automatique-restart"
+    [free] = await stub.wait_for(stub.send_text(alice, question))
+    [command] = await stub.wait_for(stub.send_text(alice, f"/chercher {question}"))
+    assert section_ids(free) == section_ids(command) == expected
