@@ -225,6 +225,65 @@ EVAL: list[tuple[str, tuple[str, ...]]] = [
 ]
 
 
+# Written after the ranking was tuned on EVAL and never tuned on: an honest second figure.
+HELD_OUT: list[tuple[str, tuple[str, ...]]] = [
+    ("kesako un conteneur", ("qu-est-ce-qu-un-conteneur",)),
+    ("comment on efface un conteneur", ("supprimer-un-conteneur-docker-rm",)),
+    ("afficher les journaux du conteneur web", ("lire-les-logs-docker-logs",)),
+    ("how to delete all stopped containers", ("nettoyer-les-conteneurs-arretes",)),
+    (
+        "mon disque est plein a cause de docker",
+        ("espace-disque-docker-system-df", "le-grand-menage-system-prune"),
+    ),
+    ("lancer nginx en fond", ("arriere-plan-l-option-d",)),
+    (
+        "acceder a mon site depuis le navigateur port",
+        ("publier-un-port-p", "publier-un-port-p-hote-conteneur"),
+    ),
+    (
+        "garder la base de donnees quand je recree le conteneur",
+        ("des-conteneurs-ephemeres", "les-volumes-nommes"),
+    ),
+    ("partager un dossier de mon pc avec le conteneur", ("monter-un-dossier-de-l-hote",)),
+    ("what is a dockerfile", ("pourquoi-ecrire-un-dockerfile",)),
+    ("difference entre cmd et entrypoint svp", ("cmd-et-entrypoint",)),
+    ("mon build est lent a chaque fois", ("le-cache-de-construction",)),
+    ("mettre un healthcheck", ("healthcheck-sonde-de-sante",)),
+    (
+        "plusieurs conteneurs avec un seul fichier",
+        ("pourquoi-docker-compose", "le-fichier-compose-yaml"),
+    ),
+    ("la base demarre apres le site compose", ("depends-on-ordre-de-demarrage",)),
+    ("tout arreter avec compose", ("arreter-compose-down",)),
+    ("c quoi un namespace kubernetes", ("les-namespaces-kubernetes",)),
+    ("replicas kubernetes", ("deployment-des-pods-repliques",)),
+    (
+        "docker derriere proxy http_proxy",
+        ("docker-derriere-un-proxy", "proxy-du-demon-un-drop-in-systemd"),
+    ),
+    (
+        "le reseau docker entre en conflit avec le vpn",
+        ("default-address-pools-plages-ip", "bip-le-bridge-par-defaut"),
+    ),
+    ("executer bash dans le conteneur", ("entrer-dans-un-conteneur-docker-exec",)),
+    ("recuperer un fichier depuis le conteneur", ("copier-des-fichiers-docker-cp",)),
+    ("quelle version de docker j ai", ("verifier-avec-docker-version-et-info",)),
+    ("telecharger ubuntu", ("telecharger-une-image-docker-pull",)),
+    ("l image fait 1go c normal", ("la-taille-d-une-image",)),
+    ("arreter le conteneur proprement", ("arreter-demarrer-redemarrer",)),
+    ("conteneur qui redemarre tout seul", ("redemarrage-automatique-restart",)),
+    ("securiser mon image pas root", ("user-ne-pas-rester-root",)),
+    (
+        "ou mettre les mots de passe",
+        ("pas-de-secret-dans-une-image", "secret-les-donnees-sensibles"),
+    ),
+    (
+        "les conteneurs se parlent comment",
+        ("le-dns-des-reseaux-personnalises", "le-reseau-des-conteneurs"),
+    ),
+]
+
+
 class Scores(NamedTuple):
     top1: float
     top3: float
@@ -232,11 +291,16 @@ class Scores(NamedTuple):
     misses: list[tuple[str, list[str]]]
 
 
-def score(search: Callable[[str], list[str]], depth: int = 10) -> Scores:
+def score(
+    search: Callable[[str], list[str]],
+    depth: int = 10,
+    questions: list[tuple[str, tuple[str, ...]]] | None = None,
+) -> Scores:
     """Top-1 and top-3 hit rates and mean reciprocal rank (to ``depth``) of a ranking."""
     top1 = top3 = reciprocal = 0.0
     misses: list[tuple[str, list[str]]] = []
-    for question, good in EVAL:
+    questions = EVAL if questions is None else questions
+    for question, good in questions:
         try:
             found = search(question)[:depth]
         except BadInput:
@@ -247,5 +311,5 @@ def score(search: Callable[[str], list[str]], depth: int = 10) -> Scores:
         reciprocal += 1 / rank if rank else 0.0
         if rank is None or rank > 3:
             misses.append((question, found[:3]))
-    count = len(EVAL)
+    count = len(questions)
     return Scores(top1 / count, top3 / count, reciprocal / count, misses)

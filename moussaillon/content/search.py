@@ -29,6 +29,7 @@ RERANK_POOL = 50
 TITLE_BOOST = 4.0
 # Unknown words corrected per question: keeps a page of gibberish cheap on the event loop.
 MAX_CORRECTIONS = 8
+PREFIX_STEM = 6
 TITLE_WEIGHT, CHAPTER_WEIGHT, BODY_WEIGHT = 8.0, 3.0, 1.0
 SNIPPET_TOKENS = 16
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -74,8 +75,13 @@ def _quoted(term: str, prefix: bool = False) -> str:
 
 
 def fts_query(terms: list[str]) -> str:
-    """Stems matched whole against the stemmed columns ("voir" never meets « voire »)."""
-    return "{title chapter_title body_stems} : (" + " OR ".join(map(_quoted, terms)) + ")"
+    """Stems against the stemmed columns: whole, or as prefixes when long enough to be safe.
+
+    Snowball leaves "redemarr" (redémarre) and "redemarrag" (redémarrage) apart; a prefix joins
+    them, while short stems stay whole so that "voir" could never meet « voire ».
+    """
+    quoted = (_quoted(term, prefix=len(term) >= PREFIX_STEM) for term in terms)
+    return "{title chapter_title body_stems} : (" + " OR ".join(quoted) + ")"
 
 
 def snippet_query(terms: list[str]) -> str:

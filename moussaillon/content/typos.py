@@ -1,9 +1,10 @@
 """Typo tolerance on the course's own vocabulary, built once with the index.
 
 A question word the course never uses ("conteneru", "imgaes", "suprimer") is replaced by the
-closest course word within a small edit distance (1, or 2 for long words), the more frequent
-word winning ties. Candidates come from a symmetric-delete table (every word and its one-letter
-deletions), so a lookup is a few dictionary probes instead of a scan of the vocabulary.
+closest course word within a small edit distance (1, or 2 for long words) that starts with the
+same letter, the more frequent word winning ties. Candidates come from a symmetric-delete
+table (every word and its one-letter deletions), so a lookup is a few dictionary probes
+instead of a scan of the vocabulary.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ class Vocabulary:
         candidates = {found for probe in probes for found in self._table.get(probe, ())}
         best: tuple[int, int, str] | None = None
         for candidate in candidates:
-            if abs(len(candidate) - len(word)) > allowed:
+            # Phones rarely get the first letter wrong; "cause" is not a typo of "pause".
+            if abs(len(candidate) - len(word)) > allowed or candidate[0] != word[0]:
                 continue
             gap = distance(word, candidate)
             if gap <= allowed:
