@@ -34,13 +34,9 @@ async def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         async with running_stub(token=TOKEN) as stub:
             settings = Settings(  # type: ignore[call-arg]
-                _env_file=None,
-                db_path=Path(tmp) / "bench.db",
-                telegram_token=TOKEN,
-                telegram_base_url=stub.base_url,
-                telegram_base_file_url=stub.base_file_url,
-                telegram_rate_limiter=False,
-                instructors=[1000],
+                _env_file=None, db_path=Path(tmp) / "bench.db", telegram_token=TOKEN,
+                telegram_base_url=stub.base_url, telegram_base_file_url=stub.base_file_url,
+                telegram_rate_limiter=False, instructors=[1000],
             )
             async with build_services(settings, sandbox=False) as services:
                 hub = services.classes
@@ -59,7 +55,9 @@ async def main() -> int:
                     broadcast_id = await hub.broadcasts.create(info.id, "announcement", TEXT, 1000)
                     report = await hub.broadcasts.wait_done(broadcast_id, within=120)
                     elapsed = time.perf_counter() - started
-            received = Counter(m.chat_id for m in stub.world.all_sent if TEXT in (m.text or ""))
+            received = Counter(
+                m.chat_id for m in stub.world.all_sent if TEXT in (m.text or "")
+            )
             too_many_requests = sum(1 for c in stub.calls("sendMessage") if c.status == 429)
     duplicates = sum(n - 1 for n in received.values() if n > 1)
     lost = sum(1 for u in members if u.id not in blocked and received[u.id] == 0)
@@ -67,21 +65,13 @@ async def main() -> int:
     line("members", f"{MEMBERS} ({BLOCKED} blocked the bot)")
     line("total time", f"{elapsed:.2f} s (ideal {ideal:.2f} s at {RATE} msg/s)")
     line("ratio to ideal", f"{elapsed / ideal:.3f} (target <= 1.15)")
-    line(
-        "report",
-        f"sent {report.sent}, blocked {report.blocked}, failed {report.failed},"
-        f" unknown {report.unknown}, pending {report.pending}",
-    )
+    line("report", f"sent {report.sent}, blocked {report.blocked}, failed {report.failed},"
+         f" unknown {report.unknown}, pending {report.pending}")
     line("429 answers", str(too_many_requests))
     line("duplicates", f"{duplicates} (must be 0)")
     line("losses", f"{lost} (must be 0)")
-    ok = (
-        duplicates == 0
-        and lost == 0
-        and report.blocked == BLOCKED
-        and report.sent == MEMBERS - BLOCKED
-        and elapsed / ideal <= 1.15
-    )
+    ok = (duplicates == 0 and lost == 0 and report.blocked == BLOCKED
+          and report.sent == MEMBERS - BLOCKED and elapsed / ideal <= 1.15)
     return 0 if ok else 1
 
 
