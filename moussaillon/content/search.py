@@ -1,14 +1,3 @@
-"""Full-text search over the course, tuned for students typing French questions.
-
-The index is an in-memory SQLite FTS5 table built once at start-up. Queries run synchronously
-on the event loop, so they stay cheap: one prepared statement, at most ``MAX_TERMS`` terms.
-
-A question is reduced to its meaningful words: case and accents folded, elisions (``l'``,
-``qu'``) and stop-words dropped, plurals and a few verb endings trimmed, each remaining stem
-quoted (so no user input is ever FTS5 syntax) and searched as a prefix, all combined with OR:
-bm25 then ranks sections matching more of the words, and matches in titles, higher.
-"""
-
 from __future__ import annotations
 
 import functools
@@ -16,45 +5,44 @@ import json
 import re
 import sqlite3
 import threading
-import unicodedata
 
 from pydantic import BaseModel, ConfigDict
 
+from moussaillon.content.lexicon import (
+    CONTROL,
+    MAX_TERM_LENGTH,
+    MAX_TERMS,
+    Stemmer,
+    fold,
+    meaningful,
+    query_words,
+)
 from moussaillon.content.model import Course, Section
 from moussaillon.content.render import to_plain_text
+from moussaillon.content.typos import Vocabulary
 from moussaillon.core.errors import BadInput
 
-MAX_TERMS = 32
-MAX_TERM_LENGTH = 40
+__all__ = ["MAX_TERMS", "MAX_TERM_LENGTH", "Hit", "SearchIndex", "fold", "query_terms"]
+
 MAX_LIMIT = 50
 RERANK_POOL = 50
+TITLE_BOOST = 4.0
+# Unknown words corrected per question: keeps a page of gibberish cheap on the event loop.
+MAX_CORRECTIONS = 8
+PREFIX_STEM = 6
 TITLE_WEIGHT, CHAPTER_WEIGHT, BODY_WEIGHT = 8.0, 3.0, 1.0
 SNIPPET_TOKENS = 16
 MATCH_START, MATCH_END = "\x02", "\x03"
 PAD_TOKEN = "moussaillonpad"
-
-STOP_WORDS = frozenset(
-    """
-    a au aux avec c ca ce ces cet cette comment d dans de des du elle elles en entre est et
-    etre faire fait faut il ils j je l la le les leur leurs lui m ma me mes mon n ne nous on ou
-    par pas peut peux plus pour pourquoi qu quand que quel quelle quelles quels qui quoi s sa
-    se ses si son sont sur t ta te tes toi ton tous tout toute toutes tu un une vos votre vous
-    y
-    an and are can do does how i in is it of on or the to what when where which who why with
-    """.split()
-)
-ELISION = re.compile(r"\b(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’‘`´]")
-WORD = re.compile(r"[^\W_]+")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-VERB_ENDINGS = ("ement", "er", "ez")
+COLUMNS = "title, chapter_title, body_stems, body"
 
 SEARCH_SQL = f"""
-    SELECT rowid, bm25(sections, {TITLE_WEIGHT}, {CHAPTER_WEIGHT}, {BODY_WEIGHT}) AS score
+    SELECT rowid, bm25(sections, {TITLE_WEIGHT}, {CHAPTER_WEIGHT}, {BODY_WEIGHT}, 0.0) AS score
     FROM sections WHERE sections MATCH ? AND rowid < ? ORDER BY score LIMIT ?
 """
 # Snippets cost more than ranking: compute them only for the few rows returned, in one query.
 SNIPPET_SQL = f"""
-    SELECT rowid, snippet(sections, 2, char(2), char(3), '…', {SNIPPET_TOKENS})
+    SELECT rowid, snippet(sections, 3, char(2), char(3), '…', {SNIPPET_TOKENS})
     FROM sections WHERE sections MATCH ? AND rowid IN (SELECT value FROM json_each(?))
 """
 CACHE_SIZE = 2048
@@ -72,55 +60,33 @@ class Hit(BaseModel):
     score: float
 
 
-def fold(text: str) -> str:
-    """Lowercase without accents, the way the index's tokenizer sees words."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def stem(word: str) -> str:
-    """A light French stemmer: enough for prefix queries to meet singular and plural forms."""
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("eaux"):
-        word = word[:-1]
-    elif word.endswith("aux") and len(word) > 5:
-        word = word[:-2]
-    elif word.endswith(("s", "x")) and not word.endswith("ss"):
-        word = word[:-1]
-    for ending in VERB_ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= 5:
-            return word[: -len(ending)]
-    return word
-
-
 def query_terms(query: str) -> list[str]:
-    """The meaningful stems of a question, in order, without duplicates."""
-    text = ELISION.sub(" ", fold(CONTROL.sub(" ", query)))
+    """The stems of a question's meaningful words, in order, without duplicates."""
+    stem = Stemmer()
     terms: list[str] = []
-    for match in WORD.finditer(text):
-        word = match.group(0)
-        if word in STOP_WORDS:
-            continue
-        term = stem(word[:MAX_TERM_LENGTH])
-        if term not in terms:
+    for word in query_words(query):
+        if (term := stem(word)) not in terms:
             terms.append(term)
-            if len(terms) == MAX_TERMS:
-                break
     return terms
 
 
-def keywords(title: str) -> str:
-    """A title as indexed: without stop-words, which would only dilute bm25's length norm."""
-    text = ELISION.sub(" ", fold(CONTROL.sub(" ", title)))
-    return " ".join(word for word in WORD.findall(text) if word not in STOP_WORDS)
+def _quoted(term: str, prefix: bool = False) -> str:
+    return '"' + term.replace('"', '""') + '"' + ("*" if prefix and len(term) >= 3 else "")
 
 
 def fts_query(terms: list[str]) -> str:
-    """Quoted terms, prefix-matched when long enough to stay selective."""
-    quoted = ('"' + term.replace('"', '""') + '"' + ("*" if len(term) >= 3 else "")
-              for term in terms)
-    return " OR ".join(quoted)
+    """Stems against the stemmed columns: whole, or as prefixes when long enough to be safe.
+
+    Snowball leaves "redemarr" (redémarre) and "redemarrag" (redémarrage) apart; a prefix joins
+    them, while short stems stay whole so that "voir" could never meet « voire ».
+    """
+    quoted = (_quoted(term, prefix=len(term) >= PREFIX_STEM) for term in terms)
+    return "{title chapter_title body_stems} : (" + " OR ".join(quoted) + ")"
+
+
+def snippet_query(terms: list[str]) -> str:
+    """Stems as prefixes of the plain body's words, only to place the snippet's highlights."""
+    return "body : (" + " OR ".join(_quoted(term, prefix=True) for term in terms) + ")"
 
 
 def _snippet(raw: str) -> tuple[str, str]:
@@ -146,29 +112,32 @@ def _pad(connection: sqlite3.Connection, count: int) -> None:
     """
     if count == 0:
         return
+    columns = [name.strip() for name in COLUMNS.split(",")]
     averages = connection.execute(
-        "SELECT avg(length(title) - length(replace(title, ' ', '')) + 1),"
-        " avg(length(chapter_title) - length(replace(chapter_title, ' ', '')) + 1),"
-        " avg(length(body) - length(replace(body, ' ', '')) + 1) FROM sections"
+        "SELECT "
+        + ", ".join(f"avg(length({c}) - length(replace({c}, ' ', '')) + 1)" for c in columns)
+        + " FROM sections"
     ).fetchone()
     filler = [" ".join([PAD_TOKEN] * max(1, round(average or 1))) for average in averages]
     connection.executemany(
-        "INSERT INTO sections (rowid, title, chapter_title, body) VALUES (?, ?, ?, ?)",
+        f"INSERT INTO sections (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?)",
         ((count + offset, *filler) for offset in range(count)),
     )
 
 
 class SearchIndex:
-    def __init__(self, connection: sqlite3.Connection, course: Course) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, course: Course, vocabulary: Vocabulary
+    ) -> None:
         self._db = connection
-        # One connection, possibly reached from a thread pool (sync REST handlers).
+        # One connection and one stemmer, possibly reached from a thread pool (sync handlers).
         self._lock = threading.Lock()
+        self._stem = Stemmer()
         self._sections: list[Section] = course.sections
         self._chapter_titles = {chapter.id: chapter.title for chapter in course.chapters}
-        self._title_stems = [
-            [stem(word[:MAX_TERM_LENGTH]) for word in keywords(section.title).split()]
-            for section in self._sections
-        ]
+        self._vocabulary = vocabulary
+        self._stems = frozenset(self._stem(word) for word in vocabulary.counts)
+        self._title_stems = [self._stem.text(section.title).split() for section in self._sections]
         # The index never changes once built, and a class asks the same questions: answers
         # are cached by their reduced terms, so "Les conteneurs ?" and "conteneur" share one.
         self._cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._search)
@@ -177,60 +146,106 @@ class SearchIndex:
     def build(cls, course: Course) -> SearchIndex:
         connection = sqlite3.connect(":memory:", check_same_thread=False)
         connection.execute(
-            "CREATE VIRTUAL TABLE sections USING fts5(title, chapter_title, body, "
+            f"CREATE VIRTUAL TABLE sections USING fts5({COLUMNS}, "
             "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
         )
+        stem = Stemmer()
         titles = {chapter.id: chapter.title for chapter in course.chapters}
+        bodies = [CONTROL.sub(" ", to_plain_text(section.body)) for section in course.sections]
         connection.executemany(
-            "INSERT INTO sections (rowid, title, chapter_title, body) VALUES (?, ?, ?, ?)",
+            f"INSERT INTO sections (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?)",
             (
-                (rowid, keywords(section.title), keywords(titles[section.chapter_id]),
-                 CONTROL.sub(" ", to_plain_text(section.body)))
-                for rowid, section in enumerate(course.sections)
+                (
+                    rowid,
+                    stem.text(section.title),
+                    stem.text(titles[section.chapter_id]),
+                    stem.text(body),
+                    body,
+                )
+                for rowid, (section, body) in enumerate(zip(course.sections, bodies, strict=True))
             ),
         )
         _pad(connection, len(course.sections))
         connection.commit()
-        return cls(connection, course)
+        vocabulary = Vocabulary(
+            word
+            for section, body in zip(course.sections, bodies, strict=True)
+            for text in (section.title, body)
+            for word in meaningful(text, synonyms=False)
+        )
+        return cls(connection, course, vocabulary)
+
+    def terms(self, query: str) -> list[str]:
+        """The question's stems, each word the course never uses corrected to a course word."""
+        terms: list[str] = []
+        attempts = 0
+        with self._lock:
+            for word in query_words(query):
+                term = self._stem(word)
+                found = [term]
+                if term not in self._stems and attempts < MAX_CORRECTIONS:
+                    attempts += 1
+                    fixed = self._vocabulary.correct(word)
+                    parts = [fixed] if fixed else self._vocabulary.split(word)
+                    found = [self._stem(part) for part in parts] or found
+                terms.extend(term for term in found if term not in terms)
+        return terms
 
     def search(self, query: str, limit: int = 3) -> list[Hit]:
-        terms = query_terms(query)
+        terms = self.terms(query)
         if not terms:
             raise BadInput("content.search_empty")
         return list(self._cached(tuple(terms), min(max(limit, 1), MAX_LIMIT)))
 
+    def forget(self) -> None:
+        """Drop cached answers: for benchmarks that must time the work, not the cache."""
+        self._cached.cache_clear()
+
     def _search(self, key: tuple[str, ...], limit: int) -> tuple[Hit, ...]:
         terms = list(key)
-        match = fts_query(terms)
         candidates = max(limit, RERANK_POOL)
         with self._lock:
-            rows = self._db.execute(SEARCH_SQL, (match, len(self._sections), candidates)).fetchall()
-        boosted = ((-rank * (1 + self._title_coverage(rowid, terms) ** 2), rowid)
-                   for rowid, rank in rows)
+            rows = self._db.execute(
+                SEARCH_SQL, (fts_query(terms), len(self._sections), candidates)
+            ).fetchall()
+        boosted = (
+            (-rank * (1 + TITLE_BOOST * self._title_coverage(rowid, terms)), rowid)
+            for rowid, rank in rows
+        )
         scored = sorted(boosted, reverse=True)[:limit]
         with self._lock:
-            found = dict(self._db.execute(
-                SNIPPET_SQL, (match, json.dumps([rowid for _, rowid in scored]))).fetchall())
+            found = dict(
+                self._db.execute(
+                    SNIPPET_SQL, (snippet_query(terms), json.dumps([r for _, r in scored]))
+                ).fetchall()
+            )
         hits: list[Hit] = []
         for score, rowid in scored:
             section = self._sections[rowid]
             snippet, snippet_text = _snippet(found.get(rowid, ""))
-            hits.append(Hit(
-                section_id=section.id, chapter_id=section.chapter_id, title=section.title,
-                chapter_title=self._chapter_titles[section.chapter_id], snippet=snippet,
-                snippet_text=snippet_text, score=score,
-            ))
+            hits.append(
+                Hit(
+                    section_id=section.id,
+                    chapter_id=section.chapter_id,
+                    title=section.title,
+                    chapter_title=self._chapter_titles[section.chapter_id],
+                    snippet=snippet,
+                    snippet_text=snippet_text,
+                    score=score,
+                )
+            )
         return tuple(hits)
 
     def _title_coverage(self, rowid: int, terms: list[str]) -> float:
-        """Share of the title's words the question names: 1.0 when the title says it all.
+        """How well title and question name each other: 1.0 when they say the same thing.
 
         bm25 saturates on short titles, so "c'est quoi un conteneur ?" would otherwise rank
-        "Qu'est-ce qu'un conteneur ?" no higher than any title that merely mentions containers.
+        "Qu'est-ce qu'un conteneur ?" no higher than any title that merely mentions containers;
+        and the question's side keeps "image et conteneur" on the title naming both.
         """
         stems = self._title_stems[rowid]
-        if not stems:
+        if not stems or not terms:
             return 0.0
-        covered = sum(1 for word in stems if any(word.startswith(term) or term.startswith(word)
-                                                 for term in terms))
-        return covered / len(stems)
+        named = sum(1 for word in stems if word in terms) / len(stems)
+        covered = sum(1 for term in terms if term in stems) / len(terms)
+        return (named + covered) / 2

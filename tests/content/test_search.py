@@ -23,12 +23,15 @@ def ids(index: SearchIndex, query: str, limit: int = 3) -> list[str]:
 @pytest.mark.parametrize(
     ("query", "terms"),
     [
-        ("Qu'est-ce qu'une image ?", ["image"]),
-        ("Qu’est-ce qu’une IMAGE ?", ["image"]),
+        ("Qu'est-ce qu'une image ?", ["imag"]),
+        ("Qu’est-ce qu’une IMAGE ?", ["imag"]),
         ("Les conteneurs et les réseaux", ["conteneur", "reseau"]),
-        ("volumes", ["volume"]),
-        ("Comment supprimer l'image d'un conteneur ?", ["supprim", "image", "conteneur"]),
-        ("docker docker DOCKER", ["docker"]),
+        ("volumes", ["volum"]),
+        ("Comment supprimer l'image d'un conteneur ?", ["supprim", "imag", "conteneur"]),
+        ("comment voir les logs", ["log"]),
+        ("c'est quoi la différence entre CMD et ENTRYPOINT", ["cmd", "entrypoint"]),
+        ("how do I list containers", ["list", "conteneur"]),
+        ("docker docker DOCKER", ["dock"]),
         ("-p 8080:80", ["p", "8080", "80"]),
     ],
 )
@@ -103,7 +106,9 @@ def test_a_title_the_question_fully_names_is_boosted() -> None:
     )
     index = SearchIndex.build(parse_deck(deck).course)
     assert ids(index, "c'est quoi un conteneur ?") == [
-        "qu-est-ce-qu-un-conteneur", "le-conteneur-jetable"]
+        "qu-est-ce-qu-un-conteneur",
+        "le-conteneur-jetable",
+    ]
     assert ids(index, "conteneur jetable")[0] == "le-conteneur-jetable"
 
 
@@ -155,8 +160,18 @@ def test_empty_queries_are_bad_input(index: SearchIndex, query: str) -> None:
 
 @pytest.mark.parametrize(
     "query",
-    ['"*():^-NEAR', "NEAR(conteneur image)", "conteneur AND OR NOT", "'; DROP TABLE sections;--",
-     "title:conteneur", "^conteneur", "conteneur*", '"conteneur', "{title body}: image", "a\"b"],
+    [
+        '"*():^-NEAR',
+        "NEAR(conteneur image)",
+        "conteneur AND OR NOT",
+        "'; DROP TABLE sections;--",
+        "title:conteneur",
+        "^conteneur",
+        "conteneur*",
+        '"conteneur',
+        "{title body}: image",
+        'a"b',
+    ],
 )
 def test_fts_syntax_in_input_is_harmless(index: SearchIndex, query: str) -> None:
     hits = index.search(query, limit=3)
@@ -167,8 +182,9 @@ def test_fts_syntax_in_input_is_harmless(index: SearchIndex, query: str) -> None
 
 def test_huge_question_uses_the_first_terms(index: SearchIndex) -> None:
     rng = random.Random(1)
-    filler = " ".join(rng.choice(["conteneur", "image", "reseau", "volume", "zzz"]) + str(n)
-                      for n in range(2000))
+    filler = " ".join(
+        rng.choice(["conteneur", "image", "reseau", "volume", "zzz"]) + str(n) for n in range(2000)
+    )
     question = ("Comment exposer un port ? " + filler)[:10_000]
     assert len(question) == 10_000
     assert len(query_terms(question)) == MAX_TERMS
@@ -185,16 +201,20 @@ def synthetic_course(sections: int) -> Course:
     """Sections of about 80 words drawn from a few hundred, Docker words among them."""
     rng = random.Random(7)
     syllables = ["ba", "cor", "di", "fen", "gu", "lo", "ma", "ni", "pra", "ro", "su", "té", "vi"]
-    common = [rng.choice(syllables) + rng.choice(syllables) + rng.choice(syllables)
-              for _ in range(300)]
-    docker = ("conteneur image réseau volume port commande option dossier hôte registre "
-              "couche processus noyau journal service machine données fichier").split()
+    common = [
+        rng.choice(syllables) + rng.choice(syllables) + rng.choice(syllables) for _ in range(300)
+    ]
+    docker = (
+        "conteneur image réseau volume port commande option dossier hôte registre "
+        "couche processus noyau journal service machine données fichier"
+    ).split()
     chapters = []
     for chapter in range(sections // 10):
         parts = [f"# Chapitre {chapter} #\n"]
         for number in range(10):
-            words = " ".join(rng.choice(docker if rng.random() < 0.15 else common)
-                             for _ in range(80))
+            words = " ".join(
+                rng.choice(docker if rng.random() < 0.15 else common) for _ in range(80)
+            )
             title = f"{rng.choice(docker)} {rng.choice(common)} {chapter}-{number}"
             parts.append(f"## {title} ##\n\n{words}\n")
         chapters.append("\n".join(parts))
@@ -206,8 +226,13 @@ def test_queries_are_cheap_on_a_realistic_course() -> None:
     course = synthetic_course(150)
     assert len(course.sections) == 150
     index = SearchIndex.build(course)
-    questions = ["comment supprimer un conteneur ?", "réseaux et ports", "l'image du registre",
-                 "volumes de données sur l'hôte", "journal du processus principal"]
+    questions = [
+        "comment supprimer un conteneur ?",
+        "réseaux et ports",
+        "l'image du registre",
+        "volumes de données sur l'hôte",
+        "journal du processus principal",
+    ]
     timings = []
     for _ in range(60):
         for question in questions:

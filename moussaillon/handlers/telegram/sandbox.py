@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.constants import ChatType
 
+from moussaillon.content.questions import looks_like_question
 from moussaillon.core.clock import local
 from moussaillon.core.i18n import number, t, t_count
-from moussaillon.handlers.telegram import sandbox_replies
+from moussaillon.handlers.telegram import questions, sandbox_replies
 from moussaillon.handlers.telegram.context import (
     Context,
     chat_of,
@@ -37,6 +38,9 @@ async def docker_command(update: Update, context: Context) -> None:
         await message_of(update).reply_html(t("tg.docker_usage", await language(update, context)))
         return
     line = rest if rest.lstrip().lower().startswith("docker") else f"docker {rest}"
+    if looks_like_question(line):
+        await questions.answer(update, context, line)
+        return
     await run(update, context, line)
 
 

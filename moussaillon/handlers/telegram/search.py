@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
+from moussaillon.content.questions import looks_like_question
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
-from moussaillon.handlers.telegram import sandbox, views
+from moussaillon.handlers.telegram import questions, sandbox, views
 from moussaillon.handlers.telegram.context import Context, language, message_of, services
 
 
@@ -22,6 +23,9 @@ async def search_command(update: Update, context: Context) -> None:
 async def on_text(update: Update, context: Context) -> None:
     text = message_of(update).text or ""
     if text.lstrip().lower().startswith("docker ") or text.strip().lower() == "docker":
+        if looks_like_question(text):
+            await questions.answer(update, context, text.strip())
+            return
         await sandbox.run(update, context, text.strip())
         return
     await _answer(update, context, text)

@@ -98,3 +98,13 @@ async def test_served_by_real_uvicorn(services):
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
             await task
+
+
+async def test_search_answers_questions_as_students_type_them(api):
+    for question, expected in [
+        ("comment voir les logs", "lire-les-logs-docker-logs"),
+        ("comment savoir combien de place prend docker", "espace-disque-docker-system-df"),
+        ("how do i run a container", "docker-run-lancer-un-conteneur"),
+    ]:
+        body = (await api.get("/api/v1/search", params={"q": question})).json()
+        assert body["hits"][0]["section_id"] == expected, body
