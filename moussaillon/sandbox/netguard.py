@@ -43,7 +43,7 @@ from moussaillon.sandbox.errors import IsolationUnavailable, NetworkSpaceExhaust
 from moussaillon.sandbox.executor.networks import BRIDGE_OPTIONS, network_body
 from moussaillon.sandbox.hostconfig import host_config
 from moussaillon.sandbox.scope import now_iso
-from moussaillon.sandbox.subnets import SubnetAllocator
+from moussaillon.sandbox.subnets import SubnetAllocator, is_overlap
 
 log = logging.getLogger(__name__)
 
@@ -281,6 +281,8 @@ async def _verify(
     except aiodocker.DockerError as exc:
         if exc.status == 900:
             raise
+        if is_overlap(exc):  # other processes filling the range right now: no evidence either way
+            return GuardReport(False, f"the subnets of {subnets.describe()} are contended")
         raise _refuse(f"the engine refused a network as students get them: {exc.message}") from None
     objects.networks.append(created["Id"])
     detail = await docker._query_json(f"networks/{created['Id']}")

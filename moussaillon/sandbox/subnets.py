@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from ipaddress import IPv4Network
@@ -37,6 +38,7 @@ LIST_TIMEOUT_S = 30.0
 # start: a subnet we saw refused stays taken this long whatever the listings
 # say, or two processes racing would bounce between the same two in-flight subnets.
 TAKEN_GRACE_S = 30.0
+CONFLICT_PAUSE_S = (0.05, 0.3)  # jittered, so two racing processes fall out of step
 
 Create = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
@@ -186,8 +188,11 @@ class SubnetAllocator:
                 if not is_overlap(exc):
                     raise
                 conflict = exc
-                await self.refresh(docker)
                 self._refused[subnet] = self.clock()  # taken, even if listings miss it
+                # Another process is creating networks in this range right now: give its
+                # creations a moment to land in the listing rather than racing it subnet by subnet.
+                await asyncio.sleep(random.uniform(*CONFLICT_PAUSE_S))
+                await self.refresh(docker)
                 continue
             finally:
                 self._pending.discard(subnet)
