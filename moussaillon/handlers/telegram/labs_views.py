@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,25 +17,9 @@ View = tuple[str, InlineKeyboardMarkup]
 MARKS = {"not_started": "▫️", "in_progress": "⏳", "done": "✅"}
 
 
-BLOCK_START = re.compile(r"^\s*(?:[-*+>|#]|\d+[.)]\s|```|~~~)")
-
-
 def _html(markdown: str) -> str:
     """Lab files wrap prose at 100 columns; on a phone those breaks would cut sentences."""
-    lines: list[str] = []
-    fenced, joinable = False, False
-    for line in markdown.strip().splitlines():
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced, joinable = not fenced, False
-        elif fenced or not line.strip():
-            joinable = False
-        elif joinable and not BLOCK_START.match(line):
-            lines[-1] = f"{lines[-1].rstrip()} {line.strip()}"
-            continue
-        else:
-            joinable = not line.lstrip().startswith(("#", "|"))
-        lines.append(line)
-    return to_telegram_html("\n".join(lines))
+    return to_telegram_html(markdown.strip(), reflow=True)
 
 
 def _button(text: str, data: str) -> InlineKeyboardButton:
@@ -77,12 +60,15 @@ def check_block(step: int, result: CheckResult, lang: str) -> str:
     return f"{t('labs.tg.check_ko', lang, step=step)}\n{missing}"
 
 
+def correction_parts(correction: Correction) -> tuple[str, str]:
+    """(commands, explanation) as Telegram HTML: the lab page and the class broadcast both
+    show a correction through this, so it reads the same wherever it arrives."""
+    return escape("\n".join(correction.commands)), _html(correction.explanation)
+
+
 def correction_block(correction: Correction, lang: str) -> str:
-    commands = escape("\n".join(correction.commands))
-    return (
-        f"{t('labs.tg.correction', lang)}\n<pre>{commands}</pre>\n\n"
-        f"{_html(correction.explanation)}"
-    )
+    commands, explanation = correction_parts(correction)
+    return f"{t('labs.tg.correction', lang)}\n<pre>{commands}</pre>\n\n{explanation}"
 
 
 def _fits(text: str) -> bool:
