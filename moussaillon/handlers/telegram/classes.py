@@ -235,11 +235,11 @@ async def corriger(update: Update, context: Context) -> None:
     lang = await language(update, context)
     h = hub(context)
     args = context.args or []
-    if not args:
-        labs = ", ".join(f"<code>{lab.id}</code>" for lab in h.labs)
+    if not args:  # the numbers /tp shows, which /corriger takes as well as the ids
+        labs = "".join(f"\n<code>{lab.order}</code> {views.escape(lab.title)}" for lab in h.labs)
         await message_of(update).reply_html(t("classes.release_usage", lang, labs=labs))
         return
-    lab = h.labs.get(args[0])
+    lab = h.labs.find(args[0])
     when = parse_when(" ".join(args[1:]), h.tz, h.clock())
     info = await h.classes.current(user_of(update).id)
     release = await h.releases.schedule(info.id, lab.id, user_of(update).id, when)

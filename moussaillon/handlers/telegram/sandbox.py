@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from moussaillon.core.i18n import t
+from moussaillon.handlers.telegram import labs_views
 from moussaillon.handlers.telegram.context import (
     Context,
     chat_of,
@@ -68,7 +69,10 @@ async def run(update: Update, context: Context, line: str) -> None:
         lines.append(f"<i>{t('tg.docker_exit', lang, code=result.exit_code)}</i>")
     if len(output) > INLINE_OUTPUT:
         lines.append(t("tg.docker_output_file", lang, size=len(output.encode())))
-    await message.reply_html("\n".join(lines) or "✅")
+    # While a lab step is open, its check sits under the answer (labs decide which step).
+    step = await svc.labs.open_step(user_of(update).id)
+    keyboard = labs_views.verify_keyboard(step, lang) if step is not None else None
+    await message.reply_html("\n".join(lines) or "✅", reply_markup=keyboard)
     if len(output) > INLINE_OUTPUT:
         await message.reply_document(io.BytesIO(output.encode()), filename="output.txt")
 

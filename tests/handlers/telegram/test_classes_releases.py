@@ -127,3 +127,18 @@ async def test_the_correction_broadcast_reads_like_the_lab_page_not_like_markdow
         page = await stub.wait_for_edit(page)
         paragraph = shown.split("\n\n")[1]
         assert paragraph in page.text
+
+
+async def test_corriger_takes_the_number_tp_shows(tmp_path):
+    async with running_stub(token=TOKEN) as stub, bot_on(stub, tmp_path) as bot:
+        class_id, _ = await class_with_members(bot, 1)
+        teacher = stub.user(INSTRUCTOR, first_name="Prof")
+        second = next(lab for lab in bot.services.labs.labs if lab.order == 2)
+        [usage] = await stub.wait_for(stub.send_text(teacher, "/corriger"))
+        assert f"\n2 {second.title}\n" in usage.text  # numbered as in /tp
+        [reply] = await stub.wait_for(stub.send_text(teacher, "/corriger 2 2099-06-01 14:30"))
+        assert second.title in reply.text
+        [release] = await bot.services.classes.releases.of_class(class_id)
+        assert release.lab_id == second.id
+        [unknown] = await stub.wait_for(stub.send_text(teacher, "/corriger 99"))
+        assert "Je ne connais pas de TP « 99 »" in unknown.text
