@@ -127,6 +127,18 @@ class ClassService:
             Member(user_id=r[0], first_name=r[1], username=r[2], joined_at=r[3]) for r in rows
         ]
 
+    async def group_roster(self, chat_id: int) -> frozenset[int]:
+        """The students of the open class this group chat is linked to (none if it is not)."""
+        rows = await self._store.read(
+            lambda db: db.execute(
+                "SELECT m.user_id FROM class_groups g JOIN classes c ON c.id = g.class_id"
+                " JOIN class_members m ON m.class_id = c.id"
+                " WHERE g.chat_id = ? AND c.closed_at IS NULL",
+                [chat_id],
+            ).fetchall()
+        )
+        return frozenset(row[0] for row in rows)
+
     # -- instructor actions --------------------------------------------------------------
 
     async def create(self, instructor_id: int, name: str) -> ClassInfo:
