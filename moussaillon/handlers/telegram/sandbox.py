@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from moussaillon.core.i18n import t
-from moussaillon.handlers.telegram import labs_views
+from moussaillon.handlers.telegram import confirm, labs_views
 from moussaillon.handlers.telegram.context import (
     Context,
     chat_of,
@@ -78,12 +78,19 @@ async def run(update: Update, context: Context, line: str) -> None:
 
 
 async def reset(update: Update, context: Context) -> None:
+    """Asks first (``confirm``): what it removes does not come back."""
     lang = await language(update, context)
     sandbox = await _sandbox(update, context, lang)
     if sandbox is None:
         return
-    count = await sandbox.reset(user_of(update).id)
-    await message_of(update).reply_html(t("tg.reset_done", lang, count=count))
+    user_id = user_of(update).id
+
+    async def wipe(update: Update, context: Context) -> str:
+        return t("tg.reset_done", lang, count=await sandbox.reset(user_id))
+
+    keyboard = confirm.ask(context, wipe, t("tg.reset_yes", lang), lang)
+    question = t("tg.reset_confirm", lang, minutes=confirm.ttl_minutes())
+    await message_of(update).reply_html(question, reply_markup=keyboard)
 
 
 async def status(update: Update, context: Context) -> None:
