@@ -107,6 +107,8 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
                 streak_bonus=settings.quiz_streak_bonus,
                 solo_seconds=settings.quiz_solo_seconds,
                 live_seconds=settings.quiz_live_seconds,
+                # A group linked to a class: its students play the first question.
+                roster=classes.classes.group_roster,
             ),
             sandbox=engine,
             metrics=metrics,

@@ -24,6 +24,7 @@ from moussaillon.bot.ordering import PerSenderOrder
 from moussaillon.bot.request import AiohttpRequest
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import (
+    confirm,
     course,
     labs,
     quiz,
@@ -85,6 +86,7 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
     for name, callback, _ in COMMANDS:
         application.add_handler(CommandHandler(name, callback))
     application.add_handler(CallbackQueryHandler(labs.on_button, pattern=r"^tp(:|$)"))
+    application.add_handler(CallbackQueryHandler(confirm.on_button, pattern=confirm.PATTERN))
     application.add_handler(
         CallbackQueryHandler(quiz.on_chapter_button, pattern=quiz_views.CALLBACK_PATTERN)
     )

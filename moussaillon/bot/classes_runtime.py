@@ -13,12 +13,19 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, ContextTypes
 
-from moussaillon.classes.broadcasts import Ambiguous, Blocked, RetryLater, Sender
+from moussaillon.classes.broadcasts import (
+    Ambiguous,
+    Blocked,
+    BroadcastMessage,
+    RetryLater,
+    Sender,
+)
 from moussaillon.classes.releases import Fire
 from moussaillon.classes.roles import Role
 from moussaillon.core.i18n import LANGUAGES
 from moussaillon.handlers.telegram import classes_views as views
 from moussaillon.handlers.telegram.context import services
+from moussaillon.labs.model import LabSet
 
 if TYPE_CHECKING:
     from moussaillon.services import Services
@@ -55,13 +62,15 @@ def services_of(application: Application) -> Services:
     return services(application)
 
 
-def telegram_sender(bot) -> Sender:
-    """Telegram's answers, in the broadcaster's words."""
+def telegram_sender(bot, labs: LabSet) -> Sender:
+    """Each message rendered for Telegram (``classes_views.broadcast``), and Telegram's answers
+    in the broadcaster's words."""
 
-    async def send(chat_id: int, text: str) -> int:
+    async def send(chat_id: int, message: BroadcastMessage) -> int:
+        text = views.broadcast(message, labs)
         try:
-            message = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                             disable_web_page_preview=True)
+            sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                          disable_web_page_preview=True)
         except RetryAfter as exc:
             wait = exc.retry_after
             raise RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else wait) from exc
@@ -71,7 +80,7 @@ def telegram_sender(bot) -> Sender:
             raise Ambiguous(str(exc)) from exc
         except TelegramError:
             raise
-        return message.message_id
+        return sent.message_id
 
     return send
 
@@ -114,7 +123,7 @@ async def on_started(application: Application) -> None:
         await bot.initialize()
         application.bot_data["classes.broadcast_bot"] = bot
     timer = JobQueueTimer(application.job_queue) if application.job_queue else None
-    await svc.classes.attach(telegram_sender(bot), timer)
+    await svc.classes.attach(telegram_sender(bot, svc.classes.labs), timer)
 
 
 async def on_stopping(application: Application) -> None:

@@ -89,18 +89,23 @@ class TelegramLiveTransport:
     async def _render(self, news: Announcement) -> tuple[str, bool]:
         """The text, and whether it is HTML."""
         group = self.services.settings.default_language
+        course = self.services.course.course
         match news:
-            case GameStarting(session=session, seconds=seconds):
+            case GameStarting(session=session, seconds=seconds, class_size=class_size):
                 lang = await self._language(session.host_user_id)
                 text = t(
                     "quiz.live.starting",
                     lang,
-                    chapter=quiz_views.chapter_name(session.chapter, lang),
+                    chapter=quiz_views.chapter_name(session.chapter, lang, course),
                     count=session.count,
                     seconds=seconds,
                     url=screen_url(self.services, session.id),
                 )
-                return text, False
+                if class_size:
+                    rule = t("quiz.live.reveal_rule_class", lang, count=class_size)
+                else:
+                    rule = t("quiz.live.reveal_rule", lang)
+                return f"{text}\n{rule}", False
             case QuestionResults(closed=closed, players=players):
                 return quiz_views.live_results(closed, players, group), True
             case GameStopped(by_user_id=user_id):
@@ -109,7 +114,7 @@ class TelegramLiveTransport:
                 return quiz_views.podium(results, group), True
             case PrivateResult(results=results, line=line):
                 lang = await self._language(line.user_id)
-                return quiz_views.private_result(results, line, lang), True
+                return quiz_views.private_result(results, line, lang, course), True
             case GameResumed(position=position, count=count):
                 return t("quiz.live.resumed", group, index=position + 1, count=count), False
         raise TypeError(f"not a live announcement: {news!r}")

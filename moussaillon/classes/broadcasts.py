@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from typing import Protocol
 
 from pydantic import BaseModel
@@ -49,21 +49,26 @@ class Ambiguous(Exception):
     """No answer came back: the message may or may not have been delivered."""
 
 
-class Sender(Protocol):
-    def __call__(self, chat_id: int, text: str) -> Awaitable[int]: ...
+class BroadcastMessage(BaseModel):
+    """What one recipient is sent, as facts: the transport renders it (a correction names its
+    lab, so the chat shows it as the lab itself does), in the recipient's language."""
 
-
-Render = Callable[[str, str, str, str], str]  # kind, text, class name, language -> HTML
-
-
-class Due(BaseModel):
-    broadcast_id: int
-    chat_id: int
-    attempts: int
-    kind: str
+    kind: str  # "announcement" (text: the instructor's words) or "correction" (text: a lab id)
     text: str
     class_name: str
     language: str
+
+
+class Sender(Protocol):
+    """Renders and sends one message; returns the platform's message id."""
+
+    def __call__(self, chat_id: int, message: BroadcastMessage) -> Awaitable[int]: ...
+
+
+class Due(BroadcastMessage):
+    broadcast_id: int
+    chat_id: int
+    attempts: int
 
 
 class BroadcastReport(BaseModel):
@@ -106,6 +111,7 @@ def create_broadcast(
     return broadcast_id
 
 
+_MESSAGE_FIELDS = set(BroadcastMessage.model_fields)
 _DUE_SQL = """
 SELECT d.broadcast_id, d.chat_id, d.attempts, b.kind, b.text, c.name,
        COALESCE(u.language, ?)
@@ -123,7 +129,6 @@ class Broadcaster:
     def __init__(
         self,
         store: Store,
-        render: Render,
         *,
         limits: BroadcastLimits | None = None,
         default_language: str = "fr",
@@ -131,7 +136,6 @@ class Broadcaster:
         drain_timeout: float = 15.0,
     ) -> None:
         self._store = store
-        self._render = render
         self.limits = limits or BroadcastLimits()
         self._lang = default_language
         self._clock = clock
@@ -323,8 +327,8 @@ class Broadcaster:
         try:
             if sender is None:
                 raise RetryLater(1.0)
-            text = self._render(item.kind, item.text, item.class_name, item.language)
-            message_id = await sender(item.chat_id, text)
+            message = BroadcastMessage.model_validate(item.model_dump(include=_MESSAGE_FIELDS))
+            message_id = await sender(item.chat_id, message)
         except RetryLater as exc:
             self._pacer.pause(item.chat_id, exc.seconds)
             status, error, retry_at = "pending", str(exc), time.time() + exc.seconds

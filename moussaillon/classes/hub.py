@@ -12,7 +12,6 @@ import hmac
 import secrets
 import time
 from datetime import timedelta
-from html import escape as _escape
 from zoneinfo import ZoneInfo
 
 from moussaillon.classes.broadcasts import Broadcaster, Sender
@@ -24,15 +23,8 @@ from moussaillon.classes.service import ClassService
 from moussaillon.config import Settings
 from moussaillon.content.model import Course
 from moussaillon.core.clock import Clock, utcnow
-from moussaillon.core.i18n import t
 from moussaillon.core.store import Store
 from moussaillon.labs.model import LabSet
-
-TELEGRAM_MAX = 4096
-
-
-def escape(text: str) -> str:
-    return _escape(text, quote=False)
 
 
 def _secret(store: Store) -> bytes:
@@ -66,7 +58,7 @@ class ClassesHub:
         self.clock = clock
         self.roles = RoleService(store, instructors=frozenset(settings.instructors), clock=clock)
         self.classes = ClassService(store, clock=clock)
-        self.broadcasts = Broadcaster(store, self.render, limits=limits_from(settings),
+        self.broadcasts = Broadcaster(store, limits=limits_from(settings),
                                       default_language=settings.default_language, clock=clock)
         self.releases = ReleaseService(store, self.broadcasts, labs, clock=clock)
         self.progress = ProgressReader(store, course, labs)
@@ -94,21 +86,6 @@ class ClassesHub:
     async def released(self, user_id: int, lab_id: str) -> bool:
         """The ``released`` hook of ``LabService``."""
         return await self.classes.released(user_id, lab_id)
-
-    def render(self, kind: str, text: str, class_name: str, lang: str) -> str:
-        name = escape(class_name)
-        if kind == "correction":
-            lab = self.labs.get(text)
-            commands = escape("\n".join(lab.correction.commands))
-            body = t("classes.correction_broadcast", lang, name=name, title=escape(lab.title),
-                     explanation=escape(lab.correction.explanation), commands=commands)
-        else:
-            body = t("classes.announcement_broadcast", lang, name=name, text=escape(text))
-        if len(body) > TELEGRAM_MAX:
-            body = body[: TELEGRAM_MAX - 20].rsplit("\n", 1)[0] + "\n…"
-            if "<pre>" in body and "</pre>" not in body.split("<pre>")[-1]:
-                body += "</pre>"
-        return body
 
     # -- signed dashboard links ----------------------------------------------------------
 

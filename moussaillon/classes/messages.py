@@ -70,6 +70,19 @@ MESSAGES: dict[str, dict[str, str]] = {
                         "en": "The class is now called <b>{name}</b>."},
     "classes.closed": {"fr": "La classe <b>{name}</b> est fermée : son code ne marche plus.",
                        "en": "Class <b>{name}</b> is closed: its code no longer works."},
+    "classes.close_confirm": {
+        "fr": "🔒 Fermer la classe <b>{name}</b> ? Son code ne marchera plus. Ce bouton reste"
+              " valable {minutes} min.",
+        "en": "🔒 Close class <b>{name}</b>? Its code will stop working. This button stays valid"
+              " for {minutes} min."},
+    "classes.close_yes": {"fr": "🔒 Oui, fermer", "en": "🔒 Yes, close it"},
+    "classes.name_taken": {"fr": "Vous avez déjà une classe ouverte de ce nom.",
+                           "en": "You already have an open class with this name."},
+    "classes.current": {"fr": "📌 Classe courante : <b>{name}</b>",
+                        "en": "📌 Current class: <b>{name}</b>"},
+    "classes.current_of": {"fr": "📌 Classe courante : <b>{name}</b> ({count} classes ouvertes)",
+                           "en": "📌 Current class: <b>{name}</b> ({count} open classes)"},
+    "classes.current_none": {"fr": "📌 Aucune classe ouverte.", "en": "📌 No open class."},
     # roles
     "classes.promote_usage": {"fr": "Répondez à un message avec /promouvoir, ou /promouvoir"
                                     " <i>id</i>.",

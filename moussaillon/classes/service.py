@@ -19,6 +19,7 @@ from moussaillon.core.store import Store, insert_row
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a classroom
 CODE_LENGTH = 8
 NAME_MAX = 80
+QUOTES = "\"'`«»“”„‘’‹›"
 
 
 class Forbidden(MoussaillonError):
@@ -52,7 +53,9 @@ def new_code() -> str:
 
 
 def clean_name(name: str) -> str:
-    name = " ".join(name.split())
+    """One line, no quotes around it: ``/classe_creer "BTS SIO 2`` (a stray quote, or quotes
+    typed as if the command wanted them) names the class ``BTS SIO 2``."""
+    name = " ".join(name.split()).strip(QUOTES + " ")
     if not name:
         raise BadInput("classes.name_missing")
     if len(name) > NAME_MAX:
@@ -71,6 +74,15 @@ _FIELDS = ("id", "name", "code", "instructor_id", "created_at", "closed_at", "me
 def _rows(db: Database, where: str, params: list) -> list[ClassInfo]:
     rows = db.execute(f"{_CLASS_SQL} WHERE {where} ORDER BY c.id DESC", params).fetchall()
     return [ClassInfo(**dict(zip(_FIELDS, row, strict=True))) for row in rows]
+
+
+def _refuse_twin(db: Database, instructor_id: int, name: str, but: int = 0) -> None:
+    names = db.execute(
+        "SELECT name FROM classes WHERE instructor_id = ? AND closed_at IS NULL AND id != ?",
+        [instructor_id, but],
+    ).fetchall()
+    if any(row[0].casefold() == name.casefold() for row in names):
+        raise BadInput("classes.name_taken")
 
 
 class ClassService:
@@ -127,13 +139,28 @@ class ClassService:
             Member(user_id=r[0], first_name=r[1], username=r[2], joined_at=r[3]) for r in rows
         ]
 
+    async def group_roster(self, chat_id: int) -> frozenset[int]:
+        """The students of the open class this group chat is linked to (none if it is not)."""
+        rows = await self._store.read(
+            lambda db: db.execute(
+                "SELECT m.user_id FROM class_groups g JOIN classes c ON c.id = g.class_id"
+                " JOIN class_members m ON m.class_id = c.id"
+                " WHERE g.chat_id = ? AND c.closed_at IS NULL",
+                [chat_id],
+            ).fetchall()
+        )
+        return frozenset(row[0] for row in rows)
+
     # -- instructor actions --------------------------------------------------------------
 
     async def create(self, instructor_id: int, name: str) -> ClassInfo:
+        """A new open class, which becomes the instructor's current one; refused when one of
+        their open classes has that name already (a retyped command would make a twin)."""
         name = clean_name(name)
         now = iso(self._clock())
 
         def insert(db: Database) -> int:
+            _refuse_twin(db, instructor_id, name)
             while True:
                 code = new_code()
                 if db.execute("SELECT 1 FROM classes WHERE code = ?", [code]).fetchone() is None:
@@ -146,9 +173,12 @@ class ClassService:
     async def rename(self, class_id: int, instructor_id: int, name: str) -> ClassInfo:
         await self.owned(class_id, instructor_id)
         name = clean_name(name)
-        await self._store.write(
-            lambda db: db.execute("UPDATE classes SET name = ? WHERE id = ?", [name, class_id])
-        )
+
+        def update(db: Database) -> None:
+            _refuse_twin(db, instructor_id, name, but=class_id)
+            db.execute("UPDATE classes SET name = ? WHERE id = ?", [name, class_id])
+
+        await self._store.write(update)
         return await self.get(class_id)
 
     async def close(self, class_id: int, instructor_id: int) -> ClassInfo:

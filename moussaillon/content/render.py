@@ -179,9 +179,20 @@ def _blocks(node: SyntaxTreeNode, depth: int = 0, quoted: bool = False) -> list[
     return [b for child in node.children for b in _blocks(child, depth, quoted)]
 
 
-def to_telegram_html(markdown: str) -> str:
-    """Telegram HTML (b, i, s, code, pre, a, blockquote only), blocks separated by blank lines."""
-    tree = SyntaxTreeNode(_markdown().parse(markdown))
+def to_telegram_html(markdown: str, *, reflow: bool = False) -> str:
+    """Telegram HTML (b, i, s, code, pre, a, blockquote only), blocks separated by blank lines.
+
+    ``reflow`` joins the lines of each paragraph (a soft break becomes a space, as in a browser):
+    for text wrapped by hand at a fixed width, like the lab sheets, whose line breaks would cut
+    sentences on a phone. Slides keep their breaks, which their authors place on purpose.
+    """
+    tokens = _markdown().parse(markdown)
+    if reflow:
+        for token in tokens:
+            for child in token.children or []:
+                if child.type == "softbreak":
+                    child.type, child.content = "text", " "
+    tree = SyntaxTreeNode(tokens)
     return "\n\n".join(block for block in _blocks(tree) if block.strip())
 
 
@@ -306,6 +317,32 @@ def split_telegram(markup: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
         stack = _stack_after(atoms, end, end + skip, after)
         start = end + skip
     return parts
+
+
+def truncate_telegram(markup: str, limit: int = TELEGRAM_LIMIT, mark: str = "…") -> str:
+    """``markup`` if it fits in one message of ``limit`` visible UTF-16 units, else its longest
+    start that fits with a line holding ``mark`` after it: cut at a space or a line break when
+    there is one, every tag open at the cut closed. For a message that must stay one message."""
+    if utf16_len(visible_text(markup)) <= limit:
+        return markup
+    budget = limit - utf16_len(mark) - 1
+    atoms = _atoms(markup)
+    count, end, last_break = 0, 0, 0
+    for index, atom in enumerate(atoms):
+        end = index
+        if atom.name:
+            continue
+        if count + atom.units > budget:
+            break
+        if atom.visible in (" ", "\n"):
+            last_break = index
+        count += atom.units
+    cut = last_break or end
+    body = "".join(atom.raw for atom in atoms[:cut]).rstrip()
+    body += "".join(f"</{atom.name}>" for atom in reversed(_stack_after(atoms, 0, cut, [])))
+    while (cleaned := EMPTY_PAIR.sub("", body)) != body:
+        body = cleaned
+    return f"{body}\n{mark}"
 
 
 def to_plain_text(markdown: str) -> str:

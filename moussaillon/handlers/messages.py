@@ -170,6 +170,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "🧹 Bac à sable vidé : {count} objets supprimés.",
         "en": "🧹 Sandbox wiped: {count} objects removed.",
     },
+    # confirmation buttons (handlers/telegram/confirm.py) and /reset's question
+    "tg.reset_confirm": {
+        "fr": "🧹 Vider votre bac à sable ? Tous vos conteneurs, volumes et réseaux seront"
+        " supprimés. Ce bouton reste valable {minutes} min.",
+        "en": "🧹 Wipe your sandbox? All your containers, volumes and networks will be"
+        " removed. This button stays valid for {minutes} min.",
+    },
+    "tg.reset_yes": {"fr": "🧹 Oui, tout supprimer", "en": "🧹 Yes, remove everything"},
+    "tg.confirm_cancel": {"fr": "Annuler", "en": "Cancel"},
+    "tg.confirm_cancelled": {"fr": "Annulé : rien n'a été fait.", "en": "Cancelled: nothing was done."},
+    "tg.confirm_expired": {
+        "fr": "Cette confirmation a expiré ou a déjà servi. Renvoyez la commande si besoin.",
+        "en": "This confirmation has expired or was already used. Send the command again if"
+        " needed.",
+    },
     "tg.token_created": {
         "fr": (
             "🔑 Votre clé d'API (elle ne sera plus affichée) :\n<code>{token}</code>\n\n"

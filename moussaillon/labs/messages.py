@@ -284,6 +284,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "labs.tg.btn_previous": {"fr": "⬅️ Étape précédente", "en": "⬅️ Previous step"},
     "labs.tg.btn_correction": {"fr": "📝 Correction", "en": "📝 Solution"},
     "labs.tg.btn_list": {"fr": "🧪 Tous les TP", "en": "🧪 All labs"},
+    "labs.tg.legend": {
+        "fr": "▫️ pas commencé · ⏳ en cours · ✅ terminé",
+        "en": "▫️ not started · ⏳ in progress · ✅ done",
+    },
+    "labs.tg.btn_prev_step": {"fr": "⬅️ Étape {step}", "en": "⬅️ Step {step}"},
+    "labs.tg.btn_next_step": {"fr": "Étape {step} ➡️", "en": "Step {step} ➡️"},
+    "labs.tg.btn_read": {"fr": "📚 À lire ({count})", "en": "📚 Read ({count})"},
+    "labs.tg.btn_about": {"fr": "🎯 Objectif", "en": "🎯 Objective"},
+    "labs.tg.btn_back": {"fr": "⬅️ Retour au TP", "en": "⬅️ Back to the lab"},
+    "labs.tg.btn_verify": {
+        "fr": "🔍 Vérifier l'étape {step} du TP {order}",
+        "en": "🔍 Check step {step} of lab {order}",
+    },
     "labs.api.correction_needs_token": {
         "fr": "La correction se demande avec un jeton (Authorization: Bearer …, voir /token).",
         "en": "Ask for the solution with a token (Authorization: Bearer …, see /token).",

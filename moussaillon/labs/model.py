@@ -131,6 +131,15 @@ class LabSet(BaseModel):
                 return lab
         raise NotFound("labs.not_found", lab_id=lab_id)
 
+    def find(self, ref: str) -> Lab:
+        """A lab by what a student may type: the number ``/tp`` shows before it, or its id."""
+        wanted = ref.strip().lower()[:64].removesuffix(".")
+        for lab in self.labs:
+            if wanted == lab.id or (wanted.isdigit() and int(wanted) == lab.order):
+                return lab
+        shown = wanted if SLUG.match(wanted) else re.sub(r"[^a-z0-9-]", "", wanted)
+        raise NotFound("labs.not_found", lab_id=shown[:40])  # echoed into HTML: nothing else
+
     @property
     def ids(self) -> list[str]:
         return [lab.id for lab in self.labs]

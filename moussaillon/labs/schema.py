@@ -59,3 +59,11 @@ def m003_last_outputs(db: Database) -> None:
     db.table("lab_last_outputs").create(
         {"user_id": int, "command": str, "output": str, "recorded_at": str}, pk="user_id"
     )
+
+
+@MIGRATIONS()
+def m004_lab_seen_at(db: Database) -> None:
+    """When the student last looked at each lab, so a command's answer can offer to check the
+    step they are on (``LabService.open_step``); ``opened_at`` stays the first visit."""
+    db.table("lab_runs").add_column("seen_at", str)
+    db.execute("UPDATE lab_runs SET seen_at = opened_at")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -25,6 +26,8 @@ from moussaillon.labs.state import SandboxState
 
 Released = Callable[[int, str], Awaitable[bool]]
 LabState = Literal["not_started", "in_progress", "done"]
+OPEN_STEP_TTL = timedelta(hours=2)
+"""How long after looking at a lab step a student's commands still offer to check it."""
 
 
 class CorrectionLocked(MoussaillonError):
@@ -74,6 +77,17 @@ class LabView(BaseModel):
     @property
     def step_done(self) -> bool:
         return self.step in self.done_steps
+
+
+class OpenStep(BaseModel):
+    """The lab step a student is working on, which their sandbox commands may complete."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lab_id: str
+    order: int
+    title: str
+    step: int
 
 
 def _done_steps(db: Database, user_id: int, lab_id: str) -> list[int]:
@@ -192,10 +206,10 @@ class LabService:
             current = _cursor(db, user_id, lab.id)
             step = move(current or _first_undone(lab, done), done)
             db.execute(
-                "INSERT INTO lab_runs (user_id, lab_id, current_step, opened_at, hints)"
-                " VALUES (?, ?, ?, ?, 0) ON CONFLICT (user_id, lab_id)"
-                " DO UPDATE SET current_step = excluded.current_step",
-                [user_id, lab.id, step, now],
+                "INSERT INTO lab_runs (user_id, lab_id, current_step, opened_at, hints, seen_at)"
+                " VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT (user_id, lab_id)"
+                " DO UPDATE SET current_step = excluded.current_step, seen_at = excluded.seen_at",
+                [user_id, lab.id, step, now, now],
             )
             return step, done
 
@@ -299,6 +313,33 @@ class LabService:
             return result
 
         return await self._store.write(record)
+
+    async def open_step(self, user_id: int) -> OpenStep | None:
+        """The step to offer a check of under a command's answer: the step of the lab the
+        student looked at last, within ``OPEN_STEP_TTL``, when it has a check and is not done."""
+        since = iso(self._clock() - OPEN_STEP_TTL)
+
+        def read(db: Database) -> tuple[str, int, bool] | None:
+            row = db.execute(
+                "SELECT r.lab_id, r.current_step, p.done_at IS NOT NULL FROM lab_runs r"
+                " LEFT JOIN lab_progress p ON p.user_id = r.user_id AND p.lab_id = r.lab_id"
+                " AND p.step = r.current_step WHERE r.user_id = ? AND r.seen_at >= ?"
+                " ORDER BY r.seen_at DESC LIMIT 1",
+                [user_id, since],
+            ).fetchone()
+            return (row[0], row[1], bool(row[2])) if row else None
+
+        found = await self._store.read(read)
+        if found is None or found[2]:
+            return None
+        lab_id, step, _ = found
+        try:
+            lab = self._step(lab_id, step)
+        except NotFound:  # a lab or a step the sheets no longer have
+            return None
+        if lab.steps[step - 1].check is None:
+            return None
+        return OpenStep(lab_id=lab.id, order=lab.order, title=lab.title, step=step)
 
     async def status(self, user_id: int, lab_id: str) -> LabStatus:
         self._labs.get(lab_id)

@@ -41,6 +41,7 @@ from moussaillon.quiz import live_rows
 from moussaillon.quiz.bank import QuestionBank
 from moussaillon.quiz.live_models import (
     AnswerOutcome,
+    AnswerRoll,
     ClosedQuestion,
     FinalResults,
     LiveQuestion,
@@ -265,6 +266,9 @@ class LiveQuizService:
         for observer in self.observers:
             observer(result)
         return result
+
+    async def answer_roll(self, session_id: int) -> AnswerRoll | None:
+        return await self.store.read(lambda db: live_rows.answer_roll(db, session_id))
 
     async def close_question(self, session_id: int, position: int) -> ClosedQuestion | None:
         """Score the question and update the totals; None if it was already closed."""

@@ -59,6 +59,19 @@ class OpenQuestion(BaseModel):
     closes_at: datetime
 
 
+class AnswerRoll(BaseModel):
+    """The open question's roll call: who answered it, who had played before it opened."""
+
+    model_config = ConfigDict(frozen=True)
+
+    session_id: int
+    chat_id: int
+    position: int
+    answered: frozenset[int]
+    earlier: frozenset[int]
+    """Players who joined (answered for the first time) before this question opened."""
+
+
 class AnswerOutcome(BaseModel):
     model_config = ConfigDict(frozen=True)
 

@@ -13,6 +13,7 @@ from typing import Any
 from moussaillon.core.errors import NotFound
 from moussaillon.quiz.bank import QuestionBank
 from moussaillon.quiz.live_models import (
+    AnswerRoll,
     FinalResults,
     LiveSession,
     LiveState,
@@ -36,6 +37,36 @@ def rows(db: Any, sql: str, params: list[Any]) -> list[dict[str, Any]]:
 def players(db: Any, session_id: int) -> dict[int, dict[str, Any]]:
     found = rows(db, "SELECT * FROM live_players WHERE session_id = ?", [session_id])
     return {row["user_id"]: row for row in found}
+
+
+def answer_roll(db: Any, session_id: int) -> AnswerRoll | None:
+    """Who answered the session's open question, and who had played before it (None when no
+    question is open)."""
+    found = rows(
+        db,
+        "SELECT q.id, q.position, q.opened_at, s.chat_id FROM live_questions q"
+        " JOIN live_sessions s ON s.id = q.session_id"
+        " WHERE q.session_id = ? AND q.closed_at IS NULL AND s.status = 'running'"
+        " ORDER BY q.position DESC LIMIT 1",
+        [session_id],
+    )
+    if not found:
+        return None
+    question = found[0]
+    opened = datetime.fromisoformat(question["opened_at"])
+    answered = rows(db, "SELECT user_id FROM live_answers WHERE live_question_id = ?",
+                    [question["id"]])
+    earlier = [
+        uid for uid, player in players(db, session_id).items()
+        if datetime.fromisoformat(player["joined_at"]) < opened
+    ]
+    return AnswerRoll(
+        session_id=session_id,
+        chat_id=question["chat_id"],
+        position=question["position"],
+        answered=frozenset(row["user_id"] for row in answered),
+        earlier=frozenset(earlier),
+    )
 
 
 def names_of(found: dict[int, dict[str, Any]]) -> dict[int, str]:

@@ -192,6 +192,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "🎯 Live quiz “{chapter}”: {count} questions, {seconds} s each. "
         "Answer the polls: the faster, the more points!\nClassroom screen: {url}",
     },
+    "quiz.live.reveal_rule": {
+        "fr": "⏩ Dès la 2e question, la réponse s'affiche dès que tous ceux qui ont déjà joué "
+        "ont répondu, sans attendre la fin du temps.",
+        "en": "⏩ From question 2 on, the answer shows as soon as everyone who has played has "
+        "answered, without waiting for the time to run out.",
+    },
+    "quiz.live.reveal_rule_class": {
+        "fr": "⏩ La réponse s'affiche dès que tout le monde a répondu, sans attendre la fin du "
+        "temps : à la 1re question, les élèves de la classe ({count}) ; ensuite, tous ceux qui "
+        "ont déjà joué.",
+        "en": "⏩ The answer shows as soon as everyone has answered, without waiting for the time "
+        "to run out: for question 1, the class's students ({count}); then everyone who has "
+        "played.",
+    },
     "quiz.live.answer": {
         "fr": "✅ Réponse : {answer}",
         "en": "✅ Answer: {answer}",

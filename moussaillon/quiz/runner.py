@@ -8,13 +8,18 @@ A game, as the runner plays it (``start``):
 
 1. the session is created within its bounds (``requests.LiveRequest``) and announced;
 2. each question is posted as a quiz poll and its close armed ``period_s`` seconds later, under
-   the key ``live:<session>:<position>``; a question closes when its time is up or the game is
-   stopped, never earlier (not even when every player has answered);
+   the key ``live:<session>:<position>``; a question closes when its time is up, when the game is
+   stopped, or as soon as every player has answered it (``answered`` arms the close at once);
 3. at the close the poll is stopped, the question scored, and the results posted; the next
    question follows a pause of half the period, at most ``PAUSE_MAX`` seconds, so the class can
    read the leaderboard;
 4. after the last question: the podium in the group, then each player's total in private,
    remembered as ``sent`` or ``unreachable`` (never started the bot, or blocked it).
+
+Who "every player" is: whoever answered an earlier question of this game (a player who joins
+on this question does not hold it open). Before anyone has played, on the first question, the
+players are the students of the class linked to the group (``roster``); a group with no class
+linked keeps the first question open its full time, since nobody can know who is there.
 
 ``stop`` cancels the timers, scores the open question, and ends the game as aborted.
 ``resume`` runs after a restart: a running game with an open question has its close re-armed at
@@ -31,10 +36,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections.abc import Awaitable, Callable, Collection
 from functools import partial
 
 from moussaillon.quiz.live import LiveQuizService
-from moussaillon.quiz.live_models import FinalResults, LiveSession
+from moussaillon.quiz.live_models import AnswerOutcome, FinalResults, LiveSession
 from moussaillon.quiz.requests import LiveRequest
 from moussaillon.quiz.transport import (
     Announcement,
@@ -53,6 +59,13 @@ log = logging.getLogger("moussaillon.quiz.live")
 
 PAUSE_MAX = 5.0
 
+Roster = Callable[[int], Awaitable[Collection[int]]]
+"""The players a group chat is known to have before its game starts (by chat id)."""
+
+
+async def no_roster(chat_id: int) -> Collection[int]:
+    return ()
+
 
 def close_key(session_id: int, position: int) -> str:
     return f"live:{session_id}:{position}"
@@ -69,11 +82,16 @@ def pause_after(period_s: float) -> float:
 
 class LiveRunner:
     def __init__(
-        self, live: LiveQuizService, transport: LiveTransport, scheduler: Scheduler
+        self,
+        live: LiveQuizService,
+        transport: LiveTransport,
+        scheduler: Scheduler,
+        roster: Roster = no_roster,
     ) -> None:
         self.live = live
         self.transport = transport
         self.scheduler = scheduler
+        self.roster = roster
         self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, session_id: int) -> asyncio.Lock:
@@ -98,9 +116,9 @@ class LiveRunner:
             n=request.count,
             period=request.seconds,
         )
-        await self._announce(
-            chat_id, GameStarting(session=session, seconds=request.seconds), session.id
-        )
+        roster = await self.roster(chat_id)
+        starting = GameStarting(session=session, seconds=request.seconds, class_size=len(roster))
+        await self._announce(chat_id, starting, session.id)
         await self.ask_next(session.id)
         return session
 
@@ -128,6 +146,24 @@ class LiveRunner:
             asked.period_s,
             partial(self.close, session_id, opened.position),
         )
+
+    async def answered(self, outcome: AnswerOutcome) -> bool:
+        """After each recorded answer: when every player has now answered the open question,
+        close it at once rather than at its time. True when it did."""
+        if outcome.status != "recorded" or outcome.session_id is None:
+            return False
+        roll = await self.live.answer_roll(outcome.session_id)
+        if roll is None:
+            return False
+        players = roll.earlier or frozenset(await self.roster(roll.chat_id))
+        if not players or not players <= roll.answered:
+            return False
+        self.scheduler.call_later(
+            close_key(roll.session_id, roll.position),
+            0.0,
+            partial(self.close, roll.session_id, roll.position),
+        )
+        return True
 
     async def close(self, session_id: int, position: int, *, go_on: bool = True) -> None:
         """Close and score the question, post the results, then (``go_on``) arm what follows."""

@@ -26,7 +26,7 @@ from moussaillon.core.store import Store
 from moussaillon.quiz.bank import QuestionBank, load_bank
 from moussaillon.quiz.live import LiveQuizService
 from moussaillon.quiz.live_models import AnswerOutcome
-from moussaillon.quiz.runner import LiveRunner
+from moussaillon.quiz.runner import LiveRunner, Roster, no_roster
 from moussaillon.quiz.solo import SoloAnswer, SoloQuizService
 from moussaillon.quiz.transport import LiveTransport, Scheduler
 
@@ -64,6 +64,8 @@ class QuizService:
     live_seconds: int = 20
     runner: LiveRunner | None = None
     """Built by ``attach`` when the bot starts; live games need a chat to run in."""
+    roster: Roster = no_roster
+    """Who plays in a group before anyone has answered (the composition root links classes)."""
     _answer_locks: weakref.WeakValueDictionary[int, asyncio.Lock] = field(
         default_factory=weakref.WeakValueDictionary, repr=False
     )
@@ -74,23 +76,34 @@ class QuizService:
         self.live.clock = clock
 
     def attach(self, transport: LiveTransport, scheduler: Scheduler) -> LiveRunner:
-        self.runner = LiveRunner(self.live, transport, scheduler)
+        self.runner = LiveRunner(self.live, transport, scheduler, self.roster)
         return self.runner
 
     async def answer_poll(
         self, poll_id: str, user_id: int, name: str, option_ids: Sequence[int]
     ) -> RoutedAnswer:
-        """Record an answer to a solo or a live poll (retracted votes, empty, are ignored)."""
+        """Record an answer to a solo or a live poll (retracted votes, empty, are ignored); a
+        live answer may complete its question (``LiveRunner.answered``)."""
         if not option_ids:
             return UNKNOWN
+        routed = await self._route_soon(poll_id, user_id, name, list(option_ids))
+        if routed is None:
+            log.info("poll answer to unknown poll %s from %s", poll_id, user_id)
+            return UNKNOWN
+        if routed.live is not None and self.runner is not None:
+            await self.runner.answered(routed.live)
+        return routed
+
+    async def _route_soon(
+        self, poll_id: str, user_id: int, name: str, option_ids: list[int]
+    ) -> RoutedAnswer | None:
         async with self._answer_lock(user_id):
             for delay in UNKNOWN_POLL_RETRIES:
-                routed = await self._route(poll_id, user_id, name, list(option_ids))
+                routed = await self._route(poll_id, user_id, name, option_ids)
                 if routed is not None:
                     return routed
                 await asyncio.sleep(delay)
-        log.info("poll answer to unknown poll %s from %s", poll_id, user_id)
-        return UNKNOWN
+        return None
 
     async def _route(
         self, poll_id: str, user_id: int, name: str, option_ids: list[int]
@@ -122,6 +135,7 @@ def build_quiz(
     solo_seconds: int = 30,
     live_seconds: int = 20,
     clock: Clock = utcnow,
+    roster: Roster = no_roster,
 ) -> QuizService:
     """Load the bank (fail fast on a bad one) and build both services on it."""
     bank = load_bank(path)
@@ -131,4 +145,5 @@ def build_quiz(
         live=LiveQuizService(store, bank, clock=clock, streak_bonus=streak_bonus),
         solo_seconds=solo_seconds,
         live_seconds=live_seconds,
+        roster=roster,
     )

@@ -47,10 +47,12 @@ class _News(BaseModel):
 
 
 class GameStarting(_News):
-    """In the host's language: the game, its bounds and the classroom screen."""
+    """In the host's language: the game, its bounds, when answers show, the classroom screen."""
 
     session: LiveSession
     seconds: int
+    class_size: int = 0
+    """Students of the class linked to the group: the first question's players (0: none)."""
 
 
 class QuestionResults(_News):

@@ -58,3 +58,14 @@ def test_bar_rounds_to_its_width():
     assert bar(0, 12) == "░" * 10
     assert bar(6, 12) == "█" * 5 + "░" * 5
     assert bar(0, 0) == "░" * 10
+
+
+def test_clean_name_drops_quotes_around_the_name_and_keeps_those_inside():
+    from moussaillon.classes.service import clean_name
+
+    assert clean_name('"BTS SIO 2') == "BTS SIO 2"
+    assert clean_name("  « Licence   pro »  ") == "Licence pro"
+    assert clean_name("“L'équipe d'Anne”") == "L'équipe d'Anne"
+    for empty in ('""', "« »", "   "):
+        with pytest.raises(BadInput):
+            clean_name(empty)

@@ -12,6 +12,7 @@ from moussaillon.content.render import (
     to_html,
     to_plain_text,
     to_telegram_html,
+    truncate_telegram,
     utf16_len,
     visible_text,
 )
@@ -122,6 +123,36 @@ def test_telegram_html_shapes() -> None:
             "# commentaire</code></pre>") in out
     assert "🖼 Schéma des couches" in out and "🖼 sans-alt.png" in out
     assert blocks[-1].strip("─") == ""
+
+
+def test_reflow_joins_hand_wrapped_lines_and_keeps_every_block() -> None:
+    wrapped = (
+        "Un conteneur arrêté n'est pas\nsupprimé tout seul : `docker rm`,\nou *--rm*.  \n"
+        "Ligne forcée.\n\n- une liste\n  sur deux lignes\n- deux\n\n```\nligne 1\nligne 2\n```"
+    )
+    kept = to_telegram_html(wrapped)
+    assert "n'est pas\nsupprimé" in kept  # slides keep their breaks
+    out = to_telegram_html(wrapped, reflow=True)
+    assert_telegram_valid(out)
+    assert out.split("\n\n") == [
+        "Un conteneur arrêté n'est pas supprimé tout seul : <code>docker rm</code>, ou"
+        " <i>--rm</i>.\nLigne forcée.",  # a hard break (two spaces) stays a break
+        "• une liste sur deux lignes\n• deux",
+        "<pre>ligne 1\nligne 2</pre>",
+    ]
+
+
+def test_truncate_keeps_one_message_cut_at_a_space_with_tags_closed() -> None:
+    assert truncate_telegram("<b>court</b>", 10) == "<b>court</b>"
+    markup = "<b>Titre</b>\n\n<pre>" + "ligne &lt;x&gt; numéro\n" * 50 + "</pre>"
+    cut = truncate_telegram(markup, 100)
+    assert_telegram_valid(cut)
+    visible = visible_text(cut)
+    assert utf16_len(visible) <= 100 and visible.endswith("\n…")
+    assert cut.startswith("<b>Titre</b>\n\n<pre>ligne &lt;x&gt; numéro\n") and "</pre>" in cut
+    assert visible.removesuffix("\n…").split("\n")[-1] in ("ligne", "ligne <x>", "ligne <x> numéro")
+    endless = truncate_telegram("x" * 50, 10)
+    assert endless == "x" * 8 + "\n…"
 
 
 def test_nesting_follows_telegram_rules() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from moussaillon.core.errors import BadInput, NotFound
 from moussaillon.core.store import Store
 from moussaillon.labs.loader import load_labs
 from moussaillon.labs.schema import MIGRATIONS
-from moussaillon.labs.service import CorrectionLocked, LabService
+from moussaillon.labs.service import OPEN_STEP_TTL, CorrectionLocked, LabService
 from moussaillon.labs.state import ContainerState, SandboxState
 
 LABS = load_labs()
@@ -152,3 +152,35 @@ async def test_a_recreated_container_is_recognised_from_one_check_to_the_next(st
     assert (await labs.check(6, "lamp", 8, recreated)).ok
     assert (await labs.check(6, "lamp", 8, recreated)).ok, "the removal is remembered"
     assert not (await labs.check(7, "lamp", 8, recreated)).ok, "per student"
+
+
+async def test_open_step_is_the_last_looked_at_checkable_step_not_done(store: Store) -> None:
+    now = [NOW]
+    labs = LabService(store, LABS, clock=lambda: now[0])
+    assert await labs.open_step(1) is None  # never opened a lab
+    await labs.open(1, "premiers-conteneurs")
+    step = await labs.open_step(1)
+    assert step is not None and (step.lab_id, step.order, step.step) == (
+        "premiers-conteneurs", 1, 1)
+    now[0] += timedelta(minutes=1)
+    await labs.open(1, "lamp")  # the lab looked at last wins
+    lamp_step = LABS.get("lamp").steps[0]
+    found = await labs.open_step(1)
+    assert (found.lab_id if found else None) == ("lamp" if lamp_step.check else None)
+    now[0] += timedelta(minutes=1)
+    await labs.mark_done(1, "premiers-conteneurs", 1)  # moves on to step 2, checkable
+    assert (await labs.open_step(1)).step == 2  # type: ignore[union-attr]
+    await labs.go_to(1, "premiers-conteneurs", 1)  # back on a step already done
+    assert await labs.open_step(1) is None
+    await labs.go_to(1, "premiers-conteneurs", 2)
+    now[0] += OPEN_STEP_TTL + timedelta(seconds=1)  # left alone for a whole session
+    assert await labs.open_step(1) is None
+    assert await labs.open_step(2) is None  # another student's labs are not theirs
+
+
+def test_find_takes_the_listed_number_or_the_id() -> None:
+    assert LABS.find("1").id == LABS.find("premiers-conteneurs").id == LABS.find(" 1. ").id
+    assert LABS.find("PREMIERS-CONTENEURS").order == 1
+    for wrong in ("0", "99", "tp", "9" * 5000):
+        with pytest.raises(NotFound):
+            LABS.find(wrong)

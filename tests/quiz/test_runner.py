@@ -235,7 +235,7 @@ async def test_a_full_game_of_three_questions_scores_ranks_and_crowns(game):
     assert (await game.quiz.live.last_results(CHAT)).asked == 3
 
 
-async def test_a_question_closes_on_time_only_even_when_everyone_answered(game):
+async def test_the_first_question_in_a_group_without_class_runs_its_full_time(game):
     await game.runner.start(CHAT, HOST, LiveRequest(chapter="images", count=2, seconds=20))
     for user in (ALICE, BOB):
         await game.answer(user, right=True, after=1)
@@ -244,6 +244,66 @@ async def test_a_question_closes_on_time_only_even_when_everyone_answered(game):
     assert game.transport.of(QuestionResults) == []
     await game.until_close()
     assert game.clock.now == opened.closes_at
+
+
+async def test_a_question_closes_as_soon_as_everyone_who_played_has_answered(game):
+    await game.runner.start(CHAT, HOST, LiveRequest(chapter="images", count=4, seconds=20))
+    [starting] = game.transport.of(GameStarting)
+    assert starting.class_size == 0  # no class known: the rules say "from question 2"
+    for user in (ALICE, BOB):
+        await game.answer(user, right=True, after=1)
+    await game.until_close()  # question 1: its full 20 s, nobody could know who plays
+    await game.scheduler.run_until(game.clock.now + timedelta(seconds=5))
+
+    # question 2: Alice and Bob played; Carol joins now and does not hold it open
+    assert await game.answer(ALICE, right=True, after=2) == "recorded"
+    assert await game.answer(CAROL, right=False, after=3) == "recorded"
+    key = f"live:{game.current[0].session_id}:1"
+    opened = await game.quiz.live.open_question(game.current[0].session_id)
+    assert game.scheduler.due(key) == opened.closes_at  # Bob has not answered
+    assert await game.answer(BOB, right=True, after=4) == "recorded"
+    assert game.scheduler.due(key) == opened.opened_at + timedelta(seconds=4)  # now
+    await game.scheduler.run_until(game.clock.now)
+    [_, second] = game.transport.of(QuestionResults)
+    assert (second.players, second.closed.answered, second.closed.right) == (3, 3, 2)
+    points = answer_points(True, 1, 20) + answer_points(True, 2, 20)
+    assert board(second)[0] == (1, "Alice", points)  # scored as if it had run its time
+
+    # question 3: Carol has played now, so the three are waited for
+    await game.scheduler.run_until(game.clock.now + timedelta(seconds=5))
+    for user in (ALICE, BOB):
+        await game.answer(user, right=True, after=1)
+    assert game.scheduler.due(f"live:{game.current[0].session_id}:2") > game.clock.now
+    assert await game.answer(CAROL, right=True, after=6) == "recorded"
+    await game.scheduler.run_until(game.clock.now)
+    assert len(game.transport.of(QuestionResults)) == 3
+    # a late double answer after the early close changes nothing
+    assert await game.answer(CAROL, right=True, after=7) == "closed"
+
+
+async def test_a_group_linked_to_a_class_reveals_the_first_question_once_its_class_answered(
+    game,
+):
+    async def class_of(chat_id: int) -> frozenset[int]:
+        return frozenset({ALICE, BOB}) if chat_id == CHAT else frozenset()
+
+    game.runner.roster = class_of
+    session = await game.runner.start(
+        CHAT, HOST, LiveRequest(chapter="docker", count=2, seconds=30)
+    )
+    [starting] = game.transport.of(GameStarting)
+    assert starting.class_size == 2
+    opened = await game.quiz.live.open_question(session.id)
+    await game.answer(ALICE, right=True, after=1)
+    await game.answer(DAVE, right=True, after=2)  # not in the class: welcome, not waited for
+    await game.scheduler.run_until(game.clock.now)
+    assert game.transport.of(QuestionResults) == []
+    await game.answer(BOB, right=False, after=3)
+    await game.scheduler.run_until(game.clock.now)
+    [results] = game.transport.of(QuestionResults)
+    assert results.closed.answered == 3
+    assert game.clock.now == opened.opened_at + timedelta(seconds=3)  # not 30
+    assert game.transport.stopped == [opened.message_id]
 
 
 async def test_a_restart_mid_question_resumes_it_with_the_answers_kept(process, clock):

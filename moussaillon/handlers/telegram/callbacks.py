@@ -40,7 +40,9 @@ def parse(data: str | None) -> tuple[str, str | None, int]:
 
 
 # Labs: "tp" (the list) or "tp:<lab id ≤ 40>:<action>:<step>", at most 53 bytes.
-LAB_ACTIONS = ("open", "go", "hint", "done", "check", "fix")
+# "verify": the check offered under a command's answer; "about": objective and limits;
+# "read": the course sections to read first.
+LAB_ACTIONS = ("open", "go", "hint", "done", "check", "fix", "verify", "about", "read")
 _LAB_PATTERN = re.compile(rf"^tp(?::([a-z0-9-]{{1,40}}):({'|'.join(LAB_ACTIONS)}):(\d{{1,3}}))?$")
 
 

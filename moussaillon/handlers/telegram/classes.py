@@ -2,7 +2,9 @@
 
 Every command here goes through ``guarded``, which asks ``permissions.check`` (over
 ``roles.PERMISSIONS``) whether the user may run it and turns domain errors into the sentence the
-user reads.
+user reads. An instructor's class commands return their answer, and ``guarded`` ends it with
+the class the next command will act on (``current=True``): creating a class switches to it,
+closing one falls back to the previous one, and nobody should have to guess.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from telegram.constants import ChatType
 
 from moussaillon.bot.classes_runtime import instructor_menus
 from moussaillon.classes.charts import student_caption, student_png
+from moussaillon.classes.permissions import PermissionDenied
 from moussaillon.classes.releases import parse_when
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import classes_views as views
+from moussaillon.handlers.telegram import confirm
 from moussaillon.handlers.telegram.context import (
     Context,
     authorise,
@@ -38,6 +42,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("moussaillon.telegram.classes")
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]  # what PTB registers
+Answering = Callable[[Update, Context], Coroutine[Any, Any, str | None]]
+"""A guarded handler: the HTML to reply, or None when it replied itself."""
 
 
 def hub(context: Context) -> ClassesHub:
@@ -51,19 +57,38 @@ def _rest(update: Update) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
-def guarded(action: str) -> Callable[[Handler], Handler]:
-    """Run the handler once ``permissions.check`` allows ``action``; a refusal, like any domain
-    error, becomes the sentence the user reads."""
+async def current_line(update: Update, context: Context, *, none: bool = True) -> str | None:
+    """One line naming the instructor's current class (``none``: say so when there is none)."""
+    lang = await language(update, context)
+    infos = [i for i in await hub(context).classes.of_instructor(user_of(update).id) if i.open]
+    if not infos:
+        return t("classes.current_none", lang) if none else None
+    name = views.escape(infos[0].name)
+    if len(infos) == 1:
+        return t("classes.current", lang, name=name)
+    return t("classes.current_of", lang, name=name, count=len(infos))
 
-    def wrap(handler: Handler) -> Handler:
+
+def guarded(action: str, *, current: bool = False) -> Callable[[Answering], Handler]:
+    """Run the handler once ``permissions.check`` allows ``action``; a refusal, like any domain
+    error, becomes the sentence the user reads. ``current``: the answer (or the error, when the
+    instructor has an open class) ends with ``current_line``."""
+
+    def wrap(handler: Answering) -> Handler:
         @functools.wraps(handler)
         async def run(update: Update, context: Context) -> None:
             lang = await language(update, context)
             try:
                 authorise(update, context, action)
-                await handler(update, context)
+                text = await handler(update, context)
+                line = await current_line(update, context) if current and text else None
             except MoussaillonError as exc:
-                await message_of(update).reply_html(exc.message(lang))
+                text = exc.message(lang)
+                denied = isinstance(exc, PermissionDenied)
+                line = await current_line(update, context, none=False) if current and not denied \
+                    else None
+            if text:
+                await message_of(update).reply_html(f"{text}\n\n{line}" if line else text)
 
         run.action = action  # type: ignore[attr-defined]  # read by the permission walk
         return run
@@ -164,143 +189,139 @@ async def promouvoir(update: Update, context: Context) -> None:
     await message_of(update).reply_html(t(key, lang, user=f"<code>{target}</code>"))
 
 
-@guarded("classe_creer")
-async def classe_creer(update: Update, context: Context) -> None:
+@guarded("classe_creer", current=True)
+async def classe_creer(update: Update, context: Context) -> str | None:
     lang = await language(update, context)
     info = await hub(context).classes.create(user_of(update).id, _rest(update))
     link = views.deep_link(context.bot.username, info.code)
-    await message_of(update).reply_html(
-        t("classes.created", lang, name=views.escape(info.name), code=info.code, link=link))
+    return t("classes.created", lang, name=views.escape(info.name), code=info.code, link=link)
 
 
-@guarded("classe_renommer")
-async def classe_renommer(update: Update, context: Context) -> None:
+@guarded("classe_renommer", current=True)
+async def classe_renommer(update: Update, context: Context) -> str | None:
     classes = hub(context).classes
     me = user_of(update).id
     info = await classes.rename((await classes.current(me)).id, me, _rest(update))
-    await message_of(update).reply_html(
-        t("classes.renamed", await language(update, context), name=views.escape(info.name)))
+    return t("classes.renamed", await language(update, context), name=views.escape(info.name))
 
 
-@guarded("classe_fermer")
-async def classe_fermer(update: Update, context: Context) -> None:
+@guarded("classe_fermer", current=True)
+async def classe_fermer(update: Update, context: Context) -> str | None:
+    """Asks first (``confirm``): closing is not undone, and its code stops working at once."""
+    lang = await language(update, context)
     classes = hub(context).classes
     me = user_of(update).id
-    info = await classes.close((await classes.current(me)).id, me)
-    await message_of(update).reply_html(
-        t("classes.closed", await language(update, context), name=views.escape(info.name)))
+    info = await classes.current(me)
+
+    async def close(update: Update, context: Context) -> str:
+        authorise(update, context, "classe_fermer")
+        closed = await classes.close(info.id, me)
+        text = t("classes.closed", lang, name=views.escape(closed.name))
+        return f"{text}\n\n{await current_line(update, context)}"
+
+    keyboard = confirm.ask(context, close, t("classes.close_yes", lang), lang)
+    question = t("classes.close_confirm", lang, name=views.escape(info.name),
+                 minutes=confirm.ttl_minutes())
+    await message_of(update).reply_html(question, reply_markup=keyboard)
+    return None
 
 
-@guarded("lier")
-async def lier(update: Update, context: Context) -> None:
+@guarded("lier", current=True)
+async def lier(update: Update, context: Context) -> str | None:
     lang = await language(update, context)
     chat = chat_of(update)
     if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
-        await message_of(update).reply_html(t("classes.link_only_group", lang))
-        return
+        return t("classes.link_only_group", lang)
     classes = hub(context).classes
     me = user_of(update).id
     info = await classes.current(me)
     await classes.link_group(info.id, me, chat.id, chat.title or "")
-    await message_of(update).reply_html(
-        t("classes.linked", lang, name=views.escape(info.name)))
+    return t("classes.linked", lang, name=views.escape(info.name))
 
 
-@guarded("membres")
-async def membres(update: Update, context: Context) -> None:
+@guarded("membres", current=True)
+async def membres(update: Update, context: Context) -> str | None:
     classes = hub(context).classes
     info = await classes.current(user_of(update).id)
     text = views.members(info, await classes.members(info.id), await language(update, context))
-    await message_of(update).reply_html(text[:4000])
+    return text[:4000]
 
 
-@guarded("retirer")
-async def retirer(update: Update, context: Context) -> None:
+@guarded("retirer", current=True)
+async def retirer(update: Update, context: Context) -> str | None:
     lang = await language(update, context)
     target = _target(update, context)
     if target is None:
-        await message_of(update).reply_html(t("classes.remove_usage", lang))
-        return
+        return t("classes.remove_usage", lang)
     classes = hub(context).classes
     me = user_of(update).id
     info = await classes.current(me)
     removed = await classes.remove_member(info.id, me, target)
     key = "classes.removed" if removed else "classes.not_member"
-    await message_of(update).reply_html(
-        t(key, lang, user=f"<code>{target}</code>", name=views.escape(info.name)))
+    return t(key, lang, user=f"<code>{target}</code>", name=views.escape(info.name))
 
 
-@guarded("corriger")
-async def corriger(update: Update, context: Context) -> None:
+@guarded("corriger", current=True)
+async def corriger(update: Update, context: Context) -> str | None:
     lang = await language(update, context)
     h = hub(context)
     args = context.args or []
-    if not args:
-        labs = ", ".join(f"<code>{lab.id}</code>" for lab in h.labs)
-        await message_of(update).reply_html(t("classes.release_usage", lang, labs=labs))
-        return
-    lab = h.labs.get(args[0])
+    if not args:  # the numbers /tp shows, which /corriger takes as well as the ids
+        labs = "".join(f"\n<code>{lab.order}</code> {views.escape(lab.title)}" for lab in h.labs)
+        return t("classes.release_usage", lang, labs=labs)
+    lab = h.labs.find(args[0])
     when = parse_when(" ".join(args[1:]), h.tz, h.clock())
     info = await h.classes.current(user_of(update).id)
     release = await h.releases.schedule(info.id, lab.id, user_of(update).id, when)
     name, title = views.escape(info.name), views.escape(lab.title)
     if release.status == "released":
-        await message_of(update).reply_html(
-            t("classes.released_now", lang, lab=title, name=name))
-        return
+        return t("classes.released_now", lang, lab=title, name=name)
     local = datetime.fromisoformat(release.due_at).astimezone(h.tz)
-    await message_of(update).reply_html(t(
-        "classes.release_scheduled", lang, lab=title, name=name,
-        when=local.strftime("%Y-%m-%d %H:%M") + f" ({h.settings.timezone})"))
+    return t("classes.release_scheduled", lang, lab=title, name=name,
+             when=local.strftime("%Y-%m-%d %H:%M") + f" ({h.settings.timezone})")
 
 
-@guarded("annonce")
-async def annonce(update: Update, context: Context) -> None:
+@guarded("annonce", current=True)
+async def annonce(update: Update, context: Context) -> str | None:
     lang = await language(update, context)
     text = _rest(update)
     if not text:
-        await message_of(update).reply_html(t("classes.announce_usage", lang))
-        return
+        return t("classes.announce_usage", lang)
     h = hub(context)
     info = await h.classes.current(user_of(update).id)
     broadcast_id = await h.broadcasts.create(info.id, "announcement", text,
                                              user_of(update).id)
     report = await h.broadcasts.report(broadcast_id)
-    await message_of(update).reply_html(
-        t("classes.announce_queued", lang, total=report.total))
+    return t("classes.announce_queued", lang, total=report.total)
 
 
-@guarded("diffusions")
-async def diffusions(update: Update, context: Context) -> None:
+@guarded("diffusions", current=True)
+async def diffusions(update: Update, context: Context) -> str | None:
     h = hub(context)
     info = await h.classes.current(user_of(update).id)
     items = await h.broadcasts.recent(info.id)
-    await message_of(update).reply_html(
-        views.reports(info, items, await language(update, context), h.settings.timezone))
+    return views.reports(info, items, await language(update, context), h.settings.timezone)
 
 
-@guarded("classe_stats")
-async def classe_stats(update: Update, context: Context) -> None:
+@guarded("classe_stats", current=True)
+async def classe_stats(update: Update, context: Context) -> str | None:
     h = hub(context)
     info = await h.classes.current(user_of(update).id)
     rows = await h.progress.of_class(info.id)
-    await message_of(update).reply_html(
-        views.stats(info, rows, await language(update, context), h.clock()))
+    return views.stats(info, rows, await language(update, context), h.clock())
 
 
-@guarded("tableau")
-async def tableau(update: Update, context: Context) -> None:
+@guarded("tableau", current=True)
+async def tableau(update: Update, context: Context) -> str | None:
     lang = await language(update, context)
     h = hub(context)
     me = user_of(update).id
     info = await h.classes.current(me)
     if chat_of(update).type != ChatType.PRIVATE:  # a signed link is a secret
-        await message_of(update).reply_html(t("tg.only_private", lang))
-        return
-    await message_of(update).reply_html(t(
-        "classes.dashboard_link", lang, name=views.escape(info.name),
-        ttl=round(h.settings.dashboard_link_ttl_min),
-        url=views.escape(h.dashboard_url(info.id, me))))
+        return t("tg.only_private", lang)
+    return t("classes.dashboard_link", lang, name=views.escape(info.name),
+             ttl=round(h.settings.dashboard_link_ttl_min),
+             url=views.escape(h.dashboard_url(info.id, me)))
 
 
 COMMANDS: tuple[tuple[str, Handler, str], ...] = (

@@ -8,12 +8,15 @@ from html import escape as _escape
 
 from telegram import BotCommand
 
-from moussaillon.classes.broadcasts import BroadcastReport
+from moussaillon.classes.broadcasts import BroadcastMessage, BroadcastReport
 from moussaillon.classes.progress import StudentProgress, bar
 from moussaillon.classes.roles import Role, required_role
 from moussaillon.classes.service import ClassInfo, Member
+from moussaillon.content.render import truncate_telegram
 from moussaillon.core.clock import local
 from moussaillon.core.i18n import number, percent, t, t_count
+from moussaillon.handlers.telegram.labs_views import correction_parts
+from moussaillon.labs.model import LabSet
 
 
 def escape(text: str) -> str:
@@ -22,6 +25,19 @@ def escape(text: str) -> str:
 
 def deep_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={code}"
+
+
+def broadcast(message: BroadcastMessage, labs: LabSet) -> str:
+    """A broadcast as its recipient reads it; a correction as the lab page shows it."""
+    name, lang = escape(message.class_name), message.language
+    if message.kind == "correction":
+        lab = labs.get(message.text)
+        commands, explanation = correction_parts(lab.correction)
+        body = t("classes.correction_broadcast", lang, name=name, title=escape(lab.title),
+                 explanation=explanation, commands=commands)
+    else:
+        body = t("classes.announcement_broadcast", lang, name=name, text=escape(message.text))
+    return truncate_telegram(body)
 
 
 def member_line(member: Member) -> str:

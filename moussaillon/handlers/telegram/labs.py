@@ -1,7 +1,11 @@
-"""/tp and the lab buttons: list, open, hint, done, check on the real sandbox, correction."""
+"""/tp and the lab buttons: list, open, hint, done, check on the real sandbox, correction.
+
+A check also comes from under a command's answer (``verify``, offered by ``sandbox.run``): its
+verdict arrives as a new lab card at the bottom of the chat, where the student is typing."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from telegram import Update
@@ -36,7 +40,8 @@ def _sections(svc: Services, section_ids: list[str]) -> list[tuple[str, str]]:
     return found
 
 
-def _page(svc: Services, view: LabView, lang: str, extra: str | None = None):
+def _page(svc: Services, view: LabView, lang: str, extra: str | None = None, **how: bool):
+    """The lab card; ``how`` is ``about`` or ``reading`` (see ``labs_views.lab_page``)."""
     lab = svc.labs.labs.get(view.lab_id)
     return labs_views.lab_page(
         lab,
@@ -45,6 +50,7 @@ def _page(svc: Services, view: LabView, lang: str, extra: str | None = None):
         lang,
         extra=extra,
         sandbox=svc.practice.available,
+        **how,
     )
 
 
@@ -53,14 +59,15 @@ async def _list(svc: Services, user_id: int, lang: str):
 
 
 async def tp_command(update: Update, context: Context) -> None:
-    """``/tp`` lists the labs; ``/tp <id>`` opens one at the student's current step."""
+    """``/tp`` lists the labs; ``/tp <number or id>`` opens one at the student's current step."""
     svc = services(context)
     lang = await language(update, context)
     user_id = user_of(update).id
     message = message_of(update)
     if context.args:
         try:
-            view = await svc.labs.open(user_id, context.args[0].strip().lower()[:64])
+            lab = svc.labs.labs.find(context.args[0])
+            view = await svc.labs.open(user_id, lab.id)
         except MoussaillonError as error:
             text, keyboard = await _list(svc, user_id, lang)
             await message.reply_html(f"{error.message(lang)}\n\n{text}", reply_markup=keyboard)
@@ -77,6 +84,9 @@ async def _act(svc: Services, user_id: int, lab_id: str, action: str, step: int,
         return _page(svc, await labs.open(user_id, lab_id), lang)
     if action == "go":
         return _page(svc, await labs.go_to(user_id, lab_id, step), lang)
+    if action in ("about", "read"):
+        view = await labs.go_to(user_id, lab_id, step)
+        return _page(svc, view, lang, about=action == "about", reading=action == "read")
     if action == "hint":
         hint = await labs.hint(user_id, lab_id, step)
         view = await labs.go_to(user_id, lab_id, step)
@@ -84,7 +94,7 @@ async def _act(svc: Services, user_id: int, lab_id: str, action: str, step: int,
     if action == "done":
         view = await labs.mark_done(user_id, lab_id, step)
         return _page(svc, view, lang, labs_views.check_done_note(step, lang))
-    if action == "check":
+    if action in ("check", "verify"):
         result = await svc.practice.check(user_id, lab_id, step, lang)
         view = await labs.go_to(user_id, lab_id, step)
         return _page(svc, view, lang, labs_views.check_block(step, result, lang))
@@ -113,6 +123,14 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer(error.message(lang)[:ALERT_LIMIT], show_alert=True)
         return
     await query.answer()
+    if action == "verify" and query.message is not None:
+        # The answer keeps its output and loses its button; the card comes under it.
+        with contextlib.suppress(BadRequest):
+            await query.edit_message_reply_markup(reply_markup=None)
+        await context.bot.send_message(
+            chat_of(update).id, text, parse_mode="HTML", reply_markup=keyboard
+        )
+        return
     if query.message is None:
         await context.bot.send_message(
             chat_of(update).id, text, parse_mode="HTML", reply_markup=keyboard

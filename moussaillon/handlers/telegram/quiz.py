@@ -54,7 +54,9 @@ async def quiz_command(update: Update, context: Context) -> None:
         return
     await message.reply_text(
         t("quiz.choose_chapter", lang),
-        reply_markup=quiz_views.chapter_keyboard(quiz.bank.chapters, lang),
+        reply_markup=quiz_views.chapter_keyboard(
+            quiz.bank.chapters, services(context).course.course, lang
+        ),
     )
 
 
@@ -94,7 +96,7 @@ async def start_quiz(
     if revision:
         text = t_count("quiz.revision_start", started.count, lang, count=started.count)
     else:
-        name = quiz_views.chapter_name(chapter, lang)
+        name = quiz_views.chapter_name(chapter, lang, services(context).course.course)
         text = t_count("quiz.start", started.count, lang, chapter=name, count=started.count)
     await context.bot.send_message(chat_id, text)
     await ask_solo(context.bot, context.job_queue, quiz, started.quiz_id)

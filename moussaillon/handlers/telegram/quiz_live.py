@@ -80,4 +80,5 @@ async def quiz_results_command(update: Update, context: Context) -> None:
     if results is None:
         await message_of(update).reply_text(t("quiz.live.no_results", lang))
         return
-    await message_of(update).reply_html(quiz_views.results_summary(results, lang))
+    course = services(context).course.course
+    await message_of(update).reply_html(quiz_views.results_summary(results, lang, course))

@@ -12,7 +12,8 @@ from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from moussaillon.core.errors import BadInput
+from moussaillon.content.model import Course
+from moussaillon.core.errors import BadInput, NotFound
 from moussaillon.core.i18n import number, ordinal, t, t_count
 from moussaillon.handlers.telegram import callbacks
 from moussaillon.quiz.bank import QUESTION_MAX, Question
@@ -55,14 +56,28 @@ def parse_chapter_callback(data: str | None) -> str | None:
     return None if match.group(1) == MIX else match.group(1)
 
 
-def chapter_keyboard(chapters: list[str], lang: str) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(name, callback_data=chapter_callback(name))] for name in chapters]
+def chapter_keyboard(chapters: list[str], course: Course, lang: str) -> InlineKeyboardMarkup:
+    """One button per chapter with questions, titled and numbered as ``/cours`` shows it."""
+    rows = []
+    for chapter_id in chapters:
+        try:
+            found = course.chapter(chapter_id)
+            label = f"{found.number}. {found.title}"
+        except NotFound:  # a bank served with another course: its chapter slug is all we have
+            label = chapter_id
+        rows.append([InlineKeyboardButton(label, callback_data=chapter_callback(chapter_id))])
     rows.append([InlineKeyboardButton(t("quiz.mix", lang), callback_data=chapter_callback(None))])
     return InlineKeyboardMarkup(rows)
 
 
-def chapter_name(chapter: str | None, lang: str) -> str:
-    return chapter or t("quiz.mix_name", lang)
+def chapter_name(chapter: str | None, lang: str, course: Course) -> str:
+    """The chapter's title in the course (its slug if the course lacks it), or the mix."""
+    if chapter is None:
+        return t("quiz.mix_name", lang)
+    try:
+        return course.chapter(chapter).title
+    except NotFound:
+        return chapter
 
 
 def poll_question(question: Question, position: int, count: int) -> str:
@@ -188,11 +203,11 @@ def podium(results: FinalResults, lang: str) -> str:
     return "\n".join(lines)
 
 
-def results_summary(results: FinalResults, lang: str) -> str:
+def results_summary(results: FinalResults, lang: str, course: Course) -> str:
     title = t(
         "quiz.live.results_title",
         lang,
-        chapter=chapter_name(results.chapter, lang),
+        chapter=chapter_name(results.chapter, lang, course),
         asked=results.asked,
         count=results.count,
     )
@@ -210,12 +225,12 @@ def results_summary(results: FinalResults, lang: str) -> str:
     return "\n".join(lines)
 
 
-def private_result(results: FinalResults, line: RankLine, lang: str) -> str:
+def private_result(results: FinalResults, line: RankLine, lang: str, course: Course) -> str:
     return escape(
         t(
             "quiz.live.private_result",
             lang,
-            chapter=chapter_name(results.chapter, lang),
+            chapter=chapter_name(results.chapter, lang, course),
             points=number(line.points, lang),
             rank=ordinal(line.rank, lang),
             players=len(results.ranking),

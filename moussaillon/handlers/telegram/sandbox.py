@@ -13,7 +13,7 @@ from telegram.constants import ChatType
 from moussaillon.content.questions import looks_like_question
 from moussaillon.core.clock import local
 from moussaillon.core.i18n import number, t, t_count
-from moussaillon.handlers.telegram import questions, sandbox_replies
+from moussaillon.handlers.telegram import confirm, labs_views, questions, sandbox_replies
 from moussaillon.handlers.telegram.context import (
     Context,
     chat_of,
@@ -83,18 +83,29 @@ async def run(update: Update, context: Context, line: str) -> None:
         lines.append(f"<i>{t('tg.docker_exit', lang, code=result.exit_code)}</i>")
     if len(output) > INLINE_OUTPUT:
         lines.append(t("tg.docker_output_file", lang, size=number(len(output.encode()), lang)))
-    await message.reply_html("\n".join(lines) or "✅")
+    # While a lab step is open, its check sits under the answer (labs decide which step).
+    step = await svc.labs.open_step(user_of(update).id)
+    keyboard = labs_views.verify_keyboard(step, lang) if step is not None else None
+    await message.reply_html("\n".join(lines) or "✅", reply_markup=keyboard)
     if len(output) > INLINE_OUTPUT:
         await message.reply_document(io.BytesIO(output.encode()), filename="output.txt")
 
 
 async def reset(update: Update, context: Context) -> None:
+    """Asks first (``confirm``): what it removes does not come back."""
     lang = await language(update, context)
     sandbox = await _sandbox(update, context, lang)
     if sandbox is None:
         return
-    count = await sandbox.reset(user_of(update).id)
-    await message_of(update).reply_html(t_count("tg.reset_done", count, lang, count=count))
+    user_id = user_of(update).id
+
+    async def wipe(update: Update, context: Context) -> str:
+        count = await sandbox.reset(user_id)
+        return t_count("tg.reset_done", count, lang, count=count)
+
+    keyboard = confirm.ask(context, wipe, t("tg.reset_yes", lang), lang)
+    question = t("tg.reset_confirm", lang, minutes=confirm.ttl_minutes())
+    await message_of(update).reply_html(question, reply_markup=keyboard)
 
 
 async def status(update: Update, context: Context) -> None:

@@ -4,9 +4,14 @@ recorded, and each member reached exactly once even when the bot stops mid-broad
 import asyncio
 import time
 
+from moussaillon.classes.broadcasts import BroadcastMessage
+from moussaillon.content.render import utf16_len
+from moussaillon.handlers.telegram.classes_views import broadcast
+from moussaillon.labs.loader import load_labs
 from tests.classes.harness import INSTRUCTOR, bot_on, class_with_members, received
 from tests.conftest import TOKEN
 from tests.telegram_stub import running_stub
+from tests.telegram_stub.telegram_html import parse_html
 
 FAST = {"broadcast_per_second": 400, "broadcast_backoff_s": 0.05}
 
@@ -134,3 +139,13 @@ async def test_with_ptbs_rate_limiter_on_broadcasts_keep_their_own_pacing(tmp_pa
             report = await hub.broadcasts.wait_done(broadcast_id, within=20)
         assert report.sent == 40 and _counts(stub, students, "Limité") == [1] * 40
         assert len([c for c in stub.calls("sendMessage") if c.status == 429]) == 2
+
+
+def test_an_announcement_longer_than_a_message_is_cut_into_valid_html():
+    words = "Rendez-vous <salle 2> & apportez votre portable. " * 120  # ~6,000 characters
+    message = BroadcastMessage(kind="announcement", text=words, class_name="BTS <SIO>",
+                               language="fr")
+    html = broadcast(message, load_labs())
+    visible, _ = parse_html(html)  # Telegram's parser accepts it
+    assert utf16_len(visible) <= 4096 and visible.endswith("\n…")
+    assert visible.startswith("📣 BTS <SIO>\n\nRendez-vous <salle 2> & apportez")

@@ -95,3 +95,50 @@ async def test_a_release_still_in_the_future_at_restart_is_armed_again(tmp_path)
             assert (await hub.broadcasts.wait_done(fired.broadcast_id, within=10)).sent == 2
         commands = hub.labs.get("premiers-conteneurs").correction.commands[0]
         assert [received(stub, s, commands) for s in students] == [1, 1]
+
+
+def _entity_texts(message, kind: str) -> list[str]:
+    text = message.text.encode("utf-16-le")
+    return [
+        text[2 * e["offset"]: 2 * (e["offset"] + e["length"])].decode("utf-16-le")
+        for e in message.get("entities", []) if e["type"] == kind
+    ]
+
+
+async def test_the_correction_broadcast_reads_like_the_lab_page_not_like_markdown(tmp_path):
+    async with running_stub(token=TOKEN) as stub, bot_on(stub, tmp_path) as bot:
+        class_id, [student] = await class_with_members(bot, 1)
+        lab = bot.services.labs.labs.get("premiers-conteneurs")
+        teacher = stub.user(INSTRUCTOR, first_name="Prof")
+        await stub.wait_for(stub.send_text(teacher, f"/corriger {lab.id}"))
+        [release] = await bot.services.classes.releases.of_class(class_id)
+        await bot.services.classes.broadcasts.wait_done(release.broadcast_id, within=10)
+        [received_] = [m for m in stub.messages(student) if lab.title in (m.text or "")]
+        shown = received_.text
+        assert "`" not in shown and "*Exited*" not in shown  # Markdown rendered, not shown
+        assert "Exited" in _entity_texts(received_, "italic")
+        assert "docker ps" in _entity_texts(received_, "code")
+        # the sheet's lines are wrapped at 100 columns: a paragraph arrives as one line
+        assert "le conteneur s'arrête aussitôt. docker ps (alias de docker container ls)" in shown
+        assert "\n".join(lab.correction.commands) in _entity_texts(received_, "pre")
+        # the student who opens the lab afterwards reads the same explanation there
+        [page] = await stub.wait_for(stub.send_text(student, f"/tp {lab.id}"))
+        stub.click(student, page, text="📝 Correction")
+        page = await stub.wait_for_edit(page)
+        paragraph = shown.split("\n\n")[1]
+        assert paragraph in page.text
+
+
+async def test_corriger_takes_the_number_tp_shows(tmp_path):
+    async with running_stub(token=TOKEN) as stub, bot_on(stub, tmp_path) as bot:
+        class_id, _ = await class_with_members(bot, 1)
+        teacher = stub.user(INSTRUCTOR, first_name="Prof")
+        second = next(lab for lab in bot.services.labs.labs if lab.order == 2)
+        [usage] = await stub.wait_for(stub.send_text(teacher, "/corriger"))
+        assert f"\n2 {second.title}\n" in usage.text  # numbered as in /tp
+        [reply] = await stub.wait_for(stub.send_text(teacher, "/corriger 2 2099-06-01 14:30"))
+        assert second.title in reply.text
+        [release] = await bot.services.classes.releases.of_class(class_id)
+        assert release.lab_id == second.id
+        [unknown] = await stub.wait_for(stub.send_text(teacher, "/corriger 99"))
+        assert "Je ne connais pas de TP « 99 »" in unknown.text

@@ -28,19 +28,24 @@ async def _open(stub, user, lab_id: str = LAB):
     return page
 
 
-async def _press(stub, user, message, key: str, lang: str = "fr"):
-    stub.click(user, message, text=t(key, lang))
+async def _press(stub, user, message, key: str, lang: str = "fr", **params):
+    stub.click(user, message, text=t(key, lang, **params))
     return await stub.wait_for_edit(message)
 
 
-async def test_tp_lists_every_lab_with_the_students_status(bot):
+def _row_of(listing, lab) -> str:
+    return next(b["text"] for b in listing.buttons if b["callback_data"] == f"tp:{lab.id}:open:0")
+
+
+async def test_tp_lists_every_lab_once_with_the_students_status(bot):
     stub = bot.stub
     alice = stub.user(first_name="Alice")
     [listing] = await stub.wait_for(stub.send_text(alice, "/tp"))
     assert len(listing.buttons) == len(LABS)
-    for lab in LABS:
-        assert lab.title in listing.text
-    assert listing.text.count(t("labs.status.not_started", "fr")) == len(LABS)
+    for lab in LABS:  # once: on its button, not again in the text above
+        assert lab.title not in listing.text
+        assert _row_of(listing, lab) == f"▫️ {lab.order}. {lab.title}"
+    assert t("labs.tg.legend", "fr") in listing.text
     first = LABS.labs[0]
     assert listing.buttons[0]["callback_data"] == f"tp:{first.id}:open:0"
 
@@ -48,7 +53,37 @@ async def test_tp_lists_every_lab_with_the_students_status(bot):
     page = await stub.wait_for_edit(listing)
     assert page.message_id == listing.message_id  # edited in place
     [again] = await stub.wait_for(stub.send_text(alice, "/tp"))
-    assert "en cours 0/4" in again.text  # opened, nothing done yet
+    lab = LABS.get(LAB)
+    assert _row_of(again, lab) == f"⏳ {lab.order}. {lab.title} · 0/4"  # opened, nothing done
+
+
+async def test_tp_opens_a_lab_by_the_number_it_lists_or_by_its_id(bot):
+    stub = bot.stub
+    alice = stub.user(first_name="Alice")
+    second = next(lab for lab in LABS if lab.order == 2)
+    for typed in ("2", " 2. ", second.id, second.id.upper()):
+        [page] = await stub.wait_for(stub.send_text(alice, f"/tp {typed}"))
+        assert page.text.startswith(f"🧪 TP 2 · {second.title}"), typed
+    [unknown] = await stub.wait_for(stub.send_text(alice, f"/tp {len(LABS) + 1}"))
+    assert f"Je ne connais pas de TP « {len(LABS) + 1} »" in unknown.text
+    [odd] = await stub.wait_for(stub.send_text(alice, "/tp <b>x"))  # echoed, never as HTML
+    assert "« bx »" in odd.text and len(odd.buttons) == len(LABS)
+
+
+async def test_every_lab_card_has_three_rows_of_three_buttons_at_most(tmp_path):
+    """The card stays on a phone's screen: later steps are short, the keyboard small."""
+    async with start_bot(tmp_path) as running:
+        stub = running.stub
+        alice = stub.user(first_name="Alice")
+        [message] = await stub.wait_for(stub.send_text(alice, "/tp"))
+        for lab in LABS:
+            for step in range(1, len(lab.steps) + 1):
+                stub.callback(alice, message, f"tp:{lab.id}:go:{step}")
+                message = await stub.wait_for_edit(message)
+                rows = message["reply_markup"]["inline_keyboard"]
+                assert len(rows) <= 3 and all(len(row) <= 3 for row in rows), (lab.id, step)
+                if step > 1:
+                    assert len(message.text) < 700, (lab.id, step, len(message.text))
 
 
 async def test_a_lab_shows_objective_limits_prerequisites_and_the_first_step(bot):
@@ -58,13 +93,29 @@ async def test_a_lab_shows_objective_limits_prerequisites_and_the_first_step(bot
     assert lab.title in page.text and "Écrire des données dans un volume nommé" in page.text
     assert t("labs.tg.limitations", "fr").split("<b>")[1].split("</b>")[0] in page.text
     assert "Étape 1/4" in page.text and "/data/journal.txt" in page.text
-    sections = [b["callback_data"] for b in page.buttons if b["callback_data"].startswith("s:")]
-    assert sections == [f"s:{section}:0" for section in lab.prerequisites]
     # no engine behind this bot: no check button, the rest is there
     texts = _texts(page)
     assert t("labs.tg.btn_check", "fr") not in texts
-    for key in ("btn_hint", "btn_done", "btn_next", "btn_correction", "btn_list"):
+    for key in ("btn_hint", "btn_done", "btn_correction", "btn_about", "btn_list"):
         assert t(f"labs.tg.{key}", "fr") in texts
+    assert t("labs.tg.btn_next_step", "fr", step=2) in texts
+    assert not [b for b in page.buttons if b["callback_data"].startswith("s:")]
+
+    # the course sections to read first are one button away, with a way back
+    read = t("labs.tg.btn_read", "fr", count=len(lab.prerequisites))
+    page = await _press(stub, alice, page, "labs.tg.btn_read", count=len(lab.prerequisites))
+    assert read not in _texts(page) and "Étape 1/4" in page.text
+    sections = [b["callback_data"] for b in page.buttons if b["callback_data"].startswith("s:")]
+    assert sections == [f"s:{section}:0" for section in lab.prerequisites]
+    page = await _press(stub, alice, page, "labs.tg.btn_back")
+    assert read in _texts(page)
+
+    # past the first step the objective and limits are asked for, not repeated
+    page = await _press(stub, alice, page, "labs.tg.btn_next_step", step=2)
+    assert "Étape 2/4" in page.text and t("labs.tg.objective", "fr") not in page.source_text
+    page = await _press(stub, alice, page, "labs.tg.btn_about")
+    assert "Étape 2/4" in page.text and "Écrire des données dans un volume nommé" in page.text
+    page = await _press(stub, alice, page, "labs.tg.btn_read", count=len(lab.prerequisites))
 
     section = bot.services.course.course.section(lab.prerequisites[0])
     stub.click(alice, page, data=sections[0])
@@ -90,18 +141,18 @@ async def test_hint_done_next_and_previous_edit_the_message(bot):
     assert "Étape 1 notée comme faite" in page.text and "Étape 2/4" in page.text
     assert (await bot.services.labs.status(alice.id, LAB)).done == 1
 
-    page = await _press(stub, alice, page, "labs.tg.btn_next")
+    page = await _press(stub, alice, page, "labs.tg.btn_next_step", step=3)
     assert "Étape 3/4" in page.text and "gardien" in page.text
-    page = await _press(stub, alice, page, "labs.tg.btn_previous")
+    page = await _press(stub, alice, page, "labs.tg.btn_prev_step", step=2)
     assert "Étape 2/4" in page.text
 
     # the last step has no "next" button
     stub.callback(alice, page, f"tp:{LAB}:go:4")
     page = await stub.wait_for_edit(page)
-    assert t("labs.tg.btn_next", "fr") not in _texts(page)
+    assert not [text for text in _texts(page) if text.endswith("➡️")]
     assert lab.steps[3].instruction.split("`")[0] in page.text
     [listing] = await stub.wait_for(stub.send_text(alice, "/tp"))
-    assert "en cours 1/4" in listing.text
+    assert _row_of(listing, lab).endswith(" · 1/4")
 
 
 async def test_the_correction_is_locked_until_every_step_is_done(bot):
@@ -120,7 +171,7 @@ async def test_the_correction_is_locked_until_every_step_is_done(bot):
     assert "🔒" not in page.text
     assert "docker volume rm donnees" in page.text and "<pre>" in page.source_text
     [listing] = await stub.wait_for(stub.send_text(alice, "/tp"))
-    assert f"✅ {lab.order}. {lab.title}" in listing.text
+    assert _row_of(listing, lab) == f"✅ {lab.order}. {lab.title}"
 
 
 async def test_corrections_always_shows_the_solution_at_once(tmp_path):
@@ -227,9 +278,41 @@ async def test_check_on_the_real_sandbox_fails_then_passes_after_the_commands(
         assert t("labs.tg.check_ok", "fr", step=number).split("<b>")[0] in page.text, page.text
         assert "❌" not in page.text
         if number < len(lab.steps):
-            page = await _press(stub, alice, page, "labs.tg.btn_next")
+            page = await _press(stub, alice, page, "labs.tg.btn_next_step", step=number + 1)
 
     status = await lab_bot.services.labs.status(alice.id, LAB)
     assert status.state == "done"
     page = await _press(stub, alice, page, "labs.tg.btn_correction")
     assert lab.correction.commands[-1] in page.text and "🔒" not in page.text
+
+
+async def test_a_command_answer_carries_a_check_of_the_open_step(lab_bot, clean_user_id):
+    stub, lab = lab_bot.stub, LABS.get("premiers-conteneurs")
+    alice = stub.user(id=clean_user_id, first_name="Alice")
+    [before] = await stub.wait_for(stub.send_text(alice, "/docker ps"), timeout=60)
+    assert before.buttons == []  # no lab open: a plain answer
+
+    await stub.wait_for(stub.send_text(alice, f"/tp {lab.order}"))
+    [answer] = await stub.wait_for(stub.send_text(alice, "docker run hello-world"), timeout=60)
+    assert "Hello from Docker" in answer.text
+    [verify] = answer.buttons
+    assert verify["text"] == t("labs.tg.btn_verify", "fr", step=1, order=lab.order)
+    mark = stub.mark()
+    stub.click(alice, answer, text=verify["text"])
+    [card] = await stub.wait_for(alice, after=mark, timeout=30)
+    assert t("labs.tg.check_ok", "fr", step=1).split("<b>")[0] in card.text
+    assert "Étape 1/4" in card.text and (await lab_bot.services.labs.status(alice.id, lab.id)).done
+    answer = await stub.wait_for_edit(answer)
+    assert answer.buttons == [] and "Hello from Docker" in answer.text  # output kept
+
+    # the step is done: no check offered until the student moves on to the next one
+    [done] = await stub.wait_for(stub.send_text(alice, "docker ps"), timeout=60)
+    assert done.buttons == []
+    stub.click(alice, card, text=t("labs.tg.btn_next_step", "fr", step=2))
+    await stub.wait_for_edit(card)
+    [listed] = await stub.wait_for(stub.send_text(alice, "docker ps"), timeout=60)
+    assert listed.buttons[0]["callback_data"] == f"tp:{lab.id}:verify:2"
+    mark = stub.mark()
+    stub.click(alice, listed, data=f"tp:{lab.id}:verify:2")
+    [card] = await stub.wait_for(alice, after=mark, timeout=30)
+    assert "❌" in card.text and "Étape 2/4" in card.text  # docker ps, not docker ps -a

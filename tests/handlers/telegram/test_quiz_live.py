@@ -8,11 +8,14 @@ still run on the JobQueue in real time, hence the short periods.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
+import time
 from datetime import datetime, timedelta
 
 from moussaillon.core.i18n import number, ordinal, t
 from moussaillon.quiz.scoring import answer_points, leaderboard
+from tests.classes.harness import class_with_members
 from tests.conftest import start_bot
 from tests.handlers.telegram.test_quiz_solo import next_poll, question_of, right_option
 from tests.quiz.quiz_clock import ManualClock
@@ -175,7 +178,7 @@ async def test_thirty_students_scored_to_the_formula_with_ties_late_and_double_a
         assert private.text == t(
             "quiz.live.private_result",
             "fr",
-            chapter="docker",
+            chapter="Docker",
             points=number(mine.points, "fr"),
             rank=ordinal(mine.rank, "fr"),
             players=31,
@@ -288,3 +291,34 @@ async def test_restart_after_the_close_time_closes_the_question_and_goes_on(tmp_
         assert state.position == 2 and state.leaderboard[0].name == "Alice"
         assert state.leaderboard[0].points > 500 and second_session == state.session_id
         assert isinstance(state.opened_at, datetime)
+
+
+async def test_a_linked_class_sees_the_answer_once_every_student_answered(tmp_path):
+    period = 60
+    async with start_bot(tmp_path) as bot:
+        stub = bot.stub
+        answers = Answers(bot)
+        _, students = await class_with_members(bot, 2)
+        host = stub.user(id=INSTRUCTOR, first_name="Prof")
+        group = stub.group("Promo")
+        await stub.wait_for(stub.send_text(host, "/lier", chat=group))
+        [intro] = await stub.wait_for(stub.send_text(host, f"/quiz_live docker 2 {period}",
+                                                     chat=group))
+        assert t("quiz.live.reveal_rule_class", "fr", count=2) in intro.text
+        for number in (1, 2):
+            poll_message = await live_poll(bot, group)
+            poll_id = poll_message.poll["id"]
+            assert await answers.answer(students[0], poll_id, right_option(poll_message)) == (
+                "recorded"
+            )
+            with contextlib.suppress(TimeoutError):  # one student of two: it stays open
+                await stub.wait_for(group, timeout=0.5)
+                raise AssertionError("revealed before every student answered")
+            started = time.monotonic()
+            assert await answers.answer(students[1], poll_id, wrong(poll_message)) == "recorded"
+            [results] = await stub.wait_for(group, timeout=5)
+            assert time.monotonic() - started < 5  # not the 60 s of the question
+            assert t("quiz.live.answered", "fr", answered=2, players=2, right=1) in results.text
+            assert results.text.startswith(f"{number}/2")
+        [podium] = await stub.wait_for(group, timeout=5)
+        assert students[0].first_name in podium.text

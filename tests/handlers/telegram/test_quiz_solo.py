@@ -36,9 +36,14 @@ async def test_quiz_on_a_chapter_explains_each_answer_and_scores(bot):
     [menu] = await stub.wait_for(stub.send_text(alice, "/quiz"))
     assert menu.text == t("quiz.choose_chapter", "fr")
     assert [b["text"] for b in menu.buttons][-1] == t("quiz.mix", "fr")
-    stub.click(alice, menu, data="qz:docker")
+    # chapters by their titles in the course, numbered as /cours shows them, never by slug
+    course = bot.services.course.course
+    labels = {b["callback_data"]: b["text"] for b in menu.buttons}
+    assert labels["qz:reseaux"] == f"{course.chapter('reseaux').number}. Réseaux"
+    assert labels["qz:installation-en-entreprise"].endswith(". Installation en entreprise")
+    stub.click(alice, menu, text=f"{course.chapter('docker').number}. Docker")
     [intro] = await stub.wait_for(alice)
-    assert intro.text == "Quiz « docker » : 5 questions. C'est parti !"
+    assert intro.text == "Quiz « Docker » : 5 questions. C'est parti !"
     asked = []
     for index in range(5):
         poll_message = await next_poll(stub, alice)

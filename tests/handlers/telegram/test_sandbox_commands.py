@@ -64,10 +64,25 @@ async def test_status_and_reset(sandbox_bot, student):
     await stub.wait_for(stub.send_text(student, "docker run -d --name web nginx"), timeout=30)
     [status] = await stub.wait_for(stub.send_text(student, "/sandbox"), timeout=30)
     assert "1/5" in status.text and "web" in status.text
-    [reset] = await stub.wait_for(stub.send_text(student, "/reset"), timeout=30)
-    assert "🧹" in reset.text
+    [question] = await stub.wait_for(stub.send_text(student, "/reset"), timeout=30)
+    assert question.text == t("tg.reset_confirm", "fr", minutes=2)
+    yes = question.buttons[0]["callback_data"]
+    [status] = await stub.wait_for(stub.send_text(student, "/sandbox"), timeout=30)
+    assert "1/5" in status.text  # asked, not done
+    other = stub.user(first_name="Bob")  # someone else's tap (in a group) does nothing
+    answer = await stub.wait_for_answer(stub.click(other, question, text=t("tg.reset_yes", "fr")))
+    assert answer["text"] == t("tg.confirm_expired", "fr")
+    stub.click(student, question, text=t("tg.reset_yes", "fr"))
+    done = await stub.wait_for_edit(question, timeout=30)
+    assert done.text.startswith("🧹") and done.buttons == [] and done.text != question.text
     [status] = await stub.wait_for(stub.send_text(student, "/sandbox"), timeout=30)
     assert "0/5" in status.text
+    # a second tap on the same button (sent before the edit reached the phone): nothing
+    await stub.wait_for(stub.send_text(student, "docker run -d --name web2 nginx"), timeout=30)
+    again = await stub.wait_for_answer(stub.callback(student, question, yes))
+    assert again["text"] == t("tg.confirm_expired", "fr")
+    [status] = await stub.wait_for(stub.send_text(student, "/sandbox"), timeout=30)
+    assert "1/5" in status.text and "web2" in status.text
 
 
 async def test_without_an_engine_every_sandbox_command_says_so(bot):
