@@ -25,6 +25,7 @@ from moussaillon.sandbox.executor.common import (
     text_of,
     visible_labels,
 )
+from moussaillon.sandbox.executor.inspection import show_objects
 from moussaillon.sandbox.executor.run import foreground, port_text
 from moussaillon.sandbox.output import (
     DaemonError,
@@ -314,29 +315,6 @@ def clean_container(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
     target = await ctx.scope.container(ctx.docker, ref)
     return clean_container(ctx, await call(ctx, f"containers/{target['Id']}/json"))
-
-
-async def show_objects(
-    ctx: Context,
-    refs: list[str],
-    lookup: Callable[[Context, str], Awaitable[dict[str, Any]]],
-    template: str | None,
-) -> Outcome:
-    """``inspect``: a JSON array like docker, or one rendered template per object."""
-    from moussaillon.sandbox import gotemplate
-
-    found: list[dict[str, Any]] = []
-    errors: list[str] = []
-    for ref in refs:
-        try:
-            found.append(await lookup(ctx, ref))
-        except DaemonError as exc:
-            errors.append(exc.text.replace("Error response from daemon: ", "Error: "))
-    if template:
-        out = [gotemplate.render(template, item) for item in found]
-    else:
-        out = [json.dumps(found, indent=4, ensure_ascii=False)] if found or not errors else ["[]"]
-    return Outcome(output="\n".join(out + errors), exit_code=1 if errors else 0)
 
 
 async def inspect(ctx: Context, req: ContainerInspectRequest) -> Outcome:

@@ -29,6 +29,7 @@ from moussaillon.sandbox.executor.common import (
     student_json,
     visible_labels,
 )
+from moussaillon.sandbox.executor.inspection import show_objects
 from moussaillon.sandbox.output import DaemonError, short_id, table
 from moussaillon.sandbox.requests import (
     NetworkConnectRequest,
@@ -226,8 +227,6 @@ async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
 
 
 async def inspect(ctx: Context, req: NetworkInspectRequest) -> Outcome:
-    from moussaillon.sandbox.executor.containers import show_objects
-
     return await show_objects(ctx, req.networks, inspect_one, req.format)
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from moussaillon.sandbox import gotemplate
 from moussaillon.sandbox.executor import containers, images, networks, volumes
 from moussaillon.sandbox.executor.common import Context, Outcome, call
+from moussaillon.sandbox.executor.inspection import show_objects
+from moussaillon.sandbox.help import help_text
 from moussaillon.sandbox.output import DaemonError, bytes_size
 from moussaillon.sandbox.requests import (
     HelpRequest,
@@ -44,8 +47,6 @@ async def version(ctx: Context, req: VersionRequest) -> Outcome:
         },
     }
     if req.format:
-        from moussaillon.sandbox import gotemplate
-
         return Outcome(output=gotemplate.render(req.format, data))
     s = data["Server"]
     lines = [
@@ -90,8 +91,6 @@ async def info(ctx: Context, req: InfoRequest) -> Outcome:
         "MemTotal": ctx.settings.sandbox_memory_mb * 1024 * 1024,
     }
     if req.format:
-        from moussaillon.sandbox import gotemplate
-
         return Outcome(output=gotemplate.render(req.format, data))
     lines = [
         "Server:",
@@ -152,10 +151,8 @@ async def inspect(ctx: Context, req: InspectRequest) -> Outcome:
                 continue
         raise DaemonError(f"Error: No such object: {ref}")
 
-    return await containers.show_objects(ctx, req.targets, lookup, req.format)
+    return await show_objects(ctx, req.targets, lookup, req.format)
 
 
 async def help_(ctx: Context, req: HelpRequest) -> Outcome:
-    from moussaillon.sandbox.help import help_text
-
     return Outcome(output=help_text(req.topic, ctx.lang))

@@ -28,6 +28,7 @@ from moussaillon.sandbox.executor.common import (
     student_json,
     visible_labels,
 )
+from moussaillon.sandbox.executor.inspection import show_objects
 from moussaillon.sandbox.output import DaemonError, table
 from moussaillon.sandbox.requests import (
     VolumeCreateRequest,
@@ -212,8 +213,6 @@ async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
 
 
 async def inspect(ctx: Context, req: VolumeInspectRequest) -> Outcome:
-    from moussaillon.sandbox.executor.containers import show_objects
-
     outcome = await show_objects(ctx, req.volumes, inspect_one, req.format)
     if outcome.exit_code == 0 and (not req.format or "Mountpoint" in req.format):
         outcome.notes.append(ctx.note("note.mountpoint"))
