@@ -70,7 +70,7 @@ async def version(ctx: Context, req: VersionRequest) -> Outcome:
 
 async def info(ctx: Context, req: InfoRequest) -> Outcome:
     engine = await call(ctx, "info")
-    mine = await ctx.scope.containers(ctx.docker)
+    mine = await ctx.scope.containers(ctx.engine)
     states = [c.get("State") for c in mine]
     data: dict[str, Any] = {
         "Containers": len(mine),
