@@ -24,7 +24,8 @@ import aiodocker
 
 from bench.class_lab import subnet_sizes
 from moussaillon.sandbox import labels
-from moussaillon.sandbox.reaper import inventory, remove
+from moussaillon.sandbox.engine import Engine
+from moussaillon.sandbox.reaper import list_stock, remove
 
 BENCH_LABEL = "moussaillon.bench"  # on the raw baseline containers, which have no owner
 BENCH_NAME = "sandbox_class"
@@ -175,7 +176,7 @@ async def _bench_containers(docker: aiodocker.Docker) -> list[dict]:
 
 
 async def leftovers(docker: aiodocker.Docker, mine: Callable[[str | None], bool]) -> int:
-    stock = (await inventory(docker)).only(mine)
+    stock = (await list_stock(Engine(docker))).only(mine)
     raw = await _bench_containers(docker)
     return len(stock.containers) + len(stock.networks) + len(stock.volumes) + len(raw)
 
@@ -186,13 +187,13 @@ async def sweep(docker: aiodocker.Docker, mine: Callable[[str | None], bool]) ->
     removed = 0
     quiet = 0
     for _ in range(10):
-        stock = (await inventory(docker)).only(mine)
+        stock = (await list_stock(Engine(docker))).only(mine)
         raw = await _bench_containers(docker)
         for item in raw:
             with contextlib.suppress(aiodocker.DockerError):
                 await docker.containers.container(item["Id"]).delete(force=True)
                 removed += 1
-        report = await remove(docker, stock)
+        report = await remove(Engine(docker), stock)
         removed += report.removed
         quiet = quiet + 1 if not raw and not report.removed and not report.errors else 0
         if quiet >= 2:

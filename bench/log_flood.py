@@ -68,7 +68,9 @@ async def main(args: argparse.Namespace) -> None:
     store = Store(Path(tempfile.mkdtemp()) / "bench.db")
     service = SandboxService(settings, store, docker)
     owner = labels.owner_key(USER)
-    service.logwatch = LogWatch(docker, selector=(f"{labels.SANDBOX}=1", f"{labels.OWNER}={owner}"))
+    service.logwatch = LogWatch(
+        service.engine, selector=(f"{labels.SANDBOX}=1", f"{labels.OWNER}={owner}")
+    )
     watch = asyncio.create_task(service.logwatch.run_forever()) if args.watch else None
     try:
         if args.baseline:
@@ -93,7 +95,7 @@ async def main(args: argparse.Namespace) -> None:
     finally:
         if watch is not None:
             watch.cancel()
-        await purge_owner(docker, owner)
+        await purge_owner(service.engine, owner)
         await docker.close()
         store.close()
 

@@ -27,7 +27,7 @@ from moussaillon.areas import migrations
 from moussaillon.config import Settings
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels
-from moussaillon.sandbox.engine import create_docker
+from moussaillon.sandbox.engine import Engine, create_docker
 from moussaillon.sandbox.hostconfig import host_config
 from moussaillon.sandbox.reaper import purge_owner
 from moussaillon.sandbox.service import SandboxService
@@ -106,7 +106,7 @@ async def overhead(service: SandboxService, docker: aiodocker.Docker, rounds: in
             await timed(lambda: docker.containers.list(all=True), plain_ps)
     finally:
         await plain.delete(force=True)
-        await purge_owner(docker, labels.owner_key(user))
+        await purge_owner(Engine(docker), labels.owner_key(user))
     for name, mine, base in (
         ("run --rm alpine echo hi", sandboxed_run, plain_run),
         ("run, raw given the same limits", sandboxed_run, limited_run),
@@ -137,7 +137,7 @@ async def main(quick: bool) -> None:
     try:
         await overhead(unlimited, docker, rounds=5 if quick else 20)
     finally:
-        await purge_owner(docker, labels.owner_key(BASE_USER))
+        await purge_owner(Engine(docker), labels.owner_key(BASE_USER))
         await unlimited.close()
         await docker.close()
         store.close()

@@ -59,7 +59,7 @@ from moussaillon.config import Settings
 from moussaillon.core.clock import utcnow
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels
-from moussaillon.sandbox.engine import create_docker
+from moussaillon.sandbox.engine import Engine, create_docker
 from moussaillon.sandbox.hostconfig import host_config
 from moussaillon.sandbox.reaper import Reaper, purge_owner
 from moussaillon.sandbox.service import SandboxService
@@ -130,7 +130,7 @@ async def baseline(
                 sandboxed.append((time.perf_counter() - start) * 1000)
     finally:
         await alone.close()
-        await purge_owner(docker, labels.owner_key(user))
+        await purge_owner(Engine(docker), labels.owner_key(user))
     return raw, sandboxed, network
 
 
@@ -285,7 +285,7 @@ async def reap(
     """The reaper as if the whole class had gone idle, then ``reset`` for anything it left."""
     held = await leftovers(docker, mine)
     later = Reaper(
-        docker,
+        Engine(docker),
         store,
         idle_ttl_min=settings.sandbox_idle_ttl_min,
         clock=lambda: utcnow() + timedelta(days=1),

@@ -31,6 +31,7 @@ from moussaillon.labs.outputs import OutputJournal
 from moussaillon.labs.practice import PracticeService
 from moussaillon.labs.service import LabService
 from moussaillon.ops.metrics import Metrics
+from moussaillon.ops.sandbox import CommandMetrics, watch_sandbox
 from moussaillon.quiz.service import build_quiz
 from moussaillon.services import Services
 
@@ -68,16 +69,14 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
 
             docker = create_docker(settings)
             stack.push_async_callback(docker.close)
-            candidate = SandboxService(settings, store, docker)
+            candidate = SandboxService(settings, store, docker, observers=[CommandMetrics(metrics)])
             try:
                 await candidate.start()
             except IsolationUnavailable as exc:
                 log.error("%s", exc.message("en"))  # commands answer "no sandbox here"
             else:
-                from moussaillon.ops.sandbox import instrument_sandbox
-
                 engine = candidate
-                instrument_sandbox(engine, metrics)
+                watch_sandbox(engine, metrics)
                 stack.push_async_callback(engine.close)
         classes = ClassesHub(settings, store, course.course, lab_set)
         await classes.start()
@@ -98,9 +97,7 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
             tokens=TokenService(store, instructors=frozenset(settings.instructors)),
             classes=classes,
             labs=labs,
-            practice=PracticeService(
-                engine, labs, OutputJournal(store), images=settings.sandbox_images
-            ),
+            practice=PracticeService(engine, labs, OutputJournal(store)),
             quiz=build_quiz(
                 store,
                 settings.quiz_path,

@@ -3,16 +3,14 @@
 The sandbox keeps no command output, yet ``last_output_contains`` checks need the output of the
 student's latest command. Rather than teach the sandbox about labs, every transport runs
 students' commands through ``PracticeService.run``, which remembers the output of the latest one
-(``OutputJournal``) before handing the result back unchanged.
+(``OutputJournal``) before handing the result back unchanged. A check reads the student's
+sandbox through the sandbox's public surface only (``snapshot.py``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import TYPE_CHECKING
-
-import aiodocker
 
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.labs.checks import CheckResult, required_files
@@ -20,11 +18,9 @@ from moussaillon.labs.outputs import OutputJournal
 from moussaillon.labs.service import LabService
 from moussaillon.labs.snapshot import snapshot
 from moussaillon.labs.state import SandboxState
-from moussaillon.sandbox import labels
-from moussaillon.sandbox.errors import EngineUnavailable
 
 if TYPE_CHECKING:
-    from moussaillon.sandbox.service import CommandResult, OnWait, SandboxService
+    from moussaillon.sandbox import CommandResult, OnWait, SandboxService
 
 log = logging.getLogger(__name__)
 
@@ -41,19 +37,16 @@ class PracticeService:
         sandbox: SandboxService | None,
         labs: LabService,
         journal: OutputJournal,
-        *,
-        images: Mapping[str, str],
     ) -> None:
         self._sandbox = sandbox
         self._labs = labs
         self._journal = journal
-        self._images = images
 
     @property
     def available(self) -> bool:
         return self._sandbox is not None
 
-    def _engine(self) -> SandboxService:
+    def _require_sandbox(self) -> SandboxService:
         if self._sandbox is None:
             raise NoSandbox("labs.no_sandbox")
         return self._sandbox
@@ -62,7 +55,7 @@ class PracticeService:
         self, user_id: int, line: str, lang: str = "fr", on_wait: OnWait | None = None
     ) -> CommandResult:
         """``SandboxService.run_command``, remembering the output of commands that ran."""
-        result = await self._engine().run_command(user_id, line, lang, on_wait=on_wait)
+        result = await self._require_sandbox().run_command(user_id, line, lang, on_wait=on_wait)
         if not result.refused:
             try:
                 await self._journal.record(user_id, line, result.output)
@@ -77,18 +70,13 @@ class PracticeService:
         if check is None:
             # LabService refuses these (unknown step, nothing to check) before any state is read.
             return await self._labs.check(user_id, lab_id, step, SandboxState(), lang)
-        engine = self._engine()
+        sandbox = self._require_sandbox()
         command, output = await self._journal.last_entry(user_id)
-        try:
-            state = await snapshot(
-                engine.docker,
-                labels.owner_key(user_id),
-                images=self._images,
-                last_output=output,
-                last_command=command,
-                files=required_files(check),
-            )
-        except (aiodocker.DockerError, OSError, TimeoutError) as exc:
-            log.warning("labs: reading the sandbox of %s failed: %s", user_id, exc)
-            raise EngineUnavailable("sandbox.engine.unavailable") from exc
+        state = await snapshot(  # EngineUnavailable when the engine cannot answer
+            sandbox,
+            user_id,
+            last_output=output,
+            last_command=command,
+            files=required_files(check),
+        )
         return await self._labs.check(user_id, lab_id, step, state, lang)

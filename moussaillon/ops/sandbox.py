@@ -1,78 +1,61 @@
-"""Metrics and a log line around every sandbox command, and gauges read at scrape time.
+"""Metrics and a log line for every sandbox command, and gauges read at scrape time.
 
-The sandbox service is wrapped from outside (its ``run_command`` on the one instance the app
-builds) so the sandbox stays free of operations code; every transport goes through that method.
+``CommandMetrics`` is one of the sandbox's command observers: the composition root hands it to
+``SandboxService`` (``observers=[…]``), which calls it once per command, so the sandbox stays
+free of operations code and nothing wraps its methods. The gauges come from the service's
+public numbers (``queue_length``, ``active_operations``, ``engine_counts``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import functools
-import json
 import logging
-import re
-from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from moussaillon.ops.logging import event
 from moussaillon.ops.metrics import Metrics
-from moussaillon.sandbox import labels, scope
 
 if TYPE_CHECKING:
-    from moussaillon.sandbox.service import SandboxService
+    from moussaillon.sandbox import CommandResult, SandboxService
 
 log = logging.getLogger("moussaillon.sandbox.commands")
 
 ENGINE_QUERY_TIMEOUT_S = 3.0
-_VERB = re.compile(r"[a-z][a-z-]{0,14}")
 
 
-def command_action(line: str) -> str:
-    """``docker run`` from the student's line: the verb only, never arguments (they may hold
-    secrets, e.g. ``-e PASSWORD=…``)."""
-    words = line.split(maxsplit=2)
-    if words[:1] != ["docker"]:
-        return "other"
-    verb = words[1] if len(words) > 1 else ""
-    return f"docker {verb}" if _VERB.fullmatch(verb) else "docker ?"
+class CommandMetrics:
+    """A ``CommandObserver``: a verdict counter, a duration histogram and one log line."""
 
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
 
-def instrument_sandbox(service: SandboxService, metrics: Metrics) -> None:
-    inner = service.run_command
-
-    @functools.wraps(inner)
-    async def run_command(user_id: int, line: str, *args: Any, **kwargs: Any) -> Any:
-        result = await inner(user_id, line, *args, **kwargs)
-        metrics.sandbox_commands.labels(verdict=result.verdict).inc()
-        metrics.sandbox_seconds.observe(result.duration_ms / 1000)
+    def on_command(self, user_id: int, action: str, result: CommandResult) -> None:
+        self.metrics.sandbox_commands.labels(verdict=result.verdict).inc()
+        self.metrics.sandbox_seconds.observe(result.duration_ms / 1000)
         event(
             log,
             "sandbox command",
             user=user_id,
-            action=command_action(line),
+            action=action,
             duration_ms=result.duration_ms,
             outcome=result.verdict,
             exit_code=result.exit_code,
         )
-        return result
 
-    service.run_command = run_command  # type: ignore[method-assign]  # this instance only
+
+def watch_sandbox(service: SandboxService, metrics: Metrics) -> None:
+    """Refresh the sandbox's gauges at every scrape."""
 
     async def refresh() -> None:
-        metrics.sandbox_queue.set(service.scheduler.queue_length)
-        metrics.sandbox_active.set(service.scheduler.active)
+        metrics.sandbox_queue.set(service.queue_length)
+        metrics.sandbox_active.set(service.active_operations)
         try:
             async with asyncio.timeout(ENGINE_QUERY_TIMEOUT_S):
-                params = {"all": "1", "filters": json.dumps({"label": [f"{labels.SANDBOX}=1"]})}
-                found = await service.docker._query_json("containers/json", params=params)
+                counts = await service.engine_counts()
         except Exception:
             log.warning("metrics: could not count the sandbox containers", exc_info=True)
             return
-        states = Counter(
-            c.get("State", "unknown")
-            for c in found
-            if (c.get("Labels") or {}).get(scope.KIND) != scope.KEEPER
-        )
+        states = counts.containers
         metrics.sandbox_containers.clear()
         for state in ("running", "exited", "created", *states):
             metrics.sandbox_containers.labels(state=state).set(states.get(state, 0))

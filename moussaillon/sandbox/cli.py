@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections import Counter
 
@@ -10,7 +11,8 @@ import aiodocker
 
 from moussaillon.config import Settings
 from moussaillon.core.store import Store
-from moussaillon.sandbox.engine import create_docker
+from moussaillon.sandbox import labels, sessions
+from moussaillon.sandbox.engine import Engine, create_docker
 from moussaillon.sandbox.errors import (
     CommandSyntaxError,
     EngineUnavailable,
@@ -19,7 +21,7 @@ from moussaillon.sandbox.errors import (
     SandboxRefused,
 )
 from moussaillon.sandbox.prepare import ensure_images, prepare_offline
-from moussaillon.sandbox.reaper import inventory
+from moussaillon.sandbox.reaper import list_stock
 from moussaillon.sandbox.service import SandboxService
 
 # ``sandbox run`` exits with the command's own code, or one of these, which no usual container
@@ -47,9 +49,9 @@ async def main(args: argparse.Namespace, settings: Settings, store: Store) -> in
         if args.action == "run":
             return await _run(service, args)
         if args.action == "prepare":
-            return await _prepare(docker, settings, offline=args.offline, force=args.force)
+            return await _prepare(service.engine, settings, offline=args.offline, force=args.force)
         if args.action == "status":
-            return await _status(service, docker, args.user)
+            return await _status(service, args.user)
         if args.action == "reap":
             idle = await service.reaper.reap_idle()
             orphans = await service.reaper.reap_orphans()
@@ -85,23 +87,19 @@ async def _run(service: SandboxService, args: argparse.Namespace) -> int:
 
 
 def _quote(word: str) -> str:
-    import shlex
-
     return shlex.quote(word)
 
 
-async def _prepare(
-    docker: aiodocker.Docker, settings: Settings, *, offline: bool, force: bool
-) -> int:
+async def _prepare(engine: Engine, settings: Settings, *, offline: bool, force: bool) -> int:
     images = settings.sandbox_images
     if offline:
-        await prepare_offline(docker, images, progress=print, force=force)
+        await prepare_offline(engine, images, progress=print, force=force)
     else:
         for name, ref in images.items():
             print(f"{ref}: pulling", flush=True)
             try:
                 repo, _, tag = ref.rpartition(":")
-                async for event in docker.images.pull(repo, tag=tag, stream=True):
+                async for event in engine.client.images.pull(repo, tag=tag, stream=True):
                     if "progress" in event:
                         print(
                             f"\r{ref}: {event.get('status', '')} {event['progress']}",
@@ -111,16 +109,15 @@ async def _prepare(
                 print(f"\r{ref}: ready" + " " * 40)
             except aiodocker.DockerError as error:
                 print(f"\r{ref}: {error.message} (for {name})", file=sys.stderr)
-    missing = await ensure_images(docker, images)
+    missing = await ensure_images(engine, images)
     for ref in missing:
         print(f"missing: {ref}", file=sys.stderr)
     return 1 if missing else 0
 
 
-async def _status(service: SandboxService, docker: aiodocker.Docker, user: int | None) -> int:
+async def _status(service: SandboxService, user: int | None) -> int:
     """This database's students only: an engine shared by several deployments (or test runs)
     also holds their objects, which are counted apart and never listed by owner."""
-    from moussaillon.sandbox import labels, sessions
 
     def many(count: int, word: str) -> str:
         return f"{count} {word}{'' if count == 1 else 's'}"
@@ -134,7 +131,7 @@ async def _status(service: SandboxService, docker: aiodocker.Docker, user: int |
         service.store, ttl
     )
     ours = {labels.owner_key(user_id) for user_id in students}
-    everything = await inventory(docker)
+    everything = await list_stock(service.engine)
     stock = everything.only(lambda owner: owner in ours)
     per_owner = Counter(
         (item.get("Labels") or {}).get(labels.OWNER, "?")
@@ -150,6 +147,6 @@ async def _status(service: SandboxService, docker: aiodocker.Docker, user: int |
     others -= sum(per_owner.values())
     if others:
         print(f"not this database's (another deployment, or orphans): {many(others, 'object')}")
-    missing = await ensure_images(docker, service.settings.sandbox_images)
+    missing = await ensure_images(service.engine, service.settings.sandbox_images)
     print("images: all present" if not missing else f"images missing: {', '.join(missing)}")
     return 0

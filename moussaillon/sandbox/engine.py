@@ -1,4 +1,18 @@
-"""The one place that knows how to reach the Docker engine.
+"""The one place that knows how to reach the Docker engine, and the one that calls aiodocker's
+private API.
+
+aiodocker's public API does not cover what the sandbox needs: raw endpoints with engine-side
+label filters (``containers/json?filters=…``), the archive and events endpoints, a plain log
+read, ``images/create?fromSrc=-`` with repeated query parameters. Those go through
+``Docker._query_json`` and ``Docker._query``, which are private and change between aiodocker
+releases; keeping every such call in ``Engine`` keeps that version coupling in this one file
+(``tests/sandbox/test_seam.py`` checks that no other module calls them). The rest of the
+sandbox holds an ``Engine``; the public aiodocker calls it still makes (an exec stream, a pull,
+the reaper's and the guard's removals) go through ``Engine.client``.
+
+Time limits stay with the callers, which know their budget (a student's run, a scrape, the
+reaper), and so does the translation of an unreachable engine (aiodocker's status 900) into
+``EngineUnavailable``: ``unreachable`` tells them apart.
 
 aiodocker opens a new HTTP connection per concurrent request; the connector is sized for the
 fair queue's concurrency plus a margin for listings, reaper sweeps and log reads running beside
@@ -7,7 +21,10 @@ the student commands, so a burst never waits on the pool instead of the queue.
 
 from __future__ import annotations
 
+import contextlib
 import ssl
+from collections.abc import AsyncIterator, Mapping
+from typing import Any, Literal
 
 import aiodocker
 import aiohttp
@@ -15,6 +32,70 @@ import aiohttp
 from moussaillon.config import Settings
 
 CONNECTION_MARGIN = 8
+UNREACHABLE = 900  # aiodocker's status when no connection to the engine could be made
+
+Params = Mapping[str, Any]
+Method = Literal["GET", "POST", "DELETE"]
+
+
+def unreachable(exc: aiodocker.DockerError) -> bool:
+    """The engine could not be reached at all (as opposed to an engine's refusal)."""
+    return exc.status == UNREACHABLE
+
+
+class Engine:
+    """JSON calls and raw streams on the engine's API; a daemon refusal raises
+    ``aiodocker.DockerError`` with the engine's status and message.
+
+    Nothing here has a time limit of its own: every caller holds its calls inside
+    ``asyncio.timeout`` with its own budget (a student's run, a scrape, a reaper sweep).
+    """
+
+    def __init__(self, client: aiodocker.Docker) -> None:
+        self.client = client
+
+    async def get(self, path: str, *, params: Params | None = None) -> Any:
+        return await self.request("GET", path, params=params)
+
+    async def post(
+        self,
+        path: str,
+        *,
+        params: Params | None = None,
+        data: Any = None,
+    ) -> Any:
+        return await self.request("POST", path, params=params, data=data)
+
+    async def delete(self, path: str, *, params: Params | None = None) -> Any:
+        return await self.request("DELETE", path, params=params)
+
+    async def request(
+        self,
+        method: Method,
+        path: str,
+        *,
+        params: Params | None = None,
+        data: Any = None,
+    ) -> Any:
+        """One JSON call; ``data`` is sent as JSON."""
+        return await self.client._query_json(path, method, params=params, data=data)
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self,
+        path: str,
+        method: Method = "GET",
+        *,
+        params: Params | None = None,
+        data: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[aiohttp.ClientResponse]:
+        """The raw response (logs, events, an archive, an import's progress), read by the
+        caller; aiohttp's own time limit is off, the caller's ``asyncio.timeout`` holds."""
+        async with self.client._query(
+            path, method, params=params, data=data, headers=headers, timeout=None
+        ) as response:
+            yield response
 
 
 class _Docker(aiodocker.Docker):

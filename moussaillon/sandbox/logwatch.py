@@ -34,6 +34,7 @@ import aiodocker
 
 from moussaillon.core.i18n import t
 from moussaillon.sandbox import labels
+from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.executor.common import demux
 from moussaillon.sandbox.requests import ContainerLsRequest, LogsRequest
 from moussaillon.sandbox.scope import KEEPER, KIND
@@ -71,7 +72,7 @@ class _Track:
 
 @dataclass
 class LogWatch:
-    docker: aiodocker.Docker
+    engine: Engine
     rule: LogRule = field(default_factory=LogRule)
     # the labels of the containers watched: all sandbox containers (tests narrow it to a student)
     selector: tuple[str, ...] = (f"{labels.SANDBOX}=1",)
@@ -96,7 +97,7 @@ class LogWatch:
         """One pass over every sandbox container; the ones it stopped."""
         filters = json.dumps({"label": list(self.selector)})
         async with asyncio.timeout(CALL_TIMEOUT_S):
-            found = await self.docker._query_json(
+            found = await self.engine.get(
                 "containers/json", params={"all": "1", "filters": filters}
             )
         found = [c for c in found if (c.get("Labels") or {}).get(KIND) != KEEPER]
@@ -157,7 +158,7 @@ class LogWatch:
         }
         async with (
             asyncio.timeout(CALL_TIMEOUT_S),
-            self.docker._query(f"containers/{container_id}/logs", params=params) as response,
+            self.engine.stream(f"containers/{container_id}/logs", params=params) as response,
         ):
             return demux(await response.read())
 
@@ -183,9 +184,7 @@ class LogWatch:
     async def _engine_stop(self, container_id: str) -> None:
         try:
             async with asyncio.timeout(STOP_TIMEOUT_S):
-                await self.docker._query_json(
-                    f"containers/{container_id}/stop", "POST", params={"t": "0"}
-                )
+                await self.engine.post(f"containers/{container_id}/stop", params={"t": "0"})
         except (aiodocker.DockerError, TimeoutError):
             log.warning("sandbox: could not stop log-flooding container %s", container_id)
 

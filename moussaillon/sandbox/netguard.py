@@ -39,6 +39,7 @@ import aiohttp
 
 from moussaillon.config import Settings
 from moussaillon.sandbox import labels
+from moussaillon.sandbox.engine import Engine, unreachable
 from moussaillon.sandbox.errors import IsolationUnavailable, NetworkSpaceExhausted
 from moussaillon.sandbox.executor.networks import BRIDGE_OPTIONS, network_body
 from moussaillon.sandbox.hostconfig import host_config
@@ -128,8 +129,8 @@ def read_probe(output: str, expected: int) -> ProbeResult | None:
 class _Objects:
     """What the guard created, removed in ``cleanup`` whatever happened."""
 
-    def __init__(self, docker: aiodocker.Docker) -> None:
-        self.docker = docker
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
         self.suffix = f"{os.getpid()}-{secrets.token_hex(3)}"
         self.containers: list[str] = []
         self.networks: list[str] = []
@@ -139,7 +140,7 @@ class _Objects:
 
     async def run(self, config: dict[str, Any], what: str) -> str:
         """Run a container to its end; everything it printed."""
-        container = await self.docker.containers.create(config, name=self.name(what))
+        container = await self.engine.client.containers.create(config, name=self.name(what))
         self.containers.append(container.id)
         await container.start()
         await container.wait(timeout=RUN_TIMEOUT_S)
@@ -149,14 +150,14 @@ class _Objects:
         for container_id in self.containers:
             with contextlib.suppress(aiodocker.DockerError, TimeoutError, aiohttp.ClientError):
                 async with asyncio.timeout(CLEANUP_TIMEOUT_S):
-                    await self.docker.containers.container(container_id).delete(force=True)
+                    await self.engine.client.containers.container(container_id).delete(force=True)
         for network_id in self.networks:
             with contextlib.suppress(aiodocker.DockerError, TimeoutError, aiohttp.ClientError):
                 async with asyncio.timeout(CLEANUP_TIMEOUT_S):
-                    await self.docker._query_json(f"networks/{network_id}", "DELETE")
+                    await self.engine.delete(f"networks/{network_id}")
 
 
-async def probe_image(docker: aiodocker.Docker, settings: Settings) -> str | None:
+async def probe_image(engine: Engine, settings: Settings) -> str | None:
     """A local allowlisted image with busybox ``nc`` and ``ip``: busybox or alpine, or any
     offline stand-in (they are all busybox)."""
     names = [n for n in PROBE_IMAGES if n in settings.sandbox_images]
@@ -164,7 +165,7 @@ async def probe_image(docker: aiodocker.Docker, settings: Settings) -> str | Non
     for name in names:
         ref = settings.sandbox_images[name]
         try:
-            info = await docker._query_json(f"images/{ref}/json")
+            info = await engine.get(f"images/{ref}/json")
         except aiodocker.DockerError:
             continue
         image_labels = (info.get("Config") or {}).get("Labels") or {}
@@ -195,7 +196,7 @@ async def host_addresses(objects: _Objects, image: str) -> list[IPv4Interface]:
 
 
 async def probe(
-    docker: aiodocker.Docker,
+    engine: Engine,
     settings: Settings,
     network: str,
     targets: Sequence[str],
@@ -205,7 +206,7 @@ async def probe(
     objects: _Objects | None = None,
 ) -> ProbeResult | None:
     """From a container on ``network`` (students' HostConfig), try TCP to every target."""
-    own = objects or _Objects(docker)
+    own = objects or _Objects(engine)
     forced = host_config(settings, network=network)  # the students' own
     forced["PidsLimit"] += 3 * BATCH  # room for the parallel attempts, nothing else changes
     try:
@@ -227,11 +228,11 @@ def _refuse(reason: str) -> IsolationUnavailable:
     return IsolationUnavailable("sandbox.isolation.unavailable", reason=reason)
 
 
-async def _bridge_gateway(docker: aiodocker.Docker) -> str | None:
+async def _bridge_gateway(engine: Engine) -> str | None:
     """The default bridge's gateway; the engine omits it from IPAM unless ``bip`` set one, and
     then it is the subnet's first address (the host's actual one is probed anyway)."""
     try:
-        bridge = await docker._query_json("networks/bridge")
+        bridge = await engine.get("networks/bridge")
     except aiodocker.DockerError:
         return None  # an engine started with --bridge=none
     for config in (bridge.get("IPAM") or {}).get("Config") or []:
@@ -261,40 +262,40 @@ def _check_created(
 
 
 async def _verify(
-    docker: aiodocker.Docker,
+    engine: Engine,
     settings: Settings,
     subnets: SubnetAllocator,
     options: Mapping[str, str],
     objects: _Objects,
 ) -> GuardReport:
-    await docker.version()
-    image = await probe_image(docker, settings)
+    await engine.client.version()
+    image = await probe_image(engine, settings)
     hosts: list[IPv4Interface] = []
     if image is not None:
         hosts = await host_addresses(objects, image)
         subnets.reserve(IPv4Network(host.ip) for host in hosts)
     body = {**network_body(objects.name("net"), probe_labels()), "Options": dict(options)}
     try:
-        created = await subnets.create(docker, body)
+        created = await subnets.create(engine, body)
     except NetworkSpaceExhausted:
         return GuardReport(False, f"no free subnet in {subnets.describe()} for a probe network")
     except aiodocker.DockerError as exc:
-        if exc.status == 900:
+        if unreachable(exc):
             raise
         if is_overlap(exc):  # other processes filling the range right now: no evidence either way
             return GuardReport(False, f"the subnets of {subnets.describe()} are contended")
         raise _refuse(f"the engine refused a network as students get them: {exc.message}") from None
     objects.networks.append(created["Id"])
-    detail = await docker._query_json(f"networks/{created['Id']}")
+    detail = await engine.get(f"networks/{created['Id']}")
     _check_created(detail, options, subnets)
     subnet = detail["IPAM"]["Config"][0]
     if image is None:
         return GuardReport(False, "no probe image yet (run `moussaillon sandbox prepare`)")
-    targets = [subnet.get("Gateway"), await _bridge_gateway(docker)]
+    targets = [subnet.get("Gateway"), await _bridge_gateway(engine)]
     targets += [str(host.ip) for host in hosts if not host.ip.is_loopback]
     targets.append(METADATA)
     wanted = list(dict.fromkeys(str(IPv4Address(t)) for t in targets if t))
-    result = await probe(docker, settings, detail["Name"], wanted, image, objects=objects)
+    result = await probe(engine, settings, detail["Name"], wanted, image, objects=objects)
     if result is None:
         return GuardReport(False, f"the probe image {image} could not run nc")
     if result.host_reachable:
@@ -313,7 +314,7 @@ async def _verify(
 
 
 async def verify(
-    docker: aiodocker.Docker,
+    engine: Engine,
     settings: Settings,
     subnets: SubnetAllocator,
     *,
@@ -321,10 +322,10 @@ async def verify(
 ) -> GuardReport:
     """Raise ``IsolationUnavailable`` on evidence the host is reachable from a network created
     with ``options`` (the students' unless a test passes others); else say what was checked."""
-    objects = _Objects(docker)
+    objects = _Objects(engine)
     try:
         async with asyncio.timeout(GUARD_TIMEOUT_S):
-            return await _verify(docker, settings, subnets, options, objects)
+            return await _verify(engine, settings, subnets, options, objects)
     except TimeoutError:
         return GuardReport(False, f"the engine did not finish the check in {GUARD_TIMEOUT_S:.0f} s")
     except (aiodocker.DockerError, aiohttp.ClientError, OSError) as exc:
@@ -333,10 +334,10 @@ async def verify(
         await objects.cleanup()
 
 
-async def guard(docker: aiodocker.Docker, settings: Settings, subnets: SubnetAllocator) -> None:
+async def guard(engine: Engine, settings: Settings, subnets: SubnetAllocator) -> None:
     """``SandboxService.start``'s check; raises ``IsolationUnavailable`` (the app logs it)."""
     try:
-        report = await verify(docker, settings, subnets)
+        report = await verify(engine, settings, subnets)
     except IsolationUnavailable:
         raise
     except Exception as exc:  # a bug here must not start an unchecked sandbox either

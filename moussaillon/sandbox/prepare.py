@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 import aiodocker
 
 from moussaillon.sandbox import labels
+from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.standin_scripts import (
     BASH,
     CURL,
@@ -290,10 +291,10 @@ def revision(recipe: Recipe, busybox: Path = BUSYBOX, applets: list[str] | None 
     return digest.hexdigest()[:16]
 
 
-async def _inspect(docker: aiodocker.Docker, ref: str) -> dict[str, Any] | None:
+async def _inspect(engine: Engine, ref: str) -> dict[str, Any] | None:
     try:
         async with asyncio.timeout(30):
-            return await docker.images.inspect(ref)
+            return await engine.client.images.inspect(ref)
     except aiodocker.DockerError as exc:
         if exc.status == 404:
             return None
@@ -305,7 +306,7 @@ def _image_labels(image: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-async def _import(docker: aiodocker.Docker, ref: str, tar: bytes, changes: list[str]) -> None:
+async def _import(engine: Engine, ref: str, tar: bytes, changes: list[str]) -> None:
     """POST /images/create?fromSrc=- (what ``docker import`` does; aiodocker only wraps load).
 
     ``changes`` is a repeated query parameter, which aiodocker's ``params`` cannot express, so
@@ -317,12 +318,11 @@ async def _import(docker: aiodocker.Docker, ref: str, tar: bytes, changes: list[
         + [("changes", line) for line in changes]
     )
     async with asyncio.timeout(IMPORT_TIMEOUT_S):
-        async with docker._query(
+        async with engine.stream(
             f"images/create?{query}",
             "POST",
             data=tar,
             headers={"Content-Type": "application/x-tar"},
-            timeout=None,
         ) as response:
             body = await response.text()
     for line in body.splitlines():
@@ -333,7 +333,7 @@ async def _import(docker: aiodocker.Docker, ref: str, tar: bytes, changes: list[
 
 
 async def prepare_offline(
-    docker: aiodocker.Docker,
+    engine: Engine,
     images: Mapping[str, str] | None = None,
     *,
     progress: Callable[[str], None] | None = None,
@@ -354,7 +354,7 @@ async def prepare_offline(
             say(f"{ref}: no offline stand-in for {name}, skipped")
             continue
         rev = await asyncio.to_thread(revision, recipe, busybox, applets)
-        existing = await _inspect(docker, ref)
+        existing = await _inspect(engine, ref)
         if existing is not None:
             image_labels = _image_labels(existing)
             if image_labels.get(labels.STANDIN) != "1":
@@ -364,29 +364,29 @@ async def prepare_offline(
                 say(f"{ref}: stand-in up to date")
                 continue
         tar = await asyncio.to_thread(rootfs, recipe, busybox, applets)
-        await _import(docker, ref, tar, recipe.changes(rev))
+        await _import(engine, ref, tar, recipe.changes(rev))
         if existing is not None and _image_labels(existing).get(labels.STANDIN) == "1":
-            await _drop_dangling(docker, existing["Id"])
+            await _drop_dangling(engine, existing["Id"])
         built.append(ref)
         say(f"{ref}: stand-in built ({len(tar) // 1024} KiB)")
     return built
 
 
-async def _drop_dangling(docker: aiodocker.Docker, image_id: str) -> None:
+async def _drop_dangling(engine: Engine, image_id: str) -> None:
     """Remove the replaced stand-in if nothing uses it any more; otherwise leave it be."""
     try:
         async with asyncio.timeout(30):
-            image = await docker.images.inspect(image_id)
+            image = await engine.client.images.inspect(image_id)
             if not image.get("RepoTags"):
-                await docker.images.delete(image_id, noprune=False)
+                await engine.client.images.delete(image_id, noprune=False)
     except aiodocker.DockerError:
         pass
 
 
-async def ensure_images(docker: aiodocker.Docker, images: Mapping[str, str]) -> list[str]:
+async def ensure_images(engine: Engine, images: Mapping[str, str]) -> list[str]:
     """The allowlisted local refs the engine does not have (empty when all are there)."""
     missing = []
     for ref in images.values():
-        if await _inspect(docker, ref) is None:
+        if await _inspect(engine, ref) is None:
             missing.append(ref)
     return missing

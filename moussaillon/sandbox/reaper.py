@@ -23,6 +23,7 @@ import aiodocker
 from moussaillon.core.clock import utcnow
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, sessions
+from moussaillon.sandbox.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,9 @@ class ReapReport:
 
 
 @dataclass
-class Inventory:
-    """Every sandbox object on the engine, as the list endpoints describe them."""
+class Stock:
+    """Sandbox objects on the engine, raw, as the list endpoints describe them (what the reaper
+    removes; ``SandboxService.inventory`` is the student's view)."""
 
     containers: list[dict[str, Any]] = field(default_factory=list)
     networks: list[dict[str, Any]] = field(default_factory=list)
@@ -66,24 +68,24 @@ class Inventory:
             if (owner := (item.get("Labels") or {}).get(labels.OWNER))
         }
 
-    def created_before(self, cutoff: datetime) -> Inventory:
+    def created_before(self, cutoff: datetime) -> Stock:
         """Objects the engine says were created before ``cutoff`` (unknown age: spared)."""
 
         def old(item: dict[str, Any]) -> bool:
             created = _created(item)
             return created is not None and created < cutoff
 
-        return Inventory(
+        return Stock(
             [i for i in self.containers if old(i)],
             [i for i in self.networks if old(i)],
             [i for i in self.volumes if old(i)],
         )
 
-    def only(self, keep: Callable[[str | None], bool]) -> Inventory:
+    def only(self, keep: Callable[[str | None], bool]) -> Stock:
         def pick(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
             return [i for i in items if keep((i.get("Labels") or {}).get(labels.OWNER))]
 
-        return Inventory(pick(self.containers), pick(self.networks), pick(self.volumes))
+        return Stock(pick(self.containers), pick(self.networks), pick(self.volumes))
 
 
 def _created(item: dict[str, Any]) -> datetime | None:
@@ -106,23 +108,23 @@ def _label_filters(owner: str | None) -> list[str]:
     return filters
 
 
-async def inventory(docker: aiodocker.Docker, owner: str | None = None) -> Inventory:
+async def list_stock(engine: Engine, owner: str | None = None) -> Stock:
     """List the sandbox's objects, all of them or one owner's."""
     wanted = {"label": _label_filters(owner)}
     async with asyncio.timeout(CALL_TIMEOUT_S):
-        containers = await docker._query_json(
+        containers = await engine.get(
             "containers/json", params={"all": True, "filters": json.dumps(wanted)}
         )
-        networks = await docker.networks.list(filters=wanted)
-        volumes = (await docker.volumes.list(filters=wanted)).get("Volumes") or []
-    return Inventory(list(containers), list(networks), list(volumes))
+        networks = await engine.client.networks.list(filters=wanted)
+        volumes = (await engine.client.volumes.list(filters=wanted)).get("Volumes") or []
+    return Stock(list(containers), list(networks), list(volumes))
 
 
 def _gone(exc: aiodocker.DockerError) -> bool:
     return exc.status == 404
 
 
-async def remove(docker: aiodocker.Docker, stock: Inventory) -> ReapReport:
+async def remove(engine: Engine, stock: Stock) -> ReapReport:
     """Remove the listed objects: containers (with their anonymous volumes), then networks
     (after disconnecting whatever is still attached), then volumes."""
     report = ReapReport(owners=stock.owners())
@@ -140,7 +142,7 @@ async def remove(docker: aiodocker.Docker, stock: Inventory) -> ReapReport:
             report.errors.append(f"{kind} {name}: timed out")
 
     async def drop_network(network_id: str) -> None:
-        network = aiodocker.networks.DockerNetwork(docker, network_id)
+        network = aiodocker.networks.DockerNetwork(engine.client, network_id)
         attached = (await network.show()).get("Containers") or {}
         for container_id in attached:
             try:
@@ -152,23 +154,27 @@ async def remove(docker: aiodocker.Docker, stock: Inventory) -> ReapReport:
 
     for item in stock.containers:
         name = (item.get("Names") or [item["Id"]])[0].lstrip("/")
-        container = docker.containers.container(item["Id"])
-        await attempt("container", name, report.containers,
-                      container.delete(force=True, v=True))
+        container = engine.client.containers.container(item["Id"])
+        await attempt("container", name, report.containers, container.delete(force=True, v=True))
     for item in stock.networks:
-        await attempt("network", item.get("Name") or item["Id"], report.networks,
-                      drop_network(item["Id"]))
+        await attempt(
+            "network", item.get("Name") or item["Id"], report.networks, drop_network(item["Id"])
+        )
     for item in stock.volumes:
-        await attempt("volume", item["Name"], report.volumes,
-                      aiodocker.volumes.DockerVolume(docker, item["Name"]).delete())
+        await attempt(
+            "volume",
+            item["Name"],
+            report.volumes,
+            aiodocker.volumes.DockerVolume(engine.client, item["Name"]).delete(),
+        )
     for error in report.errors:
         log.warning("sandbox reaper: could not remove %s", error)
     return report
 
 
-async def purge_owner(docker: aiodocker.Docker, owner: str) -> ReapReport:
+async def purge_owner(engine: Engine, owner: str) -> ReapReport:
     """Every sandbox object of one owner, gone (``/reset``, test clean-up)."""
-    return await remove(docker, await inventory(docker, owner))
+    return await remove(engine, await list_stock(engine, owner))
 
 
 class Reaper:
@@ -176,7 +182,7 @@ class Reaper:
 
     def __init__(
         self,
-        docker: aiodocker.Docker,
+        engine: Engine,
         store: Store,
         *,
         idle_ttl_min: float,
@@ -185,16 +191,16 @@ class Reaper:
     ) -> None:
         """``scope`` limits which owner labels this reaper may act on (None: all of them);
         tests use it so a start-up sweep never reaches another run's objects on the engine."""
-        self.docker = docker
+        self.engine = engine
         self.store = store
         self.idle_ttl_min = idle_ttl_min
         self.clock = clock
         self.scope = scope or (lambda _owner: True)
 
-    async def _inventory(self) -> Inventory:
-        return (await inventory(self.docker)).only(self.scope)
+    async def _stock(self) -> Stock:
+        return (await list_stock(self.engine)).only(self.scope)
 
-    async def _reap(self, stock: Inventory, user_ids: Iterable[int], now: datetime) -> ReapReport:
+    async def _reap(self, stock: Stock, user_ids: Iterable[int], now: datetime) -> ReapReport:
         """Remove each owner's objects; forget the session only once nothing of theirs is
         left, so a failed removal is retried on the next pass rather than orphaned."""
         report = ReapReport()
@@ -206,7 +212,7 @@ class Reaper:
             def mine(label: str | None, owner: str = owner) -> bool:
                 return label == owner
 
-            part = await remove(self.docker, stock.only(mine))
+            part = await remove(self.engine, stock.only(mine))
             report.merge(part)
             if not part.errors:
                 await sessions.forget(self.store, user_id, idle_ttl_min=self.idle_ttl_min, now=now)
@@ -225,7 +231,7 @@ class Reaper:
         """
         now = self.clock()
         idle = await sessions.idle_owners(self.store, self.idle_ttl_min, now)
-        return await self._reap(await self._inventory(), idle, now)
+        return await self._reap(await self._stock(), idle, now)
 
     async def reap_orphans(self) -> ReapReport:
         """A full sweep: what ``reap_idle`` removes, plus objects older than the TTL whose owner
@@ -241,17 +247,17 @@ class Reaper:
             labels.owner_key(user_id)
             for user_id in await sessions.live_owners(self.store, self.idle_ttl_min, now)
         }
-        stock = await self._inventory()
+        stock = await self._stock()
         idle = await sessions.idle_owners(self.store, self.idle_ttl_min, now)
         report = await self._reap(stock, idle, now)
         handled = {labels.owner_key(user_id) for user_id in idle} | live
         old = stock.created_before(now - timedelta(minutes=self.idle_ttl_min))
-        report.merge(await remove(self.docker, old.only(lambda owner: owner not in handled)))
+        report.merge(await remove(self.engine, old.only(lambda owner: owner not in handled)))
         return report
 
     async def reset(self, owner: str) -> ReapReport:
         """All of one student's objects, for ``/reset``; the session row stays (still active)."""
-        return await purge_owner(self.docker, owner)
+        return await purge_owner(self.engine, owner)
 
     async def run_forever(self, interval_s: float) -> None:
         """Sweep (``reap_orphans``) every ``interval_s`` until cancelled; failures are logged."""

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import aiodocker
-
 from moussaillon.sandbox import labels
+from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.output import DaemonError
 
 # Labels only the executor reads (the shared vocabulary lives in labels.py).
@@ -134,44 +133,42 @@ class Scope:
 
     # -- listings ---------------------------------------------------------------------------
 
-    async def containers(
-        self, docker: aiodocker.Docker, *, all: bool = True
-    ) -> list[dict[str, Any]]:
+    async def containers(self, engine: Engine, *, all: bool = True) -> list[dict[str, Any]]:
         """The student's containers, without the hidden keepers that hold their volumes."""
         params = {"all": "1" if all else "0", "filters": self.filters()}
-        found = await docker._query_json("containers/json", params=params)
+        found = await engine.get("containers/json", params=params)
         return [c for c in found if (c.get("Labels") or {}).get(KIND) != KEEPER]
 
-    async def keepers(self, docker: aiodocker.Docker) -> list[dict[str, Any]]:
+    async def keepers(self, engine: Engine) -> list[dict[str, Any]]:
         params = {"all": "1", "filters": self.filters(f"{KIND}={KEEPER}")}
-        found: list[dict[str, Any]] = await docker._query_json("containers/json", params=params)
+        found: list[dict[str, Any]] = await engine.get("containers/json", params=params)
         return found
 
     def keeper_name(self, volume: str) -> str:
         """``m-u42--keep-data``: a student's container name cannot start with ``-``."""
         return f"{self.prefix}-keep-{volume}"
 
-    async def volumes(self, docker: aiodocker.Docker) -> list[dict[str, Any]]:
-        found = await docker._query_json("volumes", params={"filters": self.filters()})
+    async def volumes(self, engine: Engine) -> list[dict[str, Any]]:
+        found = await engine.get("volumes", params={"filters": self.filters()})
         listed: list[dict[str, Any]] = found.get("Volumes") or []
         return listed
 
-    async def networks(self, docker: aiodocker.Docker) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = await docker._query_json(
+    async def networks(self, engine: Engine) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = await engine.get(
             "networks", params={"filters": self.filters()}
         )
         return found
 
     # -- resolution (exact id, then student name, then unique id prefix, like docker) -------
 
-    async def container(self, docker: aiodocker.Docker, ref: str) -> dict[str, Any]:
-        return _pick(await self.containers(docker), ref.lstrip("/"), self, "container")
+    async def container(self, engine: Engine, ref: str) -> dict[str, Any]:
+        return _pick(await self.containers(engine), ref.lstrip("/"), self, "container")
 
-    async def network(self, docker: aiodocker.Docker, ref: str) -> dict[str, Any]:
-        return _pick(await self.networks(docker), ref, self, "network")
+    async def network(self, engine: Engine, ref: str) -> dict[str, Any]:
+        return _pick(await self.networks(engine), ref, self, "network")
 
-    async def volume(self, docker: aiodocker.Docker, ref: str) -> dict[str, Any]:
-        for volume in await self.volumes(docker):
+    async def volume(self, engine: Engine, ref: str) -> dict[str, Any]:
+        for volume in await self.volumes(engine):
             if self.student(volume.get("Labels"), volume["Name"]) == ref:
                 return volume
         raise DaemonError(f"Error response from daemon: get {ref}: no such volume")

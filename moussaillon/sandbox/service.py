@@ -1,38 +1,49 @@
-"""The sandbox's one entry point for every transport (Telegram, REST, CLI).
+"""The sandbox's one entry point for every transport (Telegram, REST, CLI) and every area.
 
 ``run_command`` is the whole pipeline: rate limit (per student, every line) → parse → policy →
-fair queue slot (global concurrency) → execute in the student's scope → journal in SQLite. It
-always returns a ``CommandResult``: a student's mistake is a result to show, never an exception.
+fair queue slot (global concurrency) → execute in the student's scope (``executor/``, whose
+every engine call goes through ``engine.Engine``) → journal in SQLite → the observers given at
+construction (metrics, logs). It always returns a ``CommandResult``: a student's mistake is a
+result to show, never an exception.
+
+The rest of the app reads a student's sandbox only through ``inventory`` and ``read_file``
+(plain models, the student's own names) and the operators' numbers through ``engine_counts``:
+labels, scopes and engine calls stay in here.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import aiodocker
-from pydantic import BaseModel
 
 from moussaillon.config import Settings
 from moussaillon.core.store import Store
-from moussaillon.sandbox import netguard, sessions
+from moussaillon.sandbox import labels, netguard, sessions
+from moussaillon.sandbox.engine import Engine, unreachable
 from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
 from moussaillon.sandbox.executor import Context, Outcome, execute
 from moussaillon.sandbox.executor.common import call, hide_internal
 from moussaillon.sandbox.fairqueue import FairScheduler
+from moussaillon.sandbox.inventory import Inventory, read_file, read_inventory
 from moussaillon.sandbox.logwatch import LogWatch, stop_watch
+from moussaillon.sandbox.observers import CommandObserver, command_action
 from moussaillon.sandbox.output import DaemonError
 from moussaillon.sandbox.parser import parse
 from moussaillon.sandbox.policy import Policy, normalize_image
 from moussaillon.sandbox.ratelimit import RateLimiter
 from moussaillon.sandbox.reaper import Reaper
 from moussaillon.sandbox.requests import RunRequest, TagRequest
-from moussaillon.sandbox.scope import Scope
+from moussaillon.sandbox.results import CommandResult, EngineCounts, SandboxStatus
+from moussaillon.sandbox.scope import KEEPER, KIND, Scope
 from moussaillon.sandbox.scrub import scrub_paths
 from moussaillon.sandbox.subnets import SubnetAllocator
 
@@ -41,48 +52,35 @@ log = logging.getLogger(__name__)
 REAP_INTERVAL_S = 60.0
 DRAIN_TIMEOUT_S = 30.0
 SCRUB_INLINE_CHARS = 8192
+READ_TIMEOUT_S = 30.0  # reading a student's objects or one file for a lab check
+READ_FILE_MAX = 1024 * 1024
 
 OnWait = Callable[[int], Awaitable[None]]
-
-
-class CommandResult(BaseModel):
-    exit_code: int | None
-    output: str
-    refused: bool
-    reason: str | None
-    duration_ms: int
-    verdict: str  # ran | refused | rate_limited | timed_out | error
-    truncated: bool = False
-    notes: list[str] = []
-    retry_after: float | None = None
-    error_type: str | None = None  # the SandboxError class of a refusal, for exit codes
-
-
-class SandboxStatus(BaseModel):
-    containers: int
-    max_containers: int
-    running: int
-    volumes: int
-    max_volumes: int
-    networks: int
-    max_networks: int
-    names: list[str]  # the student's containers, as they named them
-    commands_left: int | None
-    expires_at: datetime | None  # when the reaper will clear an idle sandbox
+T = TypeVar("T")
 
 
 class SandboxService:
     """Built once by the app factory; ``await start()`` before use, ``await close()`` after."""
 
-    def __init__(self, settings: Settings, store: Store, docker: aiodocker.Docker) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        docker: aiodocker.Docker,
+        *,
+        observers: Iterable[CommandObserver] = (),
+    ) -> None:
+        """``docker`` is the client the caller opened (``engine.create_docker``) and closes;
+        every ``observer`` hears of every command (``observers.py``)."""
         self.settings = settings
         self.store = store
-        self.docker = docker
+        self.engine = Engine(docker)
+        self.observers = list(observers)
         self.policy = Policy.from_settings(settings)
         self.limiter = RateLimiter(settings.sandbox_commands_per_minute, settings.sandbox_burst)
         self.scheduler = FairScheduler(settings.sandbox_concurrency)
-        self.reaper = Reaper(docker, store, idle_ttl_min=settings.sandbox_idle_ttl_min)
-        self.logwatch = LogWatch(docker)
+        self.reaper = Reaper(self.engine, store, idle_ttl_min=settings.sandbox_idle_ttl_min)
+        self.logwatch = LogWatch(self.engine)
         self._reaper_task: asyncio.Task[None] | None = None
         self._logwatch_task: asyncio.Task[None] | None = None
         self._inflight: set[asyncio.Task[Any]] = set()
@@ -95,7 +93,7 @@ class SandboxService:
         """Check that students' networks cannot reach the host (``IsolationUnavailable`` when
         they can: the app then runs without a sandbox), clear what a previous run left behind,
         then reap idle sandboxes in the background."""
-        await netguard.guard(self.docker, self.settings, self.subnets)
+        await netguard.guard(self.engine, self.settings, self.subnets)
         try:
             await self.reaper.reap_orphans()
         except Exception:
@@ -135,12 +133,13 @@ class SandboxService:
 
     def context(self, user_id: int, lang: str = "fr") -> Context:
         return Context(
-            self.docker, self.settings, Scope.for_user(user_id), lang, self._locks, self.subnets
+            self.engine, self.settings, Scope.for_user(user_id), lang, self._locks, self.subnets
         )
 
     async def run_command(
         self, user_id: int, line: str, lang: str = "fr", on_wait: OnWait | None = None
     ) -> CommandResult:
+        """The pipeline; ``on_wait`` hears the student's place while they wait in the queue."""
         started = time.monotonic()
         task = asyncio.current_task()
         if task is not None:
@@ -152,6 +151,13 @@ class SandboxService:
             if task is not None:
                 self._inflight.discard(task)
         result.duration_ms = int((time.monotonic() - started) * 1000)
+        await self._journal(user_id, line, verb, result)
+        self._tell(user_id, line, result)
+        return result
+
+    async def _journal(
+        self, user_id: int, line: str, verb: str | None, result: CommandResult
+    ) -> None:
         try:
             await sessions.record_command(
                 self.store,
@@ -165,7 +171,14 @@ class SandboxService:
             )
         except Exception:
             log.exception("sandbox: journaling a command failed")
-        return result
+
+    def _tell(self, user_id: int, line: str, result: CommandResult) -> None:
+        action = command_action(line)
+        for observer in self.observers:
+            try:
+                observer.on_command(user_id, action, result)
+            except Exception:
+                log.exception("sandbox: a command observer failed")
 
     async def _run(
         self, user_id: int, line: str, lang: str, on_wait: OnWait | None
@@ -191,7 +204,7 @@ class SandboxService:
         except DaemonError as exc:
             return _result(Outcome(output=exc.text, exit_code=exc.exit_code)), verb
         except aiodocker.DockerError as exc:
-            if exc.status == 900:
+            if unreachable(exc):
                 return _refusal(EngineUnavailable("sandbox.engine.unavailable"), lang), verb
             text = "Error response from daemon: " + hide_internal(ctx, str(exc.message))
             return _result(Outcome(output=text, exit_code=1)), verb
@@ -233,22 +246,20 @@ class SandboxService:
         scope = Scope.for_user(user_id)
         report = await self.reaper.reset(scope.owner)
         untagged = 0
-        for image in await self.docker._query_json("images/json"):
+        for image in await self.engine.get("images/json"):
             for tag in image.get("RepoTags") or []:
                 if tag.startswith(scope.image_repo):
                     with contextlib.suppress(aiodocker.DockerError):
-                        await self.docker._query_json(
-                            f"images/{tag}", "DELETE", params={"noprune": "1"}
-                        )
+                        await self.engine.delete(f"images/{tag}", params={"noprune": "1"})
                         untagged += 1
         return report.removed + untagged
 
     async def status(self, user_id: int, lang: str = "fr") -> SandboxStatus:
         scope = Scope.for_user(user_id)
-        containers = await scope.containers(self.docker)
-        volumes = await scope.volumes(self.docker)
+        containers = await scope.containers(self.engine)
+        volumes = await scope.volumes(self.engine)
         networks = [
-            n for n in await scope.networks(self.docker) if n["Name"] != scope.internal("bridge")
+            n for n in await scope.networks(self.engine) if n["Name"] != scope.internal("bridge")
         ]
         last_used = await self.store.read(
             lambda db: next(
@@ -277,6 +288,56 @@ class SandboxService:
             commands_left=left,
             expires_at=expires,
         )
+
+    async def inventory(self, user_id: int, *, removed_since: datetime | None = None) -> Inventory:
+        """The student's containers, volumes, networks and images, in their own names, and the
+        containers they removed since ``removed_since`` (none read without it); nobody else's.
+
+        Raises ``EngineUnavailable`` when the engine cannot answer."""
+        scope = Scope.for_user(user_id)
+        images = self.settings.sandbox_images
+        return await self._read(
+            user_id,
+            read_inventory(self.engine, scope, images=images, removed_since=removed_since),
+        )
+
+    async def read_file(self, user_id: int, container: str, path: str, limit: int) -> str | None:
+        """The first ``limit`` bytes (at most ``READ_FILE_MAX``) of one regular file of the
+        student's container named ``container``; None when there is no such container or file.
+
+        Nothing is written on the host. Raises ``EngineUnavailable`` as ``inventory`` does."""
+        if not 0 < limit <= READ_FILE_MAX:
+            raise ValueError(f"limit must be within 1..{READ_FILE_MAX} bytes, not {limit}")
+        scope = Scope.for_user(user_id)
+        return await self._read(user_id, read_file(self.engine, scope, container, path, limit))
+
+    async def _read(self, user_id: int, reading: Awaitable[T]) -> T:
+        try:
+            async with asyncio.timeout(READ_TIMEOUT_S):
+                return await reading
+        except (aiodocker.DockerError, OSError, TimeoutError) as exc:
+            log.warning("sandbox: reading the sandbox of %s failed: %s", user_id, exc)
+            raise EngineUnavailable("sandbox.engine.unavailable") from exc
+
+    # -- operators ---------------------------------------------------------------------------
+
+    @property
+    def queue_length(self) -> int:
+        """Students' commands waiting for a slot in the fair queue."""
+        return self.scheduler.queue_length
+
+    @property
+    def active_operations(self) -> int:
+        return self.scheduler.active
+
+    async def engine_counts(self) -> EngineCounts:
+        """Every student's containers by state; the caller bounds the time (a scrape's)."""
+        params = {"all": "1", "filters": json.dumps({"label": [f"{labels.SANDBOX}=1"]})}
+        found = await self.engine.get("containers/json", params=params)
+        states = Counter(
+            c.get("State", "unknown") for c in found if (c.get("Labels") or {}).get(KIND) != KEEPER
+        )
+        return EngineCounts(containers=dict(states))
 
 
 async def _scrubbed(output: str, prefix: str) -> str:
@@ -313,4 +374,4 @@ def _refusal(exc: SandboxError, lang: str) -> CommandResult:
     )
 
 
-__all__ = ["CommandResult", "SandboxService", "SandboxStatus"]
+__all__ = ["CommandResult", "EngineCounts", "OnWait", "SandboxService", "SandboxStatus"]

@@ -24,9 +24,8 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from ipaddress import IPv4Network
 from typing import Any
 
-import aiodocker
-
 from moussaillon.config import Settings
+from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.errors import EngineUnavailable, NetworkSpaceExhausted
 
 log = logging.getLogger(__name__)
@@ -142,7 +141,7 @@ class SubnetAllocator:
         taken = [*self._engine, *self._since, *self._refused, *self._pending, *self._reserved]
         return first_free(self.ranges, self.prefix, taken)
 
-    async def refresh(self, docker: aiodocker.Docker) -> None:
+    async def refresh(self, engine: Engine) -> None:
         """List the engine's networks again; a listing begun after the call counts as done."""
         asked = self.clock()
         async with self._listing:
@@ -151,7 +150,7 @@ class SubnetAllocator:
             started = self.clock()
             try:
                 async with asyncio.timeout(LIST_TIMEOUT_S):
-                    networks = await docker._query_json("networks")
+                    networks = await engine.get("networks")
             except TimeoutError:
                 raise EngineUnavailable("sandbox.engine.unavailable") from None
             self._engine = engine_subnets(networks)
@@ -162,16 +161,16 @@ class SubnetAllocator:
             self.listings += 1
 
     async def create(
-        self, docker: aiodocker.Docker, body: dict[str, Any], create: Create | None = None
+        self, engine: Engine, body: dict[str, Any], create: Create | None = None
     ) -> dict[str, Any]:
         """Create the network ``body`` describes on a free subnet; the engine's answer."""
-        send = create or (lambda data: docker._query_json("networks/create", "POST", data=data))
+        send = create or (lambda data: engine.post("networks/create", data=data))
         if self._listed_at is None or self.clock() - self._listed_at > self.refresh_s:
-            await self.refresh(docker)
+            await self.refresh(engine)
         for _ in range(MAX_CONFLICTS):
             subnet = self.pick()
             if subnet is None:
-                await self.refresh(docker)  # removed networks have freed their subnets
+                await self.refresh(engine)  # removed networks have freed their subnets
                 subnet = self.pick()
             if subnet is None:
                 log.warning(
@@ -192,7 +191,7 @@ class SubnetAllocator:
                 # Another process is creating networks in this range right now: give its
                 # creations a moment to land in the listing rather than racing it subnet by subnet.
                 await asyncio.sleep(random.uniform(*CONFLICT_PAUSE_S))
-                await self.refresh(docker)
+                await self.refresh(engine)
                 continue
             finally:
                 self._pending.discard(subnet)

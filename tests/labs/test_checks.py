@@ -26,7 +26,6 @@ from moussaillon.labs.state import (
     PublishedPort,
     SandboxState,
 )
-from moussaillon.sandbox import labels
 from moussaillon.sandbox.service import SandboxService
 
 WEB = ContainerState(
@@ -306,7 +305,7 @@ def test_required_files_walks_the_check_tree_once_per_file() -> None:
 
 
 @pytest.fixture
-async def practice(docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path):
+async def sandbox(docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path):
     settings = Settings(
         sandbox_images=",".join(f"{k}={v}" for k, v in standin_images.items()),
         sandbox_timeout_s=25,
@@ -314,18 +313,18 @@ async def practice(docker: aiodocker.Docker, standin_images: dict[str, str], tmp
         sandbox_burst=1000,
     )
     store = Store(tmp_path / "checks.db", migrations())
-    sandbox = SandboxService(settings, store, docker)
-    service = PracticeService(
-        sandbox,
-        LabService(store, load_labs()),
-        OutputJournal(store),
-        images=settings.sandbox_images,
-    )
+    service = SandboxService(settings, store, docker)
     try:
         yield service
     finally:
-        await sandbox.close()
+        await service.close()
         store.close()
+
+
+@pytest.fixture
+def practice(sandbox: SandboxService) -> PracticeService:
+    store = sandbox.store
+    return PracticeService(sandbox, LabService(store, load_labs()), OutputJournal(store))
 
 
 async def typed(practice: PracticeService, user_id: int, *lines: str) -> None:
@@ -385,7 +384,7 @@ async def test_read_only_is_read_from_the_mount_not_from_the_message(
 
 
 async def test_snapshot_reads_regular_files_only_and_bounded(
-    docker: aiodocker.Docker, practice, clean_user_id
+    sandbox: SandboxService, practice, clean_user_id
 ) -> None:
     uid = clean_user_id
     await typed(
@@ -404,9 +403,7 @@ async def test_snapshot_reads_regular_files_only_and_bounded(
         ("personne", "/data/petit"),
     ]
     for _ in range(20):
-        state = await snapshot(
-            docker, labels.owner_key(uid), images={}, files=wanted, last_command="docker ps"
-        )
+        state = await snapshot(sandbox, uid, files=wanted, last_command="docker ps")
         if state.file("boite", "/data/petit") is not None:
             break
         await asyncio.sleep(0.25)

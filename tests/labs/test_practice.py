@@ -42,7 +42,7 @@ async def test_run_records_what_ran_and_not_what_was_refused(
     sandbox = SandboxService(settings, store, docker)
     journal = OutputJournal(store)
     labs = LabService(store, load_labs())
-    practice = PracticeService(sandbox, labs, journal, images=settings.sandbox_images)
+    practice = PracticeService(sandbox, labs, journal)
     try:
         ran = await practice.run(clean_user_id, "docker run --rm alpine echo bonjour")
         assert ran.output == "bonjour\n" and await journal.last(clean_user_id) == "bonjour\n"

@@ -1,9 +1,14 @@
-"""The snapshot on a real engine: one owner's objects, under that owner's names, nobody else's."""
+"""The snapshot on a real engine: one owner's objects, under that owner's names, nobody else's.
+
+The objects are made by hand, as the executor leaves them, so the snapshot (through the
+sandbox's ``inventory``) is checked against the engine's own view rather than against itself.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import aiodocker
 
@@ -11,6 +16,7 @@ from moussaillon.labs.checks import evaluate, parse_check
 from moussaillon.labs.snapshot import snapshot
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.scope import IMAGE, PORTS, Scope
+from tests.sandbox.engine_support import make_service
 
 
 def owned(scope: Scope, name: str, **extra: str) -> dict[str, str]:
@@ -53,13 +59,16 @@ async def test_snapshot_sees_only_its_owner_under_the_students_names(
     docker: aiodocker.Docker,
     standin_images: dict[str, str],
     make_user_id: Callable[[], int],
+    tmp_path: Path,
 ) -> None:
-    alice, bob = labels.owner_key(make_user_id()), labels.owner_key(make_user_id())
+    alice_id, bob_id = make_user_id(), make_user_id()
+    alice, bob = labels.owner_key(alice_id), labels.owner_key(bob_id)
     image = standin_images["busybox"]
     await populate(docker, alice, image, "alice-data")
     await populate(docker, bob, image, "bob-data")
+    sandbox, store = make_service(docker, standin_images, tmp_path)
     try:
-        state = await snapshot(docker, alice, images=standin_images, last_output="It works!")
+        state = await snapshot(sandbox, alice_id, last_output="It works!")
         assert [c.name for c in state.containers] == ["web"]
         web = state.containers[0]
         assert (web.image, web.state, web.running) == ("httpd", "running", True)
@@ -90,10 +99,13 @@ async def test_snapshot_sees_only_its_owner_under_the_students_names(
         assert evaluate(check, state).ok
         assert not evaluate(parse_check({"volume_exists": "bob-data"}), state).ok
 
-        theirs = await snapshot(docker, bob, images={})
+        theirs = await snapshot(sandbox, bob_id)
         assert theirs.volumes == ["bob-data", "site"]
         assert theirs.removed_containers == ["old-bob-data"]
-        assert theirs.images == ["mine-bob-data:v1"]
+        assert "mine-bob-data:v1" in theirs.images
+        assert "mine-alice-data:v1" not in theirs.images
     finally:
+        await sandbox.close()
+        store.close()
         for owner, secret in ((alice, "alice-data"), (bob, "bob-data")):
             await docker.images.delete(f"{Scope(owner).image_repo}mine-{secret}:v1")

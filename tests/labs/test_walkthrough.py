@@ -17,7 +17,6 @@ from moussaillon.core.store import Store
 from moussaillon.labs.checks import evaluate, required_files
 from moussaillon.labs.loader import load_labs
 from moussaillon.labs.snapshot import snapshot
-from moussaillon.sandbox import labels
 from moussaillon.sandbox.service import SandboxService
 
 LABS = [lab for lab in load_labs() if any(step.sandbox_commands for step in lab.steps)]
@@ -39,7 +38,6 @@ async def test_sandbox_commands_pass_their_checks(
     store = Store(tmp_path / "walk.db", migrations())
     service = SandboxService(settings, store, docker)
     owner_id = clean_user_id
-    owner = labels.owner_key(owner_id)
     try:
         for number, step in enumerate(lab.steps, start=1):
             output = last = ""
@@ -50,9 +48,8 @@ async def test_sandbox_commands_pass_their_checks(
             if step.check is None:
                 continue
             state = await snapshot(
-                docker,
-                owner,
-                images=settings.sandbox_images,
+                service,
+                owner_id,
                 last_output=output,
                 last_command=last,
                 files=required_files(step.check),

@@ -74,7 +74,7 @@ async def test_a_sandbox_command_logs_its_verb_not_its_arguments(sandbox_bot, ca
         [reply] = await stub.wait_for(stub.send_text(student, line), timeout=30)
         entry = await logs.wait_for(lambda e: e.get("msg") == "sandbox command")
     finally:
-        await purge_owner(services.sandbox.docker, labels.owner_key(student.id))
+        await purge_owner(services.sandbox.engine, labels.owner_key(student.id))
     assert "done" in reply.text
     assert entry["user"] == student.id and entry["action"] == "docker run"
     assert entry["outcome"] == "ran" and entry["exit_code"] == 0

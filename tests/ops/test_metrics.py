@@ -69,7 +69,7 @@ async def test_metrics_count_updates_verdicts_latencies_and_live_containers(sand
         for name in ("moussaillon_quiz_live_answers", "moussaillon_broadcast_deliveries"):
             assert f"# TYPE {name}" in text
     finally:
-        await purge_owner(services.sandbox.docker, labels.owner_key(student.id))
+        await purge_owner(services.sandbox.engine, labels.owner_key(student.id))
 
 
 async def test_counters_belong_to_one_app(services):

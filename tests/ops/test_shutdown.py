@@ -9,6 +9,7 @@ import aiodocker
 import pytest
 
 from moussaillon.core.i18n import t
+from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.scope import Scope
 from tests.sandbox.conftest import make_user_id  # noqa: F401 (fixture)
 from tests.sandbox.engine_support import make_service
@@ -70,4 +71,4 @@ async def test_drain_finishes_running_commands_and_tells_the_queued_ones(
         assert result.refused and result.reason == closing, result
     assert service.scheduler.active == 0 and service.scheduler.queue_length == 0
     for student in (running_student, waiting_student):
-        assert await Scope.for_user(student).containers(docker) == []  # nothing left behind
+        assert await Scope.for_user(student).containers(Engine(docker)) == []  # nothing left behind

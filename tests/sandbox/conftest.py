@@ -17,8 +17,9 @@ import pytest
 
 from moussaillon.core.clock import iso, utcnow
 from moussaillon.sandbox import labels
+from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.prepare import RECIPES, prepare_offline
-from moussaillon.sandbox.reaper import inventory, purge_owner
+from moussaillon.sandbox.reaper import list_stock, purge_owner
 from tests.optional import missing
 
 STANDIN_IMAGES: dict[str, str] = {name: f"{name}:latest" for name in RECIPES}
@@ -91,7 +92,7 @@ def standin_images() -> dict[str, str]:
     async def prepare() -> list[str]:
         client = await _connect()
         try:
-            return await prepare_offline(client, STANDIN_IMAGES)
+            return await prepare_offline(Engine(client), STANDIN_IMAGES)
         finally:
             await client.close()
 
@@ -105,8 +106,8 @@ def _purge(owners: list[str]) -> None:
         problems: list[str] = []
         try:
             for owner in owners:
-                report = await purge_owner(client, owner)
-                left = await inventory(client, owner)
+                report = await purge_owner(Engine(client), owner)
+                left = await list_stock(Engine(client), owner)
                 problems += report.errors + [
                     f"{owner}: {item.get('Id') or item.get('Name')}"
                     for item in (*left.containers, *left.networks, *left.volumes)

@@ -28,6 +28,7 @@ from moussaillon.app import build_services
 from moussaillon.config import Settings
 from moussaillon.handlers.rest.app import create_api
 from moussaillon.sandbox import netguard
+from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.errors import IsolationUnavailable
 from moussaillon.sandbox.executor.networks import BRIDGE_OPTIONS
 from moussaillon.sandbox.service import SandboxService
@@ -150,7 +151,7 @@ async def test_plain_containers_reach_the_host_listener(
 
     # the engine's own pools may be exhausted on a busy engine: a subnet from ours
     internal = await SubnetAllocator.from_settings(Settings()).create(
-        docker,
+        Engine(docker),
         {
             "Name": f"m-{clean_owner}-plain-internal",
             "Internal": True,
@@ -233,7 +234,7 @@ async def test_the_guard_verifies_the_students_networks_and_leaves_nothing(
     settings = make_settings(tmp_path, sandbox_images="busybox,alpine")
     allocator = SubnetAllocator.from_settings(settings)
     before = set(host_ipv4_addresses())
-    report = await netguard.verify(docker, settings, allocator)
+    report = await netguard.verify(Engine(docker), settings, allocator)
     assert report.verified, report
     stable = before & set(host_ipv4_addresses())  # other tests add and drop bridges meanwhile
     reserved = {str(net.network_address) for net in allocator.reserved}
@@ -246,7 +247,9 @@ async def test_the_guard_reports_the_host_reachable_on_a_network_without_the_opt
 ) -> None:
     settings = make_settings(tmp_path, sandbox_images="busybox")
     with pytest.raises(IsolationUnavailable) as caught:
-        await netguard.verify(docker, settings, SubnetAllocator.from_settings(settings), options={})
+        await netguard.verify(
+            Engine(docker), settings, SubnetAllocator.from_settings(settings), options={}
+        )
     reason = caught.value.message("en")
     assert "host reachable" in reason and "connection refused" in reason, reason
     assert len(reason) < 400 and "\n" not in reason, reason

@@ -9,6 +9,7 @@ import os
 import aiodocker
 import pytest
 
+from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.reaper import purge_owner
 from moussaillon.sandbox.service import SandboxService
 from tests.sandbox.engine_support import ok, service_fixture  # noqa: F401
@@ -99,7 +100,7 @@ async def test_two_students_are_isolated(
         joined = await service.run_command(bob, "docker run --rm --network alpine-net alpine true")
         assert joined.exit_code == 125 and "network alpine-net not found" in joined.output
     finally:
-        await purge_owner(docker, f"u{bob}")
+        await purge_owner(Engine(docker), f"u{bob}")
 
 
 async def test_volumes(

@@ -34,7 +34,7 @@ async def watched(
 ) -> AsyncIterator[SandboxService]:
     owner = labels.owner_key(clean_user_id)
     service.logwatch = LogWatch(
-        docker, RULE, selector=(f"{labels.SANDBOX}=1", f"{labels.OWNER}={owner}")
+        service.engine, RULE, selector=(f"{labels.SANDBOX}=1", f"{labels.OWNER}={owner}")
     )
     task = asyncio.create_task(service.logwatch.run_forever())
     try:

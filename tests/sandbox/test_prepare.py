@@ -13,6 +13,7 @@ import pytest
 
 from moussaillon.config import DEFAULT_IMAGES
 from moussaillon.sandbox import labels
+from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.prepare import (
     RECIPES,
     Recipe,
@@ -39,7 +40,7 @@ def recipe_images() -> Iterator[dict[str, str]]:
     async def build() -> None:
         client = await _connect()
         try:
-            await prepare_offline(client, refs, force=True)
+            await prepare_offline(Engine(client), refs, force=True)
         finally:
             await client.close()
 
@@ -156,7 +157,7 @@ def test_split_ref_keeps_registry_ports() -> None:
 
 
 async def test_every_standin_is_labelled(docker, standin_images) -> None:
-    assert await ensure_images(docker, standin_images) == []
+    assert await ensure_images(Engine(docker), standin_images) == []
     for ref in standin_images.values():
         image = await docker.images.inspect(ref)
         assert image["Config"]["Labels"][labels.STANDIN] == "1"
@@ -306,12 +307,12 @@ async def test_prepare_skips_current_standins_and_rebuilds_on_force(
     wanted = {"alpine": ref, "no-such-image": f"moussaillon-test/none:{clean_owner}"}
     try:
         messages: list[str] = []
-        assert await prepare_offline(docker, wanted, progress=messages.append) == [ref]
+        assert await prepare_offline(Engine(docker), wanted, progress=messages.append) == [ref]
         assert any("no offline stand-in" in message for message in messages)
-        assert await prepare_offline(docker, wanted) == []
+        assert await prepare_offline(Engine(docker), wanted) == []
         first = (await docker.images.inspect(ref))["Id"]
-        assert await prepare_offline(docker, wanted, force=True) == [ref]
-        assert await ensure_images(docker, wanted) == [wanted["no-such-image"]]
+        assert await prepare_offline(Engine(docker), wanted, force=True) == [ref]
+        assert await ensure_images(Engine(docker), wanted) == [wanted["no-such-image"]]
         second = (await docker.images.inspect(ref))["Id"]
         assert second != first
         with pytest.raises(aiodocker.DockerError) as gone:
@@ -325,10 +326,10 @@ async def test_prepare_never_replaces_a_real_image(docker, standin_images, clean
     ref = f"moussaillon-test/real:{clean_owner}"
     plain = Recipe("real", "not ours")
     tar = rootfs(plain, applets=["sh"])
-    await _import(docker, ref, tar, ['CMD ["sh"]'])
+    await _import(Engine(docker), ref, tar, ['CMD ["sh"]'])
     try:
-        assert await prepare_offline(docker, {"alpine": ref}) == []
-        assert await prepare_offline(docker, {"alpine": ref}, force=True) == []
+        assert await prepare_offline(Engine(docker), {"alpine": ref}) == []
+        assert await prepare_offline(Engine(docker), {"alpine": ref}, force=True) == []
         assert labels.STANDIN not in ((await docker.images.inspect(ref))["Config"]["Labels"] or {})
     finally:
         await docker.images.delete(ref, force=True)

@@ -16,7 +16,8 @@ from moussaillon.areas import migrations
 from moussaillon.core.clock import iso, utcnow
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, sessions
-from moussaillon.sandbox.reaper import Reaper, inventory
+from moussaillon.sandbox.engine import Engine
+from moussaillon.sandbox.reaper import Reaper, list_stock
 from tests.sandbox.conftest import sandbox_labels
 
 pytestmark = pytest.mark.docker
@@ -64,7 +65,7 @@ async def make_objects(docker: aiodocker.Docker, image: str, user_id: int) -> Ob
 
 
 async def names_of(docker: aiodocker.Docker, owner: str) -> set[str]:
-    stock = await inventory(docker, owner)
+    stock = await list_stock(Engine(docker), owner)
     return (
         {c["Names"][0].lstrip("/") for c in stock.containers}
         | {n["Name"] for n in stock.networks}
@@ -110,7 +111,7 @@ async def test_reap_idle_removes_exactly_the_idle_students_objects(
     await sessions.touch(store, idle_id, now=now - timedelta(minutes=TTL_MIN + 5))
     await sessions.touch(store, live_id, now=now - timedelta(minutes=TTL_MIN - 5))
     reaper = Reaper(
-        docker, store, idle_ttl_min=TTL_MIN, clock=lambda: now, scope=mine(idle_id, live_id)
+        Engine(docker), store, idle_ttl_min=TTL_MIN, clock=lambda: now, scope=mine(idle_id, live_id)
     )
     async with outsider(docker, image, idle.owner, idle.network) as kept:
         report = await reaper.reap_idle()
@@ -149,7 +150,7 @@ async def test_a_student_who_comes_back_during_the_pass_keeps_everything(
             returned.append(True)
         return owner == objects.owner
 
-    reaper = Reaper(docker, store, idle_ttl_min=TTL_MIN, clock=lambda: now, scope=scope)
+    reaper = Reaper(Engine(docker), store, idle_ttl_min=TTL_MIN, clock=lambda: now, scope=scope)
     report = await reaper.reap_idle()
 
     assert returned and report.removed == 0
@@ -170,14 +171,18 @@ async def test_reap_orphans_clears_what_a_crash_left_behind(
     await sessions.touch(store, live_id, now=later - timedelta(minutes=1))
     everyone = mine(crashed_id, expired_id, live_id)
 
-    at_start = Reaper(docker, store, idle_ttl_min=TTL_MIN, clock=lambda: start, scope=everyone)
+    at_start = Reaper(
+        Engine(docker), store, idle_ttl_min=TTL_MIN, clock=lambda: start, scope=everyone
+    )
     report = await at_start.reap_orphans()
     assert report.containers == [expired.container] and report.errors == []
     assert await names_of(docker, expired.owner) == set()
     # Younger than the TTL: maybe a first command whose session row is being written.
     assert len(await names_of(docker, crashed.owner)) == 3
 
-    two_hours_on = Reaper(docker, store, idle_ttl_min=TTL_MIN, clock=lambda: later, scope=everyone)
+    two_hours_on = Reaper(
+        Engine(docker), store, idle_ttl_min=TTL_MIN, clock=lambda: later, scope=everyone
+    )
     report = await two_hours_on.reap_orphans()
     assert report.containers == [crashed.container] and report.owners == {crashed.owner}
     assert await names_of(docker, crashed.owner) == set()
@@ -194,7 +199,7 @@ async def test_reap_orphans_removes_old_sandbox_objects_without_an_owner(
     await docker.volumes.create({"Name": name, "Labels": ownerless})
     try:
         reaper = Reaper(
-            docker,
+            Engine(docker),
             store,
             idle_ttl_min=TTL_MIN,
             clock=lambda: utcnow() + timedelta(hours=1),
@@ -217,7 +222,7 @@ async def test_reset_removes_one_students_objects_and_keeps_their_session(
     student = await make_objects(docker, image, student_id)
     neighbour = await make_objects(docker, image, neighbour_id)
     await sessions.touch(store, student_id)
-    reaper = Reaper(docker, store, idle_ttl_min=TTL_MIN)
+    reaper = Reaper(Engine(docker), store, idle_ttl_min=TTL_MIN)
 
     report = await reaper.reset(student.owner)
 
@@ -235,7 +240,7 @@ async def test_run_forever_reaps_in_the_background_and_stops_on_cancel(
     now = [utcnow()]
     await sessions.touch(store, clean_user_id, now=now[0])
     reaper = Reaper(
-        docker, store, idle_ttl_min=TTL_MIN, clock=lambda: now[0], scope=mine(clean_user_id)
+        Engine(docker), store, idle_ttl_min=TTL_MIN, clock=lambda: now[0], scope=mine(clean_user_id)
     )
     task = asyncio.create_task(reaper.run_forever(0.05))
     await asyncio.sleep(0.3)
@@ -252,7 +257,7 @@ async def test_run_forever_reaps_in_the_background_and_stops_on_cancel(
 async def test_run_forever_logs_a_failed_pass_and_keeps_going(docker, tmp_path, caplog) -> None:
     broken = Store(tmp_path / "broken.db", migrations())
     broken.close()  # every query now fails
-    reaper = Reaper(docker, broken, idle_ttl_min=TTL_MIN, scope=lambda _owner: False)
+    reaper = Reaper(Engine(docker), broken, idle_ttl_min=TTL_MIN, scope=lambda _owner: False)
     caplog.set_level(logging.ERROR, logger="moussaillon.sandbox.reaper")
     task = asyncio.create_task(reaper.run_forever(0.01))
     async with asyncio.timeout(5):

@@ -13,6 +13,7 @@ import pytest
 
 from moussaillon.config import Settings, load_settings
 from moussaillon.core.i18n import t
+from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.errors import NetworkSpaceExhausted
 from moussaillon.sandbox.executor.networks import BRIDGE_OPTIONS
 from moussaillon.sandbox.subnets import SubnetAllocator, first_free
@@ -168,8 +169,8 @@ async def test_two_processes_racing_for_subnets_never_share_one(
     creation of a subnet and that one moves on to the next."""
     block = nets("10.213.255.128/26")  # four /28s
     first, second = SubnetAllocator(block, 28), SubnetAllocator(block, 28)
-    await first.refresh(docker)
-    await second.refresh(docker)
+    await first.refresh(Engine(docker))
+    await second.refresh(Engine(docker))
 
     def body(i: int) -> dict:
         return {
@@ -179,9 +180,11 @@ async def test_two_processes_racing_for_subnets_never_share_one(
             "Labels": sandbox_labels(clean_owner, f"race{i}"),
         }
 
-    await asyncio.gather(*(a.create(docker, body(i)) for i, a in enumerate([first, second] * 2)))
+    await asyncio.gather(
+        *(a.create(Engine(docker), body(i)) for i, a in enumerate([first, second] * 2))
+    )
     subnets = {await subnet_of(docker, f"m-{clean_owner}-race{i}") for i in range(4)}
     assert subnets == set(IPv4Network("10.213.255.128/26").subnets(new_prefix=28))
     assert first.listings + second.listings > 2, "no conflict was retried"
     with pytest.raises(NetworkSpaceExhausted):
-        await first.create(docker, body(4))
+        await first.create(Engine(docker), body(4))

@@ -15,6 +15,7 @@ import re2
 from moussaillon.config import Settings
 from moussaillon.core.i18n import t
 from moussaillon.sandbox import gotemplate
+from moussaillon.sandbox.engine import Engine, Method, unreachable
 from moussaillon.sandbox.errors import CommandSyntaxError, EngineUnavailable
 from moussaillon.sandbox.output import DaemonError, keep_tail, table
 from moussaillon.sandbox.scope import Scope
@@ -28,7 +29,7 @@ ENGINE_CALL_TIMEOUT = 30.0  # one management call (create, list, inspect …), n
 
 @dataclass
 class Context:
-    docker: aiodocker.Docker
+    engine: Engine
     settings: Settings
     scope: Scope
     lang: str = "fr"
@@ -71,7 +72,7 @@ def student_json(ctx: Context, data: Any) -> Any:
 async def call(
     ctx: Context,
     path: str,
-    method: str = "GET",
+    method: Method = "GET",
     *,
     params: Mapping[str, Any] | None = None,
     data: Any = None,
@@ -81,9 +82,9 @@ async def call(
     """One engine call; a daemon refusal becomes the text docker would print."""
     try:
         async with asyncio.timeout(ENGINE_CALL_TIMEOUT):
-            return await ctx.docker._query_json(path, method, params=params, data=data)
+            return await ctx.engine.request(method, path, params=params, data=data)
     except aiodocker.DockerError as exc:
-        if exc.status == 900:
+        if unreachable(exc):
             raise EngineUnavailable("sandbox.engine.unavailable") from exc
         raise DaemonError(prefix + hide_internal(ctx, str(exc.message)), exit_code) from None
     except TimeoutError:
@@ -95,7 +96,7 @@ async def read_logs(ctx: Context, container_id: str, **params: Any) -> tuple[byt
     query = {"stdout": "1", "stderr": "1", **params}
     async with (
         asyncio.timeout(ENGINE_CALL_TIMEOUT),
-        ctx.docker._query(f"containers/{container_id}/logs", params=query) as response,
+        ctx.engine.stream(f"containers/{container_id}/logs", params=query) as response,
     ):
         raw = await response.read()
     return keep_tail(demux(raw), ctx.output_limit)

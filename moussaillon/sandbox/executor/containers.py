@@ -20,12 +20,12 @@ from moussaillon.sandbox.executor.common import (
     match_labels,
     name_matcher,
     read_logs,
-    render_each,
     render_format,
     student_json,
     text_of,
     visible_labels,
 )
+from moussaillon.sandbox.executor.inspection import show_objects
 from moussaillon.sandbox.executor.run import foreground, port_text
 from moussaillon.sandbox.output import (
     DaemonError,
@@ -134,7 +134,7 @@ async def ls(ctx: Context, req: ContainerLsRequest) -> Outcome:
         or req.latest
         or bool(filter_values(req.filters, "status") or filter_values(req.filters, "exited"))
     )
-    found = await ctx.scope.containers(ctx.docker, all=show_all)
+    found = await ctx.scope.containers(ctx.engine, all=show_all)
     found.sort(key=lambda c: c.get("Created", 0), reverse=True)
     named = name_matcher(req.filters)
     found = [c for c in found if _matches(ctx, c, req, named)]
@@ -153,7 +153,7 @@ async def ls(ctx: Context, req: ContainerLsRequest) -> Outcome:
 
 
 async def logs(ctx: Context, req: LogsRequest) -> Outcome:
-    target = await ctx.scope.container(ctx.docker, req.container)
+    target = await ctx.scope.container(ctx.engine, req.container)
     params: dict[str, str] = {"timestamps": "1" if req.timestamps else "0"}
     if req.tail is not None:
         params["tail"] = str(req.tail) if req.tail >= 0 else "all"
@@ -171,7 +171,7 @@ async def logs(ctx: Context, req: LogsRequest) -> Outcome:
 
 def _action(ctx: Context, verb: str, **params: str) -> Callable[[str], Awaitable[None]]:
     async def act(ref: str) -> None:
-        target = await ctx.scope.container(ctx.docker, ref)
+        target = await ctx.scope.container(ctx.engine, ref)
         async with asyncio.timeout(ctx.settings.sandbox_timeout_s + 15):
             await call(ctx, f"containers/{target['Id']}/{verb}", "POST", params=params or None)
 
@@ -225,7 +225,7 @@ async def unpause(ctx: Context, req: UnpauseRequest) -> Outcome:
 
 async def start(ctx: Context, req: StartRequest) -> Outcome:
     if req.attach and len(req.containers) == 1:
-        target = await ctx.scope.container(ctx.docker, req.containers[0])
+        target = await ctx.scope.container(ctx.engine, req.containers[0])
         await _action(ctx, "start")(target["Id"])
         return await foreground(ctx, target["Id"], remove=False)
     return await each(req.containers, _action(ctx, "start"))
@@ -233,10 +233,10 @@ async def start(ctx: Context, req: StartRequest) -> Outcome:
 
 async def wait(ctx: Context, req: WaitRequest) -> Outcome:
     async def one(ref: str) -> int:
-        target = await ctx.scope.container(ctx.docker, ref)
+        target = await ctx.scope.container(ctx.engine, ref)
         try:
             async with asyncio.timeout(ctx.settings.sandbox_timeout_s):
-                result = await ctx.docker._query_json(f"containers/{target['Id']}/wait", "POST")
+                result = await ctx.engine.post(f"containers/{target['Id']}/wait")
         except TimeoutError:
             raise DaemonError(ctx.note("wait_timeout", name=ref)) from None
         return int(result.get("StatusCode", 0))
@@ -245,14 +245,14 @@ async def wait(ctx: Context, req: WaitRequest) -> Outcome:
 
 
 async def rename(ctx: Context, req: RenameRequest) -> Outcome:
-    target = await ctx.scope.container(ctx.docker, req.container)
+    target = await ctx.scope.container(ctx.engine, req.container)
     new = req.new_name.lstrip("/")
     if not VALID_NAME.match(new):
         raise DaemonError(
             f"Error response from daemon: Invalid container name ({new}), only "
             "[a-zA-Z0-9][a-zA-Z0-9_.-] are allowed."
         )
-    for other in await ctx.scope.containers(ctx.docker):
+    for other in await ctx.scope.containers(ctx.engine):
         if student_name(ctx, other) == new:
             raise DaemonError(
                 f'Error response from daemon: Conflict. The container name "/{new}" is already '
@@ -295,7 +295,7 @@ async def rm(ctx: Context, req: RmRequest) -> Outcome:
     params = {"force": "1" if req.force else "0", "v": "1" if req.volumes else "0"}
 
     async def remove(ref: str) -> None:
-        target = await ctx.scope.container(ctx.docker, ref)
+        target = await ctx.scope.container(ctx.engine, ref)
         async with asyncio.timeout(30):
             await call(ctx, f"containers/{target['Id']}", "DELETE", params=params)
 
@@ -314,29 +314,8 @@ def clean_container(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
-    target = await ctx.scope.container(ctx.docker, ref)
+    target = await ctx.scope.container(ctx.engine, ref)
     return clean_container(ctx, await call(ctx, f"containers/{target['Id']}/json"))
-
-
-async def show_objects(
-    ctx: Context,
-    refs: list[str],
-    lookup: Callable[[Context, str], Awaitable[dict[str, Any]]],
-    template: str | None,
-) -> Outcome:
-    """``inspect``: a JSON array like docker, or one rendered template per object."""
-    found: list[dict[str, Any]] = []
-    errors: list[str] = []
-    for ref in refs:
-        try:
-            found.append(await lookup(ctx, ref))
-        except DaemonError as exc:
-            errors.append(exc.text.replace("Error response from daemon: ", "Error: "))
-    if template:
-        out = await render_each(ctx, template, found)
-    else:
-        out = [json.dumps(found, indent=4, ensure_ascii=False)] if found or not errors else ["[]"]
-    return Outcome(output="\n".join(out + errors), exit_code=1 if errors else 0)
 
 
 async def inspect(ctx: Context, req: ContainerInspectRequest) -> Outcome:
@@ -345,7 +324,7 @@ async def inspect(ctx: Context, req: ContainerInspectRequest) -> Outcome:
 
 async def prune_containers(ctx: Context) -> list[str]:
     removed = []
-    for c in await ctx.scope.containers(ctx.docker):
+    for c in await ctx.scope.containers(ctx.engine):
         if c.get("State") in ("exited", "created", "dead"):
             try:
                 await call(ctx, f"containers/{c['Id']}", "DELETE", params={"v": "1"})

@@ -20,6 +20,7 @@ from moussaillon.sandbox.executor.common import (
     render_format,
     student_json,
 )
+from moussaillon.sandbox.executor.inspection import show_objects
 from moussaillon.sandbox.executor.run import with_tag
 from moussaillon.sandbox.output import DaemonError, ago, human_size, short_id, table
 from moussaillon.sandbox.requests import (
@@ -132,8 +133,6 @@ async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
 
 
 async def inspect(ctx: Context, req: ImageInspectRequest) -> Outcome:
-    from moussaillon.sandbox.executor.containers import show_objects
-
     return await show_objects(ctx, req.images, inspect_one, req.format)
 
 

@@ -13,7 +13,7 @@ from moussaillon.sandbox.requests import PortRequest, StatsRequest, TopRequest
 
 async def _stats_row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> list[str]:
     async with asyncio.timeout(10):
-        s = await ctx.docker._query_json(f"containers/{c['Id']}/stats", params={"stream": "0"})
+        s = await ctx.engine.get(f"containers/{c['Id']}/stats", params={"stream": "0"})
     cpu, pre = s.get("cpu_stats") or {}, s.get("precpu_stats") or {}
     delta = cpu.get("cpu_usage", {}).get("total_usage", 0) - pre.get("cpu_usage", {}).get(
         "total_usage", 0
@@ -48,9 +48,9 @@ def _dec(size: int) -> str:
 
 async def stats(ctx: Context, req: StatsRequest) -> Outcome:
     if req.containers:
-        found = [await ctx.scope.container(ctx.docker, ref) for ref in req.containers]
+        found = [await ctx.scope.container(ctx.engine, ref) for ref in req.containers]
     else:
-        found = await ctx.scope.containers(ctx.docker, all=req.all)
+        found = await ctx.scope.containers(ctx.engine, all=req.all)
     rows = await asyncio.gather(*(_stats_row(ctx, c, req.no_trunc) for c in found))
     headers = [
         "CONTAINER ID",
@@ -69,7 +69,7 @@ async def stats(ctx: Context, req: StatsRequest) -> Outcome:
 
 
 async def top(ctx: Context, req: TopRequest) -> Outcome:
-    target = await ctx.scope.container(ctx.docker, req.container)
+    target = await ctx.scope.container(ctx.engine, req.container)
     params = {"ps_args": " ".join(req.ps_args)} if req.ps_args else None
     found = await call(ctx, f"containers/{target['Id']}/top", params=params)
     rows = [[str(cell) for cell in row] for row in found.get("Processes") or []]
@@ -77,7 +77,7 @@ async def top(ctx: Context, req: TopRequest) -> Outcome:
 
 
 async def port(ctx: Context, req: PortRequest) -> Outcome:
-    target = await ctx.scope.container(ctx.docker, req.container)
+    target = await ctx.scope.container(ctx.engine, req.container)
     mappings = [p for p in recorded_ports(target.get("Labels")) if p.host_port is not None]
     if req.port is not None:
         mappings = [

@@ -30,6 +30,7 @@ from moussaillon.sandbox.executor.common import (
     student_json,
     visible_labels,
 )
+from moussaillon.sandbox.executor.inspection import show_objects
 from moussaillon.sandbox.output import DaemonError, short_id, table
 from moussaillon.sandbox.requests import (
     NetworkConnectRequest,
@@ -78,17 +79,17 @@ async def _create(ctx: Context, name: str, **extra: str) -> dict[str, Any]:
     body = network_body(ctx.scope.internal(name), ctx.scope.labels(name, **extra))
     allocator = ctx.subnets or SubnetAllocator.from_settings(ctx.settings)
     return await allocator.create(
-        ctx.docker, body, lambda data: call(ctx, "networks/create", "POST", data=data)
+        ctx.engine, body, lambda data: call(ctx, "networks/create", "POST", data=data)
     )
 
 
 async def ensure_default_network(ctx: Context) -> str:
     internal = ctx.scope.internal(DEFAULT)
     async with ctx.lock("network", DEFAULT):
-        found = [n for n in await ctx.scope.networks(ctx.docker) if n["Name"] == internal]
+        found = [n for n in await ctx.scope.networks(ctx.engine) if n["Name"] == internal]
         if not found:
             await _create(ctx, DEFAULT, **{KIND: "default"})
-            found = [n for n in await ctx.scope.networks(ctx.docker) if n["Name"] == internal]
+            found = [n for n in await ctx.scope.networks(ctx.engine) if n["Name"] == internal]
         if len(found) > 1:
             await _drop_duplicates(ctx, found)
     return internal
@@ -113,7 +114,7 @@ async def network_target(ctx: Context, asked: str | None) -> tuple[str, str | No
     if asked == "host" or asked.startswith("container:"):
         raise DaemonError(f"docker: Error response from daemon: network {asked} not found.", 125)
     try:
-        net = await ctx.scope.network(ctx.docker, asked)
+        net = await ctx.scope.network(ctx.engine, asked)
     except DaemonError:
         raise DaemonError(
             f"docker: Error response from daemon: network {asked} not found.", 125
@@ -126,10 +127,10 @@ async def _resolve(ctx: Context, ref: str) -> dict[str, Any]:
         await ensure_default_network(ctx)
     if ref == DEFAULT:
         ref = ctx.scope.internal(DEFAULT)
-        for net in await ctx.scope.networks(ctx.docker):
+        for net in await ctx.scope.networks(ctx.engine):
             if net["Name"] == ref:
                 return net
-    return await ctx.scope.network(ctx.docker, ref)
+    return await ctx.scope.network(ctx.engine, ref)
 
 
 async def create(ctx: Context, req: NetworkCreateRequest) -> Outcome:
@@ -144,7 +145,7 @@ async def _create_checked(ctx: Context, req: NetworkCreateRequest) -> Outcome:
     if not VALID_NAME.match(name):
         raise DaemonError(f"Error response from daemon: invalid network name {name!r}")
     mine = [
-        n for n in await ctx.scope.networks(ctx.docker) if n["Name"] != ctx.scope.internal(DEFAULT)
+        n for n in await ctx.scope.networks(ctx.engine) if n["Name"] != ctx.scope.internal(DEFAULT)
     ]
     if any(ctx.scope.student(n.get("Labels"), n["Name"]) == name for n in mine):
         raise DaemonError(f"Error response from daemon: network with name {name} already exists")
@@ -175,7 +176,7 @@ def _row(ctx: Context, net: dict[str, Any]) -> dict[str, Any]:
 
 async def ls(ctx: Context, req: NetworkLsRequest) -> Outcome:
     await ensure_default_network(ctx)
-    nets = await ctx.scope.networks(ctx.docker)
+    nets = await ctx.scope.networks(ctx.engine)
     engine = await call(ctx, "networks", params={"filters": json.dumps({"name": ["host", "none"]})})
     rows = [_row(ctx, n) for n in nets]
     rows += [_row(ctx, n) for n in engine if n["Name"] in ("host", "none")]
@@ -229,8 +230,6 @@ async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
 
 
 async def inspect(ctx: Context, req: NetworkInspectRequest) -> Outcome:
-    from moussaillon.sandbox.executor.containers import show_objects
-
     return await show_objects(ctx, req.networks, inspect_one, req.format)
 
 
@@ -240,7 +239,7 @@ async def rm(ctx: Context, req: NetworkRmRequest) -> Outcome:
             raise DaemonError(
                 f"Error response from daemon: {ref} is a pre-defined network and cannot be removed"
             )
-        net = await ctx.scope.network(ctx.docker, ref)
+        net = await ctx.scope.network(ctx.engine, ref)
         await call(ctx, f"networks/{net['Id']}", "DELETE")
 
     return await each(req.networks, remove)
@@ -248,7 +247,7 @@ async def rm(ctx: Context, req: NetworkRmRequest) -> Outcome:
 
 async def connect(ctx: Context, req: NetworkConnectRequest) -> Outcome:
     net = await _resolve(ctx, req.network)
-    target = await ctx.scope.container(ctx.docker, req.container)
+    target = await ctx.scope.container(ctx.engine, req.container)
     name = (target.get("Names") or ["/"])[0].lstrip("/").removeprefix(ctx.scope.prefix)
     endpoint: dict[str, Any] = {"Aliases": [name, *req.aliases]}
     if req.ip:
@@ -264,7 +263,7 @@ async def connect(ctx: Context, req: NetworkConnectRequest) -> Outcome:
 
 async def disconnect(ctx: Context, req: NetworkDisconnectRequest) -> Outcome:
     net = await _resolve(ctx, req.network)
-    target = await ctx.scope.container(ctx.docker, req.container)
+    target = await ctx.scope.container(ctx.engine, req.container)
     await call(
         ctx,
         f"networks/{net['Id']}/disconnect",
@@ -276,7 +275,7 @@ async def disconnect(ctx: Context, req: NetworkDisconnectRequest) -> Outcome:
 
 async def prune_networks(ctx: Context) -> list[str]:
     removed = []
-    for net in await ctx.scope.networks(ctx.docker):
+    for net in await ctx.scope.networks(ctx.engine):
         if net["Name"] == ctx.scope.internal(DEFAULT):
             continue
         detail = await call(ctx, f"networks/{net['Id']}")

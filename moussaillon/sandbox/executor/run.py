@@ -97,7 +97,7 @@ async def create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
 
 
 async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
-    live = await ctx.scope.containers(ctx.docker)
+    live = await ctx.scope.containers(ctx.engine)
     if len(live) >= ctx.settings.sandbox_max_containers:
         raise QuotaExceeded(
             "sandbox.engine.quota.containers", limit=ctx.settings.sandbox_max_containers
@@ -207,7 +207,7 @@ async def wait_exit(ctx: Context, container_id: str) -> int | None:
     """The exit code, or None when the time limit hit first (the container is then killed)."""
     try:
         async with asyncio.timeout(ctx.settings.sandbox_timeout_s):
-            result = await ctx.docker._query_json(f"containers/{container_id}/wait", "POST")
+            result = await ctx.engine.post(f"containers/{container_id}/wait")
         return int(result.get("StatusCode", 0))
     except TimeoutError:
         with contextlib.suppress(DaemonError):
@@ -242,7 +242,7 @@ async def run(ctx: Context, req: RunRequest) -> Outcome:
 
 
 async def execute(ctx: Context, req: ExecRequest) -> Outcome:
-    target = await ctx.scope.container(ctx.docker, req.container)
+    target = await ctx.scope.container(ctx.engine, req.container)
     config: dict[str, Any] = {
         "AttachStdout": not req.detach,
         "AttachStderr": not req.detach,
@@ -256,7 +256,7 @@ async def execute(ctx: Context, req: ExecRequest) -> Outcome:
     if req.user:
         config["User"] = req.user
     created = await call(ctx, f"containers/{target['Id']}/exec", "POST", data=config)
-    exec_ = ctx.docker.containers.exec(created["Id"])
+    exec_ = ctx.engine.client.containers.exec(created["Id"])
     if req.detach:
         await call(ctx, f"exec/{created['Id']}/start", "POST", data={"Detach": True})
         return Outcome()

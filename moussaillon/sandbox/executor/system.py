@@ -10,6 +10,8 @@ from typing import Any
 
 from moussaillon.sandbox.executor import containers, images, networks, volumes
 from moussaillon.sandbox.executor.common import Context, Outcome, call, render_each
+from moussaillon.sandbox.executor.inspection import show_objects
+from moussaillon.sandbox.help import help_text
 from moussaillon.sandbox.output import DaemonError, bytes_size
 from moussaillon.sandbox.requests import (
     HelpRequest,
@@ -67,7 +69,7 @@ async def version(ctx: Context, req: VersionRequest) -> Outcome:
 
 async def info(ctx: Context, req: InfoRequest) -> Outcome:
     engine = await call(ctx, "info")
-    mine = await ctx.scope.containers(ctx.docker)
+    mine = await ctx.scope.containers(ctx.engine)
     states = [c.get("State") for c in mine]
     data: dict[str, Any] = {
         "Containers": len(mine),
@@ -148,10 +150,8 @@ async def inspect(ctx: Context, req: InspectRequest) -> Outcome:
                 continue
         raise DaemonError(f"Error: No such object: {ref}")
 
-    return await containers.show_objects(ctx, req.targets, lookup, req.format)
+    return await show_objects(ctx, req.targets, lookup, req.format)
 
 
 async def help_(ctx: Context, req: HelpRequest) -> Outcome:
-    from moussaillon.sandbox.help import help_text
-
     return Outcome(output=help_text(req.topic, ctx.lang))

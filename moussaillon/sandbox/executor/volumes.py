@@ -29,6 +29,7 @@ from moussaillon.sandbox.executor.common import (
     student_json,
     visible_labels,
 )
+from moussaillon.sandbox.executor.inspection import show_objects
 from moussaillon.sandbox.output import DaemonError, table
 from moussaillon.sandbox.requests import (
     VolumeCreateRequest,
@@ -64,7 +65,7 @@ async def ensure_volume(ctx: Context, name: str, labels: dict[str, str] | None =
 
 
 async def _ensure_volume(ctx: Context, name: str, labels: dict[str, str] | None) -> str:
-    mine = await ctx.scope.volumes(ctx.docker)
+    mine = await ctx.scope.volumes(ctx.engine)
     internal = ctx.scope.internal(name)
     if any(v["Name"] == internal for v in mine):
         return internal
@@ -134,7 +135,7 @@ async def _remove(ctx: Context, volume: dict[str, Any], force: bool = False) -> 
     """Remove a volume unless a student container uses it (its keeper goes first)."""
     users = [
         c["Id"]
-        for c in await ctx.scope.containers(ctx.docker)
+        for c in await ctx.scope.containers(ctx.engine)
         if any(m.get("Name") == volume["Name"] for m in c.get("Mounts") or [])
     ]
     name = ctx.scope.student(volume.get("Labels"), volume["Name"])
@@ -170,13 +171,13 @@ def _row(ctx: Context, volume: dict[str, Any]) -> dict[str, Any]:
 
 async def _used(ctx: Context) -> set[str]:
     used: set[str] = set()
-    for container in await ctx.scope.containers(ctx.docker):
+    for container in await ctx.scope.containers(ctx.engine):
         used.update(m.get("Name", "") for m in container.get("Mounts") or [])
     return used
 
 
 async def ls(ctx: Context, req: VolumeLsRequest) -> Outcome:
-    volumes = await ctx.scope.volumes(ctx.docker)
+    volumes = await ctx.scope.volumes(ctx.engine)
     named = name_matcher(req.filters)
     wanted_labels = filter_values(req.filters, "label")
     dangling = filter_values(req.filters, "dangling")
@@ -205,7 +206,7 @@ async def ls(ctx: Context, req: VolumeLsRequest) -> Outcome:
 
 
 async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
-    volume = await ctx.scope.volume(ctx.docker, ref)
+    volume = await ctx.scope.volume(ctx.engine, ref)
     data: dict[str, Any] = await call(ctx, f"volumes/{volume['Name']}")
     data = student_json(ctx, data)
     data["Labels"] = visible_labels(data.get("Labels")) or None
@@ -213,8 +214,6 @@ async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
 
 
 async def inspect(ctx: Context, req: VolumeInspectRequest) -> Outcome:
-    from moussaillon.sandbox.executor.containers import show_objects
-
     outcome = await show_objects(ctx, req.volumes, inspect_one, req.format)
     if outcome.exit_code == 0 and (not req.format or "Mountpoint" in req.format):
         outcome.notes.append(ctx.note("note.mountpoint"))
@@ -223,7 +222,7 @@ async def inspect(ctx: Context, req: VolumeInspectRequest) -> Outcome:
 
 async def rm(ctx: Context, req: VolumeRmRequest) -> Outcome:
     async def remove(ref: str) -> None:
-        volume = await ctx.scope.volume(ctx.docker, ref)
+        volume = await ctx.scope.volume(ctx.engine, ref)
         await _remove(ctx, volume, req.force)
 
     return await each(req.volumes, remove)
@@ -232,7 +231,7 @@ async def rm(ctx: Context, req: VolumeRmRequest) -> Outcome:
 async def prune_volumes(ctx: Context) -> list[str]:
     used = await _used(ctx)
     removed = []
-    for volume in await ctx.scope.volumes(ctx.docker):
+    for volume in await ctx.scope.volumes(ctx.engine):
         if volume["Name"] in used:
             continue
         try:

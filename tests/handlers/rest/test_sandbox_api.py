@@ -24,7 +24,7 @@ async def sandbox_api(tmp_path, standin_images):
                 yield client
             finally:
                 with contextlib.suppress(Exception):
-                    await purge_owner(services.sandbox.docker, labels.owner_key(424242))
+                    await purge_owner(services.sandbox.engine, labels.owner_key(424242))
 
 
 async def test_run_refuse_and_rate_limit(sandbox_api):

@@ -250,7 +250,7 @@ async def lab_bot(tmp_path: Path, standin_images, clean_user_id):
     ) as running:
         yield running
         with contextlib.suppress(Exception):
-            await purge_owner(running.services.sandbox.docker, labels.owner_key(clean_user_id))
+            await purge_owner(running.services.sandbox.engine, labels.owner_key(clean_user_id))
 
 
 async def test_check_on_the_real_sandbox_fails_then_passes_after_the_commands(

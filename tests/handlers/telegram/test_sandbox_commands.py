@@ -16,7 +16,7 @@ async def student(sandbox_bot):
         yield user
     finally:
         with contextlib.suppress(Exception):
-            await purge_owner(sandbox_bot.services.sandbox.docker, labels.owner_key(user.id))
+            await purge_owner(sandbox_bot.services.sandbox.engine, labels.owner_key(user.id))
 
 
 async def test_docker_command_runs_and_shows_output_in_pre(sandbox_bot, student):
