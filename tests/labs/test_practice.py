@@ -62,7 +62,6 @@ async def test_checks_count_the_containers_the_student_sees_not_volume_keepers(
 ) -> None:
     from moussaillon.labs.checks import evaluate, parse_check
     from moussaillon.labs.snapshot import snapshot
-    from moussaillon.sandbox import labels
 
     settings = Settings(
         sandbox_images=",".join(f"{k}={v}" for k, v in standin_images.items()),
@@ -73,16 +72,12 @@ async def test_checks_count_the_containers_the_student_sees_not_volume_keepers(
     try:
         made = await sandbox.run_command(clean_user_id, "docker volume create donnees")
         assert made.exit_code == 0, made
-        state = await snapshot(
-            docker, labels.owner_key(clean_user_id), images=settings.sandbox_images
-        )
+        state = await snapshot(sandbox, clean_user_id)
         assert state.containers == [] and state.volumes == ["donnees"]
         assert evaluate(parse_check({"containers_count": 0, "all": True}), state).ok
         removed = await sandbox.run_command(clean_user_id, "docker volume rm donnees")
         assert removed.exit_code == 0, removed
-        after = await snapshot(
-            docker, labels.owner_key(clean_user_id), images=settings.sandbox_images
-        )
+        after = await snapshot(sandbox, clean_user_id)
         assert after.removed_containers == []  # the keeper went with its volume, unseen
     finally:
         await sandbox.close()

@@ -44,7 +44,7 @@ async def student(sandbox_bot):
         yield user
     finally:
         with contextlib.suppress(Exception):
-            await purge_owner(sandbox_bot.services.sandbox.docker, labels.owner_key(user.id))
+            await purge_owner(sandbox_bot.services.sandbox.engine, labels.owner_key(user.id))
 
 
 async def test_question_words_inside_a_real_command_run(sandbox_bot, student):

@@ -21,7 +21,7 @@ async def sandbox_bot_with(tmp_path, **overrides):
         finally:
             for user in users:
                 with contextlib.suppress(Exception):
-                    await purge_owner(bot.services.sandbox.docker, labels.owner_key(user.id))
+                    await purge_owner(bot.services.sandbox.engine, labels.owner_key(user.id))
 
 
 async def quiet_after(stub, chat, seconds=1.5):
@@ -84,7 +84,7 @@ async def test_hello_world_says_what_to_type_instead_of_docker_run_it(sandbox_bo
         [refused] = await stub.wait_for(stub.send_text(eve, "docker run -it alpine sh"))
         assert refused.text.startswith("⛔")
     finally:
-        await purge_owner(sandbox_bot.services.sandbox.docker, labels.owner_key(eve.id))
+        await purge_owner(sandbox_bot.services.sandbox.engine, labels.owner_key(eve.id))
 
 
 async def test_the_container_quota_counts_what_sandbox_shows_not_volume_keepers(
