@@ -196,11 +196,3 @@ def _pick(objects: list[dict[str, Any]], ref: str, scope: Scope, kind: str) -> d
     if kind == "container":
         raise DaemonError(f"Error response from daemon: No such container: {ref}")
     raise DaemonError(f"Error response from daemon: network {ref} not found")
-
-
-def student_view(scope: Scope, objects: list[dict[str, Any]]) -> dict[str, str]:
-    """Map internal names → student names for rewriting inspect output."""
-    return {
-        (obj.get("Names") or [obj.get("Name", "")])[0].lstrip("/"): _name_of(obj, scope)
-        for obj in objects
-    }
