@@ -31,6 +31,7 @@ from moussaillon.handlers.telegram.context import (
     Context,
     authorise,
     chat_of,
+    error_html,
     language,
     message_of,
     services,
@@ -83,7 +84,7 @@ def guarded(action: str, *, current: bool = False) -> Callable[[Answering], Hand
                 text = await handler(update, context)
                 line = await current_line(update, context) if current and text else None
             except MoussaillonError as exc:
-                text = exc.message(lang)
+                text = error_html(exc, lang)
                 denied = isinstance(exc, PermissionDenied)
                 line = await current_line(update, context, none=False) if current and not denied \
                     else None
@@ -113,7 +114,7 @@ async def join_with_code(update: Update, context: Context, code: str) -> None:
     try:
         info = await hub(context).classes.join(user_of(update).id, code)
     except MoussaillonError as exc:
-        await message_of(update).reply_html(exc.message(lang))
+        await message_of(update).reply_html(error_html(exc, lang))
         return
     name = views.escape(info.name)
     await message_of(update).reply_html(t("classes.joined", lang, name=name))

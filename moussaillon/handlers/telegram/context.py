@@ -3,13 +3,15 @@ may run what they asked (``permissions.check``, the one decision every transport
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram import CallbackQuery, Chat, Message, Update, User
 from telegram.ext import ContextTypes
 
 from moussaillon.classes.permissions import Caller, PermissionDenied, check
-from moussaillon.core.i18n import Lang
+from moussaillon.core.errors import MoussaillonError
+from moussaillon.core.i18n import Lang, t
 
 if TYPE_CHECKING:
     from moussaillon.services import Services
@@ -106,3 +108,10 @@ def may(update: Update, context: Context, action: str | None = None) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+def error_html(exc: MoussaillonError, lang: str) -> str:
+    """An error's sentence for an HTML reply: what the user typed (``/corriger tp <x``) comes
+    back in its parameters, so they are escaped; the catalogue's own markup is kept."""
+    params = {k: html.escape(v) if isinstance(v, str) else v for k, v in exc.params.items()}
+    return t(exc.key, lang, **params)

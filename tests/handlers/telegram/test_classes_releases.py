@@ -142,3 +142,14 @@ async def test_corriger_takes_the_number_tp_shows(tmp_path):
         assert release.lab_id == second.id
         [unknown] = await stub.wait_for(stub.send_text(teacher, "/corriger 99"))
         assert "Je ne connais pas de TP « 99 »" in unknown.text
+
+
+async def test_a_bad_time_is_echoed_as_text_not_as_markup(tmp_path):
+    """The time the instructor typed comes back in the error: escaped, or Telegram would refuse
+    the reply (``<x`` is no tag) and the instructor would get nothing at all."""
+    async with running_stub(token=TOKEN) as stub, bot_on(stub, tmp_path) as bot:
+        await class_with_members(bot, 1)
+        teacher = stub.user(INSTRUCTOR, first_name="Prof")
+        first = next(lab for lab in bot.services.labs.labs if lab.order == 1)
+        [reply] = await stub.wait_for(stub.send_text(teacher, f"/corriger {first.id} <x"))
+        assert "<x" in reply.text
