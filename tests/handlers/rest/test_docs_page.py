@@ -5,17 +5,12 @@ schema it shows documents errors as the API answers them."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
-import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import uvicorn
-
-from moussaillon.handlers.rest.app import create_api
 from moussaillon.handlers.rest.schemas import ErrorResponse
+from tests.handlers.rest.browser import serving
 
 ASSET = re.compile(r"""(?:src|href)=["']([^"']+)["']""")
 
@@ -63,29 +58,10 @@ async def test_every_documented_error_is_the_error_body_the_api_answers(api):
     assert ErrorResponse.model_validate(invalid.json()).error.code == "api.invalid"
 
 
-@contextlib.asynccontextmanager
-async def _served(services) -> AsyncIterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(create_api(services), host="127.0.0.1", port=port, log_config=None)
-    )
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(10):
-            while not server.started:
-                await asyncio.sleep(0.02)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-
-
 async def test_chromium_renders_the_operations_from_local_assets(
     services, tmp_path: Path, chromium_binary: str
 ):
-    async with _served(services) as base:
+    async with serving(services) as base:
         process = await asyncio.create_subprocess_exec(
             chromium_binary,
             "--headless",
