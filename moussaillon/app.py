@@ -34,6 +34,7 @@ from moussaillon.ops.metrics import Metrics
 from moussaillon.ops.sandbox import CommandMetrics, watch_sandbox
 from moussaillon.quiz.service import build_quiz
 from moussaillon.services import Services
+from moussaillon.workspace import WorkspaceService
 
 if TYPE_CHECKING:
     from moussaillon.sandbox.service import SandboxService
@@ -61,6 +62,9 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
         store = Store(settings.db_path, areas.migrations())
         stack.callback(store.close)
         metrics = Metrics()
+        workspace = WorkspaceService(settings, store)
+        await workspace.start()  # the TTL purge, every hour
+        stack.push_async_callback(workspace.close)
         engine: SandboxService | None = None
         if sandbox:
             from moussaillon.sandbox.engine import create_docker
@@ -107,6 +111,7 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
                 # A group linked to a class: its students play the first question.
                 roster=classes.classes.group_roster,
             ),
+            workspace=workspace,
             sandbox=engine,
             metrics=metrics,
         )

@@ -23,6 +23,8 @@ from moussaillon.quiz import schema as quiz_schema
 from moussaillon.sandbox import engine_messages, limits_messages
 from moussaillon.sandbox import messages as sandbox_messages
 from moussaillon.sandbox import schema as sandbox_schema
+from moussaillon.workspace import messages as workspace_messages
+from moussaillon.workspace import schema as workspace_schema
 
 MIGRATIONS: tuple[Migrations, ...] = (
     core_schema.MIGRATIONS,
@@ -30,6 +32,7 @@ MIGRATIONS: tuple[Migrations, ...] = (
     quiz_schema.MIGRATIONS,
     labs_schema.MIGRATIONS,
     classes_schema.MIGRATIONS,
+    workspace_schema.MIGRATIONS,
 )
 
 CATALOGUES = (
@@ -42,6 +45,7 @@ CATALOGUES = (
     quiz_messages.MESSAGES,
     classes_messages.MESSAGES,
     handlers_messages.MESSAGES,
+    workspace_messages.MESSAGES,
 )
 
 

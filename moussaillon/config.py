@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         default=DEFAULT_SUBNETS  # type: ignore[arg-type]  # a str, parsed into the list
     )
     sandbox_subnet_prefix: int = Field(default=28, ge=1, le=SMALLEST_SUBNET)
+    # The student's files (build context, compose project): small, kept in SQLite.
+    workspace_max_files: int = Field(default=64, ge=1, le=10_000)
+    workspace_max_total_kb: int = Field(default=256, ge=1)
+    workspace_max_file_kb: int = Field(default=64, ge=1)
+    workspace_max_depth: int = Field(default=4, ge=1, le=16)
+    workspace_ttl_days: float = Field(default=90, gt=0)
 
     @field_validator("instructors", mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from moussaillon.labs.service import LabService
 from moussaillon.ops.metrics import Metrics
 from moussaillon.quiz.service import QuizService
 from moussaillon.sandbox.service import SandboxService
+from moussaillon.workspace import WorkspaceService
 
 
 @dataclass
@@ -33,6 +34,7 @@ class Services:
     labs: LabService
     practice: PracticeService  # students' commands and lab checks on the sandbox
     quiz: QuizService  # solo and live quizzes
+    workspace: WorkspaceService  # the students' files, the context of their builds
     # The only service a deployment may lack (no Docker engine): handlers check it is there,
     # PracticeService answers NoSandbox without it.
     sandbox: SandboxService | None = None
