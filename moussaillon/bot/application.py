@@ -31,6 +31,7 @@ from moussaillon.handlers.telegram import (
     quiz_views,
     search,
     unknown,
+    workspace,
 )
 from moussaillon.handlers.telegram.commands import COMMANDS
 from moussaillon.handlers.telegram.context import Context, language, remember_user
@@ -94,6 +95,10 @@ def create_telegram_app(services: Services, *, rate_limiter: bool | None = None)
     application.add_handler(CallbackQueryHandler(course.on_button))
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, search.on_text)
+    )
+    # A file sent to the bot goes into the student's workspace (an archive is unpacked).
+    application.add_handler(
+        MessageHandler(filters.ChatType.PRIVATE & filters.Document.ALL, workspace.on_document)
     )
     # Last of its group: PTB gives a message to the first handler that takes it, so this one
     # sees only the commands no CommandHandler knew.

@@ -50,6 +50,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Vous n'avez pas de fichier « {path} ». /fichiers donne la liste.",
         "en": "You have no file “{path}”. /fichiers lists them.",
     },
+    "workspace.no_filename": {
+        "fr": "Ce fichier n'a pas de nom : donnez-lui en un (en légende du document, par exemple Dockerfile).",
+        "en": "This file has no name: give it one (as the document's caption, for instance Dockerfile).",
+    },
     # -- limits ---------------------------------------------------------------------------
     "workspace.file_too_big": {
         "fr": "« {path} » est trop gros ({size} octets) : {limit} Kio au plus par fichier.",
@@ -160,10 +164,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "📦 <code>{name}</code> décompressé : {count} fichiers ({size}).",
         "en": "📦 <code>{name}</code> unpacked: {count} files ({size}).",
     },
-    "workspace.tg.no_filename": {
-        "fr": "Ce document n'a pas de nom : écrivez le nom voulu en légende (par exemple <code>Dockerfile</code>).",
-        "en": "This document has no name: write the name you want as its caption (for instance <code>Dockerfile</code>).",
-    },
     "workspace.tg.download_failed": {
         "fr": "Je n'ai pas pu récupérer ce fichier auprès de Telegram. Réessayez dans un instant.",
         "en": "I could not fetch this file from Telegram. Try again in a moment.",
@@ -189,6 +189,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "workspace.tg.voir_usage": {
         "fr": "Quel fichier ? Par exemple <code>/voir Dockerfile</code> (/fichiers donne la liste).",
         "en": "Which file? For instance <code>/voir Dockerfile</code> (/fichiers lists them).",
+    },
+    "workspace.tg.empty_file": {
+        "fr": "<code>{path}</code> est vide.",
+        "en": "<code>{path}</code> is empty.",
     },
     "workspace.tg.binary": {
         "fr": "<code>{path}</code> est un fichier binaire ({size}) : il est gardé pour vos builds, mais je n'affiche que du texte.",

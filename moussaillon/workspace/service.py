@@ -116,33 +116,41 @@ class WorkspaceService:
         [written] = await self._put(user_id, {path: data})
         return written
 
-    def check_upload(self, filename: str, size: int | None) -> None:
+    def check_upload(self, filename: str | None, size: int | None) -> None:
         """Before a file is downloaded or read at all: is it worth taking? ``size`` as its
         sender declares it (None: unknown, checked again once read)."""
         if size is None:
             return
-        if archives.kind_of(filename) is not None:
+        if filename and self.is_archive(filename):
             if size > self.limits.max_archive:
                 raise WorkspaceError(
                     "workspace.archive_too_big", size=size, limit=self.limits.max_archive // KIB
                 )
         else:
-            self._check_size(filename, size)
+            self._check_size(filename or "?", size)
 
     @staticmethod
     def is_archive(filename: str) -> bool:
         return archives.kind_of(filename) is not None
 
     async def upload(
-        self, user_id: int, filename: str, data: bytes, *, into: str = ""
+        self, user_id: int, filename: str | None, data: bytes, *, target: str = ""
     ) -> list[WorkspaceFile]:
-        """A file sent whole (a Telegram document): an archive is unpacked under ``into``,
-        anything else is stored as ``into/filename``."""
-        if self.is_archive(filename):
-            return await self.import_archive(user_id, filename, data, into=into)
-        folder = paths.normalise_folder(into, self.limits.max_depth)
-        name = paths.normalise(filename, self.limits.max_depth)
-        return [await self.write(user_id, f"{folder}/{name}" if folder else name, data)]
+        """A file sent whole (a Telegram document, its caption as ``target``). An archive is
+        unpacked into the folder ``target``; another file goes to ``target`` itself, or into
+        it when it ends with ``/``, or keeps its own name without one."""
+        target = target.strip()
+        if filename and self.is_archive(filename):
+            return await self.import_archive(user_id, filename, data, into=target)
+        if not filename and (not target or target.endswith("/")):
+            raise WorkspaceError("workspace.no_filename")
+        if not target:
+            path = filename or ""
+        elif target.endswith("/"):
+            path = f"{target}{filename}"
+        else:
+            path = target
+        return [await self.write(user_id, path, data)]
 
     async def import_archive(
         self, user_id: int, filename: str, data: bytes, *, into: str = ""

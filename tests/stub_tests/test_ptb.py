@@ -300,3 +300,20 @@ async def test_injected_failures_follow_count_chat_and_description(stub: Telegra
     assert [c.status for c in stub.calls("sendMessage")] == [200, 400, 400, 200]
 
 
+
+
+async def test_a_users_document_reaches_the_bot_and_downloads_up_to_20_mb(
+    stub: TelegramStub, bot: Bot
+):
+    alice = stub.user()
+    small = stub.send_document(alice, b"FROM alpine\n", "Dockerfile", caption="app/")
+    [update] = await bot.get_updates()
+    document = update.message.document
+    assert (document.file_name, document.file_size, update.message.caption) == (
+        "Dockerfile", 12, "app/")
+    assert update.update_id == small.update_id
+    file = await bot.get_file(document.file_id)
+    assert bytes(await file.download_as_bytearray()) == b"FROM alpine\n"
+    big = stub.send_document(alice, b"\0" * (20 * 1024 * 1024 + 1), "big.bin")
+    with pytest.raises(BadRequest, match=r"(?i)file is too big"):
+        await bot.get_file(big.message["document"]["file_id"])

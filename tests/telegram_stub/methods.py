@@ -24,6 +24,9 @@ CHAT_ACTIONS = frozenset({
 })
 
 
+MAX_DOWNLOAD = 20 * 1024 * 1024
+
+
 def scope_key(scope: Any) -> str:
     return json.dumps(scope or {"type": "default"}, sort_keys=True)
 
@@ -184,10 +187,21 @@ class BotApi:
             return stored
         raise bad_request("wrong file identifier/HTTP URL specified")
 
+    def user_file(self, content: bytes, filename: str | None,
+                  mime_type: str | None) -> StoredFile:
+        """A file a user sent: Telegram keeps it and gives the bot its ``file_id``."""
+        number = next(self._ids)
+        stored = StoredFile(f"stub-user-file-{number}", f"stub-user-unique-{number}", filename,
+                            content, mime_type)
+        self.world.files[stored.file_id] = stored
+        return stored
+
     def get_file(self, params: Params) -> dict[str, Any]:
         stored = self.world.files.get(str(params.get("file_id")))
         if stored is None:
             raise bad_request("invalid file_id")
+        if len(stored.content or b"") > MAX_DOWNLOAD:  # bots download 20 MB at most
+            raise bad_request("file is too big")
         return {"file_id": stored.file_id, "file_unique_id": stored.file_unique_id,
                 "file_size": len(stored.content or b""),
                 "file_path": f"{stored.file_id}/{stored.filename or 'file'}"}

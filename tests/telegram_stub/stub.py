@@ -139,6 +139,31 @@ class TelegramStub:
                                      source_text=text))
         return self.inject({"message": data})
 
+    def send_document(self, user: FakeUser, content: bytes, filename: str | None, *,
+                      caption: str | None = None, mime_type: str | None = None,
+                      chat: Chat | None = None) -> Injected:
+        """The user sends a file as a document (with an optional caption); the bot reads it
+        through ``getFile`` and the file URL, as from Telegram (20 MB at most)."""
+        log = self._chat_log(chat if chat is not None else user)
+        stored = self.api.user_file(content, filename, mime_type)
+        document: dict[str, Any] = {"file_id": stored.file_id,
+                                    "file_unique_id": stored.file_unique_id,
+                                    "file_size": len(content)}
+        if filename is not None:
+            document["file_name"] = filename
+        if mime_type is not None:
+            document["mime_type"] = mime_type
+        data: dict[str, Any] = {
+            "message_id": self.world.new_message_id(log.chat["id"]),
+            "from": user.to_dict(), "chat": log.chat, "date": int(time.time()),
+            "document": document,
+        }
+        if caption is not None:
+            data["caption"] = caption
+        self.world.store(StubMessage(data=data, seq=self.world.next_seq(), from_bot=False,
+                                     source_text=caption, file=stored))
+        return self.inject({"message": data})
+
     def click(self, user: FakeUser, message: StubMessage, *, text: str | None = None,
               data: str | None = None) -> Injected:
         """Press the inline button of a bot message found by its visible text or its data."""

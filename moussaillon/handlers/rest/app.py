@@ -16,7 +16,16 @@ from moussaillon.handlers.rest import dashboard
 from moussaillon.handlers.rest.deps import lang_of
 from moussaillon.handlers.rest.docs import document_errors, install_docs
 from moussaillon.handlers.rest.limits import BodyLimit
-from moussaillon.handlers.rest.routes import classes, course, health, labs, me, metrics, sandbox
+from moussaillon.handlers.rest.routes import (
+    classes,
+    course,
+    health,
+    labs,
+    me,
+    metrics,
+    sandbox,
+    workspace,
+)
 from moussaillon.handlers.rest.routes.live import include_quiz_routes
 
 if TYPE_CHECKING:
@@ -75,6 +84,7 @@ def create_api(services: Services) -> FastAPI:
         api.include_router(router, prefix="/api/v1")
     api.include_router(classes.router, prefix="/api/v1")
     api.include_router(me.router, prefix="/api/v1")
+    api.include_router(workspace.router, prefix="/api/v1")
     api.include_router(dashboard.router)  # /classes/{id}: the instructors' page
     include_quiz_routes(api)
     api.include_router(metrics.router)  # /metrics, where Prometheus looks by default

@@ -15,6 +15,7 @@ from moussaillon.handlers.telegram import (
     sandbox,
     search,
     start,
+    workspace,
 )
 
 # name, handler, catalogue key of its menu description
@@ -27,6 +28,10 @@ COMMANDS = (
     ("tp", labs.tp_command, "labs.tg.cmd_tp"),
     ("sandbox", sandbox.status, "tg.cmd_sandbox"),
     ("reset", sandbox.reset, "tg.cmd_reset"),
+    ("fichiers", workspace.fichiers_command, "workspace.tg.cmd_fichiers"),
+    ("fichier", workspace.fichier_command, "workspace.tg.cmd_fichier"),
+    ("voir", workspace.voir_command, "workspace.tg.cmd_voir"),
+    ("supprimer", workspace.supprimer_command, "workspace.tg.cmd_supprimer"),
     ("token", sandbox.token, "tg.cmd_token"),
     ("langue", start.choose_language, "tg.cmd_langue"),
     ("quiz", quiz.quiz_command, "quiz.cmd_quiz"),
@@ -62,6 +67,13 @@ ALIASES: dict[str, str] = {
     "leave": "quitter",
     "progress": "progres",
     "progression": "progres",
+    "files": "fichiers",
+    "ls": "fichiers",
+    "file": "fichier",
+    "cat": "voir",
+    "show": "voir",
+    "rm": "supprimer",
+    "delete": "supprimer",
     "resultats": "quiz_resultats",
     "results": "quiz_resultats",
 }

@@ -13,7 +13,13 @@ from telegram.constants import ChatType
 from moussaillon.content.questions import looks_like_question
 from moussaillon.core.clock import local
 from moussaillon.core.i18n import number, t, t_count
-from moussaillon.handlers.telegram import confirm, labs_views, questions, sandbox_replies
+from moussaillon.handlers.telegram import (
+    confirm,
+    labs_views,
+    questions,
+    sandbox_replies,
+    workspace,
+)
 from moussaillon.handlers.telegram.context import (
     Context,
     chat_of,
@@ -92,7 +98,11 @@ async def run(update: Update, context: Context, line: str) -> None:
 
 
 async def reset(update: Update, context: Context) -> None:
-    """Asks first (``confirm``): what it removes does not come back."""
+    """Asks first (``confirm``): what it removes does not come back. The student's files are
+    another thing (their work, kept): ``/reset fichiers`` erases those."""
+    if context.args and context.args[0].lower() in workspace.RESET_WORDS:
+        await workspace.reset_files(update, context)
+        return
     lang = await language(update, context)
     sandbox = await _sandbox(update, context, lang)
     if sandbox is None:
@@ -105,6 +115,7 @@ async def reset(update: Update, context: Context) -> None:
 
     keyboard = confirm.ask(context, wipe, t("tg.reset_yes", lang), lang)
     question = t("tg.reset_confirm", lang, minutes=confirm.ttl_minutes())
+    question += "\n" + t("workspace.tg.reset_keeps_files", lang)
     await message_of(update).reply_html(question, reply_markup=keyboard)
 
 
