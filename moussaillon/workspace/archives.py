@@ -16,7 +16,7 @@ import stat
 import tarfile
 import zipfile
 import zlib
-from typing import IO, Literal
+from typing import IO, Literal, Protocol
 
 from moussaillon.workspace import paths
 from moussaillon.workspace.errors import WorkspaceError
@@ -193,10 +193,14 @@ def _refuse_special(mode: int, name: str) -> None:
     raise WorkspaceError("workspace.archive_special", path=name)
 
 
+class _Source(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class _Bounded(io.RawIOBase):
     """A stream that fails once more than ``limit`` bytes came out of it: the inflated tar."""
 
-    def __init__(self, inner: IO[bytes], limit: int, collector: _Collector) -> None:
+    def __init__(self, inner: _Source, limit: int, collector: _Collector) -> None:
         self.inner = inner
         self.limit = limit
         self.collector = collector
@@ -216,9 +220,9 @@ class _Bounded(io.RawIOBase):
 
 
 def _untar(data: bytes, gzipped: bool, collector: _Collector) -> None:
-    raw: IO[bytes] = io.BytesIO(data)
+    raw: _Source = io.BytesIO(data)
     if gzipped:
-        raw = gzip.GzipFile(fileobj=raw, mode="rb")
+        raw = gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb")
     stream = io.BufferedReader(_Bounded(raw, collector.limits.max_inflated, collector), CHUNK)
     # Stream mode ("r|"): members are read in order, once, with no seeking back and no index.
     with tarfile.open(fileobj=stream, mode="r|") as archive:

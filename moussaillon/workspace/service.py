@@ -9,6 +9,7 @@ leaves nothing behind. Archives are unpacked off the event loop before that, in 
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 import logging
 from collections.abc import Mapping
@@ -72,7 +73,7 @@ class WorkspaceService:
 
     # -- reading --------------------------------------------------------------------------
 
-    async def list(self, user_id: int) -> list[WorkspaceFile]:
+    async def list(self, user_id: int) -> builtins.list[WorkspaceFile]:
         rows = await self._store.read(
             lambda db: db.execute(
                 "SELECT path, size, updated_at FROM workspace_files WHERE user_id = ?"
@@ -135,7 +136,7 @@ class WorkspaceService:
 
     async def upload(
         self, user_id: int, filename: str | None, data: bytes, *, target: str = ""
-    ) -> list[WorkspaceFile]:
+    ) -> builtins.list[WorkspaceFile]:
         """A file sent whole (a Telegram document, its caption as ``target``). An archive is
         unpacked into the folder ``target``; another file goes to ``target`` itself, or into
         it when it ends with ``/``, or keeps its own name without one."""
@@ -154,14 +155,14 @@ class WorkspaceService:
 
     async def import_archive(
         self, user_id: int, filename: str, data: bytes, *, into: str = ""
-    ) -> list[WorkspaceFile]:
+    ) -> builtins.list[WorkspaceFile]:
         """All of the archive's files or none: unpacked and checked in memory first."""
         files = await asyncio.to_thread(archives.unpack, filename, data, self.limits, into)
         return await self._put(user_id, files)
 
     async def seed(
         self, user_id: int, files: Mapping[str, bytes], *, replace: bool = False
-    ) -> list[str]:
+    ) -> builtins.list[str]:
         """A lab's starter files (or its correction). Without ``replace`` the student's own
         files of the same name are kept, never overwritten; with it, these paths are
         overwritten (other files stay). The paths written."""
@@ -227,7 +228,7 @@ class WorkspaceService:
 
     async def _put(
         self, user_id: int, files: Mapping[str, bytes], *, only_new: bool = False
-    ) -> list[WorkspaceFile]:
+    ) -> builtins.list[WorkspaceFile]:
         """Write ``files`` (all or none); with ``only_new``, the paths already there are left
         as they are. The files written."""
         now = self._clock()
