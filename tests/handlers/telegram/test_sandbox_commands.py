@@ -65,7 +65,7 @@ async def test_status_and_reset(sandbox_bot, student):
     [status] = await stub.wait_for(stub.send_text(student, "/sandbox"), timeout=30)
     assert "1/5" in status.text and "web" in status.text
     [question] = await stub.wait_for(stub.send_text(student, "/reset"), timeout=30)
-    assert question.text == t("tg.reset_confirm", "fr", minutes=2)
+    assert question.text.splitlines()[0] == t("tg.reset_confirm", "fr", minutes=2)
     yes = question.buttons[0]["callback_data"]
     [status] = await stub.wait_for(stub.send_text(student, "/sandbox"), timeout=30)
     assert "1/5" in status.text  # asked, not done
