@@ -49,7 +49,7 @@ def unpack(filename: str, data: bytes, limits: Limits, into: str = "") -> dict[s
     """The regular files of the archive, by workspace path (under ``into``)."""
     kind = kind_of(filename)
     if kind is None:
-        raise WorkspaceError("workspace.archive_kind", name=filename)
+        raise WorkspaceError("workspace.archive_kind", name=paths.shown(filename))
     if len(data) > limits.max_archive:
         raise WorkspaceError(
             "workspace.archive_too_big", size=len(data), limit=limits.max_archive // KIB
@@ -73,10 +73,10 @@ def unpack(filename: str, data: bytes, limits: Limits, into: str = "") -> dict[s
         OSError,
     ) as exc:
         raise WorkspaceError(
-            "workspace.archive_corrupt", name=filename, detail=_detail(exc)
+            "workspace.archive_corrupt", name=paths.shown(filename), detail=_detail(exc)
         ) from None
     if not collector.files:
-        raise WorkspaceError("workspace.archive_empty", name=filename)
+        raise WorkspaceError("workspace.archive_empty", name=paths.shown(filename))
     paths.check_tree(set(collector.files))
     return collector.files
 
@@ -165,13 +165,13 @@ def _unzip(data: bytes, collector: _Collector) -> None:
                 continue
             mode = info.external_attr >> 16
             if info.flag_bits & 0x1:
-                raise WorkspaceError("workspace.archive_encrypted", path=info.filename)
+                raise WorkspaceError("workspace.archive_encrypted", path=paths.shown(info.filename))
             if stat.S_ISLNK(mode):
                 target = archive.read(info)[:200] if info.file_size <= 4 * KIB else b""
                 raise WorkspaceError(
                     "workspace.archive_symlink",
-                    path=info.filename,
-                    target=target.decode("utf-8", "replace") or "?",
+                    path=paths.shown(info.filename),
+                    target=paths.shown(target.decode("utf-8", "replace")) or "?",
                 )
             _refuse_special(mode, info.filename)
             if info.is_dir() or stat.S_ISDIR(mode):
@@ -189,8 +189,8 @@ def _refuse_special(mode: int, name: str) -> None:
     if not kind or kind in (stat.S_IFREG, stat.S_IFDIR):
         return
     if kind in (stat.S_IFCHR, stat.S_IFBLK):
-        raise WorkspaceError("workspace.archive_device", path=name)
-    raise WorkspaceError("workspace.archive_special", path=name)
+        raise WorkspaceError("workspace.archive_device", path=paths.shown(name))
+    raise WorkspaceError("workspace.archive_special", path=paths.shown(name))
 
 
 class _Source(Protocol):
@@ -232,20 +232,26 @@ def _untar(data: bytes, gzipped: bool, collector: _Collector) -> None:
             if name.startswith(IGNORED_PREFIXES):
                 continue
             if member.issym():
-                raise WorkspaceError("workspace.archive_symlink", path=name, target=member.linkname)
+                raise WorkspaceError(
+                    "workspace.archive_symlink",
+                    path=paths.shown(name),
+                    target=paths.shown(member.linkname),
+                )
             if member.islnk():
                 raise WorkspaceError(
-                    "workspace.archive_hardlink", path=name, target=member.linkname
+                    "workspace.archive_hardlink",
+                    path=paths.shown(name),
+                    target=paths.shown(member.linkname),
                 )
             if member.ischr() or member.isblk():
-                raise WorkspaceError("workspace.archive_device", path=name)
+                raise WorkspaceError("workspace.archive_device", path=paths.shown(name))
             if member.isdir():
                 collector.folder(name)
                 continue
             if not member.isreg():
-                raise WorkspaceError("workspace.archive_special", path=name)
+                raise WorkspaceError("workspace.archive_special", path=paths.shown(name))
             path = collector.expect(name, member.size)
             source = archive.extractfile(member)
             if source is None:  # a regular file always has a reader; refuse rather than guess
-                raise WorkspaceError("workspace.archive_special", path=name)
+                raise WorkspaceError("workspace.archive_special", path=paths.shown(name))
             collector.read(path, source, member.size)

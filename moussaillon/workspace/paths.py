@@ -12,22 +12,22 @@ from moussaillon.workspace.limits import NAME_MAX, PATH_MAX
 def normalise(path: str, max_depth: int) -> str:
     """``./app//index.php`` → ``app/index.php``; every other doubt is refused with its reason
     (``..`` is never resolved: in an archive it is the attack, in a message a mistake)."""
-    shown = _shown(path)
+    visible = shown(path)
     if not path or not path.strip():
         raise WorkspaceError("workspace.path_empty")
     if "\\" in path:
-        raise WorkspaceError("workspace.path_backslash", path=shown)
+        raise WorkspaceError("workspace.path_backslash", path=visible)
     if path.startswith("/"):
-        raise WorkspaceError("workspace.path_absolute", path=shown)
+        raise WorkspaceError("workspace.path_absolute", path=visible)
     if len(path) > PATH_MAX:
-        raise WorkspaceError("workspace.path_long", path=shown, limit=PATH_MAX)
+        raise WorkspaceError("workspace.path_long", path=visible, limit=PATH_MAX)
     parts = [part for part in path.split("/") if part not in ("", ".")]
     if not parts:
         raise WorkspaceError("workspace.path_empty")
     for part in parts:
         check_name(part, path)
     if len(parts) > max_depth:
-        raise WorkspaceError("workspace.path_deep", path=shown, depth=max_depth)
+        raise WorkspaceError("workspace.path_deep", path=visible, depth=max_depth)
     return "/".join(parts)
 
 
@@ -39,17 +39,17 @@ def normalise_folder(folder: str, max_depth: int) -> str:
 
 
 def check_name(name: str, path: str) -> None:
-    shown = _shown(path)
+    visible = shown(path)
     if name == "..":
-        raise WorkspaceError("workspace.path_parent", path=shown)
+        raise WorkspaceError("workspace.path_parent", path=visible)
     if not name.isprintable():
-        raise WorkspaceError("workspace.name_unprintable", path=shown)
+        raise WorkspaceError("workspace.name_unprintable", path=visible)
     if name.startswith("-"):
-        raise WorkspaceError("workspace.name_dash", path=shown)
+        raise WorkspaceError("workspace.name_dash", path=visible)
     if name != name.strip():
-        raise WorkspaceError("workspace.name_spaces", path=shown)
+        raise WorkspaceError("workspace.name_spaces", path=visible)
     if len(name) > NAME_MAX:
-        raise WorkspaceError("workspace.name_long", path=shown, limit=NAME_MAX)
+        raise WorkspaceError("workspace.name_long", path=visible, limit=NAME_MAX)
 
 
 def parents(path: str) -> list[str]:
@@ -58,7 +58,7 @@ def parents(path: str) -> list[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts))]
 
 
-def _shown(path: str) -> str:
+def shown(path: str) -> str:
     """The path as an error may repeat it: control characters made visible, cut short."""
     visible = "".join(c if c.isprintable() else "?" for c in path)
     return visible if len(visible) <= 80 else visible[:77] + "…"
@@ -70,4 +70,4 @@ def check_tree(paths: set[str]) -> None:
     for path in sorted(paths):
         for folder in parents(path):
             if folder in paths:
-                raise WorkspaceError("workspace.path_conflict", path=_shown(path), folder=folder)
+                raise WorkspaceError("workspace.path_conflict", path=shown(path), folder=folder)

@@ -34,6 +34,14 @@ def _argument(update: Update) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
+def _caption_target(caption: str | None) -> str:
+    """The caption names where the file goes; ``/fichier app/`` is read as ``app/``."""
+    words = (caption or "").strip().split(maxsplit=1)
+    if words and words[0].split("@", 1)[0].lower() == "/fichier":
+        return words[1] if len(words) > 1 else ""
+    return (caption or "").strip()
+
+
 async def _refuse(update: Update, error: WorkspaceError, lang: str) -> None:
     await message_of(update).reply_html(f"⛔ {error_html(error, lang)}")
 
@@ -75,7 +83,7 @@ async def on_document(update: Update, context: Context) -> None:
             await message.reply_html(t("workspace.tg.download_failed", lang))
             return
         stored = await workspace.upload(
-            user_of(update).id, filename, data, target=message.caption or ""
+            user_of(update).id, filename, data, target=_caption_target(message.caption)
         )
     except WorkspaceError as error:
         await _refuse(update, error, lang)

@@ -57,6 +57,20 @@ async def test_an_archive_sent_as_a_document_is_unpacked_into_the_captioned_fold
     ]
 
 
+async def test_the_caption_names_the_path_or_the_folder(bot):
+    stub = bot.stub
+    alice = stub.user(language_code="fr")
+    php = b"<?php phpinfo();\n"
+    await stub.wait_for(stub.send_document(alice, php, "x.php", caption="web/index.php"))
+    await stub.wait_for(stub.send_document(alice, php, "info.php", caption="/fichier web/"))
+    await stub.wait_for(stub.send_document(alice, DOCKERFILE, "Dockerfile", caption="  "))
+    assert sorted(await bot.services.workspace.snapshot(alice.id)) == [
+        "Dockerfile",
+        "web/index.php",
+        "web/info.php",
+    ]
+
+
 async def test_hostile_archives_are_refused_with_the_reason_and_nothing_is_added(bot):
     stub = bot.stub
     alice = stub.user(language_code="fr")
