@@ -181,6 +181,14 @@ class Settings(BaseSettings):
             )
         return prefix
 
+    @field_validator("workspace_max_file_kb")
+    @classmethod
+    def _file_fits_the_workspace(cls, value: int, info: ValidationInfo) -> int:
+        total = info.data.get("workspace_max_total_kb")
+        if total is not None and value > total:
+            raise ValueError(f"a file cannot be bigger than the workspace ({total} KiB)")
+        return value
+
     @field_validator(
         "sandbox_runtime",
         "docker_host",

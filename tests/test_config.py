@@ -35,7 +35,8 @@ def test_env_file_is_read(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("name", "value"),
     [("HTTP_PORT", "eighty"), ("DEFAULT_LANGUAGE", "de"), ("INSTRUCTORS", "12,bob"),
-     ("SANDBOX_CPUS", "-1")],
+     ("SANDBOX_CPUS", "-1"), ("WORKSPACE_MAX_FILES", "0"), ("WORKSPACE_MAX_FILE_KB", "512"),
+     ("WORKSPACE_TTL_DAYS", "0")],
 )
 def test_a_bad_setting_stops_with_one_line_naming_it(monkeypatch, name, value):
     monkeypatch.setenv(f"MOUSSAILLON_{name}", value)
