@@ -12,17 +12,21 @@ from pathlib import Path
 import pytest
 
 from moussaillon import areas
+from moussaillon.core.clock import Clock, utcnow
 from moussaillon.core.store import Store
 from moussaillon.workspace import WorkspaceService
 from tests.conftest import make_settings
 
 
 @contextlib.contextmanager
-def opened(tmp_path: Path, **overrides: object) -> Iterator[WorkspaceService]:
+def opened(
+    tmp_path: Path, *, clock: Clock = utcnow, **overrides: object
+) -> Iterator[WorkspaceService]:
+    """The service on ``tmp_path``'s database; opened again, it finds what was written."""
     settings = make_settings(tmp_path, **overrides)
     store = Store(settings.db_path, areas.migrations())
     try:
-        yield WorkspaceService(settings, store)
+        yield WorkspaceService(settings, store, clock=clock)
     finally:
         store.close()
 

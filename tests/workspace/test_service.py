@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from moussaillon.ops.backup import backup
-from moussaillon.workspace import FileMissing, WorkspaceError, WorkspaceService
+from moussaillon.workspace import FileMissing, WorkspaceError
 from tests.workspace.conftest import opened
 
 ALICE, BOB = 101, 102
@@ -150,9 +150,8 @@ class Clock:
 
 
 async def test_the_ttl_purge_removes_only_workspaces_unused_for_that_long(tmp_path):
-    with opened(tmp_path, workspace_ttl_days=90) as built:
-        clock = Clock()
-        workspace = WorkspaceService(built_settings(tmp_path), built._store, clock=clock)
+    clock = Clock()
+    with opened(tmp_path, clock=clock, workspace_ttl_days=90) as workspace:
         await workspace.write(ALICE, "Dockerfile", b"FROM alpine\n")
         await workspace.write(BOB, "Dockerfile", b"FROM alpine\n")
         await workspace.write(BOB, "app.js", b"1")
@@ -166,24 +165,17 @@ async def test_the_ttl_purge_removes_only_workspaces_unused_for_that_long(tmp_pa
         assert await workspace.purge_expired() == 1
 
 
-def built_settings(tmp_path):
-    from tests.conftest import make_settings
-
-    return make_settings(tmp_path, workspace_ttl_days=90)
-
-
-async def test_the_app_runs_the_purge_in_the_background(tmp_path):
-    with opened(tmp_path) as workspace:
-        clock = Clock()
-        aged = WorkspaceService(built_settings(tmp_path), workspace._store, clock=clock)
-        await aged.write(ALICE, "old", b"x")
+async def test_the_purge_runs_in_the_background_once_started(tmp_path):
+    clock = Clock()
+    with opened(tmp_path, clock=clock) as workspace:
+        await workspace.write(ALICE, "old", b"x")
         clock.now += timedelta(days=365)
-        await aged.start(interval_s=0.01)
+        await workspace.start(interval_s=0.01)
         try:
             for _ in range(500):
-                if not await aged.list(ALICE):
+                if not await workspace.list(ALICE):
                     break
                 await asyncio.sleep(0.01)
-            assert await aged.list(ALICE) == []
+            assert await workspace.list(ALICE) == []
         finally:
-            await aged.close()
+            await workspace.close()
