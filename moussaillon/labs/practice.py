@@ -20,7 +20,7 @@ from moussaillon.labs.snapshot import snapshot
 from moussaillon.labs.state import SandboxState
 
 if TYPE_CHECKING:
-    from moussaillon.sandbox import CommandResult, OnWait, SandboxService
+    from moussaillon.sandbox import CommandResult, OnOutput, OnWait, SandboxService
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +52,17 @@ class PracticeService:
         return self._sandbox
 
     async def run(
-        self, user_id: int, line: str, lang: str = "fr", on_wait: OnWait | None = None
+        self,
+        user_id: int,
+        line: str,
+        lang: str = "fr",
+        on_wait: OnWait | None = None,
+        on_output: OnOutput | None = None,
     ) -> CommandResult:
         """``SandboxService.run_command``, remembering the output of commands that ran."""
-        result = await self._require_sandbox().run_command(user_id, line, lang, on_wait=on_wait)
+        result = await self._require_sandbox().run_command(
+            user_id, line, lang, on_wait=on_wait, on_output=on_output
+        )
         if not result.refused:
             try:
                 await self._journal.record(user_id, line, result.output)
