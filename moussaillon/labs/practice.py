@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -93,7 +93,7 @@ class PracticeService:
 
     async def stream(
         self, user_id: int, line: str, lang: str = "fr"
-    ) -> AsyncIterator[StreamEvent | CommandResult]:
+    ) -> AsyncGenerator[StreamEvent | CommandResult, None]:
         """``run`` as events, for transports that stream (REST's ndjson): the queue places and
         the output chunks as they come, then the ``CommandResult``, always last.
 
