@@ -242,6 +242,8 @@ class LiveMessage:
 
     async def _send_file(self, content: bytes, filename: str) -> None:
         for _ in range(FINAL_ATTEMPTS):
+            if self._not_before - time.monotonic() > MAX_WAIT_S:
+                break
             await self._pause(FLOOR_S)
             try:
                 await self._answering.reply_document(io.BytesIO(content), filename=filename)
