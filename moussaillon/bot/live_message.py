@@ -137,7 +137,8 @@ class LiveMessage:
             return None
         status = f"\n{self._status}" if self._status else ""
         budget = TEXT_LIMIT - utf16_len(status) - 1
-        return f"<pre>{escape(tail_within(self._tail, budget), quote=False)}</pre>{status}"
+        shown = tail_within(self._tail, budget).rstrip("\n")
+        return f"<pre>{escape(shown, quote=False)}</pre>{status}"
 
     async def _run(self) -> None:
         while True:
