@@ -96,7 +96,7 @@ async def test_a_queued_command_says_its_place_before_its_result(
     practice = practice_over(sandbox, store)
     first, second = make_user_id(), make_user_id()
     try:
-        busy = asyncio.create_task(practice.run(first, "docker run --rm alpine sleep 3"))
+        busy = asyncio.create_task(practice.run(first, "docker run --rm alpine sleep 8"))
         while sandbox.active_operations == 0:
             await asyncio.sleep(0.05)
         events = practice.stream(second, "docker run --rm alpine echo après")

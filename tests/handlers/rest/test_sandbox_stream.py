@@ -79,7 +79,7 @@ async def test_a_queued_place_arrives_while_another_command_runs(tmp_path, stand
         [busy_client, client],
     ):
         busy = asyncio.create_task(
-            busy_client.post(RUN, json={"command": "docker run --rm alpine sleep 3"})
+            busy_client.post(RUN, json={"command": "docker run --rm alpine sleep 8"})
         )
         while services.sandbox.active_operations == 0:
             await asyncio.sleep(0.05)
