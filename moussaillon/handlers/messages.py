@@ -122,6 +122,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "⏳ Le bac à sable est très demandé : vous êtes n°{position} dans la file.",
         "en": "⏳ The sandbox is busy: you are number {position} in the queue.",
     },
+    "tg.docker_running": {"fr": "⏳ En cours…", "en": "⏳ Running…"},
     "tg.docker_output_file": {
         "fr": "La sortie complète est dans le fichier joint ({size} octets).",
         "en": "The full output is in the attached file ({size} bytes).",

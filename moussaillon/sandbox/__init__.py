@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from moussaillon.sandbox.inventory import ContainerView, Inventory, MountView, PortView
     from moussaillon.sandbox.observers import CommandObserver
     from moussaillon.sandbox.results import CommandResult, EngineCounts, SandboxStatus
-    from moussaillon.sandbox.service import OnWait, SandboxService
+    from moussaillon.sandbox.service import OnOutput, OnWait, SandboxService
 
 _HOMES = {
     "CommandObserver": "observers",
@@ -28,6 +28,7 @@ _HOMES = {
     "EngineCounts": "results",
     "Inventory": "inventory",
     "MountView": "inventory",
+    "OnOutput": "service",
     "OnWait": "service",
     "PortView": "inventory",
     "SandboxService": "service",
@@ -49,6 +50,7 @@ __all__ = [
     "EngineCounts",
     "Inventory",
     "MountView",
+    "OnOutput",
     "OnWait",
     "PortView",
     "SandboxService",

@@ -56,6 +56,7 @@ READ_TIMEOUT_S = 30.0  # reading a student's objects or one file for a lab check
 READ_FILE_MAX = 1024 * 1024
 
 OnWait = Callable[[int], Awaitable[None]]
+OnOutput = Callable[[str], Awaitable[None]]
 T = TypeVar("T")
 
 
@@ -137,9 +138,16 @@ class SandboxService:
         )
 
     async def run_command(
-        self, user_id: int, line: str, lang: str = "fr", on_wait: OnWait | None = None
+        self,
+        user_id: int,
+        line: str,
+        lang: str = "fr",
+        on_wait: OnWait | None = None,
+        on_output: OnOutput | None = None,
     ) -> CommandResult:
-        """The pipeline; ``on_wait`` hears the student's place while they wait in the queue."""
+        """The pipeline; ``on_wait`` hears the student's place while they wait in the queue,
+        ``on_output`` each chunk of output as it comes, for commands that stream (none yet:
+        builds will); the result still carries the whole output."""
         started = time.monotonic()
         task = asyncio.current_task()
         if task is not None:
@@ -374,4 +382,4 @@ def _refusal(exc: SandboxError, lang: str) -> CommandResult:
     )
 
 
-__all__ = ["CommandResult", "EngineCounts", "OnWait", "SandboxService", "SandboxStatus"]
+__all__ = ["CommandResult", "EngineCounts", "OnOutput", "OnWait", "SandboxService", "SandboxStatus"]

@@ -243,6 +243,29 @@ async def test_rate_limits_answer_429_with_a_computed_retry_after(
     assert [m.text for m in stub.messages(classe)] == ["g1", "g2", "g3"]
 
 
+async def test_edits_count_against_the_flood_limits_as_messages_do(
+    stub: TelegramStub, bot: Bot, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    alice, classe = stub.user(), stub.group()
+    stub.enforce_rate_limits(per_chat_per_second=1, group_per_minute=3)
+    sent = await bot.send_message(alice.id, "Step 1/2")
+    with pytest.raises(RetryAfter) as raised:  # an edit in the same second as the message
+        await bot.edit_message_text("Step 2/2", chat_id=alice.id, message_id=sent.message_id)
+    assert raised.value.retry_after.total_seconds() == 1
+    assert stub.messages(alice)[0].text == "Step 1/2"
+    stub.enforce_rate_limits(per_chat_per_second=100, group_per_minute=3)
+    live = await bot.send_message(classe.id, "1")
+    await bot.edit_message_text("2", chat_id=classe.id, message_id=live.message_id)
+    await bot.edit_message_text("3", chat_id=classe.id, message_id=live.message_id)
+    with pytest.raises(RetryAfter) as grouped:
+        await bot.edit_message_text("4", chat_id=classe.id, message_id=live.message_id)
+    assert 59 <= grouped.value.retry_after.total_seconds() <= 60
+    stub.disable_rate_limits()
+    with pytest.raises(BadRequest, match="Message is not modified"):
+        await bot.edit_message_text("3", chat_id=classe.id, message_id=live.message_id)
+
+
 async def test_commands_are_kept_per_scope_and_language(stub: TelegramStub, bot: Bot):
     from telegram import BotCommand, BotCommandScopeAllPrivateChats
 

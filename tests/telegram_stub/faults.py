@@ -11,6 +11,10 @@ from http import HTTPStatus
 from .models import ApiError
 
 SEND_METHODS = frozenset({"sendmessage", "sendphoto", "senddocument", "sendpoll"})
+# Telegram counts an edit against the chat's flood limits as it counts a message: a bot editing
+# a message several times a second, or a group's messages more than 20 times a minute, gets 429s.
+EDIT_METHODS = frozenset({"editmessagetext", "editmessagecaption", "editmessagereplymarkup"})
+LIMITED_METHODS = SEND_METHODS | EDIT_METHODS
 _DEFAULT_TEXT = {
     400: "Bad Request: injected failure",
     403: "Forbidden: bot was blocked by the user",
@@ -91,7 +95,7 @@ class Faults:
                 raise rule.error()
         if chat_id is not None and chat_id in self.blocked:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
-        if self.limits is not None and method in SEND_METHODS and chat_id is not None:
+        if self.limits is not None and method in LIMITED_METHODS and chat_id is not None:
             now = time.monotonic()
             for window in self._windows(chat_id):
                 wait = window.retry_after(now)
@@ -99,7 +103,7 @@ class Faults:
                     raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
 
     def record_send(self, method: str, chat_id: int | None) -> None:
-        if self.limits is None or method not in SEND_METHODS or chat_id is None:
+        if self.limits is None or method not in LIMITED_METHODS or chat_id is None:
             return
         now = time.monotonic()
         for window in self._windows(chat_id):

@@ -174,12 +174,14 @@ class Injected:
 
 @dataclass(frozen=True)
 class ApiCall:
-    """One Bot API request the bot made, with the envelope the stub answered."""
+    """One Bot API request the bot made, with the envelope the stub answered ``at`` (monotonic
+    seconds: tests measure the gaps between a bot's calls to one chat)."""
 
     method: str
     params: dict[str, Any]
     status: int
     response: dict[str, Any] = field(default_factory=dict)
+    at: float = 0.0
 
     @property
     def ok(self) -> bool:

@@ -7,6 +7,7 @@ stub's state needs no locks.
 from __future__ import annotations
 
 import inspect
+import time
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
@@ -59,7 +60,7 @@ def build_app(stub: TelegramStub) -> Starlette:
             status, body = 500, ApiError(
                 500, f"Internal Server Error: the Telegram stub failed on {method}: {err!r}"
             ).envelope()
-        world.requests.append(ApiCall(method, params, status, body))
+        world.requests.append(ApiCall(method, params, status, body, time.monotonic()))
         return JSONResponse(body, status_code=status)
 
     async def download(request: Request) -> Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -81,3 +81,23 @@ class SandboxResult(BaseModel):
     refused: bool
     reason: str | None
     duration_ms: int
+
+
+class SandboxQueuedLine(BaseModel):
+    """The command waits in the fair queue, at ``position``."""
+
+    event: Literal["queued"] = "queued"
+    position: int
+
+
+class SandboxOutputLine(BaseModel):
+    """A chunk of output as it came (``Step 2/5 : RUN …``)."""
+
+    event: Literal["output"] = "output"
+    text: str
+
+
+class SandboxResultLine(SandboxResult):
+    """Always the last line: the same result as ``POST /sandbox/run`` answers."""
+
+    event: Literal["result"] = "result"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import time
 from html import escape
 from typing import TYPE_CHECKING
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.constants import ChatType
 
+from moussaillon.bot.live_message import LiveMessage
 from moussaillon.content.questions import looks_like_question
 from moussaillon.core.clock import local
 from moussaillon.core.i18n import number, t, t_count
@@ -31,9 +31,6 @@ from moussaillon.handlers.telegram.context import (
 
 if TYPE_CHECKING:
     from moussaillon.sandbox.service import SandboxService
-
-# What fits in one message around the <pre> block; the rest goes to a file.
-INLINE_OUTPUT = 3500
 
 
 async def docker_command(update: Update, context: Context) -> None:
@@ -59,6 +56,8 @@ async def _sandbox(update: Update, context: Context, lang: str) -> SandboxServic
 
 
 async def run(update: Update, context: Context, line: str) -> None:
+    """One answer per command: a command that streams (a build) shows its output live in that
+    answer (``LiveMessage``), which ends as the result, like any other command's."""
     lang = await language(update, context)
     svc = services(context)
     message = message_of(update)
@@ -69,32 +68,30 @@ async def run(update: Update, context: Context, line: str) -> None:
         await message.reply_html(t("tg.docker_queued", lang, position=position))
 
     await context.bot.send_chat_action(message.chat_id, "typing")
-    result = await svc.practice.run(user_of(update).id, line, lang, on_wait=on_wait)
-    if result.refused:
-        refusal = f"⛔ {escape(result.reason or '')}"
-        if result.verdict == "rate_limited":
-            if not sandbox_replies.first_refusal_of_burst(
-                context.user_data, result.retry_after or 0.0, time.monotonic()
-            ):
-                return
-            refusal += f"\n<i>{t('tg.docker_quiet', lang)}</i>"
-        await message.reply_html(refusal)
-        return
-    output = result.output or ""
-    shown = output if len(output) <= INLINE_OUTPUT else "…" + output[-INLINE_OUTPUT:]
-    lines = [f"<pre>{escape(shown)}</pre>"] if shown.strip() else []
-    lines += [f"<i>{escape(note)}</i>" for note in result.notes]
-    lines += [f"💡 {tip}" for tip in sandbox_replies.tips(output, lang)]
-    if result.exit_code not in (0, None):
-        lines.append(f"<i>{t('tg.docker_exit', lang, code=result.exit_code)}</i>")
-    if len(output) > INLINE_OUTPUT:
-        lines.append(t("tg.docker_output_file", lang, size=number(len(output.encode()), lang)))
-    # While a lab step is open, its check sits under the answer (labs decide which step).
-    step = await svc.labs.open_step(user_of(update).id)
-    keyboard = labs_views.verify_keyboard(step, lang) if step is not None else None
-    await message.reply_html("\n".join(lines) or "✅", reply_markup=keyboard)
-    if len(output) > INLINE_OUTPUT:
-        await message.reply_document(io.BytesIO(output.encode()), filename="output.txt")
+    running = f"<i>{t('tg.docker_running', lang)}</i>"
+    async with LiveMessage(message, status_html=running) as live:
+        result = await svc.practice.run(
+            user_of(update).id, line, lang, on_wait=on_wait, on_output=live.feed
+        )
+        if result.refused:
+            refusal = f"⛔ {escape(result.reason or '')}"
+            if result.verdict == "rate_limited":
+                if not sandbox_replies.first_refusal_of_burst(
+                    context.user_data, result.retry_after or 0.0, time.monotonic()
+                ):
+                    return
+                refusal += f"\n<i>{t('tg.docker_quiet', lang)}</i>"
+            await live.finish(refusal)
+            return
+        # While a lab step is open, its check sits under the answer (labs decide which step).
+        step = await svc.labs.open_step(user_of(update).id)
+        keyboard = labs_views.verify_keyboard(step, lang) if step is not None else None
+        await live.finish(
+            sandbox_replies.result_html(result, lang),
+            reply_markup=keyboard,
+            document=sandbox_replies.log_file(result),
+            filename=sandbox_replies.log_filename(line),
+        )
 
 
 async def reset(update: Update, context: Context) -> None:
