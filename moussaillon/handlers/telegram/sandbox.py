@@ -12,7 +12,7 @@ from telegram.constants import ChatType
 from moussaillon.bot.live_message import LiveMessage
 from moussaillon.content.questions import looks_like_question
 from moussaillon.core.clock import local
-from moussaillon.core.i18n import number, t, t_count
+from moussaillon.core.i18n import t, t_count
 from moussaillon.handlers.telegram import (
     confirm,
     labs_views,
