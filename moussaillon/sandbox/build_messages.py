@@ -85,6 +85,40 @@ _SYNTAX: dict[str, dict[str, str]] = {
     ),
 }
 
+# --- the docker build command line (docker's wording) ---------------------------------------
+_SEE = {"fr": "\nVoir '{command} --help'.", "en": "\nSee '{command} --help'."}
+_TAG = {
+    "fr": 'valeur invalide "{value}" pour l\'option "-t, --tag" : format de référence invalide',
+    "en": 'invalid argument "{value}" for "-t, --tag" flag: invalid reference format',
+}
+
+
+def _tag(fr: str, en: str) -> dict[str, str]:
+    return {"fr": _TAG["fr"] + fr + _SEE["fr"], "en": _TAG["en"] + en + _SEE["en"]}
+
+
+_COMMAND_LINE: dict[str, dict[str, str]] = {
+    "context_required": {
+        "fr": '"{command}" attend exactement 1 argument.' + _SEE["fr"] + "\n\nUsage :  {command}"
+        " [OPTIONS] CHEMIN\n\nConstruit une image à partir d'un Dockerfile (par exemple"
+        " {command} -t monimage .)",
+        "en": '"{command}" requires exactly 1 argument.' + _SEE["en"] + "\n\nUsage:  {command}"
+        " [OPTIONS] PATH | URL | -\n\nBuild an image from a Dockerfile",
+    },
+    "tag_format": _tag("", ""),
+    "tag_lowercase": _tag(
+        " : le nom du dépôt doit être en minuscules", ": repository name must be lowercase"
+    ),
+    "tag_length": _tag(
+        " : le nom du dépôt ne doit pas dépasser 255 caractères",
+        ": repository name must not be more than 255 characters",
+    ),
+    "tag_id": _tag(
+        " : un identifiant hexadécimal de 64 caractères ne peut pas servir de nom",
+        ": cannot specify 64-byte hexadecimal strings",
+    ),
+}
+
 # --- parsed, but not built here --------------------------------------------------------------
 _REFUSED: dict[str, tuple[str, str]] = {
     "too_large": (
@@ -184,6 +218,90 @@ _REFUSED: dict[str, tuple[str, str]] = {
     ),
 }
 
+# --- refused on the command line (sandbox/policy.py) ------------------------------------------
+_POLICY: dict[str, tuple[str, str]] = {
+    "network": (
+        "{flag} n'est pas disponible : le bac à sable choisit lui-même le réseau des"
+        " constructions (aucun par défaut). Retirez l'option.",
+        "{flag} is not available: the sandbox picks the builds' network itself (none by"
+        " default). Remove the option.",
+    ),
+    "secret": (
+        "{flag} n'existe qu'avec BuildKit, et aucun secret n'entre dans le bac à sable. Passez"
+        " une valeur non secrète avec --build-arg CLE=valeur",
+        "{flag} only exists with BuildKit, and no secret enters the sandbox. Pass a"
+        " non-secret value with --build-arg KEY=value",
+    ),
+    "platform": (
+        "{flag} n'est pas disponible : le bac à sable construit pour la plateforme de son"
+        " moteur. Retirez l'option.",
+        "{flag} is not available: the sandbox builds for its engine's platform. Remove the option.",
+    ),
+    "output": (
+        "{flag} n'est pas disponible : rien ne sort du bac à sable, l'image reste dans vos"
+        " images (docker images). Retirez l'option et nommez l'image avec -t",
+        "{flag} is not available: nothing leaves the sandbox, the image stays in your images"
+        " (docker images). Remove the option and name the image with -t",
+    ),
+    "cache": (
+        "{flag} n'existe qu'avec BuildKit : le cache local du constructeur sert tout seul"
+        " d'une construction à l'autre. Retirez l'option.",
+        "{flag} only exists with BuildKit: the builder's local cache is reused between builds"
+        " by itself. Remove the option.",
+    ),
+    "iidfile": (
+        "{flag} n'est pas disponible : aucun fichier n'est écrit sur la machine. Retirez"
+        " l'option : l'identifiant de l'image s'affiche à la fin (ou seul avec -q).",
+        "{flag} is not available: no file is written on the host. Remove the option: the"
+        " image id is printed at the end (or alone with -q).",
+    ),
+    "limits": (
+        "{flag} n'est pas disponible : le bac à sable fixe lui-même les limites des"
+        " constructions (mémoire, CPU, processus). Retirez l'option.",
+        "{flag} is not available: the sandbox sets the builds' limits itself (memory, CPU,"
+        " processes). Remove the option.",
+    ),
+    "add_host": (
+        "{flag} n'est pas disponible : les constructions n'ont pas de réseau vers d'autres"
+        " machines. Retirez l'option.",
+        "{flag} is not available: builds have no network to other machines. Remove the option.",
+    ),
+    "security_opt": (
+        "{flag} n'est pas disponible : les protections des constructions sont fixées par le"
+        " bac à sable. Retirez l'option.",
+        "{flag} is not available: the builds' protections are set by the sandbox. Remove the"
+        " option.",
+    ),
+    "buildx": (
+        "{flag} est une option de docker buildx (BuildKit) : ici c'est docker build, le"
+        " constructeur classique. Retirez l'option.",
+        "{flag} is a docker buildx (BuildKit) option: here it is docker build, the classic"
+        " builder. Remove the option.",
+    ),
+    "stdin": (
+        "docker build - lit le contexte sur l'entrée standard, impossible ici : envoyez vos"
+        " fichiers (/fichier, ou une archive .zip) puis docker build -t NOM .",
+        "docker build - reads the context from standard input, not possible here: send your"
+        " files (/fichier, or a .zip archive), then docker build -t NAME .",
+    ),
+    "url": (
+        "Le contexte {context} est une adresse : les constructions n'ont pas Internet."
+        " Envoyez les fichiers (/fichier, ou une archive .zip) puis docker build -t NOM .",
+        "The context {context} is an address: builds have no Internet. Send the files"
+        " (/fichier, or a .zip archive), then docker build -t NAME .",
+    ),
+    "git": (
+        "Le contexte {context} est un dépôt git : impossible de le cloner sans Internet."
+        " Envoyez ses fichiers en archive .zip puis docker build -t NOM .",
+        "The context {context} is a git repository: it cannot be cloned without Internet."
+        " Send its files as a .zip archive, then docker build -t NAME .",
+    ),
+    "too_many_tags": (
+        "Trop de noms pour une image (au plus {limit} -t) : gardez ceux qui servent.",
+        "Too many names for one image (at most {limit} -t): keep the ones you need.",
+    ),
+}
+
 # --- the build context -----------------------------------------------------------------------
 _CONTEXT: dict[str, tuple[str, str]] = {
     "missing": (
@@ -224,6 +342,8 @@ _CONTEXT: dict[str, tuple[str, str]] = {
 
 MESSAGES: dict[str, dict[str, str]] = {
     **{f"sandbox.build.syntax.{key}": texts for key, texts in _SYNTAX.items()},
+    **{f"sandbox.build.syntax.{key}": texts for key, texts in _COMMAND_LINE.items()},
     **{f"sandbox.build.refused.{key}": {"fr": fr, "en": en} for key, (fr, en) in _REFUSED.items()},
+    **{f"sandbox.build.policy.{key}": {"fr": fr, "en": en} for key, (fr, en) in _POLICY.items()},
     **{f"sandbox.build.context.{key}": {"fr": fr, "en": en} for key, (fr, en) in _CONTEXT.items()},
 }
