@@ -95,6 +95,9 @@ class Settings(BaseSettings):
         default=DEFAULT_SUBNETS  # type: ignore[arg-type]  # a str, parsed into the list
     )
     sandbox_subnet_prefix: int = Field(default=28, ge=1, le=SMALLEST_SUBNET)
+    build_max_instructions: int = Field(default=100, ge=1)
+    build_max_stages: int = Field(default=5, ge=1)
+    build_dockerfile_max_kb: int = Field(default=64, ge=1)
 
     @field_validator("instructors", mode="before")
     @classmethod

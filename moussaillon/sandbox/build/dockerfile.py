@@ -245,9 +245,10 @@ def _cross_check(lines: list[str], scanned: list[tuple[int, int, str]]) -> None:
     might read an instruction we did not check, so the file is refused."""
     inside = {j for start, end, _ in scanned for j in range(start + 1, end + 1)}
     fed = ["#\n" if j in inside and not line.strip() else line for j, line in enumerate(lines)]
+    fed.append("\n")  # it drops a continuation still open at the end; Docker ends it there
     parser = DockerfileParser(fileobj=io.BytesIO("".join(fed).encode("utf-8")))
     theirs = [
-        (item["startline"], item["endline"], item["instruction"])
+        (item["startline"], min(item["endline"], len(lines) - 1), item["instruction"])
         for item in parser.structure
         if item["instruction"] != "COMMENT"
     ]
