@@ -95,6 +95,8 @@ class _Ref:
     ref: str
     external: bool
     stage_name: str | None = None
+    flags: tuple[tuple[str, str | None], ...] = ()  # COPY's, to write it out again
+    args: str = ""
 
 
 @dataclass(frozen=True)
@@ -130,11 +132,17 @@ class DockerfilePlan:
                 for i in range(ref.start + 1, ref.end + 1):
                     lines[i] = "\n"
             elif ref.external:
-                text = "".join(lines[ref.start : ref.end + 1])
-                replacement = engine_ref(ref.ref).replace("\\", "\\\\")
-                text = re.sub(r"(?i)(--from=)(\S+)", rf"\g<1>{replacement}", text, count=1)
-                parts = text.splitlines(keepends=True)
-                lines[ref.start : ref.end + 1] = parts
+                # written out whole, as Docker joins it: a "--from=" in a comment inside the
+                # continuation must not be the one replaced
+                flags = [
+                    f"--{name}" + ("" if value is None else f"={value}")
+                    for name, value in ref.flags
+                    if name != "from"
+                ]
+                words = ["COPY", f"--from={engine_ref(ref.ref)}", *flags, ref.args]
+                lines[ref.start] = " ".join(words) + "\n"
+                for i in range(ref.start + 1, ref.end + 1):
+                    lines[i] = "\n"
         return "".join(lines)
 
 
@@ -399,7 +407,7 @@ def _healthcheck(ins: _Instruction) -> bool:
 
 
 def _exposed(ins: _Instruction) -> list[str]:
-    ports = []
+    ports: list[str] = []
     for word in _SPLIT.split(ins.args):
         if not word:
             continue
@@ -490,14 +498,18 @@ class _Checker:
             return
         if source.lower() in self.names:
             return
-        self.refs.append(_Ref(ins.start, ins.end, "copy", source, external=True))
+        self.refs.append(
+            _Ref(ins.start, ins.end, "copy", source, True, flags=tuple(ins.flags), args=ins.args)
+        )
 
     def resolve(self, stage: _StageState) -> tuple[str | None, bool, tuple[str, ...]]:
         """USER, HEALTHCHECK and EXPOSE as the stage ends up, through the earlier stages it
         builds on (an external base's own settings are unknown here)."""
         chain = [stage]
-        while chain[-1].parent is not None:
-            chain.append(self.stages[chain[-1].parent])  # type: ignore[index]  # checked above
+        parent = stage.parent
+        while parent is not None:
+            chain.append(self.stages[parent])
+            parent = chain[-1].parent
         user: str | None = None
         healthcheck: bool | None = None
         exposed: list[str] = []

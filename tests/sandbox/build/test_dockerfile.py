@@ -91,6 +91,22 @@ def test_a_from_spread_over_continuation_lines_is_rewritten_in_place() -> None:
     assert rendered == "FROM engine/alpine AS a\n\n\nRUN true\n"
 
 
+def test_copy_from_an_image_is_written_out_as_docker_joins_it() -> None:
+    """A ``--from=`` inside a comment of the continuation is not the flag Docker reads."""
+    text = "FROM alpine\nCOPY \\\n# --from=decoy\n  --chown=1:1 --from=busybox /bin/sh \\\n /sh\n"
+    plan = check_dockerfile(text)
+    assert plan.bases() == ["alpine", "busybox"]
+    rendered = plan.render(lambda ref: "engine/" + ref)
+    assert rendered.splitlines() == [
+        "FROM engine/alpine",
+        "COPY --from=engine/busybox --chown=1:1 /bin/sh  /sh",
+        "",
+        "",
+        "",
+    ]
+    assert "decoy" not in rendered
+
+
 def test_plan_equality_ignores_the_source_text() -> None:
     one, two = check_dockerfile("FROM alpine\n"), check_dockerfile("FROM   alpine\n\n")
     assert one == two
