@@ -19,6 +19,12 @@ _SYNTAX: dict[str, dict[str, str]] = {
         "instruction inconnue : {instruction}", "unknown instruction: {instruction}"
     ),
     "unknown_flag": _parse("option inconnue : {flag}", "Unknown flag: {flag}"),
+    "duplicate_flag": _parse(
+        "option donnée deux fois : {flag}", "Duplicate flag specified: {flag}"
+    ),
+    "flag_value": _parse(
+        "l'option --{flag} attend une valeur (--{flag}=...)", "Missing a value on flag: {flag}"
+    ),
     "one_argument": _parse(
         "{instruction} attend au moins un argument", "{instruction} requires at least one argument"
     ),

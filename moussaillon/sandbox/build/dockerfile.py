@@ -277,7 +277,7 @@ def _split_flags(rest: str) -> tuple[list[tuple[str, str | None]], str]:
         if word == "--":
             break
         name, eq, value = word[2:].partition("=")
-        flags.append((name.lower(), value if eq else None))
+        flags.append((name, value if eq else None))
     return flags, rest
 
 
@@ -357,7 +357,8 @@ def _words(args: str) -> list[str]:
 
 
 def _check_flags(ins: _Instruction) -> None:
-    for name, _value in ins.flags:
+    seen: set[str] = set()
+    for name, value in ins.flags:
         if name in _BUILDKIT_FLAGS.get(ins.name, ()):
             key = f"run_{name}" if ins.name == "RUN" else "buildkit_flag"
             raise _refuse(key, line=ins.line, flag=f"--{name}", instruction=ins.name)
@@ -365,6 +366,11 @@ def _check_flags(ins: _Instruction) -> None:
             raise _refuse("from_platform", line=ins.line)
         if name not in _CLASSIC_FLAGS.get(ins.name, ()):
             raise _syntax("unknown_flag", ins.line, flag=name[:40])
+        if name in seen:
+            raise _syntax("duplicate_flag", ins.line, flag=name)
+        if value is None:
+            raise _syntax("flag_value", ins.line, flag=name)
+        seen.add(name)
 
 
 def _check_arguments(ins: _Instruction) -> None:

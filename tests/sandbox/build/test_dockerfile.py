@@ -165,6 +165,9 @@ SYNTAX: list[tuple[str, str, int]] = [
     ("FROM alpine\nHEALTHCHECK --start-interval=1s CMD true\n", "unknown_flag", 2),
     ("FROM alpine\nCOPY --bogus a b\n", "unknown_flag", 2),
     ("FROM alpine\nEXPOSE --x 80\n", "unknown_flag", 2),
+    ("FROM alpine AS b\nFROM alpine\nCOPY --FROM=evil a b\n", "unknown_flag", 3),
+    ("FROM alpine AS b\nFROM alpine\nCOPY --from=b --from=evil a b\n", "duplicate_flag", 3),
+    ("FROM alpine\nCOPY --from a b\n", "flag_value", 2),
     ("RUN echo no stage\n", "no_stage", 1),
     ("ARG A=1\n\nENV B=2\nFROM alpine\n", "no_stage", 3),
     ("ARG A=1\n", "no_stage", 1),
@@ -316,3 +319,49 @@ def test_every_dockerfile_message_is_exercised() -> None:
         and not key.startswith(("sandbox.build.syntax.tag_", "sandbox.build.syntax.context_"))
     }
     assert defined - tested == set()
+
+
+_FRAGMENTS = [
+    "FROM alpine",
+    "FROM busybox AS b",
+    "FROM b",
+    "from  nginx  as  web",
+    "FROM ${BASE:-alpine}",
+    "ARG BASE=busybox",
+    "COPY --from=b /a /a",
+    "COPY --from=nginx /b /b",
+    "COPY --from=0 /c /c",
+    "RUN echo hi \\",
+    "RUN echo hi \\ ",
+    "RUN echo \\\u00a0",
+    "  FROM m-u43/evil",
+    "# FROM m-u43/evil",
+    "# escape=`",
+    "RUN a `",
+    "",
+    "   ",
+    "USER app",
+    "EXPOSE 80",
+    "HEALTHCHECK CMD true",
+    "\u2028FROM m-u43/evil",
+]
+
+
+def test_random_dockerfiles_are_refused_or_render_only_checked_bases() -> None:
+    """Whatever the mix of continuations, comments and odd spaces, a file we accept renders to
+    one whose every external base is one the caller mapped."""
+    import random
+
+    rng = random.Random(12)
+    accepted = 0
+    for _ in range(600):
+        text = "\n".join(rng.choice(_FRAGMENTS) for _ in range(rng.randint(1, 8)))
+        try:
+            plan = check_dockerfile(text)
+        except (DockerfileError, DockerfileSyntaxError):
+            continue
+        accepted += 1
+        again = check_dockerfile(plan.render(lambda ref: "engine/" + ref))
+        assert all(base.startswith("engine/") for base in again.bases()), text
+        assert len(again.stages) == len(plan.stages), text
+    assert accepted > 50
