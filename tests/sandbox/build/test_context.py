@@ -8,6 +8,7 @@ import tarfile
 
 import pytest
 
+from moussaillon.config import Settings
 from moussaillon.sandbox.build.context import (
     OUTSIDE_DOCKERFILE,
     context_tar,
@@ -15,7 +16,10 @@ from moussaillon.sandbox.build.context import (
     normalize_dir,
     select_context,
 )
-from moussaillon.sandbox.build.errors import ContextError
+from moussaillon.sandbox.build.errors import ContextError, DockerfileError
+from moussaillon.sandbox.build.inputs import read_build
+from moussaillon.sandbox.parser import parse
+from moussaillon.sandbox.requests import BuildRequest
 
 WORKSPACE = {
     "Dockerfile": b"FROM alpine\nCOPY . /app\n",
@@ -166,3 +170,30 @@ def test_the_tar_holds_folders_before_their_files_and_the_outside_dockerfile() -
     assert ("Dockerfile", False) in names  # the student's own stays as it was
     positions = {name: i for i, (name, _) in enumerate(names)}
     assert positions["c"] < positions["c/prime.c"]
+
+
+def _request(line: str) -> BuildRequest:
+    request = parse(line)
+    assert isinstance(request, BuildRequest)
+    return request
+
+
+def test_read_build_checks_the_context_then_the_dockerfile_with_the_settings() -> None:
+    settings = Settings(_env_file=None, build_max_instructions=3)  # type: ignore[call-arg]
+    inputs = read_build(WORKSPACE, _request("docker build -t prime c"), settings)
+    assert inputs.plan.bases() == ["gcc"]
+    assert inputs.dockerfile_name == "Dockerfile"
+    assert sorted(inputs.files) == [".dockerignore", "Dockerfile", "prime.c"]
+    tar = inputs.tar(lambda ref: "engine/" + ref)
+    with tarfile.open(fileobj=io.BytesIO(tar)) as opened:
+        dockerfile = opened.extractfile("Dockerfile")
+        assert dockerfile is not None and dockerfile.read() == b"FROM engine/gcc AS build\n"
+    outside = read_build(WORKSPACE, _request("docker build -f docker/Dockerfile.prod c"), settings)
+    assert outside.dockerfile_name == OUTSIDE_DOCKERFILE
+    with pytest.raises(ContextError, match="missing"):
+        read_build(WORKSPACE, _request("docker build nope"), settings)
+    too_long = {"Dockerfile": b"FROM alpine\nRUN a\nRUN b\nRUN c\n"}
+    with pytest.raises(DockerfileError, match="too_many_instructions"):
+        read_build(too_long, _request("docker build ."), settings)
+    with pytest.raises(DockerfileError, match="target"):
+        read_build(WORKSPACE, _request("docker build --target nope c"), settings)
