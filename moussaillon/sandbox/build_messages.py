@@ -332,6 +332,10 @@ _CONTEXT: dict[str, tuple[str, str]] = {
         "Invalid pattern in .dockerignore: {pattern} (syntax error in pattern). Check the"
         " brackets [ ] and backslashes.",
     ),
+    "too_many_patterns": (
+        "Trop de motifs dans .dockerignore (plus de {limit}) : regroupez-les (*.log, **/tmp).",
+        "Too many patterns in .dockerignore (over {limit}): group them (*.log, **/tmp).",
+    ),
     "invalid": (
         "Chemin « {path} » invalide : donnez un chemin relatif à vos fichiers, sans .. ,"
         " par exemple . ou app",

@@ -11,15 +11,22 @@ excludes everything under it.
 
 from __future__ import annotations
 
-import re
-import warnings
 from dataclasses import dataclass
+from typing import Any
+
+import re2
 
 from moussaillon.sandbox.build.errors import ContextError
 
 __all__ = ["DockerIgnore", "go_clean"]
 
 _REGEX_SPECIAL = set(".+()|{}$")
+MAX_PATTERNS = 1000
+# RE2 is Go's regexp engine (patternmatcher's): the same syntax, and linear time, where
+# Python's backtracking would let "*a*a*a*a*a*a*b" on a long name stall the service.
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
+_RE2_OPTIONS.max_mem = 1 << 20
 
 
 def go_clean(path: str) -> str:
@@ -89,7 +96,7 @@ class _Pattern:
     text: str  # cleaned, without the "!"
     exclusion: bool
     kind: str  # "exact", "prefix", "suffix", "regex"
-    regex: re.Pattern[str] | None
+    regex: Any  # a compiled re2 pattern (google-re2 ships no types)
 
     @classmethod
     def compile(cls, text: str, exclusion: bool) -> _Pattern:
@@ -136,12 +143,10 @@ class _Pattern:
             i += 1
         regex = None
         if kind == "regex":
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # "possible nested set" on "[[": Go has no such
-                try:
-                    regex = re.compile(out + r"\Z")
-                except re.error:
-                    raise _bad(text) from None
+            try:
+                regex = re2.compile(out + "$", _RE2_OPTIONS)
+            except re2.error:
+                raise _bad(text) from None
         return cls(text, exclusion, kind, regex)
 
     def match(self, path: str) -> bool:
@@ -154,8 +159,7 @@ class _Pattern:
             if path.endswith(suffix):
                 return True
             return suffix[:1] == "/" and path == suffix[1:]
-        assert self.regex is not None
-        return self.regex.match(path) is not None
+        return self.regex is not None and self.regex.search(path) is not None
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,8 @@ class DockerIgnore:
     @classmethod
     def from_patterns(cls, patterns: list[str]) -> DockerIgnore:
         """Patterns as ``patternmatcher.New`` takes them (``!`` first, then cleaned)."""
+        if len(patterns) > MAX_PATTERNS:
+            raise ContextError("sandbox.build.context.too_many_patterns", limit=MAX_PATTERNS)
         compiled = []
         for raw in patterns:
             pattern = raw.strip()

@@ -214,3 +214,18 @@ def test_the_dockerfile_and_dockerignore_are_kept_when_a_pattern_names_them() ->
 )
 def test_go_clean(path: str, clean: str) -> None:
     assert go_clean(path) == clean
+
+
+def test_a_backtracking_pattern_runs_in_linear_time() -> None:
+    """Go's regexp (RE2) does not backtrack; with Python's ``re`` this pattern on this name
+    would take longer than the test suite."""
+    ignore = DockerIgnore.parse("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b\n")
+    assert ignore.excludes("a" * 250) is False
+    assert ignore.excludes("a" * 249 + "b") is True
+
+
+def test_too_many_patterns_are_refused_before_any_is_compiled() -> None:
+    with pytest.raises(ContextError) as caught:
+        DockerIgnore.parse("x\n" * 1001)
+    assert caught.value.key == "sandbox.build.context.too_many_patterns"
+    assert len(DockerIgnore.parse("x\n" * 1000).patterns) == 1000
