@@ -75,6 +75,7 @@ _SPLIT = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC = re.compile(r"<<-?\s*[\"']?[A-Za-z_]")
 _URL = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
 _GIT = re.compile(r"(?i)^(git@|git://|github\.com/)|\.git(#.*)?$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PORT = re.compile(r"\d+(-\d+)?(/(tcp|udp|sctp))?", re.I)
 
 
@@ -189,10 +190,10 @@ def _decode(text: bytes | str, max_bytes: int) -> str:
     except UnicodeDecodeError:
         raise _refuse("binary") from None
     decoded = decoded.removeprefix("\ufeff").replace("\r\n", "\n")
-    bad = next((c for c in decoded if (ord(c) < 32 and c not in "\t\n") or c == "\x7f"), None)
+    bad = _CONTROL.search(decoded)
     if bad is not None:
-        line = decoded[: decoded.index(bad)].count("\n") + 1
-        raise _refuse("control_char", code=f"U+{ord(bad):04X}", line=line)
+        line = decoded[: bad.start()].count("\n") + 1
+        raise _refuse("control_char", code=f"U+{ord(bad.group()):04X}", line=line)
     if not decoded.endswith("\n"):
         decoded += "\n"
     return decoded
@@ -232,7 +233,7 @@ def _scan(lines: list[str], escape: str, limit: int) -> list[tuple[int, int, str
             i += 1
             continue
         start, ended = i, not continued.search(text)
-        joined = continued.sub("", text)
+        parts = [continued.sub("", text)]
         i += 1
         while not ended and i < count:
             line = lines[i].rstrip("\n")
@@ -240,8 +241,8 @@ def _scan(lines: list[str], escape: str, limit: int) -> list[tuple[int, int, str
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             ended = not continued.search(line)
-            joined += continued.sub("", line)
-        found.append((start, i - 1, joined))
+            parts.append(continued.sub("", line))
+        found.append((start, i - 1, "".join(parts)))
         if len(found) > limit:
             raise _refuse("too_many_instructions", limit=limit)
     return found
