@@ -6,7 +6,8 @@ No HTML-special characters, as in the sandbox's other catalogues.
 
 from __future__ import annotations
 
-_PARSE = {"fr": "Dockerfile, erreur ligne {line} : ", "en": "Dockerfile parse error line {line}: "}
+# The engine's own wording (dockerd 20.10's classic builder), checked against it.
+_PARSE = {"fr": "Dockerfile, erreur ligne {line} : ", "en": "dockerfile parse error line {line}: "}
 
 
 def _parse(fr: str, en: str) -> dict[str, str]:
@@ -30,7 +31,8 @@ _SYNTAX: dict[str, dict[str, str]] = {
     ),
     "two_arguments": _parse(
         "{instruction} attend au moins deux arguments (source et destination)",
-        "{instruction} requires at least two arguments",
+        "{instruction} requires at least two arguments, but only one was provided. Destination"
+        " could not be determined",
     ),
     "exactly_one": _parse(
         "{instruction} attend exactement un argument",
@@ -50,16 +52,15 @@ _SYNTAX: dict[str, dict[str, str]] = {
     "healthcheck_cmd": _parse(
         "commande manquante après HEALTHCHECK CMD", "Missing command after HEALTHCHECK CMD"
     ),
-    "no_stage": _parse(
-        "aucune étape de construction : le Dockerfile doit commencer par FROM (seuls des ARG"
-        " peuvent le précéder)",
-        "no build stage in current context",
-    ),
-    "empty": _parse(
-        "le Dockerfile est vide : il doit contenir au moins FROM",
-        "the Dockerfile (Dockerfile) cannot be empty",
-    ),
-    "arg_name": _parse("nom d'ARG invalide : {name}", "invalid ARG name: {name}"),
+    "no_stage": {
+        "fr": "Aucune étape de construction : le Dockerfile doit commencer par FROM (seuls des"
+        " ARG peuvent le précéder).",
+        "en": "no build stage in current context",
+    },
+    "empty": {
+        "fr": "Le Dockerfile est vide : il doit contenir au moins un FROM.",
+        "en": "the Dockerfile (Dockerfile) cannot be empty",
+    },
     "from_arguments": _parse(
         "FROM attend une image, ou IMAGE AS NOM", "FROM requires either one or three arguments"
     ),
@@ -70,25 +71,30 @@ _SYNTAX: dict[str, dict[str, str]] = {
         " symbols",
     ),
     "duplicate_stage": _parse("deux étapes portent le nom {name}", "duplicate stage name {name}"),
-    "blank_base": _parse(
-        "le nom de l'image ({base}) est vide : donnez une valeur à l'ARG (--build-arg)",
-        "base name ({base}) should not be blank",
-    ),
+    "blank_base": {
+        "fr": "Le nom de l'image ({base}) est vide : donnez une valeur à l'ARG (--build-arg).",
+        "en": "base name ({base}) should not be blank",
+    },
     "copy_from_empty": _parse(
         "COPY --from= attend une étape ou une image", "invalid from flag value: empty"
     ),
-    "copy_from_index": _parse(
-        "COPY --from={value} désigne cette étape ou une étape suivante : seules les étapes"
-        " précédentes peuvent servir",
-        "invalid from flag value {value}: refers to current or later build stage",
-    ),
+    "copy_from_current": {
+        "fr": "COPY --from={value} désigne l'étape en cours : seules les étapes précédentes"
+        " peuvent servir.",
+        "en": "invalid from flag value {value}: refers to current build stage",
+    },
+    "copy_from_later": {
+        "fr": "COPY --from={value} : il n'y a pas d'étape {value} avant celle-ci (la première"
+        " est 0).",
+        "en": "invalid from flag value {value}: index out of bounds",
+    },
     "substitution": _parse(
         "substitution de variable invalide : {word}", "failed to process {word}: bad substitution"
     ),
-    "escape": _parse(
-        "caractère d'échappement invalide « {value} » : utilisez ` ou \\",
-        "invalid ESCAPE '{value}'. Must be ` or \\",
-    ),
+    "escape": {
+        "fr": "Directive escape invalide « {value} » : utilisez ` ou \\",
+        "en": "failed to parse Dockerfile: invalid escape token '{value}' does not match ` or \\",
+    },
 }
 
 # --- the docker build command line (docker's wording) ---------------------------------------

@@ -66,8 +66,9 @@ _BUILDKIT_FLAGS: dict[str, frozenset[str]] = {
     "COPY": frozenset({"chmod", "link", "parents", "exclude"}),
     "ADD": frozenset({"chmod", "link", "checksum", "keep-git-dir", "exclude"}),
 }
-_NEED_ONE = ("RUN", "ENV", "LABEL", "EXPOSE", "VOLUME", "HEALTHCHECK", "SHELL", "ONBUILD")
-_EXACTLY_ONE = ("ARG", "USER", "WORKDIR", "STOPSIGNAL", "MAINTAINER")
+# dockerd 20.10 lets an empty RUN through to a failing container; we say so at once.
+_NEED_ONE = ("RUN", "ENV", "LABEL", "EXPOSE", "VOLUME", "HEALTHCHECK", "SHELL", "ONBUILD", "ARG")
+_EXACTLY_ONE = ("USER", "WORKDIR", "STOPSIGNAL", "MAINTAINER")
 _STAGE_NAME = re.compile(r"[a-z][a-z0-9_.-]*")
 _ARG_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
@@ -379,10 +380,8 @@ def _check_arguments(ins: _Instruction) -> None:
         raise _syntax("two_arguments", ins.line, instruction=ins.name)
     if not ins.args and ins.name in _NEED_ONE:
         raise _syntax("one_argument", ins.line, instruction=ins.name)
-    if ins.name in _EXACTLY_ONE:
-        count = len(_SPLIT.split(ins.args)) if ins.args else 0
-        if count == 0 or (ins.name == "ARG" and count != 1):
-            raise _syntax("exactly_one", ins.line, instruction=ins.name)
+    if ins.name in _EXACTLY_ONE and not ins.args:
+        raise _syntax("exactly_one", ins.line, instruction=ins.name)
     if ins.name == "SHELL" and not (ins.args.startswith("[") and len(_words(ins.args)) > 0):
         raise _syntax("shell_json", ins.line)
     if ins.name in ("RUN", "COPY", "ADD") and _HEREDOC.search(ins.args):
@@ -457,13 +456,12 @@ class _Checker:
             stage.exposed.extend(p for p in _exposed(ins) if p not in stage.exposed)
 
     def _meta_arg(self, ins: _Instruction) -> None:
-        name, eq, default = ins.args.partition("=")
-        if not _ARG_NAME.fullmatch(name):
-            raise _syntax("arg_name", ins.line, name=name[:40])
-        value = self.build_args.get(name)
-        if value is None:
-            value = _expand(default, self.meta, ins.line) if eq else ""
-        self.meta[name] = value
+        for word in _SPLIT.split(ins.args):
+            name, eq, default = word.partition("=")
+            value = self.build_args.get(name)
+            if value is None:
+                value = _expand(default, self.meta, ins.line) if eq else ""
+            self.meta[name] = value
 
     def _from(self, ins: _Instruction) -> None:
         words = [w for w in _SPLIT.split(ins.args) if w]
@@ -500,8 +498,10 @@ class _Checker:
             raise _syntax("copy_from_empty", ins.line)
         current = len(self.stages) - 1
         if source.isdigit():
-            if int(source) >= current:
-                raise _syntax("copy_from_index", ins.line, value=source[:10])
+            if int(source) == current:
+                raise _syntax("copy_from_current", ins.line, value=source[:10])
+            if int(source) > current:
+                raise _syntax("copy_from_later", ins.line, value=source[:10])
             return
         if source.lower() in self.names:
             return
