@@ -75,7 +75,8 @@ _DIRECTIVE = re.compile(r"#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _SPLIT = re.compile(r"[\t\v\f\r ]+")
 _HEREDOC = re.compile(r"<<-?\s*[\"']?[A-Za-z_]")
 _URL = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://")
-_GIT = re.compile(r"(?i)^(git@|git://|github\.com/)|\.git(#.*)?$")
+_GIT = re.compile(r"(?i)^(git@|git://|git\+|github\.com/)")
+_GIT_URL = re.compile(r"(?i)\.git(#.*)?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PORT = re.compile(r"\d+(-\d+)?(/(tcp|udp|sctp))?", re.I)
 
@@ -392,15 +393,15 @@ def _check_arguments(ins: _Instruction) -> None:
 
 def _check_add(ins: _Instruction) -> None:
     for source in _words(ins.args)[:-1]:
-        if _GIT.search(source) or source.lower().startswith("git+"):
+        if _GIT.match(source) or (_URL.match(source) and _GIT_URL.search(source)):
             raise _refuse("add_git", line=ins.line, source=source[:100])
         if _URL.match(source):
             raise _refuse("add_url", line=ins.line, source=source[:100])
 
 
 def _healthcheck(ins: _Instruction) -> bool:
-    kind, _, command = ins.args.partition(" ")
-    kind = kind.upper()
+    kind, *rest = _SPLIT.split(ins.args, 1)
+    kind, command = kind.upper(), rest[0] if rest else ""
     if kind == "NONE":
         if command.strip() or ins.flags:
             raise _syntax("healthcheck_none", ins.line)

@@ -134,6 +134,8 @@ ACCEPTED: list[tuple[str, list[str]]] = [
     ("FROM alpine\nCOPY --chown=1000:1000 a /a\nADD --chown=app x.tar.gz /x\n", ["alpine"]),
     ('FROM alpine\nCOPY ["a b", "/c"]\nADD ["x", "/y"]\n', ["alpine"]),
     ("FROM alpine\nADD local.tar.gz /opt/\n", ["alpine"]),
+    ("FROM alpine\nADD notes.git /x\n", ["alpine"]),  # a local file, whatever its name
+    ("FROM alpine\nHEALTHCHECK\tCMD\ttrue\n", ["alpine"]),
     ("FROM alpine\nRUN cat <file\nRUN echo 1<<2\n", ["alpine"]),  # not heredocs
     ("FROM alpine\nSHELL [\"/bin/sh\", \"-eu\", \"-c\"]\nSTOPSIGNAL SIGTERM\n", ["alpine"]),
     ("FROM alpine\nENV A=1 B=2\nLABEL x=y\nVOLUME /data\nWORKDIR /app\n", ["alpine"]),
@@ -235,7 +237,7 @@ REFUSED: list[tuple[bytes | str, str]] = [
     ("FROM alpine\nADD https://github.com/docker/app.git /src\n", "add_git"),
     ("FROM alpine\nADD git@github.com:docker/app.git /src\n", "add_git"),
     ("FROM alpine\nADD github.com/docker/app /src\n", "add_git"),
-    ("FROM alpine\nADD x.git /x\n", "add_git"),
+    ("FROM alpine\nADD git+https://example.com/x /x\n", "add_git"),
     ("FROM a AS one\nFROM one\nFROM one\nFROM one\nFROM one\nFROM one\n", "too_many_stages"),
     ("FROM alpine\nRUN a \\\u00a0\nFROM m-u43/app\n", "ambiguous"),  # NBSP after a backslash
     ("FROM alpine\nRUN a \\ \u2003\nFROM m-u43/app\n", "ambiguous"),
