@@ -282,7 +282,7 @@ class BuildRequest(BaseRequest):
     """``docker build`` / ``docker image build``: the context is a folder of the workspace."""
 
     verb: Literal["image.build"] = "image.build"
-    context: str  # as typed: ".", "app", or a URL / git ref / "-" the policy refuses
+    context: str = "."  # as typed: ".", "app", or a URL / git ref / "-" the policy refuses
     tags: list[str] = []
     file: str | None = None  # -f, relative to the workspace root
     build_args: dict[str, str] = {}

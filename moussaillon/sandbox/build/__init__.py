@@ -1,2 +1,1 @@
-"""``docker build``'s pure half: the Dockerfile checked, the ``.dockerignore`` applied, the
-context packed. Nothing here talks to an engine; the executor (``executor/build.py``) does."""
+"""Builds: the Dockerfile and its context, checked and prepared before the engine sees them."""

@@ -1,5 +1,8 @@
-"""Where a build's files come from, seen from the sandbox: a protocol, so the sandbox does not
-import the workspace area (which sits beside it, not below it)."""
+"""Where a build reads the student's files from, without the sandbox importing that area.
+
+The workspace area implements it (``WorkspaceService.snapshot``); the composition root hands
+it to ``SandboxService(files=...)``. Without one, ``docker build`` says builds are unavailable.
+"""
 
 from __future__ import annotations
 
