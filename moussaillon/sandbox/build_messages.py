@@ -75,6 +75,10 @@ _SYNTAX: dict[str, dict[str, str]] = {
         "fr": "Le nom de l'image ({base}) est vide : donnez une valeur à l'ARG (--build-arg).",
         "en": "base name ({base}) should not be blank",
     },
+    "base_reference": _parse(
+        "nom d'image invalide après substitution : {base}",
+        "invalid reference format: {base}",
+    ),
     "copy_from_empty": _parse(
         "COPY --from= attend une étape ou une image", "invalid from flag value: empty"
     ),

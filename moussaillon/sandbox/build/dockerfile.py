@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from dockerfile_parse import DockerfileParser
+from dockerfile_parse.util import WordSplitter
 
 from moussaillon.sandbox.build.errors import DockerfileError, DockerfileSyntaxError
 
@@ -127,9 +128,10 @@ class DockerfilePlan:
         ``engine_ref(ref)``, every FROM written out after ARG substitution, lines kept in place
         so the engine's messages name the student's line numbers."""
         lines = list(self._lines)
+        names = {ref.ref: _one_word(engine_ref(ref.ref)) for ref in self._refs if ref.external}
         for ref in self._refs:
             if ref.kind == "from":
-                image = engine_ref(ref.ref) if ref.external else ref.ref
+                image = names[ref.ref] if ref.external else ref.ref
                 alias = f" AS {ref.stage_name}" if ref.stage_name else ""
                 lines[ref.start] = f"FROM {image}{alias}\n"
                 for i in range(ref.start + 1, ref.end + 1):
@@ -142,11 +144,18 @@ class DockerfilePlan:
                     for name, value in ref.flags
                     if name != "from"
                 ]
-                words = ["COPY", f"--from={engine_ref(ref.ref)}", *flags, ref.args]
+                words = ["COPY", f"--from={names[ref.ref]}", *flags, ref.args]
                 lines[ref.start] = " ".join(words) + "\n"
                 for i in range(ref.start + 1, ref.end + 1):
                     lines[i] = "\n"
         return "".join(lines)
+
+
+def _one_word(ref: str) -> str:
+    """An engine reference goes into the Dockerfile as one word, or not at all."""
+    if not ref or any(char.isspace() for char in ref):
+        raise ValueError(f"not an image reference: {ref!r}")
+    return ref
 
 
 @dataclass
@@ -257,7 +266,7 @@ def _cross_check(lines: list[str], scanned: list[tuple[int, int, str]]) -> None:
     inside = {j for start, end, _ in scanned for j in range(start + 1, end + 1)}
     fed = ["#\n" if j in inside and not line.strip() else line for j, line in enumerate(lines)]
     fed.append("\n")  # it drops a continuation still open at the end; Docker ends it there
-    parser = DockerfileParser(fileobj=io.BytesIO("".join(fed).encode("utf-8")))
+    parser = DockerfileParser(fileobj=io.StringIO("".join(fed)))
     theirs = [
         (item["startline"], min(item["endline"], len(lines) - 1), item["instruction"])
         for item in parser.structure
@@ -457,7 +466,8 @@ class _Checker:
             stage.exposed.extend(p for p in _exposed(ins) if p not in stage.exposed)
 
     def _meta_arg(self, ins: _Instruction) -> None:
-        for word in _SPLIT.split(ins.args):
+        words = WordSplitter(ins.args).split(dequote=False)  # quotes keep their spaces
+        for word in filter(None, words):
             name, eq, default = word.partition("=")
             value = self.build_args.get(name)
             if value is None:
@@ -479,6 +489,8 @@ class _Checker:
         base = _expand(words[0], self.meta, ins.line).strip()
         if not base:
             raise _syntax("blank_base", ins.line, base=words[0][:80])
+        if any(char.isspace() for char in base):
+            raise _syntax("base_reference", ins.line, base=base[:80])
         if len(self.stages) >= self.max_stages:
             raise _refuse("too_many_stages", limit=self.max_stages)
         index = len(self.stages)

@@ -107,6 +107,19 @@ def test_copy_from_an_image_is_written_out_as_docker_joins_it() -> None:
     assert "decoy" not in rendered
 
 
+def test_render_refuses_an_engine_reference_that_is_not_one_word() -> None:
+    plan = check_dockerfile("FROM alpine\n")
+    for bad in ("", "alpine\nRUN evil", "a b"):
+        with pytest.raises(ValueError):
+            plan.render(lambda ref, bad=bad: bad)
+
+
+def test_a_build_arg_with_spaces_cannot_split_the_from_line() -> None:
+    with pytest.raises(DockerfileSyntaxError) as caught:
+        check_dockerfile("ARG B\nFROM $B\n", build_args={"B": "alpine AS x"})
+    assert caught.value.key == "sandbox.build.syntax.base_reference"
+
+
 def test_plan_equality_ignores_the_source_text() -> None:
     one, two = check_dockerfile("FROM alpine\n"), check_dockerfile("FROM   alpine\n\n")
     assert one == two
@@ -183,6 +196,7 @@ SYNTAX: list[tuple[str, str, int]] = [
     ("FROM alpine AS 1st\n", "stage_name", 1),
     ("FROM alpine AS a\nFROM alpine AS A\n", "duplicate_stage", 2),
     ("ARG BASE\nFROM ${BASE}\n", "blank_base", 2),
+    ("ARG BASE='alpine AS x'\nFROM ${BASE}\n", "base_reference", 2),
     ("FROM alpine\nCOPY --from= a b\n", "copy_from_empty", 2),
     ("FROM alpine\nCOPY --from=0 a b\n", "copy_from_current", 2),
     ("FROM alpine\nFROM alpine\nCOPY --from=5 a b\n", "copy_from_later", 3),
