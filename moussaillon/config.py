@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     workspace_max_file_kb: int = Field(default=64, ge=1)
     workspace_max_depth: int = Field(default=4, ge=1, le=16)
     workspace_ttl_days: float = Field(default=90, gt=0)
+    build_max_instructions: int = Field(default=100, ge=1)
+    build_max_stages: int = Field(default=5, ge=1)
+    build_dockerfile_max_kb: int = Field(default=64, ge=1)
 
     @field_validator("instructors", mode="before")
     @classmethod

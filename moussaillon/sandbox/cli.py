@@ -12,6 +12,7 @@ import aiodocker
 from moussaillon.config import Settings
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, sessions
+from moussaillon.sandbox.build.errors import ContextError, DockerfileError, DockerfileSyntaxError
 from moussaillon.sandbox.engine import Engine, create_docker
 from moussaillon.sandbox.errors import (
     CommandSyntaxError,
@@ -34,7 +35,10 @@ EX_NOPERM = 77
 EXIT_SYNTAX = 125
 REFUSAL_EXIT = {
     CommandSyntaxError.__name__: EXIT_SYNTAX,
+    DockerfileSyntaxError.__name__: EXIT_SYNTAX,
     SandboxRefused.__name__: EX_NOPERM,
+    DockerfileError.__name__: EX_NOPERM,
+    ContextError.__name__: EX_NOPERM,
     QuotaExceeded.__name__: EX_NOPERM,
     RateLimited.__name__: EX_TEMPFAIL,
     EngineUnavailable.__name__: EX_UNAVAILABLE,

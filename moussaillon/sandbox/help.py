@@ -241,6 +241,24 @@ TOPICS: dict[str, Topic] = {
         (FORCE, _o("--no-prune", "garder les parents", "keep parents")),
         "docker rmi monalpine:v1",
     ),
+    "image.build": Topic(
+        "docker build [OPTIONS] CHEMIN",
+        ("Construit une image depuis un Dockerfile (CHEMIN : . ou un dossier).",
+         "Build an image from a Dockerfile (PATH: . or a folder)."),
+        (
+            _o("-t, --tag NOM[:TAG]", "nommer l'image (répétable)", "name the image (repeatable)"),
+            _o("-f, --file CHEMIN", "Dockerfile, depuis la racine de vos fichiers",
+               "Dockerfile, from the root of your files"),
+            _o("--build-arg K=V", "valeur d'un ARG (répétable)", "an ARG's value (repeatable)"),
+            _o("--target ETAPE", "jusqu'à l'étape FROM ... AS ETAPE",
+               "up to the stage FROM ... AS STAGE"),
+            _o("--no-cache", "sans le cache des couches", "without the layer cache"),
+            _o("--pull", "accepté, sans effet hors ligne", "accepted, no effect offline"),
+            _o("--label K=V", "étiquette de l'image", "image label"),
+            _o("-q, --quiet", "seulement l'identifiant", "only the image id"),
+        ),
+        "docker build -t monapp:1 .",
+    ),
     "volume.create": Topic(
         "docker volume create [OPTIONS] [NOM]",
         ("Crée un volume nommé (pilote local, sans -o).", "Create a named volume (local, no -o)."),
@@ -348,7 +366,7 @@ TOPICS: dict[str, Topic] = {
 
 GROUP_SUMMARIES: dict[str, tuple[str, str]] = {
     "container": ("Gérer les conteneurs.", "Manage containers."),
-    "image": ("Gérer les images (déjà présentes).", "Manage images (preloaded)."),
+    "image": ("Gérer les images (fournies ou construites).", "Manage images (provided or built)."),
     "volume": ("Gérer les volumes nommés.", "Manage named volumes."),
     "network": ("Gérer les réseaux.", "Manage networks."),
     "system": ("Le moteur Docker.", "The Docker engine."),
@@ -370,22 +388,22 @@ _OVERVIEW = {
 
 Conteneurs : run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
   pause, unpause, wait, container inspect|prune
-Images : images, pull, history, tag, rmi, image inspect
+Images : build, images, pull, history, tag, rmi, image inspect
 Volumes : volume create|ls|inspect|rm|prune
 Réseaux : network create|ls|inspect|rm|connect|disconnect|prune
 Système : version, info, inspect, system prune
 
-Pas ici : build, cp, attach, login, push, compose… (docker build --help dit pourquoi)""",
+Pas ici : buildx, cp, attach, login, push, compose… (docker push --help dit pourquoi)""",
     "en": """Usage: docker COMMAND
 
 Containers: run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
   pause, unpause, wait, container inspect|prune
-Images: images, pull, history, tag, rmi, image inspect
+Images: build, images, pull, history, tag, rmi, image inspect
 Volumes: volume create|ls|inspect|rm|prune
 Networks: network create|ls|inspect|rm|connect|disconnect|prune
 System: version, info, inspect, system prune
 
-Not here: build, cp, attach, login, push, compose… (docker build --help says why)""",
+Not here: buildx, cp, attach, login, push, compose… (docker push --help says why)""",
 }
 
 
@@ -393,7 +411,7 @@ _ENGLISH = {
     "CONTENEUR": "CONTAINER", "COMMANDE": "COMMAND", "NOUVEAU_NOM": "NEW_NAME", "NOM": "NAME",
     "CHEMIN": "PATH", "RESEAU": "NETWORK", "DEPOT": "REPOSITORY", "CIBLE": "TARGET",
     "OPTIONS DE ps": "ps OPTIONS", "donnees": "data", "monreseau": "mynet",
-    "monalpine": "myalpine",
+    "monalpine": "myalpine", "monapp": "myapp", "ETAPE": "STAGE",
 }  # fmt: skip
 _ENGLISH_RE = re.compile("|".join(sorted(map(re.escape, _ENGLISH), key=len, reverse=True)))
 

@@ -392,23 +392,17 @@ _REFUSED: dict[str, tuple[str, str]] = {
 
 # --- commands the sandbox does not offer, each with its reason --------------------------------
 _COMMANDS: dict[str, tuple[str, str]] = {
-    "build": (
-        "docker build n'est pas disponible : le bac à sable ne construit pas d'images. Utilisez"
-        " les images fournies (docker images).",
-        "docker build is not available: the sandbox does not build images. Use the provided"
-        " images (docker images).",
-    ),
     "buildx": (
-        "docker buildx n'est pas disponible : le bac à sable ne construit pas d'images."
-        " Utilisez les images fournies (docker images).",
-        "docker buildx is not available: the sandbox does not build images."
-        " Use the provided images (docker images).",
+        "docker buildx n'est pas disponible : ici les images se construisent avec le"
+        " constructeur classique. Utilisez docker build -t NOM . (sans buildx)",
+        "docker buildx is not available: images here are built with the classic builder."
+        " Use docker build -t NAME . (without buildx)",
     ),
     "builder": (
-        "docker builder n'est pas disponible : le bac à sable ne construit pas d'images."
-        " Utilisez les images fournies (docker images).",
-        "docker builder is not available: the sandbox does not build images."
-        " Use the provided images (docker images).",
+        "docker builder n'est pas disponible : ici les images se construisent avec le"
+        " constructeur classique. Utilisez docker build -t NOM .",
+        "docker builder is not available: images here are built with the classic builder."
+        " Use docker build -t NAME .",
     ),
     "commit": (
         "docker commit n'est pas disponible : le bac à sable ne crée pas d'images. Gardez vos"

@@ -11,10 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from moussaillon.config import Settings
+from moussaillon.sandbox.build.context import normalize_dir
 from moussaillon.sandbox.errors import SandboxRefused
 from moussaillon.sandbox.messages import MESSAGES
+from moussaillon.sandbox.parser.build import REFUSED_BUILD_FLAGS
 from moussaillon.sandbox.requests import (
     BaseRequest,
+    BuildRequest,
     DockerRequest,
     ExecRequest,
     NetworkConnectRequest,
@@ -39,6 +42,10 @@ _REPOSITORY_RE = re.compile(rf"{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*")
 _TAG_RE = re.compile(r"[\w][\w.-]{0,127}")
 _REGISTRIES = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
 _PS_ARGS_RE = re.compile(r"[A-Za-z0-9,=_%:+-]{1,64}")
+MAX_BUILD_TAGS = 10
+_URL_RE = re.compile(r"(?i)^https?://")
+_GIT_RE = re.compile(r"(?i)^(git://|git@|github\.com/)")
+_GIT_URL_RE = re.compile(r"(?i)\.git(#.+)?$")
 
 
 def normalize_image(reference: str) -> tuple[str, str] | None:
@@ -130,6 +137,8 @@ class Policy:
             if f"sandbox.refused.{key}" not in MESSAGES:
                 key = "command.generic"
             raise _refuse(key, command=request.command)
+        if isinstance(request, BuildRequest):
+            return _check_build(request)
         _check_unsupported(request)
         if isinstance(request, RunRequest):
             return self._check_run(request)
@@ -217,6 +226,30 @@ def _check_unsupported(request: BaseRequest) -> None:
     if request.unsupported:
         verb = str(type(request).model_fields["verb"].default)
         raise _refuse("unsupported_flag", flag=request.unsupported[0], command=command_name(verb))
+
+
+def _check_build(request: BuildRequest) -> BuildRequest:
+    """The build's flags and context; the Dockerfile itself is checked when it is read."""
+    for typed in request.unsupported:
+        group = next((g for g, names in REFUSED_BUILD_FLAGS.items() if typed in names), None)
+        if group is not None:
+            raise SandboxRefused(f"sandbox.build.policy.{group}", flag=typed)
+    _check_unsupported(request)
+    for path in (request.context, request.file):
+        if path == "-":
+            raise SandboxRefused("sandbox.build.policy.stdin")
+    context = request.context
+    if _GIT_RE.match(context) or (_URL_RE.match(context) and _GIT_URL_RE.search(context)):
+        raise SandboxRefused("sandbox.build.policy.git", context=context[:100])
+    if _URL_RE.match(context) or "://" in context:
+        raise SandboxRefused("sandbox.build.policy.url", context=context[:100])
+    normalize_dir(context)
+    if request.file is not None:
+        normalize_dir(request.file)
+    if len(request.tags) > MAX_BUILD_TAGS:
+        raise SandboxRefused("sandbox.build.policy.too_many_tags", limit=MAX_BUILD_TAGS)
+    _check_labels(request.labels)
+    return request
 
 
 def _check_exec(request: ExecRequest) -> None:

@@ -278,6 +278,21 @@ class ImageRmRequest(BaseRequest):
     no_prune: bool = False
 
 
+class BuildRequest(BaseRequest):
+    """``docker build`` / ``docker image build``: the context is a folder of the workspace."""
+
+    verb: Literal["image.build"] = "image.build"
+    context: str = "."  # as typed: ".", "app", or a URL / git ref / "-" the policy refuses
+    tags: list[str] = []
+    file: str | None = None  # -f, relative to the workspace root
+    build_args: dict[str, str] = {}
+    target: str | None = None
+    no_cache: bool = False
+    pull: bool = False  # accepted; offline, the executor says it changes nothing
+    labels: dict[str, str] = {}
+    quiet: bool = False
+
+
 # --- volumes ----------------------------------------------------------------------------------
 
 
@@ -447,6 +462,7 @@ DockerRequest = Annotated[
     | HistoryRequest
     | TagRequest
     | ImageRmRequest
+    | BuildRequest
     | VolumeCreateRequest
     | VolumeLsRequest
     | VolumeInspectRequest

@@ -60,6 +60,8 @@ def test_exit_codes_of_sandbox_run(
     assert refused.returncode == 77 and "--privileged" in refused.stderr, refused
     syntax = run("docker", "run", "--no-such-flag", "alpine")
     assert syntax.returncode == 125, syntax
+    context = run("docker", "build", "-t", "app", "../elsewhere")  # a build-context refusal
+    assert context.returncode == 77 and "../elsewhere" in context.stderr, context
     slow = run("docker", "run", "--rm", "--network", "none", "alpine", "sleep", "60")
     assert slow.returncode == 124 and "2 s" in slow.stderr, slow
     away = run("docker", "ps", MOUSSAILLON_DOCKER_HOST=f"unix://{tmp_path}/no-engine.sock")

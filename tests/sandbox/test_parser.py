@@ -250,6 +250,36 @@ VALID: list[tuple[str, str, dict[str, Any]]] = [
      {"human": False, "no_trunc": True}),
     ("docker tag alpine mine:v1", "image.tag", {"source": "alpine", "target": "mine:v1"}),
     ("docker image tag alpine mine", "image.tag", {"target": "mine"}),
+    # --- docker build (classic builder flags) ---
+    ("docker build .", "image.build",
+     {"context": ".", "tags": [], "file": None, "build_args": {}, "target": None,
+      "no_cache": False, "pull": False, "labels": {}, "quiet": False}),
+    ("docker image build -t prime:scratch c", "image.build",
+     {"context": "c", "tags": ["prime:scratch"]}),
+    ("docker build -t app:1 -t app:latest --tag=registry.local:5000/team/app:2 .", "image.build",
+     {"tags": ["app:1", "app:latest", "registry.local:5000/team/app:2"]}),
+    ("docker build -f app/Dockerfile.prod app", "image.build",
+     {"file": "app/Dockerfile.prod", "context": "app"}),
+    ("docker build --file=Dockerfile.dev .", "image.build", {"file": "Dockerfile.dev"}),
+    ("docker build --build-arg VERSION=3.20 --build-arg EMPTY= --build-arg FROM_ENV .",
+     "image.build", {"build_args": {"VERSION": "3.20", "EMPTY": ""}}),
+    ("docker build --build-arg 'MSG=a b=c' .", "image.build", {"build_args": {"MSG": "a b=c"}}),
+    ("docker build --target build -t prime:build .", "image.build", {"target": "build"}),
+    ("docker build --no-cache --pull -q .", "image.build",
+     {"no_cache": True, "pull": True, "quiet": True}),
+    ("docker build --quiet=false .", "image.build", {"quiet": False}),
+    ("docker build --label course=docker --label step .", "image.build",
+     {"labels": {"course": "docker", "step": ""}}),
+    ("docker build --rm --force-rm=true --compress --progress plain .", "image.build",
+     {"unsupported": []}),
+    ("docker build . -t late", "image.build", {"tags": ["late"], "context": "."}),
+    ("docker build ./app/", "image.build", {"context": "./app/"}),
+    ("docker build -", "image.build", {"context": "-"}),
+    ("docker build https://github.com/x/y.git", "image.build",
+     {"context": "https://github.com/x/y.git"}),
+    ("docker build --network host .", "image.build", {"unsupported": ["--network"]}),
+    ("docker build -m 1g -o out --push .", "image.build",
+     {"unsupported": ["-m", "-o", "--push"]}),
     ("docker rmi mine:v1", "image.rm", {"images": ["mine:v1"], "force": False}),
     ("docker image rm -f mine", "image.rm", {"force": True}),
     ("docker image remove mine", "image.rm", {"images": ["mine"]}),
@@ -306,23 +336,28 @@ VALID: list[tuple[str, str, dict[str, Any]]] = [
     ("docker help run", "help", {"topic": "container.run"}),
     ("docker help container ls", "help", {"topic": "container.ls"}),
     ("docker help network", "help", {"topic": "network"}),
-    ("docker help build", "help", {"topic": "build"}),
+    ("docker help build", "help", {"topic": "image.build"}),
+    ("docker help image build", "help", {"topic": "image.build"}),
+    ("docker help buildx", "help", {"topic": "buildx"}),
     ("docker run --help", "help", {"topic": "container.run"}),
     ("docker ps -h", "help", {"topic": "container.ls"}),
     ("docker ps --foo --help", "help", {"topic": "container.ls"}),
     ("docker container", "help", {"topic": "container"}),
     ("docker image --help", "help", {"topic": "image"}),
     ("docker volume create --help", "help", {"topic": "volume.create"}),
-    ("docker build --help", "help", {"topic": "build"}),
+    ("docker build --help", "help", {"topic": "image.build"}),
+    ("docker image build -h", "help", {"topic": "image.build"}),
+    ("docker buildx build --help", "help", {"topic": "buildx"}),
     ("docker container cp --help", "help", {"topic": "cp"}),
     # --- commands the sandbox does not offer ---
-    ("docker build -t x .", "unavailable", {"command": "build", "args": ["-t", "x", "."]}),
+    ("docker buildx build -t x .", "unavailable",
+     {"command": "buildx", "args": ["build", "-t", "x", "."]}),
+    ("docker builder prune", "unavailable", {"command": "builder"}),
     ("docker cp web:/etc/hosts .", "unavailable", {"command": "cp"}),
     ("docker attach web", "unavailable", {"command": "attach"}),
     ("docker login", "unavailable", {"command": "login"}),
     ("docker compose up -d", "unavailable", {"command": "compose"}),
     ("docker container create alpine", "unavailable", {"command": "create"}),
-    ("docker image build .", "unavailable", {"command": "build"}),
     ("docker image prune -a", "unavailable", {"command": "image prune"}),
     ("docker system df", "unavailable", {"command": "system df"}),
     ("docker system events", "unavailable", {"command": "events"}),
@@ -395,6 +430,23 @@ INVALID: list[tuple[str, str]] = [
     ("docker run --restart always:3 alpine", "sandbox.syntax.invalid_restart"),
     ("docker run --restart on-failure:x alpine", "sandbox.syntax.invalid_restart"),
     ("docker run -l =v alpine", "sandbox.syntax.invalid_value"),
+    ("docker build", "sandbox.build.syntax.context_required"),
+    ("docker image build -t app", "sandbox.build.syntax.context_required"),
+    ("docker build a b", "sandbox.build.syntax.context_required"),
+    ("docker build -t Foo .", "sandbox.build.syntax.tag_lowercase"),
+    ("docker build -t app:1 -t MyApp:2 .", "sandbox.build.syntax.tag_lowercase"),
+    ("docker build -t 'a b' .", "sandbox.build.syntax.tag_format"),
+    ("docker build -t app: .", "sandbox.build.syntax.tag_format"),
+    ("docker build -t -app .", "sandbox.build.syntax.tag_format"),
+    ("docker build -t app@sha256:" + "0" * 64 + " .", "sandbox.build.syntax.tag_format"),
+    ("docker build -t " + "a" * 256 + " .", "sandbox.build.syntax.tag_length"),
+    ("docker build -t " + "a" * 64 + " .", "sandbox.build.syntax.tag_id"),
+    ("docker build --build-arg =x .", "sandbox.syntax.invalid_value"),
+    ("docker build --label =x .", "sandbox.syntax.invalid_value"),
+    ("docker build --quiet=maybe .", "sandbox.syntax.invalid_value"),
+    ("docker build --tag", "sandbox.syntax.needs_argument"),
+    ("docker build --bogus .", "sandbox.syntax.unknown_flag"),
+    ("docker build -x .", "sandbox.syntax.unknown_shorthand"),
     ("docker -H tcp://1.2.3.4:2375 ps", "sandbox.syntax.global_flag"),
     ("docker --host=unix:///x ps", "sandbox.syntax.global_flag"),
     ("docker --context other ps", "sandbox.syntax.global_flag"),
@@ -464,6 +516,21 @@ def test_docker_wording_names_the_command_and_points_to_its_help() -> None:
     with pytest.raises(CommandSyntaxError) as caught:
         parse("docker frobnicate")
     assert caught.value.message("en").startswith("docker: 'frobnicate' is not a docker command.")
+
+
+def test_docker_build_without_a_context_says_what_docker_says() -> None:
+    with pytest.raises(CommandSyntaxError) as caught:
+        parse("docker build")
+    english = caught.value.message("en")
+    assert english.startswith('"docker build" requires exactly 1 argument.\n')
+    assert "See 'docker build --help'." in english
+    assert "Usage:  docker build [OPTIONS] PATH | URL | -" in english
+    with pytest.raises(CommandSyntaxError) as caught:
+        parse("docker build -t Foo .")
+    assert caught.value.message("en") == (
+        'invalid argument "Foo" for "-t, --tag" flag: invalid reference format: repository name'
+        " must be lowercase\nSee 'docker build --help'."
+    )
 
 
 def test_short_h_is_hostname_for_run_but_help_elsewhere() -> None:

@@ -298,3 +298,112 @@ def test_both_languages_use_the_same_placeholders() -> None:
     for key, texts in MESSAGES.items():
         fields = [{f for _, f, _, _ in formatter.parse(texts[lang]) if f} for lang in ("fr", "en")]
         assert fields[0] == fields[1], key
+
+
+# --- docker build: flags the sandbox forces itself, contexts it cannot fetch --------------------
+
+BUILD_ALLOWED = [
+    "docker build .",
+    "docker build -t app:1 -t app:latest .",
+    "docker build -f app/Dockerfile.prod -t app app",
+    "docker build -f Dockerfile.outside app",
+    "docker build ./app/",
+    "docker build --build-arg V=1 --target build --no-cache --pull -q --label k=v .",
+    "docker build --rm --force-rm .",
+]
+
+BUILD_REFUSED: list[tuple[str, str]] = [
+    ("docker build --network none .", "build.policy.network"),
+    ("docker build --network=host .", "build.policy.network"),
+    ("docker build --secret id=token,src=t .", "build.policy.secret"),
+    ("docker build --ssh default .", "build.policy.secret"),
+    ("docker build --platform linux/arm64 .", "build.policy.platform"),
+    ("docker build -o type=local,dest=out .", "build.policy.output"),
+    ("docker build --output out .", "build.policy.output"),
+    ("docker build --push -t app .", "build.policy.output"),
+    ("docker build --load .", "build.policy.output"),
+    ("docker build --cache-from app:1 .", "build.policy.cache"),
+    ("docker build --cache-to type=inline .", "build.policy.cache"),
+    ("docker build --iidfile id.txt .", "build.policy.iidfile"),
+    ("docker build --metadata-file m.json .", "build.policy.iidfile"),
+    ("docker build --isolation hyperv .", "build.policy.limits"),
+    ("docker build --cgroup-parent /x .", "build.policy.limits"),
+    ("docker build --memory 4g .", "build.policy.limits"),
+    ("docker build -m 4g .", "build.policy.limits"),
+    ("docker build --memory-swap -1 .", "build.policy.limits"),
+    ("docker build -c 1024 .", "build.policy.limits"),
+    ("docker build --cpu-quota 100000 .", "build.policy.limits"),
+    ("docker build --shm-size 1g .", "build.policy.limits"),
+    ("docker build --ulimit nproc=100000 .", "build.policy.limits"),
+    ("docker build --add-host db:10.0.0.1 .", "build.policy.add_host"),
+    ("docker build --security-opt seccomp=unconfined .", "build.policy.security_opt"),
+    ("docker build --builder x .", "build.policy.buildx"),
+    ("docker build --build-context x=y .", "build.policy.buildx"),
+    ("docker build --squash .", "refused.unsupported_flag"),
+    ("docker build -", "build.policy.stdin"),
+    ("docker build -f - .", "build.policy.stdin"),
+    ("docker build https://example.com/ctx.tar.gz", "build.policy.url"),
+    ("docker build http://example.com/", "build.policy.url"),
+    ("docker build ftp://example.com/x", "build.policy.url"),
+    ("docker build https://github.com/docker/app.git", "build.policy.git"),
+    ("docker build https://github.com/docker/app.git#main:sub", "build.policy.git"),
+    ("docker build git@github.com:docker/app.git", "build.policy.git"),
+    ("docker build git://example.com/app", "build.policy.git"),
+    ("docker build github.com/docker/app", "build.policy.git"),
+    ("docker build /etc", "build.context.invalid"),
+    ("docker build ../other", "build.context.invalid"),
+    ("docker build -f /etc/passwd .", "build.context.invalid"),
+    ("docker build -f ../Dockerfile .", "build.context.invalid"),
+    ("docker build " + " ".join(f"-t a:{i}" for i in range(11)) + " .",
+     "build.policy.too_many_tags"),
+    ("docker build --label moussaillon.owner=u1 .", "refused.reserved_label"),
+]  # fmt: skip
+
+BUILD_INSTEAD_EN = re.compile(r"\b(remove|use|pass|send|keep|name|give|pick)\b", re.IGNORECASE)
+BUILD_INSTEAD_FR = re.compile(
+    r"\b(retirez|utilisez|passez|envoyez|gardez|nommez|donnez|choisissez)", re.IGNORECASE
+)
+
+
+@pytest.mark.parametrize("line", BUILD_ALLOWED)
+def test_build_lines_the_sandbox_builds_pass_unchanged(policy: Policy, line: str) -> None:
+    request = parse(line)
+    assert policy.check(request) == request
+
+
+@pytest.mark.parametrize(("line", "key"), BUILD_REFUSED, ids=[c[0][:60] for c in BUILD_REFUSED])
+def test_build_refusals_say_why_and_what_to_do_instead(policy: Policy, line: str, key: str) -> None:
+    with pytest.raises(SandboxRefused) as caught:
+        policy.check(parse(line))
+    assert caught.value.key == f"sandbox.{key}"
+    french, english = caught.value.message("fr"), caught.value.message("en")
+    assert french != english
+    assert "\n" not in english + french, "a refusal is one line"
+    assert BUILD_INSTEAD_EN.search(english), english
+    assert BUILD_INSTEAD_FR.search(french), french
+    assert "{" not in english + french
+
+
+def test_build_refusal_names_the_flag_as_typed(policy: Policy) -> None:
+    with pytest.raises(SandboxRefused) as caught:
+        policy.check(parse("docker build -m 4g ."))
+    assert caught.value.message("en").startswith("-m is not available")
+    with pytest.raises(SandboxRefused) as caught:
+        policy.check(parse("docker build --cpu-period=1000 ."))
+    assert caught.value.message("fr").startswith("--cpu-period n'est pas disponible")
+
+
+def test_every_build_policy_message_is_exercised() -> None:
+    from moussaillon.sandbox.build_messages import MESSAGES as BUILD_MESSAGES
+
+    tested = {f"sandbox.{key}" for _, key in BUILD_REFUSED}
+    defined = {key for key in BUILD_MESSAGES if key.startswith("sandbox.build.policy.")}
+    assert defined - tested == set()
+
+
+def test_buildx_and_builder_point_to_docker_build(policy: Policy) -> None:
+    for line in ("docker buildx build -t app .", "docker buildx ls", "docker builder prune"):
+        with pytest.raises(SandboxRefused) as caught:
+            policy.check(parse(line))
+        assert "docker build -t" in caught.value.message("en")
+        assert "\n" not in caught.value.message("fr")

@@ -96,7 +96,8 @@ async def test_a_refusal_does_no_engine_work(
             "docker run --cap-add NET_ADMIN notallowed:2",
             "docker tag notallowed:2 mine:v1 --no-such-flag",
             "docker run -v /:/host alpine",
-            "docker build .",
+            "docker build --network host .",
+            "docker build -t app:1 https://example.com/app.git",
             "docker run --no-such-flag alpine",
         ]:
             result = await service.run_command(uid, line, "en")

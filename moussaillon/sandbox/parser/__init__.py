@@ -70,6 +70,7 @@ TOP_LEVEL: dict[str, Command] = {
     "pull": IMAGE_COMMANDS["pull"],
     "history": IMAGE_COMMANDS["history"],
     "tag": IMAGE_COMMANDS["tag"],
+    "build": IMAGE_COMMANDS["build"],
     "version": VERSION,
     "info": INFO,
     "inspect": INSPECT,
@@ -79,7 +80,6 @@ TOP_LEVEL: dict[str, Command] = {
 UNAVAILABLE: frozenset[str] = frozenset(
     {
         "attach",
-        "build",
         "builder",
         "buildx",
         "checkpoint",
@@ -117,7 +117,7 @@ UNAVAILABLE: frozenset[str] = frozenset(
 )
 _GROUP_UNAVAILABLE = {
     "container": {"attach", "commit", "cp", "create", "diff", "export", "update"},
-    "image": {"build", "import", "load", "push", "save", "prune"},
+    "image": {"import", "load", "push", "save", "prune"},
     "system": {"df", "events"},
 }
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from moussaillon.sandbox.errors import CommandSyntaxError
 from moussaillon.sandbox.parser import values as v
+from moussaillon.sandbox.parser.build import BUILD
 from moussaillon.sandbox.parser.flags import Parsed, Spec, flag, ignored, opt, unsupported
 from moussaillon.sandbox.parser.table import Command
 from moussaillon.sandbox.requests import (
@@ -148,6 +149,7 @@ IMAGE_COMMANDS: dict[str, Command] = {
         min_args=1,
     ),
 }
+IMAGE_COMMANDS["build"] = BUILD
 IMAGE_COMMANDS["list"] = IMAGE_COMMANDS["ls"]
 IMAGE_COMMANDS["remove"] = IMAGE_COMMANDS["rm"]
 
