@@ -1,0 +1,270 @@
+"""The Debian-based offline images: real programs from Debian's packages, run by students
+through the sandbox service under its forced limits (read-only root, 128 MB, 0.5 CPU, 64 pids)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import os
+import tarfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiodocker
+import pytest
+
+from moussaillon.config import Settings
+from moussaillon.sandbox import labels
+from moussaillon.sandbox.debian_images import BASE_REF, DEBIAN, IMAGES, DebianImage
+from moussaillon.sandbox.debian_prepare import _context, plan, prepare_debian
+from moussaillon.sandbox.engine import Engine
+from moussaillon.sandbox.progress_board import ProgressBoard
+from moussaillon.sandbox.service import CommandResult, SandboxService
+from tests.sandbox.engine_support import make_service, ok
+
+# The sandbox's own defaults, not the quick ones of engine_support.FAST: these servers must run
+# within the limits students get.
+LIMITS = {
+    name: Settings.model_fields[name].default
+    for name in ("sandbox_memory_mb", "sandbox_tmpfs_mb", "sandbox_cpus", "sandbox_pids")
+}
+
+PRIME_C = b"""#include <stdio.h>
+int main(void) {
+    int found = 0;
+    for (int n = 2; found < 10; n++) {
+        int prime = 1;
+        for (int d = 2; d * d <= n; d++) if (n % d == 0) { prime = 0; break; }
+        if (prime) printf("%d%s", n, ++found < 10 ? " " : "\\n");
+    }
+    return 0;
+}
+"""
+
+
+def test_plan_maps_every_course_tag_to_one_recipe() -> None:
+    base, layered = plan({"debian:12": "debian:12", "gcc": "gcc", "node:20": "node:20"})
+    assert base.image is DEBIAN and base.refs == ("debian:12",)
+    assert [(p.image.key, p.refs) for p in layered] == [
+        ("gcc", ("gcc:latest",)),
+        ("node", ("node:20",)),
+    ]
+    assert plan({"alpine": "alpine:latest"})[1] == []
+
+
+def test_recipes_install_little_and_leave_no_lists() -> None:
+    for image in IMAGES.values():
+        text = image.dockerfile("rev")
+        assert text.startswith(f"FROM {BASE_REF}\n")
+        assert '"org.opencontainers.image.revision"="rev"' in text
+        if image.packages:
+            assert "--no-install-recommends" in text and "rm -rf /var/lib/apt/lists/*" in text
+
+
+def test_revision_follows_the_recipe_and_the_base_not_the_tags() -> None:
+    gcc = IMAGES["gcc"]
+    retagged = DebianImage(**{**gcc.__dict__, "tags": ("cc",)})
+    changed = DebianImage(**{**gcc.__dict__, "packages": (*gcc.packages, "gdb")})
+    assert gcc.revision("b1") == retagged.revision("b1")
+    assert gcc.revision("b1") != changed.revision("b1")
+    assert gcc.revision("b1") != gcc.revision("b2")
+
+
+def test_context_keeps_modes_and_the_dockerfile() -> None:
+    mariadb = IMAGES["mariadb"]
+    with tarfile.open(fileobj=io.BytesIO(_context(mariadb, "rev"))) as tar:
+        entry = tar.getmember("rootfs/usr/local/bin/docker-entrypoint.sh")
+        assert entry.mode == 0o755 and entry.uid == 0 and entry.mtime == 0
+        assert tar.getmember("rootfs/usr/local/bin").isdir()
+        dockerfile = tar.extractfile("Dockerfile").read().decode()  # type: ignore[union-attr]
+    assert 'VOLUME ["/var/lib/mysql"]' in dockerfile and "ENTRYPOINT" in dockerfile
+
+
+def test_progress_board_writes_one_line_per_change_off_a_terminal() -> None:
+    out = io.StringIO()
+    board = ProgressBoard(out)
+    board("gcc:latest", 0.0, "building")
+    board("gcc:latest", 0.5, "building")
+    board("gcc:latest", None, "Unpacking gcc-12")
+    board("gcc:latest", 1.0, "built (180 MB)")
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("gcc:latest") and "[" + "-" * 24 + "]" in lines[0]
+    assert "[" + "#" * 24 + "]" in lines[1] and lines[1].endswith("built (180 MB)")
+
+
+@pytest.fixture
+async def service(
+    docker: aiodocker.Docker,
+    standin_images: dict[str, str],
+    debian_images: dict[str, str],
+    tmp_path: Path,
+) -> AsyncIterator[SandboxService]:
+    images = {**standin_images, **debian_images}
+    svc, store = make_service(docker, images, tmp_path, sandbox_timeout_s=60, **LIMITS)
+    try:
+        yield svc
+    finally:
+        await svc.close()
+        store.close()
+
+
+async def until_ok(service: SandboxService, uid: int, line: str, tries: int = 60) -> CommandResult:
+    """Retry while a server starts (mariadb takes a while on half a CPU)."""
+    for _ in range(tries):
+        result = await service.run_command(uid, line, lang="en")
+        if result.exit_code == 0 and not result.refused:
+            return result
+        await asyncio.sleep(1)
+    raise AssertionError((line, result))
+
+
+@pytest.mark.docker
+async def test_images_are_labelled_and_built_on_one_base(
+    docker: aiodocker.Docker, debian_images: dict[str, str]
+) -> None:
+    base = await docker.images.inspect(BASE_REF)
+    base_layer = base["RootFS"]["Layers"][0]
+    for name, ref in debian_images.items():
+        image = await docker.images.inspect(ref)
+        found = image["Config"]["Labels"]
+        assert found[labels.STANDIN] == "1" and found[labels.STANDIN_KIND] == "debian", name
+        assert found["org.opencontainers.image.description"], name
+        assert image["RootFS"]["Layers"][0] == base_layer, name
+        if name.startswith("debian"):
+            assert image["Id"] == base["Id"], name
+
+
+@pytest.mark.docker
+async def test_debian_is_debian_12(service: SandboxService, clean_user_id: int) -> None:
+    out = await ok(service, clean_user_id, "docker run --rm debian:12-slim cat /etc/debian_version")
+    assert out.output.startswith("12.")
+    slim = "find /usr/share/doc /usr/share/man /usr/share/locale /var/lib/apt/lists -type f"
+    listed = await ok(service, clean_user_id, f"docker run --rm debian:stable-slim {slim}")
+    assert listed.output == ""
+
+
+@pytest.mark.docker
+async def test_gcc_compiles_and_runs_a_c_program(
+    service: SandboxService, clean_user_id: int
+) -> None:
+    version = await ok(service, clean_user_id, "docker run --rm gcc gcc --version")
+    assert version.output.startswith("gcc (Debian 12.")
+    source = base64.b64encode(PRIME_C).decode()
+    # /tmp is noexec in the sandbox: a program is run from the student's volume (or an image).
+    script = f"echo {source} | base64 -d > prime.c && gcc -O2 -o prime prime.c && ./prime"
+    line = f"docker run --rm -v work:/src -w /src gcc:12 sh -c '{script}'"
+    ran = await ok(service, clean_user_id, line)
+    assert ran.output.strip() == "2 3 5 7 11 13 17 19 23 29"
+    make = await ok(service, clean_user_id, "docker run --rm gcc make --version")
+    assert make.output.startswith("GNU Make 4.")
+
+
+@pytest.mark.docker
+async def test_node_runs_scripts_and_has_npm(service: SandboxService, clean_user_id: int) -> None:
+    ran = await ok(service, clean_user_id, "docker run --rm node:20 -e 'console.log(6 * 7)'")
+    assert ran.output.strip() == "42"
+    npm = await ok(service, clean_user_id, "docker run --rm node:lts npm --version")
+    assert npm.output.strip().split(".")[0].isdigit()
+    user = await ok(service, clean_user_id, "docker run --rm node id node")
+    assert user.output.startswith("uid=1000(node) gid=1000(node)")
+
+
+@pytest.mark.docker
+async def test_php_apache_serves_a_php_page_to_another_container(
+    service: SandboxService, clean_user_id: int
+) -> None:
+    uid = clean_user_id
+    page = base64.b64encode(b'<?php echo "sum=", 6 * 7, " php=", PHP_VERSION, "\\n";').decode()
+    await ok(service, uid, "docker network create lamp")
+    await ok(service, uid, "docker volume create site")
+    await ok(
+        service,
+        uid,
+        f"docker run --rm -v site:/var/www/html debian:12 sh -c "
+        f"'echo {page} | base64 -d > /var/www/html/index.php'",
+    )
+    await ok(
+        service, uid, "docker run -d --name web --network lamp -v site:/var/www/html php:8.2-apache"
+    )
+    got = await until_ok(service, uid, "docker run --rm --network lamp alpine/curl -sf http://web/")
+    assert got.output.startswith("sum=42 php=8.2."), got.output
+    logs = await ok(service, uid, "docker logs web")
+    assert "resuming normal operations" in logs.output and '"GET / HTTP/1.1" 200' in logs.output
+    modules = await ok(service, uid, "docker run --rm php:apache php -m")
+    assert {"mysqli", "pdo_mysql"} <= set(modules.output.split())
+    ext = await ok(service, uid, "docker run --rm php:apache docker-php-ext-install mysqli")
+    assert "already part of this image" in ext.output
+
+
+@pytest.mark.docker
+async def test_mariadb_honours_its_variables_and_keeps_data_in_a_volume(
+    service: SandboxService, clean_user_id: int
+) -> None:
+    uid = clean_user_id
+    env = "-e MARIADB_ROOT_PASSWORD=rootpw -e MARIADB_DATABASE=shop"
+    env += " -e MARIADB_USER=ann -e MARIADB_PASSWORD=s3cret"
+    await ok(service, uid, "docker network create lamp")
+    await ok(service, uid, "docker volume create dbdata")
+    run_db = "docker run -d --name db --network lamp -v dbdata:/var/lib/mysql"
+    await ok(service, uid, f"{run_db} {env} mariadb:11")
+    client = "docker run --rm --network lamp mariadb:11 mariadb -h db"
+    await until_ok(
+        service,
+        uid,
+        f"{client} -u ann -ps3cret shop -e 'CREATE TABLE t (n INT); INSERT INTO t VALUES (42)'",
+    )
+    root = await ok(service, uid, f"{client} -uroot -prootpw -N -e 'SELECT COUNT(*) FROM shop.t'")
+    assert root.output.strip() == "1"
+    denied = await service.run_command(uid, f"{client} -u ann -pwrong shop -e 'SELECT 1'", "en")
+    assert denied.exit_code != 0 and "Access denied" in denied.output
+    php = "docker run --rm --network lamp php:8.2-apache php -r"
+    query = '$db = new mysqli("db", "ann", "s3cret", "shop");'
+    query += ' echo $db->query("SELECT n FROM t")->fetch_row()[0];'
+    from_php = await ok(service, uid, f"{php} '{query}'")
+    assert from_php.output.strip() == "42"
+
+    await ok(service, uid, "docker rm -f db")
+    await ok(service, uid, f"{run_db} mariadb:latest")  # no variables: the volume is initialised
+    again = await until_ok(service, uid, f"{client} -u ann -ps3cret -N shop -e 'SELECT n FROM t'")
+    assert again.output.strip() == "42"
+
+
+@pytest.mark.docker
+async def test_mariadb_without_a_password_option_says_which_to_set(
+    service: SandboxService, clean_user_id: int
+) -> None:
+    result = await service.run_command(clean_user_id, "docker run --rm mariadb:11", "en")
+    assert result.exit_code == 1
+    assert "MARIADB_ROOT_PASSWORD" in result.output and "uninitialized" in result.output
+
+
+@pytest.mark.docker
+async def test_a_changed_recipe_is_rebuilt_and_an_unchanged_one_left_alone(
+    docker: aiodocker.Docker, debian_images: dict[str, str]
+) -> None:
+    ref = f"moussaillon-test/debian-probe:p{os.getpid()}"
+    first = DebianImage(
+        "probe", (ref,), "probe", "test", files={"/etc/probe.txt": ("one\n", 0o644)}
+    )
+    second = DebianImage(
+        "probe", (ref,), "probe", "test", files={"/etc/probe.txt": ("two\n", 0o644)}
+    )
+    engine = Engine(docker)
+    try:
+        assert await prepare_debian(engine, {ref: ref}, recipes=(DEBIAN, first)) == [ref]
+        built = (await docker.images.inspect(ref))["Id"]
+        assert await prepare_debian(engine, {ref: ref}, recipes=(DEBIAN, first)) == []
+        assert (await docker.images.inspect(ref))["Id"] == built
+        assert await prepare_debian(engine, {ref: ref}, recipes=(DEBIAN, second)) == [ref]
+        rebuilt = await docker.images.inspect(ref)
+        assert rebuilt["Id"] != built
+        assert rebuilt["Config"]["Labels"]["org.opencontainers.image.revision"] == (
+            second.revision(plan({}, (DEBIAN, second))[0].revision)
+        )
+        with pytest.raises(aiodocker.DockerError) as gone:
+            await docker.images.inspect(built)
+        assert gone.value.status == 404
+    finally:
+        await docker.images.delete(ref, force=True)
