@@ -130,7 +130,8 @@ async def prepare_debian(
     everything = [base, *layered]
     cache = _cache_file(cache_dir, everything) if cache_dir else None
     stale = [p for p in everything if force or not await _current(engine, p, base_ref=True)]
-    if stale and cache is not None and cache.exists() and not force:
+    cached = cache is not None and await asyncio.to_thread(cache.exists)
+    if stale and cache is not None and cached and not force:
         say(str(cache), None, "loading the cached images")
         await _load(engine, cache)
         stale = [p for p in everything if not await _current(engine, p, base_ref=True)]
@@ -146,11 +147,11 @@ async def prepare_debian(
             return await _tag_all(engine, planned, say)
         async with semaphore:
             await _build_layered(engine, planned, say)
-        return [planned.refs[0], *await _tag_all(engine, planned, say)]
+        return [planned.refs[0], *await _tag_all(engine, planned, say, built=True)]
 
     for refs in await asyncio.gather(*(one(planned) for planned in layered)):
         done += refs
-    if cache is not None and (done or not cache.exists()):
+    if cache is not None and (done or not cached):
         say(str(cache), None, "saving the images")
         await _save(engine, cache, [BASE_REF, *(ref for p in layered for ref in p.refs)])
         say(str(cache), 1.0, "saved")
@@ -172,7 +173,9 @@ async def _current(engine: Engine, planned: Planned, *, base_ref: bool = False) 
     return True
 
 
-async def _tag_all(engine: Engine, planned: Planned, say: Progress) -> list[str]:
+async def _tag_all(
+    engine: Engine, planned: Planned, say: Progress, *, built: bool = False
+) -> list[str]:
     """Point every ref at the image just made (or kept); a real image is left where it is."""
     source_ref = (
         BASE_REF if not (planned.image.packages or planned.image.files) else planned.refs[0]
@@ -184,7 +187,8 @@ async def _tag_all(engine: Engine, planned: Planned, say: Progress) -> list[str]
     for ref in planned.refs:
         existing = await _inspect(engine, ref)
         if existing is not None and existing["Id"] == source["Id"]:
-            say(ref, 1.0, "up to date")
+            if not built:
+                say(ref, 1.0, "up to date")
             continue
         if existing is not None and _image_labels(existing).get(labels.STANDIN) != "1":
             say(ref, 1.0, "a real image is present, kept")
@@ -407,14 +411,22 @@ def _cache_file(cache_dir: Path, everything: list[Planned]) -> Path:
 
 
 async def _save(engine: Engine, cache: Path, refs: list[str]) -> None:
+    """Written beside, then renamed over the older tarballs: an interrupted save leaves none."""
     await asyncio.to_thread(cache.parent.mkdir, parents=True, exist_ok=True)
     partial = cache.with_suffix(".partial")
     query = urlencode([("names", ref) for ref in dict.fromkeys(refs)])
-    async with asyncio.timeout(CACHE_TIMEOUT_S):
-        async with engine.stream(f"images/get?{query}") as response:
-            with partial.open("wb") as out:
+    out = await asyncio.to_thread(partial.open, "wb")
+    try:
+        async with asyncio.timeout(CACHE_TIMEOUT_S):
+            async with engine.stream(f"images/get?{query}") as response:
                 async for chunk in response.content.iter_chunked(1 << 20):
                     await asyncio.to_thread(out.write, chunk)
+    finally:
+        await asyncio.to_thread(out.close)
+    await asyncio.to_thread(_replace_cache, partial, cache)
+
+
+def _replace_cache(partial: Path, cache: Path) -> None:
     for old in cache.parent.glob("moussaillon-debian-*.tar"):
         if old != cache:
             old.unlink(missing_ok=True)
@@ -422,7 +434,8 @@ async def _save(engine: Engine, cache: Path, refs: list[str]) -> None:
 
 
 async def _load(engine: Engine, cache: Path) -> None:
-    with cache.open("rb") as tar:
+    tar = await asyncio.to_thread(cache.open, "rb")
+    try:
         async with asyncio.timeout(CACHE_TIMEOUT_S):
             async with engine.stream(
                 "images/load?quiet=1",
@@ -431,5 +444,7 @@ async def _load(engine: Engine, cache: Path) -> None:
                 headers={"Content-Type": "application/x-tar"},
             ) as response:
                 body = await response.text()
+    finally:
+        await asyncio.to_thread(tar.close)
     if '"error"' in body:
         raise DebianPrepareError(f"{cache}: load failed: {body[-300:]}")

@@ -7,6 +7,8 @@ import asyncio
 import base64
 import io
 import os
+import subprocess
+import sys
 import tarfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -245,12 +247,7 @@ async def test_a_changed_recipe_is_rebuilt_and_an_unchanged_one_left_alone(
     docker: aiodocker.Docker, debian_images: dict[str, str]
 ) -> None:
     ref = f"moussaillon-test/debian-probe:p{os.getpid()}"
-    first = DebianImage(
-        "probe", (ref,), "probe", "test", files={"/etc/probe.txt": ("one\n", 0o644)}
-    )
-    second = DebianImage(
-        "probe", (ref,), "probe", "test", files={"/etc/probe.txt": ("two\n", 0o644)}
-    )
+    first, second = _probe(ref, "one\n"), _probe(ref, "two\n")
     engine = Engine(docker)
     try:
         assert await prepare_debian(engine, {ref: ref}, recipes=(DEBIAN, first)) == [ref]
@@ -268,3 +265,65 @@ async def test_a_changed_recipe_is_rebuilt_and_an_unchanged_one_left_alone(
         assert gone.value.status == 404
     finally:
         await docker.images.delete(ref, force=True)
+
+
+def _probe(ref: str, text: str) -> DebianImage:
+    return DebianImage("probe", (ref,), "probe", "test", files={"/etc/probe.txt": (text, 0o644)})
+
+
+def _cached(path: Path) -> list[Path]:
+    return sorted(path.glob("moussaillon-debian-*.tar"))
+
+
+@pytest.mark.docker
+async def test_cache_dir_brings_back_images_the_engine_lost(
+    docker: aiodocker.Docker, debian_images: dict[str, str], tmp_path: Path
+) -> None:
+    ref = f"moussaillon-test/debian-cached:p{os.getpid()}"
+    recipes = (DEBIAN, _probe(ref, "cached\n"))
+    engine = Engine(docker)
+    try:
+        assert await prepare_debian(engine, {ref: ref}, recipes=recipes, cache_dir=tmp_path) == [
+            ref
+        ]
+        (cache,) = await asyncio.to_thread(_cached, tmp_path)
+        built = (await docker.images.inspect(ref))["Id"]
+        await docker.images.delete(ref, force=True)
+        seen: list[str] = []
+        done = await prepare_debian(
+            engine,
+            {ref: ref},
+            recipes=recipes,
+            cache_dir=tmp_path,
+            progress=lambda _ref, _fraction, status: seen.append(status),
+        )
+        assert done == [] and "loading the cached images" in seen
+        assert (await docker.images.inspect(ref))["Id"] == built
+        assert await asyncio.to_thread(_cached, tmp_path) == [cache]
+    finally:
+        await docker.images.delete(ref, force=True)
+
+
+@pytest.mark.docker
+async def test_cli_prepare_offline_leaves_current_images_alone(
+    standin_images: dict[str, str], debian_images: dict[str, str], tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOUSSAILLON_")}
+    env["MOUSSAILLON_DB_PATH"] = str(tmp_path / "moussaillon.db")
+    env["MOUSSAILLON_SANDBOX_IMAGES"] = "alpine,debian:12,gcc,php:8.2-apache"
+    run = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "moussaillon", "sandbox", "prepare", "--offline"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = run.stdout.splitlines()
+    assert "alpine:latest: stand-in up to date" in lines
+    for ref in ("debian:12", "gcc:latest", "php:8.2-apache"):
+        assert any(line.startswith(ref) and line.endswith("up to date") for line in lines), ref
+    assert "node" not in run.stdout
