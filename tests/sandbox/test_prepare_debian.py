@@ -21,6 +21,7 @@ from moussaillon.sandbox import labels
 from moussaillon.sandbox.debian_images import BASE_REF, DEBIAN, IMAGES, DebianImage
 from moussaillon.sandbox.debian_prepare import _context, plan, prepare_debian
 from moussaillon.sandbox.engine import Engine
+from moussaillon.sandbox.netguard import probe_image
 from moussaillon.sandbox.progress_board import ProgressBoard
 from moussaillon.sandbox.service import CommandResult, SandboxService
 from tests.sandbox.engine_support import make_service, ok
@@ -234,6 +235,20 @@ async def test_mariadb_honours_its_variables_and_keeps_data_in_a_volume(
 
 
 @pytest.mark.docker
+async def test_mariadb_takes_the_mysql_spellings_and_an_empty_root_password(
+    service: SandboxService, clean_user_id: int
+) -> None:
+    """No volume: the image's VOLUME becomes the sandbox's tmpfs, and the data fits in it."""
+    uid = clean_user_id
+    await ok(service, uid, "docker network create legacy")
+    env = "-e MYSQL_ALLOW_EMPTY_PASSWORD=yes -e MYSQL_DATABASE=old_app"
+    await ok(service, uid, f"docker run -d --name db --network legacy {env} mariadb")
+    client = "docker run --rm --network legacy mariadb mariadb -h db -uroot -N"
+    shown = await until_ok(service, uid, f"{client} -e 'SHOW DATABASES'")
+    assert "old_app" in shown.output.split()
+
+
+@pytest.mark.docker
 async def test_mariadb_without_a_password_option_says_which_to_set(
     service: SandboxService, clean_user_id: int
 ) -> None:
@@ -327,3 +342,14 @@ async def test_cli_prepare_offline_leaves_current_images_alone(
     for ref in ("debian:12", "gcc:latest", "php:8.2-apache"):
         assert any(line.startswith(ref) and line.endswith("up to date") for line in lines), ref
     assert "node" not in run.stdout
+
+
+@pytest.mark.docker
+async def test_the_network_probe_never_picks_a_debian_image(
+    docker: aiodocker.Docker, standin_images: dict[str, str], debian_images: dict[str, str]
+) -> None:
+    """The host check needs busybox's ``nc`` and ``ip``, which Debian's minbase lacks."""
+    only_debian = Settings(_env_file=None, sandbox_images="gcc,debian:12,node")
+    assert await probe_image(Engine(docker), only_debian) is None
+    mixed = Settings(_env_file=None, sandbox_images="gcc,debian:12,nginx")
+    assert await probe_image(Engine(docker), mixed) == standin_images["nginx"]
