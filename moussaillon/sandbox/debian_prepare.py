@@ -139,15 +139,20 @@ async def prepare_debian(
     if base in stale:
         await _build_base(engine, base, mirror, say)
         done.append(BASE_REF)
-    done += await _tag_all(engine, base, say)
+    done += await _tag_all(engine, base, BASE_REF, say)
     semaphore = asyncio.Semaphore(max(1, jobs))
 
     async def one(planned: Planned) -> list[str]:
+        ours = [ref for ref in planned.refs if await _ours(engine, ref)]
         if planned not in stale:
-            return await _tag_all(engine, planned, say)
+            return await _tag_all(engine, planned, ours[0], say) if ours else []
+        if not ours:
+            for ref in planned.refs:
+                say(ref, 1.0, "a real image is present, kept")
+            return []
         async with semaphore:
-            await _build_layered(engine, planned, say)
-        return [planned.refs[0], *await _tag_all(engine, planned, say, built=True)]
+            await _build_layered(engine, planned, ours[0], say)
+        return [ours[0], *await _tag_all(engine, planned, ours[0], say, built=True)]
 
     for refs in await asyncio.gather(*(one(planned) for planned in layered)):
         done += refs
@@ -173,13 +178,16 @@ async def _current(engine: Engine, planned: Planned, *, base_ref: bool = False) 
     return True
 
 
+async def _ours(engine: Engine, ref: str) -> bool:
+    """Free for a stand-in: absent, or a stand-in already (never a real, pulled image)."""
+    image = await _inspect(engine, ref)
+    return image is None or _image_labels(image).get(labels.STANDIN) == "1"
+
+
 async def _tag_all(
-    engine: Engine, planned: Planned, say: Progress, *, built: bool = False
+    engine: Engine, planned: Planned, source_ref: str, say: Progress, *, built: bool = False
 ) -> list[str]:
-    """Point every ref at the image just made (or kept); a real image is left where it is."""
-    source_ref = (
-        BASE_REF if not (planned.image.packages or planned.image.files) else planned.refs[0]
-    )
+    """Point every ref at ``source_ref``'s image; a real image is left where it is."""
     source = await _inspect(engine, source_ref)
     if source is None:
         raise DebianPrepareError(f"{source_ref}: missing after its build")
@@ -344,8 +352,7 @@ _STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)")
 _COUNT = re.compile(r"(\d+) newly installed")
 
 
-async def _build_layered(engine: Engine, planned: Planned, say: Progress) -> None:
-    ref = planned.refs[0]
+async def _build_layered(engine: Engine, planned: Planned, ref: str, say: Progress) -> None:
     context = _context(planned.image, planned.revision)
     proxies = {name: os.environ[name] for name in PROXY_VARIABLES if os.environ.get(name)}
     say(ref, 0.0, "building")

@@ -22,6 +22,7 @@ from moussaillon.sandbox.debian_images import BASE_REF, DEBIAN, IMAGES, DebianIm
 from moussaillon.sandbox.debian_prepare import _context, plan, prepare_debian
 from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.netguard import probe_image
+from moussaillon.sandbox.prepare import Recipe, _import, rootfs
 from moussaillon.sandbox.progress_board import ProgressBoard
 from moussaillon.sandbox.service import CommandResult, SandboxService
 from tests.sandbox.engine_support import make_service, ok
@@ -353,3 +354,26 @@ async def test_the_network_probe_never_picks_a_debian_image(
     assert await probe_image(Engine(docker), only_debian) is None
     mixed = Settings(_env_file=None, sandbox_images="gcc,debian:12,nginx")
     assert await probe_image(Engine(docker), mixed) == standin_images["nginx"]
+
+
+@pytest.mark.docker
+async def test_a_real_image_under_a_tag_is_never_replaced(
+    docker: aiodocker.Docker, debian_images: dict[str, str]
+) -> None:
+    real, free = (f"moussaillon-test/debian-{n}:p{os.getpid()}" for n in ("real", "free"))
+    tar = rootfs(Recipe("real", "not ours"), applets=["sh"])
+    engine = Engine(docker)
+    await _import(engine, real, tar, ['CMD ["sh"]'])
+    recipe = DebianImage("probe", (real, free), "probe", "test", files={"/p": ("p\n", 0o644)})
+    try:
+        real_id = (await docker.images.inspect(real))["Id"]
+        wanted = {real: real, free: free}
+        assert await prepare_debian(engine, wanted, recipes=(DEBIAN, recipe)) == [free]
+        assert (await docker.images.inspect(real))["Id"] == real_id
+        made = (await docker.images.inspect(free))["Config"]["Labels"]
+        assert made[labels.STANDIN] == "1"
+        assert await prepare_debian(engine, wanted, recipes=(DEBIAN, recipe)) == []
+        assert await prepare_debian(engine, {real: real}, recipes=(DEBIAN, recipe)) == []
+    finally:
+        for ref in (real, free):
+            await docker.images.delete(ref, force=True)
