@@ -99,7 +99,7 @@ def plan(
         image = named.get(with_tag(name))
         if image is not None:
             refs.setdefault(image.key, []).append(with_tag(ref))
-    base = next((image for image in recipes if not image.packages), DEBIAN)
+    base = next((image for image in recipes if not (image.packages or image.files)), DEBIAN)
     base_rev = base_revision(base)
     base_plan = Planned(base, tuple(refs.get(base.key, ())), base_rev)
     layered = [
@@ -136,8 +136,9 @@ async def prepare_debian(
         await _load(engine, cache)
         stale = [p for p in everything if not await _current(engine, p, base_ref=True)]
     done: list[str] = []
+    replaced_base = None
     if base in stale:
-        await _build_base(engine, base, mirror, say)
+        replaced_base = await _build_base(engine, base, mirror, say)
         done.append(BASE_REF)
     done += await _tag_all(engine, base, BASE_REF, say)
     semaphore = asyncio.Semaphore(max(1, jobs))
@@ -156,6 +157,8 @@ async def prepare_debian(
 
     for refs in await asyncio.gather(*(one(planned) for planned in layered)):
         done += refs
+    if replaced_base is not None:  # only now: the images built on it held it until rebuilt
+        await _drop_dangling(engine, replaced_base)
     if cache is not None and (done or not cached):
         say(str(cache), None, "saving the images")
         await _save(engine, cache, [BASE_REF, *(ref for p in layered for ref in p.refs)])
@@ -229,7 +232,8 @@ def _check_host() -> str:
     return found
 
 
-async def _build_base(engine: Engine, base: Planned, mirror: str, say: Progress) -> None:
+async def _build_base(engine: Engine, base: Planned, mirror: str, say: Progress) -> str | None:
+    """The base imported under ``BASE_REF``; returns the id of the image it replaced."""
     debootstrap = await asyncio.to_thread(_check_host)
     root = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="moussaillon-debootstrap-"))
     ref = BASE_REF
@@ -241,9 +245,8 @@ async def _build_base(engine: Engine, base: Planned, mirror: str, say: Progress)
         tar = await asyncio.to_thread(_tar_root, root)
         previous = await _inspect(engine, ref)
         await _import(engine, ref, tar, base.image.settings_lines(base.revision))
-        if previous is not None:
-            await _drop_dangling(engine, previous["Id"])
         say(ref, 1.0, f"imported ({len(tar) / 1e6:.0f} MB)")
+        return str(previous["Id"]) if previous is not None else None
     finally:
         await asyncio.to_thread(_remove_root, root)
 
