@@ -391,8 +391,10 @@ async def _build_layered(engine: Engine, planned: Planned, ref: str, say: Progre
                         say(ref, fraction, status)
     except TimeoutError:
         raise DebianPrepareError(f"{ref}: build took over {BUILD_TIMEOUT_S:.0f} s") from None
-    except aiodocker.DockerError as exc:
-        raise DebianPrepareError(f"{ref}: build failed: {exc.message}") from None
+    except aiodocker.DockerError as exc:  # aiodocker raises the stream's error event itself
+        raise DebianPrepareError(
+            f"{ref}: build failed: {exc.message}\n" + "\n".join(tail)
+        ) from None
     if previous is not None and _image_labels(previous).get(labels.STANDIN) == "1":
         await _drop_dangling(engine, previous["Id"])
     built = await _inspect(engine, ref)
