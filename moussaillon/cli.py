@@ -124,9 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     prepare.add_argument(
         "--offline",
         action="store_true",
-        help="build stand-ins from busybox-static instead of pulling",
+        help="build stand-ins instead of pulling: busybox-static ones, and Debian-based ones"
+        " made by debootstrap from Debian's packages",
     )
     prepare.add_argument("--force", action="store_true")
+    prepare.add_argument(
+        "--cache-dir",
+        help="with --offline: keep the Debian-based images as a docker save tarball there"
+        " and load it when the engine lacks them",
+    )
+    prepare.add_argument(
+        "--mirror",
+        help="with --offline: the Debian mirror (default: $DEBIAN_MIRROR, else deb.debian.org)",
+    )
     status = ssub.add_parser("status", help="what the sandbox holds")
     status.add_argument("--user", type=int)
     ssub.add_parser("reap", help="remove idle students' objects and orphans now")

@@ -19,7 +19,11 @@ BUNDLED_QUIZZES = Path(__file__).parent / "quiz" / "questions"
 DEFAULT_IMAGES = (
     "alpine=alpine:latest,busybox=busybox:latest,hello-world=hello-world:latest,"
     "nginx=nginx:latest,httpd=httpd:latest,containous/whoami=containous/whoami:latest,"
-    "alpine/curl=alpine/curl:latest,curlimages/curl=curlimages/curl:latest"
+    "alpine/curl=alpine/curl:latest,curlimages/curl=curlimages/curl:latest,"
+    # Bases for the Dockerfile labs (offline: Debian-based, sandbox/debian_images.py).
+    "debian,debian:12,debian:12-slim,debian:bookworm,debian:bookworm-slim,debian:stable-slim,"
+    "gcc,gcc:12,node,node:20,node:lts,node:18,php:8.2-apache,php:apache,"
+    "mariadb,mariadb:11,mariadb:10.11"
 )
 # Private (RFC 1918) yet clear of 10.0-10.10, 192.168 and 172.16-31 (Docker's own pools).
 DEFAULT_SUBNETS = "10.213.0.0/16"

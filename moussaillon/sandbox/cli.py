@@ -6,6 +6,7 @@ import argparse
 import shlex
 import sys
 from collections import Counter
+from pathlib import Path
 
 import aiodocker
 
@@ -13,6 +14,8 @@ from moussaillon.config import Settings
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, sessions
 from moussaillon.sandbox.build.errors import ContextError, DockerfileError, DockerfileSyntaxError
+from moussaillon.sandbox.debian_images import IMAGES
+from moussaillon.sandbox.debian_prepare import DebianPrepareError, prepare_debian, with_tag
 from moussaillon.sandbox.engine import Engine, create_docker
 from moussaillon.sandbox.errors import (
     CommandSyntaxError,
@@ -22,6 +25,7 @@ from moussaillon.sandbox.errors import (
     SandboxRefused,
 )
 from moussaillon.sandbox.prepare import ensure_images, prepare_offline
+from moussaillon.sandbox.progress_board import ProgressBoard
 from moussaillon.sandbox.reaper import list_stock
 from moussaillon.sandbox.service import SandboxService
 
@@ -53,7 +57,7 @@ async def main(args: argparse.Namespace, settings: Settings, store: Store) -> in
         if args.action == "run":
             return await _run(service, args)
         if args.action == "prepare":
-            return await _prepare(service.engine, settings, offline=args.offline, force=args.force)
+            return await _prepare(service.engine, settings, args)
         if args.action == "status":
             return await _status(service, args.user)
         if args.action == "reap":
@@ -94,10 +98,26 @@ def _quote(word: str) -> str:
     return shlex.quote(word)
 
 
-async def _prepare(engine: Engine, settings: Settings, *, offline: bool, force: bool) -> int:
+async def _prepare(engine: Engine, settings: Settings, args: argparse.Namespace) -> int:
     images = settings.sandbox_images
-    if offline:
-        await prepare_offline(engine, images, progress=print, force=force)
+    if args.offline:
+        debian_names = {with_tag(tag) for image in IMAGES.values() for tag in image.tags}
+        debian = {k: v for k, v in images.items() if with_tag(k) in debian_names}
+        board = ProgressBoard()
+        others = {k: v for k, v in images.items() if k not in debian}
+        await prepare_offline(engine, others, progress=board.message, force=args.force)
+        if debian:
+            try:
+                await prepare_debian(
+                    engine,
+                    debian,
+                    mirror=args.mirror,
+                    cache_dir=Path(args.cache_dir) if args.cache_dir else None,
+                    progress=board,
+                    force=args.force,
+                )
+            except DebianPrepareError as error:
+                print(f"debian images: {error}", file=sys.stderr)
     else:
         for name, ref in images.items():
             print(f"{ref}: pulling", flush=True)

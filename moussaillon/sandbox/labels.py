@@ -10,6 +10,7 @@ NAME = "moussaillon.name"  # the name the student sees ("web")
 CREATED = "moussaillon.created"  # ISO-8601 UTC
 LAST_USED = "moussaillon.last_used"  # ISO-8601 UTC, refreshed on use where the engine allows
 STANDIN = "moussaillon.standin"  # on images built by `sandbox prepare --offline`
+STANDIN_KIND = "moussaillon.standin.kind"  # "debian" on the Debian-based ones, absent on busybox's
 
 
 def owner_key(user_id: int) -> str:

@@ -159,7 +159,7 @@ class _Objects:
 
 async def probe_image(engine: Engine, settings: Settings) -> str | None:
     """A local allowlisted image with busybox ``nc`` and ``ip``: busybox or alpine, or any
-    offline stand-in (they are all busybox)."""
+    busybox stand-in (the Debian-based offline images have neither)."""
     names = [n for n in PROBE_IMAGES if n in settings.sandbox_images]
     names += [n for n in settings.sandbox_images if n not in PROBE_IMAGES]
     for name in names:
@@ -169,7 +169,8 @@ async def probe_image(engine: Engine, settings: Settings) -> str | None:
         except aiodocker.DockerError:
             continue
         image_labels = (info.get("Config") or {}).get("Labels") or {}
-        if name in PROBE_IMAGES or image_labels.get(labels.STANDIN) == "1":
+        busybox = image_labels.get(labels.STANDIN_KIND) is None  # not a Debian-based one
+        if name in PROBE_IMAGES or (image_labels.get(labels.STANDIN) == "1" and busybox):
             return ref
     return None
 

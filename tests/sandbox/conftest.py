@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import shutil
 import threading
+import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
 
 import aiodocker
@@ -17,12 +19,18 @@ import pytest
 
 from moussaillon.core.clock import iso, utcnow
 from moussaillon.sandbox import labels
+from moussaillon.sandbox.debian_images import DEFAULT_MIRROR, IMAGES, SUITE
+from moussaillon.sandbox.debian_prepare import _current, plan, prepare_debian
 from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.prepare import RECIPES, prepare_offline
 from moussaillon.sandbox.reaper import list_stock, purge_owner
 from tests.optional import missing
 
 STANDIN_IMAGES: dict[str, str] = {name: f"{name}:latest" for name in RECIPES}
+DEBIAN_IMAGES: dict[str, str] = {
+    tag: tag if ":" in tag else f"{tag}:latest" for image in IMAGES.values() for tag in image.tags
+}
+DEBOOTSTRAP_ENABLE = "sudo apt-get install debootstrap, run the tests as root with Debian's mirror"
 # As .ci/run registers it: ptrace needs no KVM, and the sandbox needs no network of gVisor's own.
 RUNSC_ENABLE = (
     "sudo apt-get install runsc && sudo runsc install -- --platform=ptrace --network=none"
@@ -98,6 +106,44 @@ def standin_images() -> dict[str, str]:
 
     _in_own_loop(prepare)
     return dict(STANDIN_IMAGES)
+
+
+@pytest.fixture(scope="session")
+def debian_images() -> dict[str, str]:
+    """Course name -> local ref of every Debian-based offline image (``debian:12``, ``gcc``,
+    ``node:20``, ``php:8.2-apache``, ``mariadb:11`` …), prepared once; the engine keeps them
+    between runs and only a changed recipe is rebuilt. Building needs root, debootstrap and
+    Debian's mirror: without them a skip, a failure under CI."""
+
+    async def current() -> bool:
+        client = await _connect()
+        try:
+            base, layered = plan(DEBIAN_IMAGES)
+            return all([await _current(Engine(client), p, base_ref=True) for p in [base, *layered]])
+        finally:
+            await client.close()
+
+    async def prepare() -> list[str]:
+        client = await _connect()
+        try:
+            return await prepare_debian(Engine(client), DEBIAN_IMAGES)
+        finally:
+            await client.close()
+
+    if not _in_own_loop(current):
+        mirror = os.environ.get("DEBIAN_MIRROR") or DEFAULT_MIRROR
+        if shutil.which("debootstrap") is None or os.geteuid() != 0:
+            missing(
+                "building the Debian-based images needs root and debootstrap", DEBOOTSTRAP_ENABLE
+            )
+        try:
+            release = f"{mirror}/dists/{SUITE}/Release"
+            with urllib.request.urlopen(release, timeout=10) as response:
+                response.read(1)
+        except OSError as exc:
+            missing(f"Debian's mirror {mirror} is unreachable ({exc})", DEBOOTSTRAP_ENABLE)
+        _in_own_loop(prepare)
+    return dict(DEBIAN_IMAGES)
 
 
 def _purge(owners: list[str]) -> None:

@@ -269,7 +269,7 @@ def test_refusal_names_the_exact_flag(policy: Policy) -> None:
 
 def test_refused_image_lists_the_allowed_ones(policy: Policy) -> None:
     with pytest.raises(SandboxRefused) as caught:
-        policy.check(parse("docker run debian true"))
+        policy.check(parse("docker run ubuntu true"))
     message = caught.value.message("en")
     for name in ("alpine", "busybox", "nginx", "curlimages/curl"):
         assert name in message

@@ -13,6 +13,7 @@ import pytest
 
 from moussaillon.config import DEFAULT_IMAGES
 from moussaillon.sandbox import labels
+from moussaillon.sandbox.debian_images import IMAGES
 from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.prepare import (
     RECIPES,
@@ -336,5 +337,8 @@ async def test_prepare_never_replaces_a_real_image(docker, standin_images, clean
 
 
 def test_every_course_image_has_a_recipe() -> None:
+    """A busybox stand-in, or a Debian-based image (test_prepare_debian.py) for the bases."""
     course_names = {pair.split("=")[0] for pair in DEFAULT_IMAGES.split(",")}
-    assert course_names and course_names <= set(RECIPES)
+    debian = {tag for image in IMAGES.values() for tag in image.tags}
+    assert course_names and course_names <= set(RECIPES) | debian
+    assert debian <= course_names
