@@ -235,6 +235,12 @@ TOPICS: dict[str, Topic] = {
         (),
         "docker tag alpine monalpine:v1",
     ),
+    "image.build": Topic(
+        "docker build [OPTIONS] CONTEXTE",
+        ("Construit une image depuis vos fichiers.", "Build an image from your files."),
+        (_o("-t, --tag NOM", "nom:tag de l'image", "image name:tag"),),
+        "docker build -t monapp:1 .",
+    ),
     "image.rm": Topic(
         "docker rmi [OPTIONS] IMAGE [IMAGE...]",
         ("Supprime vos tags d'images.", "Remove your image tags."),

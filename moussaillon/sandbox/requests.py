@@ -271,6 +271,19 @@ class TagRequest(BaseRequest):
     target: str
 
 
+class BuildRequest(BaseRequest):
+    verb: Literal["image.build"] = "image.build"
+    tags: list[str] = []
+    file: str | None = None
+    build_args: dict[str, str] = {}
+    target: str | None = None
+    no_cache: bool = False
+    pull: bool = False
+    labels: dict[str, str] = {}
+    quiet: bool = False
+    context: str = "."
+
+
 class ImageRmRequest(BaseRequest):
     verb: Literal["image.rm"] = "image.rm"
     images: list[str]
@@ -447,6 +460,7 @@ DockerRequest = Annotated[
     | HistoryRequest
     | TagRequest
     | ImageRmRequest
+    | BuildRequest
     | VolumeCreateRequest
     | VolumeLsRequest
     | VolumeInspectRequest

@@ -9,6 +9,7 @@ from moussaillon.sandbox.parser import values as v
 from moussaillon.sandbox.parser.flags import Parsed, Spec, flag, ignored, opt, unsupported
 from moussaillon.sandbox.parser.table import Command
 from moussaillon.sandbox.requests import (
+    BuildRequest,
     HistoryRequest,
     ImageInspectRequest,
     ImageLsRequest,
@@ -148,6 +149,34 @@ IMAGE_COMMANDS: dict[str, Command] = {
         min_args=1,
     ),
 }
+IMAGE_COMMANDS["build"] = Command(
+    BuildRequest,
+    Spec(
+        flags=(
+            opt("-t", "--tag"),
+            opt("-f", "--file"),
+            opt("--build-arg"),
+            opt("--target"),
+            flag("--no-cache"),
+            flag("--pull"),
+            opt("--label"),
+            flag("-q", "--quiet"),
+        )
+    ),
+    lambda p: {
+        "tags": p.get_list("tag"),
+        "file": p.get_str("file"),
+        "build_args": v.parse_key_values(p.get_list("build_arg"), "--build-arg", p.command),
+        "target": p.get_str("target"),
+        "no_cache": p.get_bool("no_cache"),
+        "pull": p.get_bool("pull"),
+        "labels": v.parse_key_values(p.get_list("label"), "--label", p.command),
+        "quiet": p.get_bool("quiet"),
+        "context": p.positionals[0],
+    },
+    min_args=1,
+    max_args=1,
+)
 IMAGE_COMMANDS["list"] = IMAGE_COMMANDS["ls"]
 IMAGE_COMMANDS["remove"] = IMAGE_COMMANDS["rm"]
 
