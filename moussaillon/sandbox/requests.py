@@ -271,6 +271,12 @@ class TagRequest(BaseRequest):
     target: str
 
 
+class ImagePruneRequest(BaseRequest):
+    verb: Literal["image.prune"] = "image.prune"
+    all: bool = False
+    force: bool = False
+
+
 class BuildRequest(BaseRequest):
     verb: Literal["image.build"] = "image.build"
     tags: list[str] = []
@@ -461,6 +467,7 @@ DockerRequest = Annotated[
     | TagRequest
     | ImageRmRequest
     | BuildRequest
+    | ImagePruneRequest
     | VolumeCreateRequest
     | VolumeLsRequest
     | VolumeInspectRequest

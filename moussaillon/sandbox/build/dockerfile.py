@@ -61,8 +61,14 @@ class DockerfilePlan:
                 index += 1
             elif re.match(r"^\s*COPY\s", line, re.I):
                 line = _COPY_FROM.sub(
-                    lambda m: m.group(1)
-                    + (m.group(2) if self._internal(m.group(2), index) else engine_ref(m.group(2))),
+                    lambda m: (
+                        m.group(1)
+                        + (
+                            m.group(2)
+                            if self._internal(m.group(2), index)  # noqa: B023
+                            else engine_ref(m.group(2))
+                        )
+                    ),
                     line,
                 )
             out.append(line)

@@ -93,7 +93,6 @@ UNAVAILABLE: frozenset[str] = frozenset(
         "diff",
         "events",
         "export",
-        "image prune",
         "import",
         "init",
         "load",
@@ -117,7 +116,7 @@ UNAVAILABLE: frozenset[str] = frozenset(
 )
 _GROUP_UNAVAILABLE = {
     "container": {"attach", "commit", "cp", "create", "diff", "export", "update"},
-    "image": {"import", "load", "push", "save", "prune"},
+    "image": {"import", "load", "push", "save"},
     "system": {"df", "events"},
 }
 

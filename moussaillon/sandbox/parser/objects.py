@@ -13,6 +13,7 @@ from moussaillon.sandbox.requests import (
     HistoryRequest,
     ImageInspectRequest,
     ImageLsRequest,
+    ImagePruneRequest,
     ImageRmRequest,
     InfoRequest,
     InspectRequest,
@@ -176,6 +177,12 @@ IMAGE_COMMANDS["build"] = Command(
     },
     min_args=1,
     max_args=1,
+)
+IMAGE_COMMANDS["prune"] = Command(
+    ImagePruneRequest,
+    Spec(flags=(flag("-a", "--all"), FORCE, unsupported("--filter"))),
+    lambda p: {"all": p.get_bool("all"), "force": p.get_bool("force")},
+    max_args=0,
 )
 IMAGE_COMMANDS["list"] = IMAGE_COMMANDS["ls"]
 IMAGE_COMMANDS["remove"] = IMAGE_COMMANDS["rm"]

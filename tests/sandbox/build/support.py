@@ -1,0 +1,71 @@
+"""A build-ready service for the build tests: a real engine, a workspace in memory, a cgroup
+parent of this run's own (removed afterwards)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Mapping
+from pathlib import Path
+
+import aiodocker
+import pytest
+
+from moussaillon.areas import migrations
+from moussaillon.config import Settings
+from moussaillon.core.store import Store
+from moussaillon.sandbox.build import records
+from moussaillon.sandbox.build.cgroups import ROOT, remove_caps
+from moussaillon.sandbox.engine import Engine
+from moussaillon.sandbox.service import SandboxService
+from tests.sandbox.engine_support import FAST
+
+CGROUP_PARENT = f"mtest-build-{os.getpid()}"
+
+
+class Files:
+    """The FileSource protocol over a dict: what the workspace area gives in the app."""
+
+    def __init__(self) -> None:
+        self.trees: dict[int, dict[str, bytes]] = {}
+
+    def put(self, user_id: int, files: Mapping[str, str | bytes]) -> None:
+        self.trees[user_id] = {
+            path: data.encode() if isinstance(data, str) else data for path, data in files.items()
+        }
+
+    async def snapshot(self, user_id: int) -> Mapping[str, bytes]:
+        return dict(self.trees.get(user_id, {}))
+
+
+def build_service(
+    docker: aiodocker.Docker, images: dict[str, str], path: Path, **overrides: object
+) -> tuple[SandboxService, Store, Files]:
+    settings = Settings(
+        sandbox_images=",".join(f"{k}={v}" for k, v in images.items()),
+        build_cgroup_parent=CGROUP_PARENT,
+        **{**FAST, "build_timeout_s": 60, **overrides},  # type: ignore[arg-type]
+    )
+    store = Store(path / "moussaillon.db", migrations())
+    files = Files()
+    return SandboxService(settings, store, docker, files=files), store, files
+
+
+@pytest.fixture(name="builder")
+async def builder_fixture(
+    docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path
+) -> AsyncIterator[tuple[SandboxService, Files]]:
+    svc, store, files = build_service(docker, standin_images, tmp_path)
+    try:
+        yield svc, files
+    finally:
+        for owner in await records.owners(store):  # a failed test leaves nothing either
+            await records.purge_images(svc.engine, store, owner)
+        await svc.close()
+        store.close()
+        remove_caps(ROOT, "1", CGROUP_PARENT, svc.settings.build_concurrency)
+
+
+async def engine_images(docker: aiodocker.Docker) -> set[str]:
+    """Every image id on the engine, intermediate ones included."""
+    found = await Engine(docker).get("images/json", params={"all": "1"})
+    return {image["Id"] for image in found}
