@@ -16,6 +16,7 @@ friendly message and one log line; an operator whose engine runs elsewhere creat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from pathlib import Path
 
@@ -66,13 +67,18 @@ def write_caps(root: Path, version: str, parent: str, slots: int, pids: int) -> 
 
 
 def remove_caps(root: Path, version: str, parent: str, slots: int) -> None:
-    """Remove the slot cgroups and the parent (tests; a busy one stays)."""
-    folders = slot_dirs(root, version, parent, slots)
-    for folder in [*folders, folders[0].parent]:
-        try:
-            folder.rmdir()
-        except OSError:
+    """Remove the slot cgroups and the parent (tests; a busy one stays). Under v1 the engine
+    made the same folders in every controller it uses: those go too."""
+    tops = [root / parent] if version == "2" else [c / parent for c in root.iterdir()]
+    for top in tops:
+        if not top.is_dir():
             continue
+        for folder in sorted(top.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            if folder.is_dir():
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+        with contextlib.suppress(OSError):
+            top.rmdir()
 
 
 class BuildCgroups:
