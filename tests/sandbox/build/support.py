@@ -3,7 +3,9 @@ parent of this run's own (removed afterwards)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
@@ -65,7 +67,21 @@ async def builder_fixture(
         remove_caps(ROOT, "1", CGROUP_PARENT, svc.settings.build_concurrency)
 
 
-async def engine_images(docker: aiodocker.Docker) -> set[str]:
-    """Every image id on the engine, intermediate ones included."""
-    found = await Engine(docker).get("images/json", params={"all": "1"})
-    return {image["Id"] for image in found}
+SHOWN_ID = re.compile(r"(?: ---> |Successfully built )([0-9a-f]{12})\b")
+
+
+def shown_ids(*outputs: str) -> set[str]:
+    """Every image id a build printed (steps, cache hits, the result)."""
+    return {found for text in outputs for found in SHOWN_ID.findall(text)}
+
+
+async def left_of(docker: aiodocker.Docker, ids: set[str], bases: dict[str, str]) -> set[str]:
+    """Those of ``ids`` still on the engine, the course's base images aside. The engine is
+    shared with other runs, so a before/after diff of every image would see theirs too."""
+    engine = Engine(docker)
+    base_ids = set()
+    for ref in bases.values():
+        with contextlib.suppress(aiodocker.DockerError):
+            base_ids.add((await engine.get(f"images/{ref}/json"))["Id"][7:19])
+    present = {image["Id"][7:19] for image in await engine.get("images/json", params={"all": "1"})}
+    return (ids & present) - base_ids

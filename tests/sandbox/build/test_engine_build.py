@@ -5,7 +5,7 @@ from __future__ import annotations
 import aiodocker
 
 from moussaillon.sandbox.service import SandboxService
-from tests.sandbox.build.support import Files, builder_fixture, engine_images
+from tests.sandbox.build.support import Files, builder_fixture, left_of, shown_ids
 from tests.sandbox.engine_support import ok
 
 __all__ = ["builder_fixture"]
@@ -22,7 +22,6 @@ async def test_a_five_step_build_prints_like_the_cli_and_runs(
     builder: tuple[SandboxService, Files], clean_user_id: int, docker: aiodocker.Docker
 ) -> None:
     service, files = builder
-    before = await engine_images(docker)
     files.put(clean_user_id, {"Dockerfile": FIVE_STEPS, "hello.txt": f"bonjour {clean_user_id}\n"})
     chunks: list[str] = []
 
@@ -51,4 +50,90 @@ async def test_a_five_step_build_prints_like_the_cli_and_runs(
     inspected = await ok(service, clean_user_id, "docker image inspect prime:scratch")
     assert "m-u" not in inspected.output
     await service.reset(clean_user_id)
-    assert await engine_images(docker) - before == set()
+    assert shown_ids(out)
+    assert await left_of(docker, shown_ids(out), service.settings.sandbox_images) == set()
+
+
+MULTI_STAGE = """FROM busybox AS compile
+RUN echo {tag} > /prime
+RUN cp /prime /prime.bin
+FROM scratch
+COPY --from=compile /prime.bin /prime.bin
+"""
+
+
+async def test_two_students_build_the_same_name_and_a_multi_stage_build_leaves_nothing(
+    builder: tuple[SandboxService, Files], make_user_id, docker: aiodocker.Docker
+) -> None:
+    service, files = builder
+    alice, bob = make_user_id(), make_user_id()
+    outputs = []
+    for student in (alice, bob):
+        files.put(student, {"Dockerfile": MULTI_STAGE.format(tag=student)})
+        result = await ok(service, student, "docker build -t app:1 .")
+        outputs.append(result.output)
+        assert "Step 4/5 : FROM scratch" in result.output
+        assert "Successfully tagged app:1" in result.output
+    alice_view = (await service.inventory(alice)).images
+    assert "app:1" in alice_view
+    assert (await ok(service, alice, "docker image inspect -f '{{.Id}}' app:1")).output != (
+        await ok(service, bob, "docker image inspect -f '{{.Id}}' app:1")
+    ).output
+    quiet = await ok(service, alice, "docker build -q -t app:2 .")
+    assert quiet.output.strip().startswith("sha256:") and "\n" not in quiet.output.strip()
+    await service.reset(alice)
+    assert "app:1" not in (await service.inventory(alice)).images
+    assert "app:1" in (await service.inventory(bob)).images
+    await service.reset(bob)
+    assert await left_of(docker, shown_ids(*outputs), service.settings.sandbox_images) == set()
+
+
+async def test_a_build_from_the_students_own_image_and_refused_bases(
+    builder: tuple[SandboxService, Files], clean_user_id: int, make_user_id
+) -> None:
+    service, files = builder
+    files.put(clean_user_id, {"Dockerfile": f"FROM alpine\nRUN echo {clean_user_id} > /id\n"})
+    await ok(service, clean_user_id, "docker build -t base:1 .")
+    files.put(clean_user_id, {"Dockerfile": 'FROM base:1\nCMD ["cat", "/id"]\n'})
+    built = await ok(service, clean_user_id, "docker build -t child .")
+    assert "Step 1/2 : FROM base:1" in built.output
+    assert (await ok(service, clean_user_id, "docker run --rm child")).output.strip() == str(
+        clean_user_id
+    )
+    other = make_user_id()
+    files.put(other, {"Dockerfile": "FROM base:1\n"})
+    refused = await service.run_command(other, "docker build .", lang="en")
+    assert refused.refused and "base:1" in (refused.reason or "")
+    files.put(other, {"Dockerfile": "FROM ubuntu:22.04\n"})
+    refused = await service.run_command(other, "docker build .", lang="en")
+    assert refused.refused and "ubuntu" in (refused.reason or "")
+    course = await service.run_command(clean_user_id, "docker rmi alpine", lang="en")
+    assert course.exit_code == 1 and "alpine" in course.output
+    pruned = await ok(service, clean_user_id, "docker image prune -a -f")
+    assert "untagged: child:latest" in pruned.output and "deleted: sha256:" in pruned.output
+    assert (await service.inventory(clean_user_id)).images == [
+        i for i in (await service.inventory(clean_user_id)).images if ":" in i and "child" not in i
+    ]
+
+
+async def test_quotas_are_checked_before_and_after_the_build(
+    builder: tuple[SandboxService, Files], clean_user_id: int
+) -> None:
+    service, files = builder
+    service.settings = service.settings.model_copy(update={"build_max_layers": 3})
+    deep = f"FROM alpine\nENV U={clean_user_id}\n" + "".join(
+        f"RUN echo {i} > /f{i}\n" for i in range(4)
+    )
+    files.put(clean_user_id, {"Dockerfile": deep})
+    result = await service.run_command(clean_user_id, "docker build -t deep .", lang="en")
+    assert result.exit_code == 1 and "layers" in result.output, result
+    assert "deep:latest" not in (await service.inventory(clean_user_id)).images
+    service.settings = service.settings.model_copy(
+        update={"sandbox_max_images": 1, "build_max_layers": 40}
+    )
+    files.put(clean_user_id, {"Dockerfile": "FROM alpine\n"})
+    await ok(service, clean_user_id, "docker build -t one .")
+    again = await ok(service, clean_user_id, "docker build -t one .")  # the same tag moves
+    assert "Successfully tagged one:latest" in again.output
+    refused = await service.run_command(clean_user_id, "docker build -t two .", lang="en")
+    assert refused.refused and "1 images" in (refused.reason or "")

@@ -14,7 +14,7 @@ import pytest
 from moussaillon.sandbox.build.cgroups import ROOT, remove_caps
 from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.service import SandboxService
-from tests.sandbox.build.support import CGROUP_PARENT, Files, build_service, engine_images
+from tests.sandbox.build.support import CGROUP_PARENT, Files, build_service, left_of, shown_ids
 from tests.sandbox.engine_support import ok
 
 RUNNING = re.compile(r"Running in ([0-9a-f]{12})")
@@ -146,8 +146,10 @@ async def test_nothing_of_the_bad_builds_is_left_after_reset(
     tight: tuple[SandboxService, Files], clean_user_id: int, docker: aiodocker.Docker
 ) -> None:
     service, _ = tight
-    before = await engine_images(docker)
-    await _build(service, clean_user_id, f"FROM alpine\nRUN echo {clean_user_id} > /a\nRUN false\n")
-    assert await engine_images(docker) - before  # the first step's layer is there
+    dockerfile = f"FROM alpine\nRUN echo {clean_user_id} > /a\nRUN false\n"
+    result, _ = await _build(service, clean_user_id, dockerfile)
+    ids = shown_ids(result.output)  # type: ignore[attr-defined]
+    bases = service.settings.sandbox_images
+    assert await left_of(docker, ids, bases)  # the first step's layer is there
     await service.reset(clean_user_id)
-    assert await engine_images(docker) - before == set()
+    assert await left_of(docker, ids, bases) == set()
