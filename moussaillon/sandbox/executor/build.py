@@ -28,6 +28,7 @@ from moussaillon.sandbox import labels
 from moussaillon.sandbox.build import records
 from moussaillon.sandbox.build.context import context_tar, select_context
 from moussaillon.sandbox.build.dockerfile import check_dockerfile
+from moussaillon.sandbox.build.labels import BASES, STAGES
 from moussaillon.sandbox.build.stream import BuildLog
 from moussaillon.sandbox.errors import BuildUnavailable, QuotaExceeded
 from moussaillon.sandbox.executor.common import Context, Outcome, call, hide_internal
@@ -42,8 +43,6 @@ from moussaillon.sandbox.subnets import SubnetAllocator
 
 log = logging.getLogger(__name__)
 
-STAGES = "moussaillon.build.stages"
-BASES = "moussaillon.build.bases"
 DOCKERFILE = ".moussaillon.Dockerfile"  # the rendered one; .dockerignore'd, so never copied
 PROXY_NETWORK = "moussaillon-build-proxy"
 PROXY_LABEL = "moussaillon.build.proxy"

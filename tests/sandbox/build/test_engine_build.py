@@ -137,3 +137,26 @@ async def test_quotas_are_checked_before_and_after_the_build(
     assert "Successfully tagged one:latest" in again.output
     refused = await service.run_command(clean_user_id, "docker build -t two .", lang="en")
     assert refused.refused and "1 images" in (refused.reason or "")
+
+
+async def test_the_inventory_describes_the_students_built_images(
+    builder: tuple[SandboxService, Files], clean_user_id: int
+) -> None:
+    service, files = builder
+    dockerfile = (
+        "FROM busybox AS build\nRUN echo hi > /hi\nFROM alpine\nCOPY --from=build /hi /hi\n"
+        'USER nobody\nEXPOSE 8080\nHEALTHCHECK CMD true\nCMD ["cat", "/hi"]\n'
+        f"LABEL course=docker id={clean_user_id}\n"
+    )
+    files.put(clean_user_id, {"Dockerfile": dockerfile})
+    await ok(service, clean_user_id, "docker build -t web:2 --label lab=5 .")
+    await ok(service, clean_user_id, "docker tag web:2 other:1")
+    built = {view.name: view for view in (await service.inventory(clean_user_id)).built}
+    web = built["web:2"]
+    assert web.user == "nobody" and web.healthcheck and web.exposed == ["8080/tcp"]
+    assert web.cmd == ["cat", "/hi"] and web.stages == 2 and web.bases == ["busybox", "alpine"]
+    wanted = {"course": "docker", "id": str(clean_user_id), "lab": "5"}
+    assert wanted.items() <= web.labels.items()  # with the base image's, as in docker
+    assert not any(key.startswith("moussaillon.") for key in web.labels)
+    assert web.layers >= 2 and web.size > 0
+    assert built["other:1"].id == web.id
