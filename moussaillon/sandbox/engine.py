@@ -25,7 +25,7 @@ import asyncio
 import contextlib
 import json
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -105,7 +105,7 @@ class Engine:
         tar: bytes,
         params: Mapping[str, str | list[str]],
         timeout: float,  # noqa: ASYNC109 (one deadline for the whole stream, not per read)
-    ) -> AsyncIterator[dict[str, Any]]:
+    ) -> AsyncGenerator[dict[str, Any], None]:
         """``POST /build``: the JSON messages of the build as the engine sends them.
 
         A list value repeats its query parameter (``t``), which aiodocker's ``params`` cannot
