@@ -47,3 +47,21 @@ def context_tar(files: Mapping[str, bytes], *, dockerfile_name: str, dockerfile_
             info.size, info.mode = len(data), 0o644
             tar.addfile(info, io.BytesIO(data))
     return buffer.getvalue()
+
+
+OUTSIDE_DOCKERFILE = ".moussaillon.Dockerfile"
+
+
+def locate_dockerfile(
+    workspace: Mapping[str, bytes], context_dir: str = ".", file: str | None = None
+) -> tuple[str, bytes]:
+    folder = context_dir.strip("/").removeprefix("./") or "."
+    path = (file or (f"{folder}/Dockerfile" if folder != "." else "Dockerfile")).removeprefix("./")
+    data = workspace.get(path)
+    if data is None:
+        raise ContextError("sandbox.build.standin.no_dockerfile", path=path)
+    if folder == ".":
+        return path, data
+    if path.startswith(folder + "/"):
+        return path[len(folder) + 1 :], data
+    return OUTSIDE_DOCKERFILE, data
