@@ -26,8 +26,7 @@ import aiodocker
 
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.build import records
-from moussaillon.sandbox.build.context import context_tar, select_context
-from moussaillon.sandbox.build.dockerfile import check_dockerfile
+from moussaillon.sandbox.build.inputs import BuildInputs, read_build
 from moussaillon.sandbox.build.labels import BASES, STAGES
 from moussaillon.sandbox.build.stream import BuildLog
 from moussaillon.sandbox.errors import BuildUnavailable, QuotaExceeded
@@ -43,7 +42,6 @@ from moussaillon.sandbox.subnets import SubnetAllocator
 
 log = logging.getLogger(__name__)
 
-DOCKERFILE = ".moussaillon.Dockerfile"  # the rendered one; .dockerignore'd, so never copied
 PROXY_NETWORK = "moussaillon-build-proxy"
 PROXY_LABEL = "moussaillon.build.proxy"
 BUILD_NPROC = 4096  # RLIMIT_NPROC counts the host uid's processes: the cgroup is the real cap
@@ -86,23 +84,23 @@ async def _engine_ref(ctx: Context, policy: Policy, ref: str) -> str:
     return policy.resolve_image(ref)  # raises: neither the course's nor the student's
 
 
-async def _render(ctx: Context, plan: Any) -> tuple[str, dict[str, str]]:
-    """The Dockerfile as the engine gets it, and engine ref → the student's ref."""
+async def _render(ctx: Context, inputs: BuildInputs) -> tuple[bytes, dict[str, str]]:
+    """The context's tar with the Dockerfile as the engine gets it, and engine ref → the
+    student's ref (to show them their own names back)."""
     policy = Policy.from_settings(ctx.settings)
-    refs = {ref: await _engine_ref(ctx, policy, ref) for ref in plan.bases()}
+    refs = {ref: await _engine_ref(ctx, policy, ref) for ref in inputs.plan.bases()}
     missing: list[str] = []
 
     def engine_ref(ref: str) -> str:
         if ref not in refs:
-            missing.append(ref)  # a ``COPY --from=image``: resolved below, then rendered again
+            missing.append(ref)  # a ``COPY --from=image``: resolved here, not a base
         return refs.get(ref, ref)
 
-    rendered = plan.render(engine_ref)
-    if missing:
-        for ref in missing:
-            refs[ref] = await _engine_ref(ctx, policy, ref)
-        rendered = plan.render(lambda ref: refs[ref])
-    return rendered, {engine: typed for typed, engine in refs.items()}
+    inputs.plan.render(engine_ref)
+    for ref in missing:
+        refs[ref] = await _engine_ref(ctx, policy, ref)
+    tar = await asyncio.to_thread(inputs.tar, lambda ref: refs[ref])
+    return tar, {engine: typed for typed, engine in refs.items()}
 
 
 async def own_images(ctx: Context) -> dict[str, dict[str, Any]]:
@@ -128,15 +126,15 @@ async def _check_count(ctx: Context, tags: list[str]) -> None:
 
 
 def _params(
-    ctx: Context, req: BuildRequest, plan: Any, tags: list[str], network: str
+    ctx: Context, req: BuildRequest, inputs: BuildInputs, tags: list[str], network: str
 ) -> tuple[dict[str, str | list[str]], dict[str, str]]:
     settings = ctx.settings
     memory = settings.build_memory_mb * MB
     ours = {
         labels.SANDBOX: "1",
         labels.OWNER: ctx.scope.owner,
-        STAGES: str(len(plan.stages)),
-        BASES: json.dumps(plan.bases()),
+        STAGES: str(len(inputs.plan.stages)),
+        BASES: json.dumps(inputs.plan.bases()),
     }
     student = {k: v for k, v in req.labels.items() if not k.startswith("moussaillon.")}
     build_args = dict(req.build_args)
@@ -145,7 +143,7 @@ def _params(
             build_args.setdefault(name, settings.build_proxy)
     params: dict[str, str | list[str]] = {
         "version": "1",
-        "dockerfile": DOCKERFILE,
+        "dockerfile": inputs.dockerfile_name,
         "t": tags,
         "labels": json.dumps({**student, **ours}),
         "buildargs": json.dumps(build_args),
@@ -307,26 +305,11 @@ async def build(ctx: Context, req: BuildRequest) -> Outcome:
         raise BuildUnavailable("sandbox.build.unavailable.files")
     tags = _engine_tags(ctx, req)
     workspace = dict(await ctx.files.snapshot(ctx.user_id))
-    files = select_context(workspace, req.context)
-    context_dir = req.context.strip("/")
-    context_dir = "" if context_dir in ("", ".") else context_dir + "/"
-    path = req.file or f"{context_dir}Dockerfile"
-    text = workspace.get(path.removeprefix("./"))
-    if text is None:
-        raise DaemonError(
-            "unable to prepare context: unable to evaluate symlinks in Dockerfile path:"
-            f" lstat {path}: no such file or directory"
-        )
-    plan = check_dockerfile(text, build_args=req.build_args, target=req.target)
-    rendered, refs = await _render(ctx, plan)
+    inputs = await asyncio.to_thread(read_build, workspace, req, ctx.settings)
+    tar, refs = await _render(ctx, inputs)
     await _check_count(ctx, tags)
-    ignore = files.get(".dockerignore", b"").rstrip(b"\n")
-    files[".dockerignore"] = (ignore + b"\n" if ignore else b"") + DOCKERFILE.encode() + b"\n"
-    tar = await asyncio.to_thread(
-        context_tar, files, dockerfile_name=DOCKERFILE, dockerfile_text=rendered
-    )
     network = await proxy_network(ctx) if ctx.settings.build_proxy else "none"
-    params, ours = _params(ctx, req, plan, tags, network)
+    params, ours = _params(ctx, req, inputs, tags, network)
     build_log = BuildLog(
         hidden_steps=len(ours), refs=refs, quiet=req.quiet, scrub=lambda t: hide_internal(ctx, t)
     )

@@ -133,13 +133,22 @@ async def test_a_build_that_prints_without_end_is_cut_at_the_output_cap(
 async def test_a_second_build_at_once_is_refused(
     tight: tuple[SandboxService, Files], clean_user_id: int, docker: aiodocker.Docker
 ) -> None:
-    service, _ = tight
-    first = asyncio.create_task(_build(service, clean_user_id, "FROM alpine\nRUN sleep 4\n"))
-    await asyncio.sleep(1)
-    second, _ = await _build(service, clean_user_id, "FROM alpine\nRUN true\n")
+    service, files = tight
+    files.put(clean_user_id, {"Dockerfile": f"FROM alpine\nRUN sleep 4; echo {clean_user_id}\n"})
+    started = asyncio.Event()
+
+    async def hear(text: str) -> None:
+        if "Running in" in text:
+            started.set()
+
+    first = asyncio.create_task(
+        service.run_command(clean_user_id, "docker build .", lang="en", on_output=hear)
+    )
+    await asyncio.wait_for(started.wait(), 30)
+    second = await service.run_command(clean_user_id, "docker build .", lang="en")
     assert second.refused and "already running" in (second.reason or "")  # type: ignore[attr-defined]
-    result, _ = await first
-    assert result.exit_code == 0, result  # type: ignore[attr-defined]
+    result = await first
+    assert result.exit_code == 0, result
 
 
 async def test_nothing_of_the_bad_builds_is_left_after_reset(
