@@ -27,7 +27,7 @@ HIDDEN_LABEL = "LABEL moussaillon."
 
 @dataclass
 class BuildLog:
-    hidden_steps: int = 0  # the sandbox's own LABEL steps at the end
+    hidden_steps: int = 0  # the sandbox's own LABEL steps, the last ones
     refs: Mapping[str, str] = field(default_factory=dict)  # engine ref -> as the student typed
     quiet: bool = False
     scrub: Callable[[str], str] = str  # engine names and paths out (``hide_internal``)
@@ -66,7 +66,7 @@ class BuildLog:
         if step:
             number, total, instruction = int(step.group(1)), int(step.group(2)), step.group(3)
             self._after_from = instruction.upper().startswith("FROM ")
-            if instruction.startswith(HIDDEN_LABEL):
+            if instruction.startswith(HIDDEN_LABEL) and number > total - self.hidden_steps:
                 self._hiding = True
                 self._seen_hidden += 1
                 return ""

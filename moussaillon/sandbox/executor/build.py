@@ -26,6 +26,7 @@ import aiodocker
 
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.build import records
+from moussaillon.sandbox.build.context import context_tar
 from moussaillon.sandbox.build.inputs import BuildInputs, read_build
 from moussaillon.sandbox.build.labels import BASES, STAGES
 from moussaillon.sandbox.build.stream import BuildLog
@@ -84,9 +85,25 @@ async def _engine_ref(ctx: Context, policy: Policy, ref: str) -> str:
     return policy.resolve_image(ref)  # raises: neither the course's nor the student's
 
 
-async def _render(ctx: Context, inputs: BuildInputs) -> tuple[bytes, dict[str, str]]:
-    """The context's tar with the Dockerfile as the engine gets it, and engine ref → the
-    student's ref (to show them their own names back)."""
+def sandbox_labels(ctx: Context, inputs: BuildInputs) -> dict[str, str]:
+    return {
+        labels.SANDBOX: "1",
+        labels.OWNER: ctx.scope.owner,
+        STAGES: str(len(inputs.plan.stages)),
+        BASES: json.dumps(inputs.plan.bases(), separators=(",", ":")),
+    }
+
+
+def label_line(found: dict[str, str]) -> str:
+    """One ``LABEL`` instruction for all the sandbox's labels: the API's ``labels`` parameter
+    makes one step (one container, one commit) per label, which is most of a small build's
+    cost. Single quotes: literal in a Dockerfile whatever its escape character."""
+    return "LABEL " + " ".join(f"{key}='{value}'" for key, value in sorted(found.items())) + "\n"
+
+
+async def _render(ctx: Context, inputs: BuildInputs, extra: str) -> tuple[bytes, dict[str, str]]:
+    """The context's tar with the Dockerfile as the engine gets it (``extra`` appended), and
+    engine ref → the student's ref (to show them their own names back)."""
     policy = Policy.from_settings(ctx.settings)
     refs = {ref: await _engine_ref(ctx, policy, ref) for ref in inputs.plan.bases()}
     missing: list[str] = []
@@ -99,7 +116,14 @@ async def _render(ctx: Context, inputs: BuildInputs) -> tuple[bytes, dict[str, s
     inputs.plan.render(engine_ref)
     for ref in missing:
         refs[ref] = await _engine_ref(ctx, policy, ref)
-    tar = await asyncio.to_thread(inputs.tar, lambda ref: refs[ref])
+    text = inputs.plan.render(lambda ref: refs[ref])
+    text = text if text.endswith("\n") or not text else text + "\n"
+    tar = await asyncio.to_thread(
+        context_tar,
+        inputs.files,
+        dockerfile_name=inputs.dockerfile_name,
+        dockerfile_text=text + extra,
+    )
     return tar, {engine: typed for typed, engine in refs.items()}
 
 
@@ -126,16 +150,17 @@ async def _check_count(ctx: Context, tags: list[str]) -> None:
 
 
 def _params(
-    ctx: Context, req: BuildRequest, inputs: BuildInputs, tags: list[str], network: str
-) -> tuple[dict[str, str | list[str]], dict[str, str]]:
+    ctx: Context,
+    req: BuildRequest,
+    dockerfile: str,
+    ours: dict[str, str],
+    tags: list[str],
+    network: str,
+) -> dict[str, str | list[str]]:
+    """The query of ``POST /build``; ``ours`` are labels that go through the API (with
+    ``--target``, when no line can be appended to the built stage)."""
     settings = ctx.settings
     memory = settings.build_memory_mb * MB
-    ours = {
-        labels.SANDBOX: "1",
-        labels.OWNER: ctx.scope.owner,
-        STAGES: str(len(inputs.plan.stages)),
-        BASES: json.dumps(inputs.plan.bases()),
-    }
     student = {k: v for k, v in req.labels.items() if not k.startswith("moussaillon.")}
     build_args = dict(req.build_args)
     if settings.build_proxy:
@@ -143,7 +168,7 @@ def _params(
             build_args.setdefault(name, settings.build_proxy)
     params: dict[str, str | list[str]] = {
         "version": "1",
-        "dockerfile": inputs.dockerfile_name,
+        "dockerfile": dockerfile,
         "t": tags,
         "labels": json.dumps({**student, **ours}),
         "buildargs": json.dumps(build_args),
@@ -169,7 +194,7 @@ def _params(
         params["nocache"] = "1"
     if req.target:
         params["target"] = req.target
-    return params, ours
+    return params
 
 
 async def proxy_network(ctx: Context) -> str:
@@ -306,12 +331,17 @@ async def build(ctx: Context, req: BuildRequest) -> Outcome:
     tags = _engine_tags(ctx, req)
     workspace = dict(await ctx.files.snapshot(ctx.user_id))
     inputs = await asyncio.to_thread(read_build, workspace, req, ctx.settings)
-    tar, refs = await _render(ctx, inputs)
+    ours = sandbox_labels(ctx, inputs)
+    appended = req.target is None  # the last stage is the image: one LABEL line at its end
+    tar, refs = await _render(ctx, inputs, label_line(ours) if appended else "")
     await _check_count(ctx, tags)
     network = await proxy_network(ctx) if ctx.settings.build_proxy else "none"
-    params, ours = _params(ctx, req, inputs, tags, network)
+    params = _params(ctx, req, inputs.dockerfile_name, {} if appended else ours, tags, network)
     build_log = BuildLog(
-        hidden_steps=len(ours), refs=refs, quiet=req.quiet, scrub=lambda t: hide_internal(ctx, t)
+        hidden_steps=1 if appended else len(ours),
+        refs=refs,
+        quiet=req.quiet,
+        scrub=lambda t: hide_internal(ctx, t),
     )
     notes = [ctx.note("build.note.pull")] if req.pull else []
     try:
