@@ -5,7 +5,8 @@ Interleaved in one run, ``--no-cache`` each time so every round really builds: a
 policy, build slot and fair queue, context, Dockerfile check and render, forced limits,
 streamed and shaped output, disk watch, image records, quotas, journal) against the same build
 as a raw ``POST /build`` through aiodocker with the same limits (memory, CPU, shm, ulimits,
-cgroup parent, no network), and against a raw build with no limits. Then a warm rebuild that
+cgroup parent, no network, the sandbox's one ``LABEL`` line), and against a raw build with no
+limits (and no label step). Then a warm rebuild that
 hits the cache, and ``--students`` students building a multi-stage C program at once (the
 ``gcc`` image when present, else a busybox two-stage build), counted by exit code, with the
 wait for a build slot, dockerd's CPU, and what is left after the reaper passes.
@@ -39,6 +40,7 @@ from moussaillon.core.clock import utcnow
 from moussaillon.core.store import Store
 from moussaillon.sandbox.build.cgroups import ROOT, remove_caps
 from moussaillon.sandbox.engine import Engine
+from moussaillon.sandbox.executor.build import label_line
 from moussaillon.sandbox.reaper import Reaper
 from moussaillon.sandbox.service import SandboxService
 
@@ -132,6 +134,8 @@ async def overhead(service: SandboxService, files: Files, rounds: int) -> None:
         context = {"Dockerfile": FIVE.encode(), "hello.txt": f"round {index}\n".encode()}
         files.trees[user] = context
         raw_tar = tar_of(context)
+        labelled = FIVE + label_line({"moussaillon.sandbox": "1", "moussaillon.owner": f"u{user}"})
+        limited_tar = tar_of({**context, "Dockerfile": labelled.encode()})
         order = ["pipeline", "raw same limits", "raw no limits"]
         for kind in order[index % 3 :] + order[: index % 3]:
             start = time.perf_counter()
@@ -140,7 +144,7 @@ async def overhead(service: SandboxService, files: Files, rounds: int) -> None:
                 assert result.exit_code == 0, result
             elif kind == "raw same limits":
                 made.append(
-                    await raw_build(engine, raw_tar, limited_params(service.settings, parent))
+                    await raw_build(engine, limited_tar, limited_params(service.settings, parent))
                 )
             else:
                 made.append(
@@ -229,7 +233,7 @@ async def class_build(
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--students", type=int, default=30, help="0: no class build")
     args = parser.parse_args()
     docker = aiodocker.Docker()
     engine = Engine(docker)
@@ -252,7 +256,8 @@ async def main() -> None:
         service = SandboxService(settings, store, docker, files=files)
         try:
             await overhead(service, files, args.rounds)
-            await class_build(service, files, args.students, dockerfile)
+            if args.students:
+                await class_build(service, files, args.students, dockerfile)
         finally:
             await service.close()
             store.close()

@@ -98,9 +98,15 @@ class SandboxService:
 
     async def start(self) -> None:
         """Check that students' networks cannot reach the host (``IsolationUnavailable`` when
-        they can: the app then runs without a sandbox), clear what a previous run left behind,
-        then reap idle sandboxes in the background."""
+        they can: the app then runs without a sandbox), set up the builds' pids cap (builds
+        alone are refused without it), clear what a previous run left behind, then reap idle
+        sandboxes in the background."""
         await netguard.guard(self.engine, self.settings, self.subnets)
+        if self.files is not None:  # the builds' pids cap, made (or found missing) now
+            try:
+                await self.builds.cgroups.ready(self.engine)
+            except Exception:
+                log.exception("sandbox: preparing the builds' cgroups failed")
         try:
             await self.reaper.reap_orphans()
         except Exception:

@@ -305,8 +305,9 @@ async def _over_quota(ctx: Context, final: str, tags: list[str]) -> str | None:
     layers = len((image.get("RootFS") or {}).get("Layers") or [])
     if layers > ctx.settings.build_max_layers:
         return ctx.note("build.quota.layers", layers=layers, limit=ctx.settings.build_max_layers)
-    total = sum(int(i.get("Size") or 0) for i in (await own_images(ctx)).values())
-    if final not in {i for i in await own_images(ctx)}:
+    owned = await own_images(ctx)
+    total = sum(int(i.get("Size") or 0) for i in owned.values())
+    if image["Id"] not in owned:
         total += int(image.get("Size") or 0)
     if total > ctx.settings.sandbox_max_images_mb * MB:
         return ctx.note(
