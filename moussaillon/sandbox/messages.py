@@ -392,12 +392,6 @@ _REFUSED: dict[str, tuple[str, str]] = {
 
 # --- commands the sandbox does not offer, each with its reason --------------------------------
 _COMMANDS: dict[str, tuple[str, str]] = {
-    "build": (
-        "docker build n'est pas disponible : le bac à sable ne construit pas d'images. Utilisez"
-        " les images fournies (docker images).",
-        "docker build is not available: the sandbox does not build images. Use the provided"
-        " images (docker images).",
-    ),
     "buildx": (
         "docker buildx n'est pas disponible : le bac à sable ne construit pas d'images."
         " Utilisez les images fournies (docker images).",
