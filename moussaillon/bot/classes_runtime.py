@@ -42,23 +42,19 @@ async def instructor_menus(bot, user_ids: Sequence[int]) -> None:
         for lang in LANGUAGES:
             try:
                 await bot.set_my_commands(
-                    views.menu(ALL, lang, Role.INSTRUCTOR),
-                    scope=BotCommandScopeChat(user_id),
-                    language_code=None if lang == "fr" else lang,
-                )
+                    views.menu(ALL, lang, Role.INSTRUCTOR), scope=BotCommandScopeChat(user_id),
+                    language_code=None if lang == "fr" else lang)
             except (BadRequest, Forbidden) as exc:
                 log.info("no instructor menu for %s yet: %s", user_id, exc)
                 break
 
 
-async def set_role_menus(
-    application: Application, commands: Sequence[tuple[str, object, str]]
-) -> None:
+async def set_role_menus(application: Application,
+                         commands: Sequence[tuple[str, object, str]]) -> None:
     """Students see only what they may run (default scope); instructors see everything."""
     for lang in LANGUAGES:
         await application.bot.set_my_commands(
-            views.menu(commands, lang, Role.STUDENT), language_code=None if lang == "fr" else lang
-        )
+            views.menu(commands, lang, Role.STUDENT), language_code=None if lang == "fr" else lang)
     await instructor_menus(application.bot, services_of(application).classes.roles.instructors())
 
 
@@ -73,9 +69,8 @@ def telegram_sender(bot, labs: LabSet) -> Sender:
     async def send(chat_id: int, message: BroadcastMessage) -> int:
         text = views.broadcast(message, labs)
         try:
-            sent = await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-            )
+            sent = await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
+                                          disable_web_page_preview=True)
         except RetryAfter as exc:
             wait = exc.retry_after
             raise RetryLater(wait.total_seconds() if isinstance(wait, timedelta) else wait) from exc
@@ -122,12 +117,9 @@ async def on_started(application: Application) -> None:
 
         from moussaillon.bot.request import AiohttpRequest
 
-        bot = Bot(
-            svc.settings.token or "",
-            base_url=svc.settings.telegram_base_url,
-            base_file_url=svc.settings.telegram_base_file_url,
-            request=AiohttpRequest(connection_pool_size=32),
-        )
+        bot = Bot(svc.settings.token or "", base_url=svc.settings.telegram_base_url,
+                  base_file_url=svc.settings.telegram_base_file_url,
+                  request=AiohttpRequest(connection_pool_size=32))
         await bot.initialize()
         application.bot_data["classes.broadcast_bot"] = bot
     timer = JobQueueTimer(application.job_queue) if application.job_queue else None

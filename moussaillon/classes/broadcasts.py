@@ -98,13 +98,8 @@ def create_broadcast(
     broadcast_id = insert_row(
         db,
         "broadcasts",
-        {
-            "class_id": class_id,
-            "kind": kind,
-            "text": text,
-            "created_by": created_by,
-            "created_at": now,
-        },
+        {"class_id": class_id, "kind": kind, "text": text, "created_by": created_by,
+         "created_at": now},
     )
     db.execute(
         "INSERT OR IGNORE INTO broadcast_deliveries"
@@ -159,13 +154,11 @@ class Broadcaster:
         resolved as ``unknown``."""
         now = iso(self._clock())
         unknown = await self._store.write(
-            lambda db: (
-                db.execute(
-                    "UPDATE broadcast_deliveries SET status = 'unknown', updated_at = ?,"
-                    " last_error = 'interrupted while sending' WHERE status = 'sending'",
-                    [now],
-                ).rowcount
-            )
+            lambda db: db.execute(
+                "UPDATE broadcast_deliveries SET status = 'unknown', updated_at = ?,"
+                " last_error = 'interrupted while sending' WHERE status = 'sending'",
+                [now],
+            ).rowcount
         )
         if unknown:
             log.warning("%d broadcast deliveries interrupted mid-send: marked unknown", unknown)
@@ -225,17 +218,10 @@ class Broadcaster:
                 if status in chats:
                     chats[status].append(chat_id)
             return BroadcastReport(
-                id=head[0],
-                class_id=head[1],
-                kind=head[2],
-                created_at=head[3],
-                total=sum(counts.values()),
-                sent=counts["sent"],
-                blocked=counts["blocked"],
-                failed=counts["failed"],
-                pending=counts["pending"] + counts["sending"],
-                unknown=counts["unknown"],
-                blocked_chats=chats["blocked"],
+                id=head[0], class_id=head[1], kind=head[2], created_at=head[3],
+                total=sum(counts.values()), sent=counts["sent"], blocked=counts["blocked"],
+                failed=counts["failed"], pending=counts["pending"] + counts["sending"],
+                unknown=counts["unknown"], blocked_chats=chats["blocked"],
                 failed_chats=chats["failed"],
             )
 
@@ -272,15 +258,8 @@ class Broadcaster:
 
         def read(db: Database) -> tuple[list[Due], float | None]:
             rows = db.execute(_DUE_SQL, [self._lang, now, batch]).fetchall()
-            fields = (
-                "broadcast_id",
-                "chat_id",
-                "attempts",
-                "kind",
-                "text",
-                "class_name",
-                "language",
-            )
+            fields = ("broadcast_id", "chat_id", "attempts", "kind", "text", "class_name",
+                      "language")
             due = [Due(**dict(zip(fields, row, strict=True))) for row in rows]
             later = db.execute(
                 "SELECT MIN(next_attempt_at) FROM broadcast_deliveries WHERE status = 'pending'"
@@ -332,14 +311,12 @@ class Broadcaster:
         now = iso(self._clock())
         return bool(
             await self._store.write(
-                lambda db: (
-                    db.execute(
-                        "UPDATE broadcast_deliveries SET status = 'sending',"
-                        " attempts = attempts + 1, updated_at = ?"
-                        " WHERE broadcast_id = ? AND chat_id = ? AND status = 'pending'",
-                        [now, item.broadcast_id, item.chat_id],
-                    ).rowcount
-                )
+                lambda db: db.execute(
+                    "UPDATE broadcast_deliveries SET status = 'sending',"
+                    " attempts = attempts + 1, updated_at = ?"
+                    " WHERE broadcast_id = ? AND chat_id = ? AND status = 'pending'",
+                    [now, item.broadcast_id, item.chat_id],
+                ).rowcount
             )
         )
 
@@ -371,12 +348,7 @@ class Broadcaster:
         await self._record(item, status, attempts, message_id, error, retry_at)
 
     async def _record(
-        self,
-        item: Due,
-        status: str,
-        attempts: int,
-        message_id: int | None,
-        error: str | None,
+        self, item: Due, status: str, attempts: int, message_id: int | None, error: str | None,
         retry_at: float,
     ) -> None:
         now = iso(self._clock())
@@ -385,16 +357,8 @@ class Broadcaster:
                 "UPDATE broadcast_deliveries SET status = ?, attempts = ?, message_id = ?,"
                 " last_error = ?, next_attempt_at = ?, updated_at = ?"
                 " WHERE broadcast_id = ? AND chat_id = ?",
-                [
-                    status,
-                    attempts,
-                    message_id,
-                    error,
-                    retry_at,
-                    now,
-                    item.broadcast_id,
-                    item.chat_id,
-                ],
+                [status, attempts, message_id, error, retry_at, now, item.broadcast_id,
+                 item.chat_id],
             )
         )
         if status == "pending":

@@ -29,13 +29,10 @@ from moussaillon.labs.model import LabSet
 
 def _secret(store: Store) -> bytes:
     def read_or_create(db) -> str:
-        db.execute(
-            "INSERT OR IGNORE INTO settings_secrets (name, value) VALUES (?, ?)",
-            ["dashboard", secrets.token_hex(32)],
-        )
-        return db.execute("SELECT value FROM settings_secrets WHERE name = 'dashboard'").fetchone()[
-            0
-        ]
+        db.execute("INSERT OR IGNORE INTO settings_secrets (name, value) VALUES (?, ?)",
+                   ["dashboard", secrets.token_hex(32)])
+        return db.execute("SELECT value FROM settings_secrets WHERE name = 'dashboard'"
+                          ).fetchone()[0]
 
     return bytes.fromhex(store.write_sync(read_or_create))
 
@@ -52,12 +49,7 @@ def limits_from(settings: Settings) -> BroadcastLimits:
 
 class ClassesHub:
     def __init__(
-        self,
-        settings: Settings,
-        store: Store,
-        course: Course,
-        labs: LabSet,
-        *,
+        self, settings: Settings, store: Store, course: Course, labs: LabSet, *,
         clock: Clock = utcnow,
     ) -> None:
         self.settings = settings
@@ -66,12 +58,8 @@ class ClassesHub:
         self.clock = clock
         self.roles = RoleService(store, instructors=frozenset(settings.instructors), clock=clock)
         self.classes = ClassService(store, clock=clock)
-        self.broadcasts = Broadcaster(
-            store,
-            limits=limits_from(settings),
-            default_language=settings.default_language,
-            clock=clock,
-        )
+        self.broadcasts = Broadcaster(store, limits=limits_from(settings),
+                                      default_language=settings.default_language, clock=clock)
         self.releases = ReleaseService(store, self.broadcasts, labs, clock=clock)
         self.progress = ProgressReader(store, course, labs)
         self._secret = _secret(store)

@@ -63,13 +63,9 @@ class ProgressReader:
 
     async def of_class(self, class_id: int) -> list[StudentProgress]:
         def read(db: Database) -> list[StudentProgress]:
-            users = [
-                r[0]
-                for r in db.execute(
-                    "SELECT user_id FROM class_members WHERE class_id = ? ORDER BY joined_at, user_id",
-                    [class_id],
-                ).fetchall()
-            ]
+            users = [r[0] for r in db.execute(
+                "SELECT user_id FROM class_members WHERE class_id = ? ORDER BY joined_at, user_id",
+                [class_id]).fetchall()]
             return self._read(db, users)
 
         return await self._store.read(read)
@@ -81,35 +77,23 @@ class ProgressReader:
         if users:
             for user_id, section_id, seen in db.execute(
                 f"SELECT user_id, section_id, MAX(viewed_at) FROM section_views"
-                f" WHERE user_id IN ({marks}) GROUP BY user_id, section_id",
-                users,
+                f" WHERE user_id IN ({marks}) GROUP BY user_id, section_id", users
             ).fetchall():
                 views[user_id].add(section_id)
                 last[user_id].append(seen)
-        names = _grouped(
-            db, "users", "SELECT id, first_name, username FROM users WHERE id IN ({users})", users
-        )
-        quiz = _grouped(
-            db,
-            "quiz_attempts",
-            "SELECT user_id, COUNT(*), SUM(correct),"
-            " MAX(answered_at) FROM quiz_attempts WHERE user_id IN ({users})"
-            " GROUP BY user_id",
-            users,
-        )
-        sandbox = _grouped(
-            db,
-            "sandbox_commands",
-            "SELECT user_id, COUNT(*), MAX(created_at)"
-            " FROM sandbox_commands WHERE user_id IN ({users}) GROUP BY user_id",
-            users,
-        )
+        names = _grouped(db, "users", "SELECT id, first_name, username FROM users"
+                         " WHERE id IN ({users})", users)
+        quiz = _grouped(db, "quiz_attempts", "SELECT user_id, COUNT(*), SUM(correct),"
+                        " MAX(answered_at) FROM quiz_attempts WHERE user_id IN ({users})"
+                        " GROUP BY user_id", users)
+        sandbox = _grouped(db, "sandbox_commands", "SELECT user_id, COUNT(*), MAX(created_at)"
+                           " FROM sandbox_commands WHERE user_id IN ({users}) GROUP BY user_id",
+                           users)
         steps: dict[int, dict[str, int]] = {u: {} for u in users}
         if users and _has(db, "lab_progress"):
             for user_id, lab_id, done, seen in db.execute(
                 f"SELECT user_id, lab_id, COUNT(done_at), MAX(COALESCE(last_check_at, done_at))"
-                f" FROM lab_progress WHERE user_id IN ({marks}) GROUP BY user_id, lab_id",
-                users,
+                f" FROM lab_progress WHERE user_id IN ({marks}) GROUP BY user_id, lab_id", users
             ).fetchall():
                 steps[user_id][lab_id] = done
                 if seen:
@@ -123,31 +107,23 @@ class ProgressReader:
             stamps = [x for x in (*last[user_id], q[2], s[1]) if x]
             name = names.get(user_id, ("", None))
             done = steps[user_id]
-            result.append(
-                StudentProgress(
-                    user_id=user_id,
-                    name=name[0] or (f"@{name[1]}" if name[1] else str(user_id)),
-                    chapters=[
-                        ChapterRead(
-                            chapter_id=c.id,
-                            title=c.title,
-                            read=sum(1 for x in c.sections if x.id in read),
-                            total=len(c.sections),
-                        )
-                        for c in self._course.chapters
-                    ],
-                    sections_read=sum(1 for x in read if x in self._chapter_of),
-                    sections_total=len(self._chapter_of),
-                    quiz_answers=q[0] or 0,
-                    quiz_correct=q[1] or 0,
-                    labs_done=sum(1 for lab, n in done.items() if n >= lab_steps.get(lab, 10**9)),
-                    labs_total=len(lab_steps),
-                    steps_done=sum(n for lab, n in done.items() if lab in lab_steps),
-                    steps_total=sum(lab_steps.values()),
-                    sandbox_commands=s[0] or 0,
-                    last_activity=max(stamps) if stamps else None,
-                )
-            )
+            result.append(StudentProgress(
+                user_id=user_id,
+                name=name[0] or (f"@{name[1]}" if name[1] else str(user_id)),
+                chapters=[ChapterRead(chapter_id=c.id, title=c.title,
+                                      read=sum(1 for x in c.sections if x.id in read),
+                                      total=len(c.sections)) for c in self._course.chapters],
+                sections_read=sum(1 for x in read if x in self._chapter_of),
+                sections_total=len(self._chapter_of),
+                quiz_answers=q[0] or 0,
+                quiz_correct=q[1] or 0,
+                labs_done=sum(1 for lab, n in done.items() if n >= lab_steps.get(lab, 10**9)),
+                labs_total=len(lab_steps),
+                steps_done=sum(n for lab, n in done.items() if lab in lab_steps),
+                steps_total=sum(lab_steps.values()),
+                sandbox_commands=s[0] or 0,
+                last_activity=max(stamps) if stamps else None,
+            ))
         return result
 
 
@@ -156,20 +132,9 @@ def bar(done: int, total: int, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-CSV_FIELDS = (
-    "user_id",
-    "name",
-    "sections_read",
-    "sections_total",
-    "quiz_answers",
-    "quiz_correct",
-    "labs_done",
-    "labs_total",
-    "steps_done",
-    "steps_total",
-    "sandbox_commands",
-    "last_activity",
-)
+CSV_FIELDS = ("user_id", "name", "sections_read", "sections_total", "quiz_answers",
+              "quiz_correct", "labs_done", "labs_total", "steps_done", "steps_total",
+              "sandbox_commands", "last_activity")
 
 
 def to_csv(rows: list[StudentProgress]) -> str:
@@ -182,10 +147,6 @@ def to_csv(rows: list[StudentProgress]) -> str:
     writer.writerow([*CSV_FIELDS, *(f"chapter:{c}" for c in chapters)])
     for row in rows:
         data = row.model_dump()
-        writer.writerow(
-            [
-                *(data[f] if data[f] is not None else "" for f in CSV_FIELDS),
-                *(f"{c.read}/{c.total}" for c in row.chapters),
-            ]
-        )
+        writer.writerow([*(data[f] if data[f] is not None else "" for f in CSV_FIELDS),
+                         *(f"{c.read}/{c.total}" for c in row.chapters)])
     return out.getvalue()

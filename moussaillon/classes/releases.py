@@ -90,7 +90,9 @@ def parse_when(text: str, tz: ZoneInfo, now: datetime) -> datetime:
                 local_now.date(), time(int(match[1]), int(match[2])), tzinfo=tz
             )
             if moment <= local_now:
-                moment = datetime.combine(local_now.date() + timedelta(days=1), moment.timetz())
+                moment = datetime.combine(
+                    local_now.date() + timedelta(days=1), moment.timetz()
+                )
             return moment.astimezone(now.tzinfo)
         if match := _DATETIME.match(words):
             day = date(int(match[1]), int(match[2]), int(match[3]))
@@ -150,22 +152,14 @@ class ReleaseService:
             if existing and existing[0].status == "released":
                 raise BadInput("classes.already_released", lab=lab.title)
             if existing:
-                db.execute(
-                    "UPDATE lab_releases SET due_at = ?, created_by = ? WHERE id = ?",
-                    [due, by, existing[0].id],
-                )
+                db.execute("UPDATE lab_releases SET due_at = ?, created_by = ? WHERE id = ?",
+                           [due, by, existing[0].id])
                 return existing[0].id
             return insert_row(
                 db,
                 "lab_releases",
-                {
-                    "class_id": class_id,
-                    "lab_id": lab.id,
-                    "due_at": due,
-                    "status": "pending",
-                    "created_by": by,
-                    "created_at": iso(now),
-                },
+                {"class_id": class_id, "lab_id": lab.id, "due_at": due, "status": "pending",
+                 "created_by": by, "created_at": iso(now)},
             )
 
         release_id = await self._store.write(upsert)
@@ -191,9 +185,8 @@ class ReleaseService:
             if not rows or rows[0].due_at > horizon:
                 return None
             row = rows[0]
-            broadcast_id = create_broadcast(
-                db, row.class_id, "correction", row.lab_id, None, iso(now)
-            )
+            broadcast_id = create_broadcast(db, row.class_id, "correction", row.lab_id, None,
+                                            iso(now))
             db.execute(
                 "UPDATE lab_releases SET status = 'released', released_at = ?, broadcast_id = ?"
                 " WHERE id = ? AND status = 'pending'",

@@ -99,12 +99,8 @@ class RoleService:
         """Make ``user_id`` an instructor; False when they already were one."""
         if self.is_instructor(user_id):
             return False
-        row = {
-            "user_id": user_id,
-            "role": "instructor",
-            "granted_by": by,
-            "granted_at": iso(self._clock()),
-        }
+        row = {"user_id": user_id, "role": "instructor", "granted_by": by,
+               "granted_at": iso(self._clock())}
         await self._store.write(lambda db: db.table("roles").upsert(row, pk="user_id"))
         self._promoted.add(user_id)
         return True

@@ -135,7 +135,9 @@ class ClassService:
                 [class_id],
             ).fetchall()
         )
-        return [Member(user_id=r[0], first_name=r[1], username=r[2], joined_at=r[3]) for r in rows]
+        return [
+            Member(user_id=r[0], first_name=r[1], username=r[2], joined_at=r[3]) for r in rows
+        ]
 
     async def group_roster(self, chat_id: int) -> frozenset[int]:
         """The students of the open class this group chat is linked to (none if it is not)."""
@@ -193,23 +195,17 @@ class ClassService:
     async def remove_member(self, class_id: int, instructor_id: int, user_id: int) -> bool:
         await self.owned(class_id, instructor_id)
         removed = await self._store.write(
-            lambda db: (
-                db.execute(
-                    "DELETE FROM class_members WHERE class_id = ? AND user_id = ?",
-                    [class_id, user_id],
-                ).rowcount
-            )
+            lambda db: db.execute(
+                "DELETE FROM class_members WHERE class_id = ? AND user_id = ?",
+                [class_id, user_id],
+            ).rowcount
         )
         return bool(removed)
 
     async def link_group(self, class_id: int, instructor_id: int, chat_id: int, title: str) -> None:
         await self.owned(class_id, instructor_id)
-        row = {
-            "chat_id": chat_id,
-            "class_id": class_id,
-            "title": title,
-            "linked_at": iso(self._clock()),
-        }
+        row = {"chat_id": chat_id, "class_id": class_id, "title": title,
+               "linked_at": iso(self._clock())}
         await self._store.write(lambda db: db.table("class_groups").upsert(row, pk="chat_id"))
 
     # -- student actions -----------------------------------------------------------------

@@ -54,12 +54,10 @@ def answer_roll(db: Any, session_id: int) -> AnswerRoll | None:
         return None
     question = found[0]
     opened = datetime.fromisoformat(question["opened_at"])
-    answered = rows(
-        db, "SELECT user_id FROM live_answers WHERE live_question_id = ?", [question["id"]]
-    )
+    answered = rows(db, "SELECT user_id FROM live_answers WHERE live_question_id = ?",
+                    [question["id"]])
     earlier = [
-        uid
-        for uid, player in players(db, session_id).items()
+        uid for uid, player in players(db, session_id).items()
         if datetime.fromisoformat(player["joined_at"]) < opened
     ]
     return AnswerRoll(

@@ -390,7 +390,7 @@ Volumes : volume create|ls|inspect|rm|prune
 Réseaux : network create|ls|inspect|rm|connect|disconnect|prune
 Système : version, info, inspect, system prune
 
-Pas ici : build, cp, attach, login, push, compose… (docker build --help dit pourquoi)""",
+Pas ici : buildx, cp, attach, login, push, compose… (docker push --help dit pourquoi)""",
     "en": """Usage: docker COMMAND
 
 Containers: run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
@@ -400,7 +400,7 @@ Volumes: volume create|ls|inspect|rm|prune
 Networks: network create|ls|inspect|rm|connect|disconnect|prune
 System: version, info, inspect, system prune
 
-Not here: build, cp, attach, login, push, compose… (docker build --help says why)""",
+Not here: buildx, cp, attach, login, push, compose… (docker push --help says why)""",
 }
 
 
