@@ -32,7 +32,7 @@ from moussaillon.sandbox.build import records
 from moussaillon.sandbox.build.slots import BuildSlots
 from moussaillon.sandbox.build.source import FileSource
 from moussaillon.sandbox.engine import Engine, unreachable
-from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
+from moussaillon.sandbox.errors import BuildUnavailable, EngineUnavailable, SandboxError
 from moussaillon.sandbox.executor import Context, Outcome, execute
 from moussaillon.sandbox.executor.common import OnOutput, call, hide_internal
 from moussaillon.sandbox.fairqueue import FairScheduler
@@ -254,6 +254,8 @@ class SandboxService:
             async with self.scheduler.slot(ctx.scope.owner, on_wait=on_wait):
                 yield
             return
+        if self.files is None:  # refused before any engine work
+            raise BuildUnavailable("sandbox.build.unavailable.files")
         async with self.builds.hold(self.engine, ctx.scope.owner, on_wait) as parent:
             ctx.cgroup_parent = parent
             async with self.scheduler.slot(ctx.scope.owner, on_wait=on_wait):
