@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import aiodocker
 
+from moussaillon.core.clock import utcnow
+from moussaillon.sandbox.reaper import Reaper
 from moussaillon.sandbox.service import SandboxService
 from tests.sandbox.build.support import Files, builder_fixture, left_of, shown_ids
 from tests.sandbox.engine_support import ok
@@ -100,6 +104,16 @@ async def test_a_build_from_the_students_own_image_and_refused_bases(
     assert (await ok(service, clean_user_id, "docker run --rm child")).output.strip() == str(
         clean_user_id
     )
+    await ok(service, clean_user_id, "docker run -d --name kid child")
+    limits = await ok(
+        service,
+        clean_user_id,
+        "docker inspect -f '{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}"
+        " {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.NetworkMode}}' kid",
+    )
+    memory = service.settings.sandbox_memory_mb * 1024 * 1024
+    assert limits.output.split()[:3] == [str(memory), str(service.settings.sandbox_pids), "true"]
+    await ok(service, clean_user_id, "docker rm -f kid")
     other = make_user_id()
     files.put(other, {"Dockerfile": "FROM base:1\n"})
     refused = await service.run_command(other, "docker build .", lang="en")
@@ -160,3 +174,45 @@ async def test_the_inventory_describes_the_students_built_images(
     assert not any(key.startswith("moussaillon.") for key in web.labels)
     assert web.layers >= 2 and web.size > 0
     assert built["other:1"].id == web.id
+
+
+async def test_a_target_stage_keeps_the_sandboxs_labels_and_hides_their_steps(
+    builder: tuple[SandboxService, Files], clean_user_id: int
+) -> None:
+    service, files = builder
+    dockerfile = (
+        f"FROM busybox AS build\nRUN echo {clean_user_id} > /id\n"
+        "FROM alpine\nCOPY --from=build /id /id\n"
+    )
+    files.put(clean_user_id, {"Dockerfile": dockerfile})
+    built = await ok(service, clean_user_id, "docker build --target build -t part .")
+    assert "Step 2/2 : RUN" in built.output and "moussaillon" not in built.output
+    assert "Step 3/" not in built.output
+    view = {v.name: v for v in (await service.inventory(clean_user_id)).built}["part:latest"]
+    assert view.stages == 2 and view.bases == ["busybox", "alpine"]
+
+
+async def test_the_reaper_leaves_nothing_of_an_idle_students_builds(
+    builder: tuple[SandboxService, Files], clean_user_id: int, docker: aiodocker.Docker
+) -> None:
+    service, files = builder
+    files.put(clean_user_id, {"Dockerfile": MULTI_STAGE.format(tag=f"reaped {clean_user_id}")})
+    result = await ok(service, clean_user_id, "docker build -t gone:1 .")
+    files.put(clean_user_id, {"Dockerfile": f"FROM alpine\nRUN echo {clean_user_id}\nRUN false\n"})
+    broken = await service.run_command(clean_user_id, "docker build .", lang="en")
+    assert broken.exit_code == 1
+    assert "The command '/bin/sh -c false' returned a non-zero code: 1" in broken.output
+    ids = shown_ids(result.output, broken.output)
+    assert await left_of(docker, ids, service.settings.sandbox_images)
+    owner = f"u{clean_user_id}"
+    reaper = Reaper(
+        service.engine,
+        service.store,
+        idle_ttl_min=service.settings.sandbox_idle_ttl_min,
+        clock=lambda: utcnow() + timedelta(hours=2),
+        scope=lambda found: found == owner,
+    )
+    report = await reaper.reap_idle()
+    assert report.images >= 1
+    assert await left_of(docker, ids, service.settings.sandbox_images) == set()
+    assert "gone:1" not in (await service.inventory(clean_user_id)).images
