@@ -326,6 +326,15 @@ async def _drop(ctx: Context, final: str, tags: list[str]) -> None:
     await records.remove_recorded(ctx.engine, ctx.store, ctx.scope.owner, [final])
 
 
+async def _after(ctx: Context, build_log: BuildLog, *, cut: bool) -> None:
+    """Whatever happened: record the images the build reported (for ``/reset`` and the
+    reaper); a build cut short also has its step containers checked gone."""
+    assert ctx.store is not None
+    await records.record(ctx.store, ctx.scope.owner, build_log.images, build_log.final)
+    if cut:
+        await remove_step_containers(ctx, build_log.containers)
+
+
 async def build(ctx: Context, req: BuildRequest) -> Outcome:
     if ctx.files is None or ctx.user_id is None or ctx.store is None:
         raise BuildUnavailable("sandbox.build.unavailable.files")
@@ -347,8 +356,10 @@ async def build(ctx: Context, req: BuildRequest) -> Outcome:
     notes = [ctx.note("build.note.pull")] if req.pull else []
     try:
         stopped = await _stream(ctx, tar, params, build_log)
-    finally:
-        await records.record(ctx.store, ctx.scope.owner, build_log.images, build_log.final)
+    except asyncio.CancelledError:  # shutdown, or the student's request went away
+        await asyncio.shield(_after(ctx, build_log, cut=True))
+        raise
+    await _after(ctx, build_log, cut=False)
     if stopped.reason is not None or build_log.error is not None:
         await remove_step_containers(ctx, build_log.containers)
     if stopped.reason is not None:

@@ -162,3 +162,26 @@ async def test_nothing_of_the_bad_builds_is_left_after_reset(
     assert await left_of(docker, ids, bases)  # the first step's layer is there
     await service.reset(clean_user_id)
     assert await left_of(docker, ids, bases) == set()
+
+
+async def test_a_build_whose_command_is_cancelled_leaves_no_container(
+    tight: tuple[SandboxService, Files], clean_user_id: int, docker: aiodocker.Docker
+) -> None:
+    service, files = tight
+    files.put(clean_user_id, {"Dockerfile": f"FROM alpine\nRUN sleep 30; echo {clean_user_id}\n"})
+    heard: list[str] = []
+    started = asyncio.Event()
+
+    async def hear(text: str) -> None:
+        heard.append(text)
+        if "Running in" in text:
+            started.set()
+
+    task = asyncio.create_task(
+        service.run_command(clean_user_id, "docker build .", lang="en", on_output=hear)
+    )
+    await asyncio.wait_for(started.wait(), 30)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    await _gone(docker, RUNNING.findall("".join(heard)))
