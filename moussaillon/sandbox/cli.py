@@ -14,6 +14,7 @@ from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, sessions
 from moussaillon.sandbox.engine import Engine, create_docker
 from moussaillon.sandbox.errors import (
+    BuildUnavailable,
     CommandSyntaxError,
     EngineUnavailable,
     QuotaExceeded,
@@ -38,6 +39,7 @@ REFUSAL_EXIT = {
     QuotaExceeded.__name__: EX_NOPERM,
     RateLimited.__name__: EX_TEMPFAIL,
     EngineUnavailable.__name__: EX_UNAVAILABLE,
+    BuildUnavailable.__name__: EX_UNAVAILABLE,
 }
 
 
