@@ -73,7 +73,9 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
 
             docker = create_docker(settings)
             stack.push_async_callback(docker.close)
-            candidate = SandboxService(settings, store, docker, observers=[CommandMetrics(metrics)])
+            candidate = SandboxService(
+                settings, store, docker, observers=[CommandMetrics(metrics)], files=workspace
+            )
             try:
                 await candidate.start()
             except IsolationUnavailable as exc:

@@ -20,7 +20,12 @@ from moussaillon.labs import messages as labs_messages
 from moussaillon.labs import schema as labs_schema
 from moussaillon.quiz import messages as quiz_messages
 from moussaillon.quiz import schema as quiz_schema
-from moussaillon.sandbox import build_messages, engine_messages, limits_messages
+from moussaillon.sandbox import (
+    build_engine_messages,
+    build_messages,
+    engine_messages,
+    limits_messages,
+)
 from moussaillon.sandbox import messages as sandbox_messages
 from moussaillon.sandbox import schema as sandbox_schema
 from moussaillon.workspace import messages as workspace_messages
@@ -42,6 +47,7 @@ CATALOGUES = (
     engine_messages.MESSAGES,
     limits_messages.MESSAGES,
     build_messages.MESSAGES,
+    build_engine_messages.MESSAGES,
     labs_messages.MESSAGES,
     quiz_messages.MESSAGES,
     classes_messages.MESSAGES,

@@ -37,11 +37,13 @@ def _sandbox(args: argparse.Namespace) -> int:
     from moussaillon.areas import migrations
     from moussaillon.core.store import Store
     from moussaillon.sandbox import cli
+    from moussaillon.workspace import WorkspaceService
 
     settings = load_settings()
     store = Store(settings.db_path, migrations())
     try:
-        return asyncio.run(cli.main(args, settings, store))
+        files = WorkspaceService(settings, store)  # builds read the student's workspace
+        return asyncio.run(cli.main(args, settings, store, files=files))
     finally:
         store.close()
 

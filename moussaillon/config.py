@@ -108,6 +108,21 @@ class Settings(BaseSettings):
     build_max_instructions: int = Field(default=100, ge=1)
     build_max_stages: int = Field(default=5, ge=1)
     build_dockerfile_max_kb: int = Field(default=64, ge=1)
+    sandbox_max_images: int = Field(default=10, ge=0)
+    sandbox_max_images_mb: int = Field(default=1024, ge=1)
+    build_memory_mb: int = Field(default=256, ge=16)
+    build_cpus: float = Field(default=1.0, gt=0)
+    build_pids: int = Field(default=128, ge=16)
+    build_shm_mb: int = Field(default=64, ge=1)
+    build_timeout_s: float = Field(default=180, gt=0)
+    build_disk_mb: int = Field(default=256, ge=1)
+    build_output_kb: int = Field(default=512, ge=1)
+    build_max_layers: int = Field(default=40, ge=1)
+    build_concurrency: int = Field(default=2, ge=1)
+    build_cgroup_parent: str = Field(default="moussaillon-build", pattern=r"^[A-Za-z0-9_.-]+$")
+    build_cgroup_external: bool = False
+    build_proxy: str | None = None
+    build_proxy_container: str | None = None
 
     @field_validator("instructors", mode="before")
     @classmethod

@@ -16,7 +16,13 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from moussaillon.sandbox.inventory import ContainerView, Inventory, MountView, PortView
+    from moussaillon.sandbox.inventory import (
+        ContainerView,
+        ImageView,
+        Inventory,
+        MountView,
+        PortView,
+    )
     from moussaillon.sandbox.observers import CommandObserver
     from moussaillon.sandbox.results import CommandResult, EngineCounts, SandboxStatus
     from moussaillon.sandbox.service import OnOutput, OnWait, SandboxService
@@ -26,6 +32,7 @@ _HOMES = {
     "CommandResult": "results",
     "ContainerView": "inventory",
     "EngineCounts": "results",
+    "ImageView": "inventory",
     "Inventory": "inventory",
     "MountView": "inventory",
     "OnOutput": "service",
@@ -48,6 +55,7 @@ __all__ = [
     "CommandResult",
     "ContainerView",
     "EngineCounts",
+    "ImageView",
     "Inventory",
     "MountView",
     "OnOutput",

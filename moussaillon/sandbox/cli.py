@@ -14,10 +14,12 @@ from moussaillon.config import Settings
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, sessions
 from moussaillon.sandbox.build.errors import ContextError, DockerfileError, DockerfileSyntaxError
+from moussaillon.sandbox.build.source import FileSource
 from moussaillon.sandbox.debian_images import IMAGES
 from moussaillon.sandbox.debian_prepare import DebianPrepareError, prepare_debian, with_tag
 from moussaillon.sandbox.engine import Engine, create_docker
 from moussaillon.sandbox.errors import (
+    BuildUnavailable,
     CommandSyntaxError,
     EngineUnavailable,
     QuotaExceeded,
@@ -46,14 +48,18 @@ REFUSAL_EXIT = {
     QuotaExceeded.__name__: EX_NOPERM,
     RateLimited.__name__: EX_TEMPFAIL,
     EngineUnavailable.__name__: EX_UNAVAILABLE,
+    BuildUnavailable.__name__: EX_UNAVAILABLE,
 }
 
 
-async def main(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    """``store`` comes migrated from the command line's composition root (``moussaillon.cli``)."""
+async def main(
+    args: argparse.Namespace, settings: Settings, store: Store, *, files: FileSource | None = None
+) -> int:
+    """``store`` comes migrated, and ``files`` (the students' workspaces, a build's context) built,
+    by the command line's composition root (``moussaillon.cli``)."""
     docker = create_docker(settings)
     try:
-        service = SandboxService(settings, store, docker)
+        service = SandboxService(settings, store, docker, files=files)
         if args.action == "run":
             return await _run(service, args)
         if args.action == "prepare":

@@ -21,10 +21,13 @@ the student commands, so a burst never waits on the pool instead of the queue.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import ssl
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from typing import Any, Literal
+from urllib.parse import urlencode
 
 import aiodocker
 import aiohttp
@@ -96,6 +99,53 @@ class Engine:
             path, method, params=params, data=data, headers=headers, timeout=None
         ) as response:
             yield response
+
+    async def build(
+        self,
+        tar: bytes,
+        params: Mapping[str, str | list[str]],
+        timeout: float,  # noqa: ASYNC109 (one deadline for the whole stream, not per read)
+    ) -> AsyncGenerator[dict[str, Any], None]:
+        """``POST /build``: the JSON messages of the build as the engine sends them.
+
+        A list value repeats its query parameter (``t``), which aiodocker's ``params`` cannot
+        say. ``timeout`` bounds the whole build: past it ``TimeoutError`` rises from the read.
+        Leaving early (``aclose``, a break, an error, the deadline) closes the connection, and
+        the engine cancels the build and removes the step's container (``forcerm``). The read
+        waits inside this generator, never across a ``yield``, so a deadline cannot fire in
+        the caller's code.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        query = urlencode(
+            [
+                (key, item)
+                for key, value in params.items()
+                for item in (value if isinstance(value, list) else [value])
+            ]
+        )
+        opening = self.client._query(
+            f"build?{query}",
+            "POST",
+            data=tar,
+            headers={"Content-Type": "application/x-tar"},
+            timeout=None,
+        )
+        async with asyncio.timeout(timeout):
+            response = await opening.__aenter__()
+        try:
+            while True:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    raise TimeoutError
+                line = await asyncio.wait_for(response.content.readline(), remaining)
+                if not line:
+                    return
+                if line.strip():
+                    yield json.loads(line)
+        finally:
+            response.close()  # aiodocker leaves it open; closing is what cancels the build
+            await opening.__aexit__(None, None, None)
 
 
 class _Docker(aiodocker.Docker):

@@ -56,3 +56,10 @@ class IsolationUnavailable(SandboxError):
 
     status = 503
     verdict = "error"
+
+
+class BuildUnavailable(SandboxError):
+    """Builds cannot run on this server (no workspace, no pids cap for build containers)."""
+
+    status = 503
+    verdict = "refused"

@@ -235,6 +235,21 @@ TOPICS: dict[str, Topic] = {
         (),
         "docker tag alpine monalpine:v1",
     ),
+    "image.build": Topic(
+        "docker build [OPTIONS] CONTEXTE",
+        ("Construit une image depuis vos fichiers.", "Build an image from your files."),
+        (_o("-t, --tag NOM", "nom:tag de l'image", "image name:tag"),),
+        "docker build -t monapp:1 .",
+    ),
+    "image.prune": Topic(
+        "docker image prune [OPTIONS]",
+        ("Supprime vos images inutilisées.", "Remove your unused images."),
+        (
+            _o("-a, --all", "toutes vos images sans conteneur", "all yours with no container"),
+            FORCE,
+        ),
+        "docker image prune -a -f",
+    ),
     "image.rm": Topic(
         "docker rmi [OPTIONS] IMAGE [IMAGE...]",
         ("Supprime vos tags d'images.", "Remove your image tags."),

@@ -27,6 +27,7 @@ from typing import Any
 import aiodocker
 from pydantic import BaseModel, ConfigDict, Field
 
+from moussaillon.sandbox.build.labels import BASES, STAGES
 from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.scope import IMAGE, KEEPER, KIND, PORTS, Scope
 
@@ -66,6 +67,25 @@ class ContainerView(BaseModel):
     labels: dict[str, str] = Field(default_factory=dict, description="the student's own labels")
 
 
+class ImageView(BaseModel):
+    """One of the student's own images (built or tagged), for the labs' checks."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(description='"prime:scratch", as the student sees it')
+    id: str
+    size: int = Field(description="bytes")
+    layers: int
+    user: str = Field(default="", description="Config.User ('' = root)")
+    healthcheck: bool = Field(default=False, description="a HEALTHCHECK other than NONE")
+    exposed: list[str] = Field(default_factory=list, description='"80/tcp"')
+    cmd: list[str] = Field(default_factory=list)
+    entrypoint: list[str] = Field(default_factory=list)
+    stages: int | None = Field(default=None, description="None: not built here (docker tag)")
+    bases: list[str] = Field(default_factory=list, description="FROM refs as the student typed")
+    labels: dict[str, str] = Field(default_factory=dict, description="the student's own labels")
+
+
 class Inventory(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -76,6 +96,7 @@ class Inventory(BaseModel):
     removed: list[str] = Field(
         default_factory=list, description="containers removed since the time asked (events)"
     )
+    built: list[ImageView] = Field(default_factory=list, description="the student's own images")
 
 
 def _published(found: dict[str, str], listed: list[dict[str, Any]]) -> list[PortView]:
@@ -168,6 +189,51 @@ async def _nothing() -> list[str]:
     return []
 
 
+def image_view(name: str, data: dict[str, Any]) -> ImageView:
+    config = data.get("Config") or {}
+    found = config.get("Labels") or {}
+    test = (config.get("Healthcheck") or {}).get("Test") or []
+    stages = found.get(STAGES)
+    try:
+        bases = [str(b) for b in json.loads(found.get(BASES) or "[]")]
+    except ValueError:
+        bases = []
+    return ImageView(
+        name=name,
+        id=data.get("Id", ""),
+        size=int(data.get("Size") or 0),
+        layers=len((data.get("RootFS") or {}).get("Layers") or []),
+        user=config.get("User") or "",
+        healthcheck=bool(test) and test[0] != "NONE",
+        exposed=sorted(config.get("ExposedPorts") or {}),
+        cmd=list(config.get("Cmd") or []),
+        entrypoint=list(config.get("Entrypoint") or []),
+        stages=int(stages) if stages and stages.isdigit() else None,
+        bases=bases,
+        labels={k: v for k, v in found.items() if not k.startswith("moussaillon.")},
+    )
+
+
+async def _built(engine: Engine, scope: Scope, raw_images: list[dict[str, Any]]) -> list[ImageView]:
+    tags = sorted(
+        tag
+        for image in raw_images
+        for tag in image.get("RepoTags") or []
+        if tag.startswith(scope.image_repo)
+    )
+
+    async def one(tag: str) -> ImageView | None:
+        try:
+            data = await engine.get(f"images/{tag}/json")
+        except aiodocker.DockerError as exc:
+            if exc.status == 404:  # removed since the listing
+                return None
+            raise
+        return image_view(tag.removeprefix(scope.image_repo), data)
+
+    return [view for view in await asyncio.gather(*(one(tag) for tag in tags)) if view]
+
+
 async def read_inventory(
     engine: Engine,
     scope: Scope,
@@ -194,7 +260,9 @@ async def read_inventory(
         for raw in raw_containers
         if scope.owns(raw.get("Labels")) and (raw.get("Labels") or {}).get(KIND) != KEEPER
     ]
+    built = await _built(engine, scope, raw_images)
     return Inventory(
+        built=built,
         containers=containers,
         volumes=sorted(volumes.values()),
         networks=sorted(networks.values()),
@@ -242,4 +310,12 @@ async def read_file(
     return data[start : start + min(member.size, limit)].decode("utf-8", "replace")
 
 
-__all__ = ["ContainerView", "Inventory", "MountView", "PortView", "read_file", "read_inventory"]
+__all__ = [
+    "ContainerView",
+    "ImageView",
+    "Inventory",
+    "MountView",
+    "PortView",
+    "read_file",
+    "read_inventory",
+]

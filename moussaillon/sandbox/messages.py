@@ -470,12 +470,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "docker load is not available: no file can be sent to the sandbox. Use the provided"
         " images (docker images).",
     ),
-    "image prune": (
-        "docker image prune n'est pas disponible : les images sont partagées entre tous les"
-        " élèves. Supprimez vos propres tags avec docker rmi NOM",
-        "docker image prune is not available: images are shared by all students. Remove your"
-        " own tags with docker rmi NAME",
-    ),
     "system df": (
         "docker system df n'est pas disponible : utilisez docker ps -s et docker images.",
         "docker system df is not available: use docker ps -s and docker images.",

@@ -23,6 +23,7 @@ import aiodocker
 from moussaillon.core.clock import utcnow
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, sessions
+from moussaillon.sandbox.build import records
 from moussaillon.sandbox.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -38,17 +39,19 @@ class ReapReport:
     containers: list[str] = field(default_factory=list)
     networks: list[str] = field(default_factory=list)
     volumes: list[str] = field(default_factory=list)
+    images: int = 0  # the student's tags and the images their builds left
     errors: list[str] = field(default_factory=list)
 
     @property
     def removed(self) -> int:
-        return len(self.containers) + len(self.networks) + len(self.volumes)
+        return len(self.containers) + len(self.networks) + len(self.volumes) + self.images
 
     def merge(self, other: ReapReport) -> None:
         self.owners |= other.owners
         self.containers += other.containers
         self.networks += other.networks
         self.volumes += other.volumes
+        self.images += other.images
         self.errors += other.errors
 
 
@@ -213,10 +216,19 @@ class Reaper:
                 return label == owner
 
             part = await remove(self.engine, stock.only(mine))
+            part.images += await self._images(owner)
             report.merge(part)
             if not part.errors:
                 await sessions.forget(self.store, user_id, idle_ttl_min=self.idle_ttl_min, now=now)
         return report
+
+    async def _images(self, owner: str) -> int:
+        """The owner's images (tags and recorded build layers); failures wait for a later pass."""
+        try:
+            return await records.purge_images(self.engine, self.store, owner)
+        except (aiodocker.DockerError, TimeoutError) as exc:
+            log.warning("sandbox reaper: images of %s: %s", owner, exc)
+            return 0
 
     async def _came_back(self, user_id: int, now: datetime) -> bool:
         """Re-read just before removing: the student may have run a command meanwhile."""
@@ -253,6 +265,9 @@ class Reaper:
         handled = {labels.owner_key(user_id) for user_id in idle} | live
         old = stock.created_before(now - timedelta(minutes=self.idle_ttl_min))
         report.merge(await remove(self.engine, old.only(lambda owner: owner not in handled)))
+        for owner in await records.owners(self.store):  # builds of students with no session
+            if owner not in handled and self.scope(owner):
+                report.images += await self._images(owner)
         return report
 
     async def reset(self, owner: str) -> ReapReport:

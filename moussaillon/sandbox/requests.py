@@ -271,6 +271,12 @@ class TagRequest(BaseRequest):
     target: str
 
 
+class ImagePruneRequest(BaseRequest):
+    verb: Literal["image.prune"] = "image.prune"
+    all: bool = False
+    force: bool = False
+
+
 class ImageRmRequest(BaseRequest):
     verb: Literal["image.rm"] = "image.rm"
     images: list[str]
@@ -463,6 +469,7 @@ DockerRequest = Annotated[
     | TagRequest
     | ImageRmRequest
     | BuildRequest
+    | ImagePruneRequest
     | VolumeCreateRequest
     | VolumeLsRequest
     | VolumeInspectRequest

@@ -28,3 +28,13 @@ def m001_commands_and_sessions(db: Database) -> None:
         {"user_id": int, "created_at": str, "last_used": str}, pk="user_id"
     )
     db.table("sandbox_sessions").create_index(["last_used"])
+
+
+@MIGRATIONS()
+def m002_built_images(db: Database) -> None:
+    """Every image id a student's build reported (final, intermediate, cache): the untagged
+    ones carry no label, so this is how ``/reset`` and the reaper find them."""
+    db.table("sandbox_images").create(
+        {"owner": str, "image_id": str, "final": int, "created_at": str},
+        pk=("owner", "image_id"),
+    )

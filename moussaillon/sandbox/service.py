@@ -19,7 +19,7 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -28,10 +28,13 @@ import aiodocker
 from moussaillon.config import Settings
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, netguard, sessions
+from moussaillon.sandbox.build import records
+from moussaillon.sandbox.build.slots import BuildSlots
+from moussaillon.sandbox.build.source import FileSource
 from moussaillon.sandbox.engine import Engine, unreachable
-from moussaillon.sandbox.errors import EngineUnavailable, SandboxError
+from moussaillon.sandbox.errors import BuildUnavailable, EngineUnavailable, SandboxError
 from moussaillon.sandbox.executor import Context, Outcome, execute
-from moussaillon.sandbox.executor.common import call, hide_internal
+from moussaillon.sandbox.executor.common import OnOutput, call, hide_internal
 from moussaillon.sandbox.fairqueue import FairScheduler
 from moussaillon.sandbox.inventory import Inventory, read_file, read_inventory
 from moussaillon.sandbox.logwatch import LogWatch, stop_watch
@@ -70,13 +73,17 @@ class SandboxService:
         docker: aiodocker.Docker,
         *,
         observers: Iterable[CommandObserver] = (),
+        files: FileSource | None = None,
     ) -> None:
         """``docker`` is the client the caller opened (``engine.create_docker``) and closes;
-        every ``observer`` hears of every command (``observers.py``)."""
+        every ``observer`` hears of every command (``observers.py``); ``files`` are the
+        students' workspaces (a build's context; without it, builds are unavailable)."""
         self.settings = settings
         self.store = store
         self.engine = Engine(docker)
         self.observers = list(observers)
+        self.files = files
+        self.builds = BuildSlots(settings)
         self.policy = Policy.from_settings(settings)
         self.limiter = RateLimiter(settings.sandbox_commands_per_minute, settings.sandbox_burst)
         self.scheduler = FairScheduler(settings.sandbox_concurrency)
@@ -92,9 +99,15 @@ class SandboxService:
 
     async def start(self) -> None:
         """Check that students' networks cannot reach the host (``IsolationUnavailable`` when
-        they can: the app then runs without a sandbox), clear what a previous run left behind,
-        then reap idle sandboxes in the background."""
+        they can: the app then runs without a sandbox), set up the builds' pids cap (builds
+        alone are refused without it), clear what a previous run left behind, then reap idle
+        sandboxes in the background."""
         await netguard.guard(self.engine, self.settings, self.subnets)
+        if self.files is not None:  # the builds' pids cap, made (or found missing) now
+            try:
+                await self.builds.cgroups.ready(self.engine)
+            except Exception:
+                log.exception("sandbox: preparing the builds' cgroups failed")
         try:
             await self.reaper.reap_orphans()
         except Exception:
@@ -132,9 +145,18 @@ class SandboxService:
 
     # -- commands -----------------------------------------------------------------------------
 
-    def context(self, user_id: int, lang: str = "fr") -> Context:
+    def context(self, user_id: int, lang: str = "fr", on_output: OnOutput | None = None) -> Context:
         return Context(
-            self.engine, self.settings, Scope.for_user(user_id), lang, self._locks, self.subnets
+            self.engine,
+            self.settings,
+            Scope.for_user(user_id),
+            lang,
+            self._locks,
+            self.subnets,
+            user_id=user_id,
+            store=self.store,
+            files=self.files,
+            on_output=on_output,
         )
 
     async def run_command(
@@ -146,15 +168,15 @@ class SandboxService:
         on_output: OnOutput | None = None,
     ) -> CommandResult:
         """The pipeline; ``on_wait`` hears the student's place while they wait in the queue,
-        ``on_output`` each chunk of output as it comes, for commands that stream (none yet:
-        builds will); the result still carries the whole output."""
+        ``on_output`` each new chunk of output as it comes (builds stream; other commands
+        answer at once and may never call it)."""
         started = time.monotonic()
         task = asyncio.current_task()
         if task is not None:
             self._inflight.add(task)
         verb: str | None = None
         try:
-            result, verb = await self._run(user_id, line, lang, on_wait)
+            result, verb = await self._run(user_id, line, lang, on_wait, on_output)
         finally:
             if task is not None:
                 self._inflight.discard(task)
@@ -189,11 +211,16 @@ class SandboxService:
                 log.exception("sandbox: a command observer failed")
 
     async def _run(
-        self, user_id: int, line: str, lang: str, on_wait: OnWait | None
+        self,
+        user_id: int,
+        line: str,
+        lang: str,
+        on_wait: OnWait | None,
+        on_output: OnOutput | None,
     ) -> tuple[CommandResult, str | None]:
         """Every line spends a token first (help, typos and refusals too: each is parsed,
         journaled and answered), then the pure checks, and only then the engine."""
-        ctx = self.context(user_id, lang)
+        ctx = self.context(user_id, lang, on_output)
         verb: str | None = None
         try:
             self.limiter.check(ctx.scope.owner)
@@ -202,7 +229,7 @@ class SandboxService:
             request = await self._check(ctx, request)
             if verb != "help":
                 await sessions.touch(self.store, user_id)
-            async with self.scheduler.slot(ctx.scope.owner, on_wait=on_wait):
+            async with self._slots(ctx, verb, on_wait):
                 outcome = await execute(ctx, request)
             outcome.output = await _scrubbed(outcome.output, ctx.scope.prefix)
             outcome.notes += self.logwatch.notes_for(ctx.scope.owner, request, lang)
@@ -219,6 +246,21 @@ class SandboxService:
         except Exception:
             log.exception("sandbox: command failed: %s", verb)
             return _refusal(SandboxError("sandbox.engine.internal_error"), lang), verb
+
+    @contextlib.asynccontextmanager
+    async def _slots(self, ctx: Context, verb: str, on_wait: OnWait | None) -> AsyncIterator[None]:
+        """A slot of the fair queue; a build takes its build slot first (``build/slots.py``),
+        so builds waiting their turn never hold the slots other commands need."""
+        if verb != "image.build":
+            async with self.scheduler.slot(ctx.scope.owner, on_wait=on_wait):
+                yield
+            return
+        if self.files is None:  # refused before any engine work
+            raise BuildUnavailable("sandbox.build.unavailable.files")
+        async with self.builds.hold(self.engine, ctx.scope.owner, on_wait) as parent:
+            ctx.cgroup_parent = parent
+            async with self.scheduler.slot(ctx.scope.owner, on_wait=on_wait):
+                yield
 
     async def _check(self, ctx: Context, request: Any) -> Any:
         """The policy; the engine is asked whether an image off the allowlist is the student's
@@ -253,14 +295,7 @@ class SandboxService:
         """Remove everything the student has on the engine (their session stays); the count."""
         scope = Scope.for_user(user_id)
         report = await self.reaper.reset(scope.owner)
-        untagged = 0
-        for image in await self.engine.get("images/json"):
-            for tag in image.get("RepoTags") or []:
-                if tag.startswith(scope.image_repo):
-                    with contextlib.suppress(aiodocker.DockerError):
-                        await self.engine.delete(f"images/{tag}", params={"noprune": "1"})
-                        untagged += 1
-        return report.removed + untagged
+        return report.removed + await records.purge_images(self.engine, self.store, scope.owner)
 
     async def status(self, user_id: int, lang: str = "fr") -> SandboxStatus:
         scope = Scope.for_user(user_id)

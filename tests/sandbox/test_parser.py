@@ -249,6 +249,9 @@ VALID: list[tuple[str, str, dict[str, Any]]] = [
     ("docker history -H=false --no-trunc nginx", "image.history",
      {"human": False, "no_trunc": True}),
     ("docker tag alpine mine:v1", "image.tag", {"source": "alpine", "target": "mine:v1"}),
+    ("docker build -t app:1 .", "image.build", {"context": ".", "tags": ["app:1"]}),
+    ("docker image prune", "image.prune", {"all": False, "force": False}),
+    ("docker image prune -a -f", "image.prune", {"all": True, "force": True}),
     ("docker image tag alpine mine", "image.tag", {"target": "mine"}),
     # --- docker build (classic builder flags) ---
     ("docker build .", "image.build",
@@ -358,7 +361,6 @@ VALID: list[tuple[str, str, dict[str, Any]]] = [
     ("docker login", "unavailable", {"command": "login"}),
     ("docker compose up -d", "unavailable", {"command": "compose"}),
     ("docker container create alpine", "unavailable", {"command": "create"}),
-    ("docker image prune -a", "unavailable", {"command": "image prune"}),
     ("docker system df", "unavailable", {"command": "system df"}),
     ("docker system events", "unavailable", {"command": "events"}),
 ]  # fmt: skip

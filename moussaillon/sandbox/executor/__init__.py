@@ -12,6 +12,7 @@ from typing import Any
 
 from moussaillon.sandbox.errors import SandboxRefused
 from moussaillon.sandbox.executor import (
+    build,
     containers,
     images,
     monitor,
@@ -50,6 +51,8 @@ HANDLERS: dict[str, Handler] = {
     "image.history": images.history,
     "image.tag": images.tag,
     "image.rm": images.rmi,
+    "image.build": build.build,
+    "image.prune": images.prune,
     "volume.create": volumes.create,
     "volume.ls": volumes.ls,
     "volume.inspect": volumes.inspect,

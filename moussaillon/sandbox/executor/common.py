@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import struct
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -14,7 +14,9 @@ import re2
 
 from moussaillon.config import Settings
 from moussaillon.core.i18n import t
+from moussaillon.core.store import Store
 from moussaillon.sandbox import gotemplate
+from moussaillon.sandbox.build.source import FileSource
 from moussaillon.sandbox.engine import Engine, Method, unreachable
 from moussaillon.sandbox.errors import CommandSyntaxError, EngineUnavailable
 from moussaillon.sandbox.output import DaemonError, keep_tail, table
@@ -26,6 +28,8 @@ _T = TypeVar("_T")
 
 ENGINE_CALL_TIMEOUT = 30.0  # one management call (create, list, inspect …), not a student's run
 
+OnOutput = Callable[[str], Awaitable[None]]
+
 
 @dataclass
 class Context:
@@ -35,6 +39,11 @@ class Context:
     lang: str = "fr"
     locks: dict[str, asyncio.Lock] = field(default_factory=dict)  # shared by the service
     subnets: SubnetAllocator | None = None  # the service's; None: a fresh one per network
+    user_id: int | None = None
+    store: Store | None = None  # the service's (builds record the images they make)
+    files: FileSource | None = None  # the student's files (a build's context)
+    on_output: OnOutput | None = None  # hears output as it comes (builds stream)
+    cgroup_parent: str | None = None  # a build's slot cgroup, set once the slot is held
 
     def lock(self, *parts: str) -> asyncio.Lock:
         """Serialise get-or-create of one object (the engine's duplicate checks are not atomic)."""

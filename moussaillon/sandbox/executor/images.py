@@ -12,6 +12,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from moussaillon.sandbox.build import records
+from moussaillon.sandbox.errors import QuotaExceeded
 from moussaillon.sandbox.executor.common import (
     Context,
     Outcome,
@@ -27,6 +29,7 @@ from moussaillon.sandbox.requests import (
     HistoryRequest,
     ImageInspectRequest,
     ImageLsRequest,
+    ImagePruneRequest,
     ImageRmRequest,
     PullRequest,
     TagRequest,
@@ -207,6 +210,9 @@ async def tag(ctx: Context, req: TagRequest) -> Outcome:
         if not req.source_ref:
             raise
         source = req.source_ref
+    own = [t for t in (await visible(ctx)) if t not in _course_tags(ctx)]
+    if target not in own and len(own) >= ctx.settings.sandbox_max_images:
+        raise QuotaExceeded("sandbox.build.quota.tag", limit=ctx.settings.sandbox_max_images)
     repo, _, version = (ctx.scope.image_repo + target).rpartition(":")
     await call(ctx, f"images/{source}/tag", "POST", params={"repo": repo, "tag": version})
     return Outcome()
@@ -224,3 +230,34 @@ async def rmi(ctx: Context, req: ImageRmRequest) -> Outcome:
         return f"Untagged: {shown}"
 
     return await each(req.images, remove)
+
+
+def _course_tags(ctx: Context) -> set[str]:
+    return {
+        f"{name}:{local.rsplit(':', 1)[1]}" for name, local in ctx.settings.sandbox_images.items()
+    }
+
+
+async def prune(ctx: Context, req: ImagePruneRequest) -> Outcome:
+    """The student's own images only (the course's are shared): without ``-a`` those no tag
+    names (a build's untagged results and layers), with ``-a`` also the tags no container of
+    theirs uses."""
+    lines: list[str] = []
+    if req.all:
+        used = {c.get("ImageID") for c in await ctx.scope.containers(ctx.engine)}
+        for image in await call(ctx, "images/json"):
+            if image["Id"] in used:
+                continue
+            for tag in image.get("RepoTags") or []:
+                if tag.startswith(ctx.scope.image_repo):
+                    await call(ctx, f"images/{tag}", "DELETE", params={"noprune": "1"})
+                    lines.append(f"untagged: {tag.removeprefix(ctx.scope.image_repo)}")
+    freed = 0
+    if ctx.store is not None:
+        removed = await records.remove_recorded(
+            ctx.engine, ctx.store, ctx.scope.owner, untagged_only=True
+        )
+        lines += [f"deleted: {image_id}" for image_id, _ in removed]
+        freed = sum(size for _, size in removed)
+    text = "Deleted Images:\n" + "\n".join(lines) + "\n\n" if lines else ""
+    return Outcome(output=text + f"Total reclaimed space: {human_size(freed)}")

@@ -67,6 +67,7 @@ TOP_LEVEL: dict[str, Command] = {
     "ps": CONTAINER_COMMANDS["ls"],
     "images": IMAGE_COMMANDS["ls"],
     "rmi": IMAGE_COMMANDS["rm"],
+    "build": IMAGE_COMMANDS["build"],
     "pull": IMAGE_COMMANDS["pull"],
     "history": IMAGE_COMMANDS["history"],
     "tag": IMAGE_COMMANDS["tag"],
@@ -93,7 +94,6 @@ UNAVAILABLE: frozenset[str] = frozenset(
         "diff",
         "events",
         "export",
-        "image prune",
         "import",
         "init",
         "load",
@@ -117,7 +117,7 @@ UNAVAILABLE: frozenset[str] = frozenset(
 )
 _GROUP_UNAVAILABLE = {
     "container": {"attach", "commit", "cp", "create", "diff", "export", "update"},
-    "image": {"import", "load", "push", "save", "prune"},
+    "image": {"import", "load", "push", "save"},
     "system": {"df", "events"},
 }
 

@@ -13,6 +13,7 @@ from moussaillon.sandbox.requests import (
     HistoryRequest,
     ImageInspectRequest,
     ImageLsRequest,
+    ImagePruneRequest,
     ImageRmRequest,
     InfoRequest,
     InspectRequest,
@@ -150,6 +151,12 @@ IMAGE_COMMANDS: dict[str, Command] = {
     ),
 }
 IMAGE_COMMANDS["build"] = BUILD
+IMAGE_COMMANDS["prune"] = Command(
+    ImagePruneRequest,
+    Spec(flags=(flag("-a", "--all"), FORCE, unsupported("--filter"))),
+    lambda p: {"all": p.get_bool("all"), "force": p.get_bool("force")},
+    max_args=0,
+)
 IMAGE_COMMANDS["list"] = IMAGE_COMMANDS["ls"]
 IMAGE_COMMANDS["remove"] = IMAGE_COMMANDS["rm"]
 
