@@ -71,7 +71,6 @@ TOP_LEVEL: dict[str, Command] = {
     "pull": IMAGE_COMMANDS["pull"],
     "history": IMAGE_COMMANDS["history"],
     "tag": IMAGE_COMMANDS["tag"],
-    "build": IMAGE_COMMANDS["build"],
     "version": VERSION,
     "info": INFO,
     "inspect": INSPECT,
