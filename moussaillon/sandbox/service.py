@@ -59,7 +59,6 @@ READ_TIMEOUT_S = 30.0  # reading a student's objects or one file for a lab check
 READ_FILE_MAX = 1024 * 1024
 
 OnWait = Callable[[int], Awaitable[None]]
-OnOutput = Callable[[str], Awaitable[None]]
 T = TypeVar("T")
 
 
