@@ -221,6 +221,62 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Aucune des possibilités n'est remplie : {options}.",
         "en": "None of the alternatives holds: {options}.",
     },
+    "labs.check.built.ok": {
+        "fr": "L'image « {image} » est construite comme attendu.",
+        "en": "Image “{image}” is built as expected.",
+    },
+    "labs.check.built.missing": {
+        "fr": "Vous n'avez pas encore d'image « {image} » : construisez-la avec docker build -t {image} …",
+        "en": "You have no image “{image}” yet: build it with docker build -t {image} …",
+    },
+    "labs.check.built.not_built_here": {
+        "fr": "L'image « {image} » n'a pas été construite ici par docker build (étiquetée ou copiée ?) : reconstruisez-la.",
+        "en": "Image “{image}” was not built here by docker build (tagged or committed?): build it again.",
+    },
+    "labs.check.built.stages": {
+        "fr": "L'image « {image} » vient d'un Dockerfile à {actual} étape(s), il en faut {expected} (une par FROM).",
+        "en": "Image “{image}” comes from a Dockerfile with {actual} stage(s), {expected} expected (one per FROM).",
+    },
+    "labs.check.built.base": {
+        "fr": "L'image « {image} » ne part pas de « {base} » (ses FROM : {actual}).",
+        "en": "Image “{image}” does not start from “{base}” (its FROM: {actual}).",
+    },
+    "labs.check.built.root": {
+        "fr": "L'image « {image} » tourne encore en root : ajoutez une instruction USER avec un autre utilisateur.",
+        "en": "Image “{image}” still runs as root: add a USER instruction with another user.",
+    },
+    "labs.check.built.not_root": {
+        "fr": "L'image « {image} » tourne sous « {user} », on l'attend en root.",
+        "en": "Image “{image}” runs as “{user}”, root is expected.",
+    },
+    "labs.check.built.no_healthcheck": {
+        "fr": "L'image « {image} » n'a pas de sonde de santé : ajoutez une instruction HEALTHCHECK.",
+        "en": "Image “{image}” has no health check: add a HEALTHCHECK instruction.",
+    },
+    "labs.check.built.healthcheck": {
+        "fr": "L'image « {image} » a une sonde de santé, on l'attend sans.",
+        "en": "Image “{image}” has a health check, none is expected.",
+    },
+    "labs.check.built.exposes": {
+        "fr": "L'image « {image} » n'annonce pas le port {port} (EXPOSE : {actual}).",
+        "en": "Image “{image}” does not declare port {port} (EXPOSE: {actual}).",
+    },
+    "labs.check.built.size": {
+        "fr": "L'image « {image} » pèse {size} Mo, il faut moins de {bound} Mo.",
+        "en": "Image “{image}” weighs {size} MB, less than {bound} MB expected.",
+    },
+    "labs.check.built.layers": {
+        "fr": "L'image « {image} » a {layers} couches, il en faut {bound} au plus.",
+        "en": "Image “{image}” has {layers} layers, at most {bound} expected.",
+    },
+    "labs.check.size_order.ok": {
+        "fr": "Les tailles vont dans le bon ordre (en Mo) : {sizes}.",
+        "en": "The sizes come in the right order (in MB): {sizes}.",
+    },
+    "labs.check.size_order.not_smaller": {
+        "fr": "« {small} » ({small_size} Mo) devrait être plus petite que « {large} » ({large_size} Mo).",
+        "en": "“{small}” ({small_size} MB) should be smaller than “{large}” ({large_size} MB).",
+    },
     "labs.check.any_of.separator": {"fr": " ; ou bien : ", "en": "; or else: "},
     # -- Telegram and REST ----------------------------------------------------------------
     "labs.no_sandbox": {
