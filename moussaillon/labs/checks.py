@@ -14,11 +14,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from moussaillon.core.i18n import t
 from moussaillon.labs.check_models import (
+    EXPOSE_SPEC,
     KINDS,
     MOUNT_SPEC,
     PORT_SPEC,
     AllOf,
-    EXPOSE_SPEC,
     AnyOf,
     BuiltImage,
     Check,
@@ -345,9 +345,7 @@ def _built(check: BuiltImage, state: SandboxState) -> list[Finding]:
             )
         )
     if check.max_layers is not None and image.layers > check.max_layers:
-        found.append(
-            _ko("built.layers", image=name, layers=image.layers, bound=check.max_layers)
-        )
+        found.append(_ko("built.layers", image=name, layers=image.layers, bound=check.max_layers))
     return found or [_ok("built.ok", image=name)]
 
 

@@ -285,6 +285,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The Docker sandbox is not available on this server: do this step on your own "
         "machine, then mark it done.",
     },
+    "labs.no_workspace": {
+        "fr": "Les fichiers de travail ne sont pas disponibles sur ce serveur : prenez ceux du TP sur votre machine.",
+        "en": "Workspace files are not available on this server: take the lab's files on your own machine.",
+    },
+    "labs.no_starter": {
+        "fr": "Le TP « {title} » ne fournit pas de fichiers de départ.",
+        "en": "Lab “{title}” comes with no starter files.",
+    },
+    "labs.no_correction_files": {
+        "fr": "La correction du TP « {title} » n'a pas de fichiers à charger : tout est dans ses commandes.",
+        "en": "The solution of lab “{title}” has no files to load: it is all in its commands.",
+    },
+    "labs.tg.seeded": {
+        "fr": "📁 Fichiers du TP placés dans votre espace : {files}. /fichiers les liste, /voir NOM en montre un.",
+        "en": "📁 The lab's files are in your workspace: {files}. /fichiers lists them, /voir NAME shows one.",
+    },
+    "labs.tg.starter_note": {
+        "fr": "📁 Ce TP fournit des fichiers ({files}) : /tp {order} fichiers les remet dans votre espace, à la place des vôtres de même nom.",
+        "en": "📁 This lab comes with files ({files}): /tp {order} fichiers puts them back in your workspace, over yours of the same name.",
+    },
+    "labs.tg.starter_loaded": {
+        "fr": "📁 Fichiers de départ remis dans votre espace : {files}.",
+        "en": "📁 Starter files put back in your workspace: {files}.",
+    },
+    "labs.tg.correction_files": {
+        "fr": "📁 Fichiers de la correction : {files}. /tp {order} correction les charge dans votre espace.",
+        "en": "📁 The solution's files: {files}. /tp {order} correction loads them into your workspace.",
+    },
+    "labs.tg.correction_loaded": {
+        "fr": "📁 Correction chargée dans votre espace : {files}. Vos autres fichiers n'ont pas bougé.",
+        "en": "📁 Solution loaded into your workspace: {files}. Your other files are untouched.",
+    },
     "labs.tg.cmd_tp": {"fr": "Travaux pratiques (TP)", "en": "Hands-on labs"},
     "labs.tg.list_title": {
         "fr": "🧪 <b>Travaux pratiques</b> · {done}/{total} terminés\n"
