@@ -11,6 +11,7 @@ stand-ins. A missing base fails the test with the command that makes it, never s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 BUILD_LABS = [lab for lab in load_labs() if lab.starter]
 FAST = {"sandbox_timeout_s": 60, "sandbox_commands_per_minute": 6000, "sandbox_burst": 1000}
-BASES = ["alpine", "alpine/curl", "nginx", "gcc", "debian:12-slim", "node:20", "php:8.2-apache"]
+FROM = re.compile(r"^FROM\s+(\S+)(?:\s+AS\s+(\S+))?", re.I | re.M)
 
 
 def test_the_five_build_labs_are_walked() -> None:
@@ -56,9 +57,30 @@ def allowlist(standin_images: dict[str, str]) -> dict[str, str]:
     return {**Settings().sandbox_images, **standin_images}
 
 
-async def missing_bases(docker: aiodocker.Docker, images: dict[str, str]) -> list[str]:
+def needed_bases(lab: Lab) -> list[str]:
+    """The images a lab's correction builds on (its FROM lines) and runs (alpine/curl)."""
+    needed: list[str] = []
+    for path, text in lab.correction.files.items():
+        if not path.startswith("Dockerfile"):
+            continue
+        stages = set()
+        for base, stage in FROM.findall(text):
+            if base != "scratch" and base not in stages:
+                needed.append(base)
+            stages.add(stage)
+    commands = [line for step in lab.steps for line in step.sandbox_commands]
+    needed += ["alpine/curl"] if any("alpine/curl" in line for line in commands) else []
+    return sorted(set(needed))
+
+
+def test_the_bases_of_the_c_lab_are_read_from_its_dockerfiles() -> None:
+    c_lab = next(lab for lab in BUILD_LABS if lab.id == "programme-c")
+    assert needed_bases(c_lab) == ["debian:12-slim", "gcc"]
+
+
+async def missing_bases(docker: aiodocker.Docker, images: dict[str, str], lab: Lab) -> list[str]:
     missing = []
-    for name in BASES:
+    for name in needed_bases(lab):
         ref = images.get(name) or images.get(name.split(":")[0])
         try:
             if ref is None:
@@ -102,7 +124,7 @@ async def test_every_step_of_a_build_lab_is_done_and_checked_in_the_sandbox(
     clean_user_id: int,
 ) -> None:
     images = allowlist(standin_images)
-    missing = await missing_bases(docker, images)
+    missing = await missing_bases(docker, images, lab)
     assert not missing, (
         f"bases missing on the engine: {missing}; run: moussaillon sandbox prepare --offline"
     )
