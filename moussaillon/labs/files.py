@@ -1,8 +1,10 @@
 """What the labs need of the student's workspace: putting a lab's files into it.
 
 The labs never import the workspace area: ``app.py`` hands ``LabService`` the workspace service,
-which fits this protocol (``WorkspaceService.seed``). The workspace checks every limit before it
-writes anything, so a seed that does not fit changes nothing and says why.
+which fits this protocol (``WorkspaceService.seed``: without ``replace`` only the paths the
+student does not have yet are written, with it these paths are overwritten; the paths written
+come back). The workspace checks every limit before it writes anything, so a seed that does not
+fit changes nothing and says why.
 """
 
 from __future__ import annotations

@@ -301,6 +301,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "📁 Fichiers du TP placés dans votre espace : {files}. /fichiers les liste, /voir NOM en montre un.",
         "en": "📁 The lab's files are in your workspace: {files}. /fichiers lists them, /voir NAME shows one.",
     },
+    "labs.tg.kept": {
+        "fr": "📁 Vous aviez déjà {files} : vos versions sont gardées. /tp {order} fichiers les remplace par celles du TP.",
+        "en": "📁 You already had {files}: your versions are kept. /tp {order} fichiers replaces them with the lab's.",
+    },
     "labs.tg.starter_note": {
         "fr": "📁 Ce TP fournit des fichiers ({files}) : /tp {order} fichiers les remet dans votre espace, à la place des vôtres de même nom.",
         "en": "📁 This lab comes with files ({files}): /tp {order} fichiers puts them back in your workspace, over yours of the same name.",

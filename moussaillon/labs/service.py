@@ -6,9 +6,10 @@ it for the student's class (``released`` hook), once the student has done every 
 when the deployment says so (``corrections_always``).
 
 A lab with starter files puts them into the student's workspace the first time the student opens
-it (``LabView.seeded`` says which, so every transport can tell the student), and again on
-request (``seed_starter``); the correction's files are loaded on request once the correction may
-be seen (``load_correction``). Files of the same name are overwritten, the others are kept.
+it, never over a file the student already has (``LabView.seeded`` and ``kept`` say which, so
+every transport can tell the student). On request the starter files go in again over the
+student's copies (``seed_starter``, to start afresh), and so do the correction's files once the
+correction may be seen (``load_correction``). Other files are never touched.
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ class LabView(BaseModel):
     starter: list[str] = Field(default_factory=list, description="the lab's starter files")
     seeded: list[str] = Field(
         default_factory=list, description="files put into the workspace by this very call"
+    )
+    kept: list[str] = Field(
+        default_factory=list, description="starter files not seeded: the student had their own"
     )
 
     @property
@@ -215,6 +219,7 @@ class LabService:
         lab: Lab,
         move: Callable[[int, list[int]], int],
         seeded: list[str] | None = None,
+        kept: list[str] | None = None,
     ) -> LabView:
         """Read the cursor, let ``move`` pick the step to show, store it, build the view."""
         now = iso(self._clock())
@@ -247,6 +252,7 @@ class LabService:
             done_steps=done,
             starter=list(lab.starter),
             seeded=seeded or [],
+            kept=kept or [],
         )
 
     async def open(self, user_id: int, lab_id: str) -> LabView:
@@ -256,16 +262,18 @@ class LabService:
         the workspace's error reaches the student and the next visit tries again."""
         lab = self._labs.get(lab_id)
         seeded: list[str] = []
+        kept: list[str] = []
         if lab.starter and self._workspace is not None:
             visited = await self._store.read(lambda db: _cursor(db, user_id, lab.id) is not None)
             if not visited:
-                seeded = await self._seed(user_id, lab.starter)
-        return await self._view(user_id, lab, lambda current, done: current, seeded)
+                seeded = await self._seed(user_id, lab.starter, replace=False)
+                kept = [path for path in lab.starter if path not in seeded]
+        return await self._view(user_id, lab, lambda current, done: current, seeded, kept)
 
-    async def _seed(self, user_id: int, files: dict[str, str]) -> list[str]:
+    async def _seed(self, user_id: int, files: dict[str, str], *, replace: bool) -> list[str]:
         if self._workspace is None:
             raise NoWorkspace("labs.no_workspace")
-        return await self._workspace.seed(user_id, as_bytes(files))
+        return await self._workspace.seed(user_id, as_bytes(files), replace=replace)
 
     async def seed_starter(self, user_id: int, lab_id: str) -> list[str]:
         """The lab's starter files, put back into the workspace (the student's copies of the
@@ -273,14 +281,15 @@ class LabService:
         lab = self._labs.get(lab_id)
         if not lab.starter:
             raise BadInput("labs.no_starter", title=lab.title)
-        return await self._seed(user_id, lab.starter)
+        return await self._seed(user_id, lab.starter, replace=True)
 
     async def load_correction(self, user_id: int, lab_id: str) -> list[str]:
-        """The correction's files into the workspace, under the same rules as ``correction``."""
+        """The correction's files into the workspace, over the student's files of the same
+        names, under the same rules as ``correction``."""
         correction = await self.correction(user_id, lab_id)
         if not correction.files:
             raise BadInput("labs.no_correction_files", title=self._labs.get(lab_id).title)
-        return await self._seed(user_id, correction.files)
+        return await self._seed(user_id, correction.files, replace=True)
 
     async def go_to(self, user_id: int, lab_id: str, step: int) -> LabView:
         lab = self._step(lab_id, step)

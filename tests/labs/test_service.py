@@ -192,7 +192,8 @@ def test_find_takes_the_listed_number_or_the_id() -> None:
 
 class RecordingWorkspace:
     """A workspace that keeps what it is given, with the seeding contract of WorkspaceService:
-    limits checked before anything is written (here: a full workspace refuses everything)."""
+    limits checked before anything is written (here: a full workspace refuses everything),
+    without ``replace`` only new paths written, with it these paths overwritten."""
 
     def __init__(self, full: bool = False) -> None:
         self.files: dict[int, dict[str, bytes]] = {}
@@ -202,10 +203,9 @@ class RecordingWorkspace:
         if self.full:
             raise BadInput("labs.no_starter", title="workspace full")
         mine = self.files.setdefault(user_id, {})
-        if replace:
-            mine.clear()
-        mine.update(files)
-        return sorted(files)
+        written = sorted(path for path in files if replace or path not in mine)
+        mine.update({path: files[path] for path in written})
+        return written
 
 
 async def test_a_build_lab_seeds_its_starter_files_on_the_first_visit_only(store: Store) -> None:
@@ -222,6 +222,10 @@ async def test_a_build_lab_seeds_its_starter_files_on_the_first_visit_only(store
     assert workspace.files[4]["prime.c"].startswith(b"/* prime:")
     assert (await labs.open(4, "lamp")).seeded == []  # no files: nothing written
     assert set(workspace.files) == {4}
+    workspace.files[5] = {"prime.c": b"from an earlier try"}
+    kept = await labs.open(5, "programme-c")
+    assert (kept.seeded, kept.kept) == ([], ["prime.c"])
+    assert workspace.files[5]["prime.c"] == b"from an earlier try"
     with pytest.raises(BadInput) as none:
         await labs.seed_starter(4, "lamp")
     assert "ne fournit pas de fichiers de départ" in none.value.message("fr")
@@ -251,9 +255,10 @@ async def test_the_correction_files_load_only_when_the_correction_may_be_seen(
     assert ".dockerignore" not in workspace.files[8]
     for step in range(1, 6):
         await labs.mark_done(8, "atelier-dockerfile", step)
+    workspace.files[8]["Dockerfile"] = b"FROM alpine\n# my attempt"
     loaded = await labs.load_correction(8, "atelier-dockerfile")
     assert loaded == [".dockerignore", "Dockerfile", "veilleur.sh"]
-    assert b"USER nobody" in workspace.files[8]["Dockerfile"]
+    assert b"USER nobody" in workspace.files[8]["Dockerfile"]  # the correction replaces it
     assert "notes.txt" in workspace.files[8]  # the student's other files stay
     released = service(store, workspace=workspace, corrections_always=True)
     assert "Dockerfile.scratch" in await released.load_correction(9, "programme-c")

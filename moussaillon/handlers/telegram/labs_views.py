@@ -121,12 +121,14 @@ def lab_page(
         ]
         if lab.limitations.strip():
             intro.append(f"{t('labs.tg.limitations', lang)}\n{_html(lab.limitations)}")
-        if view.starter and not view.seeded:
+        if view.starter and not view.seeded and not view.kept:
             files = file_list(view.starter)
             intro.append(t("labs.tg.starter_note", lang, files=files, order=lab.order))
     current = [f"{step}\n{_html(view.instruction)}"]
     if view.seeded:
         current.append(t("labs.tg.seeded", lang, files=file_list(view.seeded)))
+    if view.kept:
+        current.append(t("labs.tg.kept", lang, files=file_list(view.kept), order=lab.order))
     if view.checkable and sandbox and not view.step_done:
         current.append(f"<i>{t('labs.tg.how_to_run', lang)}</i>")
     if view.finished:

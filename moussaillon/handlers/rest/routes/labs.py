@@ -85,6 +85,9 @@ class ProgressOut(BaseModel):
     seeded: list[str] = Field(
         default_factory=list, description="starter files this call put into the workspace"
     )
+    kept: list[str] = Field(
+        default_factory=list, description="starter files left out: the caller had their own"
+    )
 
 
 class FilesOut(BaseModel):
@@ -126,6 +129,7 @@ def _progress(view: LabView) -> ProgressOut:
         done_steps=view.done_steps,
         finished=view.finished,
         seeded=view.seeded,
+        kept=view.kept,
     )
 
 
@@ -202,7 +206,8 @@ async def open_lab(lab_id: LabId, services: ServicesDep, owner: OwnerDep) -> Pro
     responses={**NEEDS_TOKEN, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
 )
 async def seed_starter(lab_id: LabId, services: ServicesDep, owner: OwnerDep) -> FilesOut:
-    """Put the lab's starter files (back) into the caller's workspace."""
+    """Put the lab's starter files (back) into the caller's workspace, over the caller's
+    files of the same names."""
     files = await services.labs.seed_starter(owner.user_id, lab_id)
     return FilesOut(lab_id=lab_id, files=files)
 
@@ -217,7 +222,8 @@ async def seed_starter(lab_id: LabId, services: ServicesDep, owner: OwnerDep) ->
     },
 )
 async def load_correction(lab_id: LabId, services: ServicesDep, owner: OwnerDep) -> FilesOut:
-    """Load the correction's files into the caller's workspace, once they may see it."""
+    """Load the correction's files into the caller's workspace (over the caller's files of the
+    same names), once they may see it."""
     files = await services.labs.load_correction(owner.user_id, lab_id)
     return FilesOut(lab_id=lab_id, files=files)
 
