@@ -11,6 +11,7 @@ stand-ins. A missing base fails the test with the command that makes it, never s
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ from moussaillon.labs.model import Lab
 from moussaillon.labs.outputs import OutputJournal
 from moussaillon.labs.practice import PracticeService
 from moussaillon.labs.service import LabService
-from moussaillon.sandbox.service import SandboxService
+from moussaillon.sandbox.service import CommandResult, SandboxService
 
 if TYPE_CHECKING:
     from moussaillon.workspace.service import WorkspaceService
@@ -91,6 +92,21 @@ async def missing_bases(docker: aiodocker.Docker, images: dict[str, str], lab: L
     return missing
 
 
+CONNECTION_REFUSED = 7  # curl's exit code while the server is still starting
+
+
+async def run(practice: PracticeService, user_id: int, line: str) -> CommandResult:
+    """A probe right after ``docker run -d`` may find the server still starting (Node.js
+    takes a moment): tried again a few times, as a student would."""
+    result = await practice.run(user_id, line, "en")
+    for _ in range(10):
+        if "alpine/curl" not in line or result.exit_code != CONNECTION_REFUSED:
+            break
+        await asyncio.sleep(1)
+        result = await practice.run(user_id, line, "en")
+    return result
+
+
 async def walk(
     lab: Lab,
     user_id: int,
@@ -108,7 +124,7 @@ async def walk(
     assert sorted(loaded) == sorted(lab.correction.files)
     for number, step in enumerate(lab.steps, start=1):
         for line in step.sandbox_commands:
-            result = await practice.run(user_id, line, "en")
+            result = await run(practice, user_id, line)
             assert not result.refused and result.exit_code == 0, (lab.id, number, line, result)
         verdict = await practice.check(user_id, lab.id, number, "en")
         assert verdict.ok, (lab.id, number, verdict.missing, result.output[-3000:])
