@@ -10,7 +10,8 @@ sandbox through the sandbox's public surface only (``snapshot.py``).
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.labs.checks import CheckResult, required_files
@@ -52,10 +53,19 @@ class PracticeService:
         return self._sandbox
 
     async def run(
-        self, user_id: int, line: str, lang: str = "fr", on_wait: OnWait | None = None
+        self,
+        user_id: int,
+        line: str,
+        lang: str = "fr",
+        on_wait: OnWait | None = None,
+        on_output: Callable[[str], Awaitable[None]] | None = None,
     ) -> CommandResult:
-        """``SandboxService.run_command``, remembering the output of commands that ran."""
-        result = await self._require_sandbox().run_command(user_id, line, lang, on_wait=on_wait)
+        """``SandboxService.run_command``, remembering the output of commands that ran;
+        ``on_output`` hears a build's output as it comes, for a transport that shows it live."""
+        streaming: dict[str, Any] = {"on_output": on_output} if on_output is not None else {}
+        result = await self._require_sandbox().run_command(
+            user_id, line, lang, on_wait=on_wait, **streaming
+        )
         if not result.refused:
             try:
                 await self._journal.record(user_id, line, result.output)
