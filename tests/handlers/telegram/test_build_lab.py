@@ -79,3 +79,35 @@ async def test_the_correction_loads_its_files_once_it_may_be_seen(tmp_path: Path
         files = await services.workspace.snapshot(alice.id)
         assert b"USER nobody" in files["Dockerfile"] and ".dockerignore" in files
         assert files["notes.txt"] == LAB.starter["notes.txt"].encode()  # the rest stays
+
+
+def test_the_lab_card_says_which_files_it_placed_and_which_it_kept():
+    from moussaillon.handlers.telegram.labs_views import lab_page
+    from moussaillon.labs.service import LabView
+
+    def view(**files: list[str]) -> LabView:
+        return LabView(
+            lab_id=LAB.id,
+            title=LAB.title,
+            objective=LAB.objective,
+            sandbox=LAB.sandbox,
+            limitations=LAB.limitations,
+            prerequisites=LAB.prerequisites,
+            step=1,
+            total=len(LAB.steps),
+            instruction=LAB.steps[0].instruction,
+            checkable=True,
+            done_steps=[],
+            starter=sorted(LAB.starter),
+            **files,
+        )
+
+    placed, _ = lab_page(
+        LAB, view(seeded=["notes.txt", "veilleur.sh"], kept=["Dockerfile"]), [], "fr"
+    )
+    assert "Fichiers du TP placés dans votre espace : <code>notes.txt</code>" in placed
+    assert "Vous aviez déjà <code>Dockerfile</code> : vos versions sont gardées" in placed
+    assert f"/tp {LAB.order} fichiers les remplace" in placed
+    later, _ = lab_page(LAB, view(), [], "en", about=True)
+    assert "This lab comes with files" in later and f"/tp {LAB.order} fichiers" in later
+    assert "in your workspace:" not in later
