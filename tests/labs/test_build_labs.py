@@ -5,8 +5,9 @@ the sandbox (``docker build`` included) and the step's check run on what they le
 It needs the whole build chain: the workspace (``WorkspaceService``), ``docker build`` in the
 sandbox with the workspace as its file source, the read model of the student's images
 (``Inventory.built``) and the Debian-based bases that ``moussaillon sandbox prepare --offline``
-makes (``debian:12-slim``, ``gcc``, ``node:20``, ``php:8.2-apache``) beside the busybox
-stand-ins. A missing base fails the test with the command that makes it, never skips.
+makes (``debian:12-slim``, ``gcc``, ``node:20``, ``php:8.2-apache``: the ``debian_images``
+fixture of ``tests/sandbox/conftest.py``) beside the busybox stand-ins. A missing base fails
+the test, never skips.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ def make_workspace(settings: Settings, store: Store) -> WorkspaceService:
     return WorkspaceService(settings, store)
 
 
-def allowlist(standin_images: dict[str, str]) -> dict[str, str]:
-    """The deployment's default allowlist (the Debian bases among them) plus the stand-ins."""
-    return {**Settings().sandbox_images, **standin_images}
+def allowlist(standin_images: dict[str, str], debian_images: dict[str, str]) -> dict[str, str]:
+    """The deployment's default allowlist, the busybox stand-ins and the Debian-based bases."""
+    return {**Settings().sandbox_images, **standin_images, **debian_images}
 
 
 def needed_bases(lab: Lab) -> list[str]:
@@ -136,10 +137,11 @@ async def test_every_step_of_a_build_lab_is_done_and_checked_in_the_sandbox(
     lab: Lab,
     docker: aiodocker.Docker,
     standin_images: dict[str, str],
+    debian_images: dict[str, str],
     tmp_path: Path,
     clean_user_id: int,
 ) -> None:
-    images = allowlist(standin_images)
+    images = allowlist(standin_images, debian_images)
     missing = await missing_bases(docker, images, lab)
     assert not missing, (
         f"bases missing on the engine: {missing}; run: moussaillon sandbox prepare --offline"
@@ -170,7 +172,7 @@ async def test_a_step_does_not_tick_on_an_image_that_was_not_built(
 ) -> None:
     """The check reads the real engine: the same name, tagged from a shared image, fails what
     only a build shows; built from the Dockerfile, it passes."""
-    images = allowlist(standin_images)
+    images = {**Settings().sandbox_images, **standin_images}
     settings = Settings(
         sandbox_images=",".join(f"{k}={v}" for k, v in images.items()),
         **FAST,  # type: ignore[arg-type]
