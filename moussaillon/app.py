@@ -93,6 +93,7 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
             lab_set,
             corrections_always=settings.labs_corrections_always,
             released=classes.released,
+            workspace=workspace,  # starter files and corrections land in the student's files
         )
         yield Services(
             settings=settings,

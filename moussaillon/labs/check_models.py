@@ -34,6 +34,15 @@ PORT_SPEC = re.compile(
 MOUNT_SPEC = re.compile(
     r"^(?P<name>[a-zA-Z0-9][a-zA-Z0-9_.-]*)(?::(?P<target>/[^:]*))?(?::(?P<mode>ro|rw))?$"
 )
+EXPOSE_SPEC = re.compile(r"^(?P<port>\d{1,5})(?:/(?P<proto>tcp|udp|sctp))?$")
+ImageRef = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=128,
+        pattern=r"^[a-z0-9][a-z0-9._/-]*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$",
+    ),
+]
 Path = Annotated[str, Field(min_length=2, max_length=1024, pattern=r"^/[^\x00]*$")]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -185,6 +194,42 @@ class FileCheck(_Check):
         return value
 
 
+class BuiltImage(_Check):
+    """One of the student's own images and what its build must have given it:
+    ``{ built_image = "prime:multi", stages = 2, base = "debian:12-slim" }``. Config, size and
+    layers are the image's own; ``stages`` and ``base`` come from what the sandbox's build
+    recorded, so an image only tagged or committed fails them (it was not built here)."""
+
+    built_image: ImageRef
+    stages: Annotated[int, Field(ge=1, le=5)] | None = None
+    base: ImageRef | None = Field(default=None, description="one of the FROM images, as typed")
+    non_root: bool | None = Field(default=None, description="USER is someone other than root")
+    healthcheck: bool | None = None
+    exposes: str | None = Field(default=None, description='"3000" or "3000/tcp"')
+    max_size_mb: Annotated[float, Field(gt=0)] | None = None
+    max_layers: Annotated[int, Field(ge=1)] | None = None
+
+    @field_validator("base")
+    @classmethod
+    def _not_scratch(cls, value: str | None) -> str | None:
+        if value == "scratch":
+            raise ValueError("scratch is no base image: check max_size_mb or max_layers instead")
+        return value
+
+    @field_validator("exposes")
+    @classmethod
+    def _expose_shape(cls, value: str | None) -> str | None:
+        if value is not None and not EXPOSE_SPEC.match(value):
+            raise ValueError("must look like 80 or 80/tcp")
+        return value
+
+
+class SizeOrder(_Check):
+    """The student's own images from the smallest to the largest, each strictly smaller."""
+
+    size_order: Annotated[list[ImageRef], Field(min_length=2, max_length=5)]
+
+
 class AnyOf(_Check):
     any_of: Annotated[list[Check], Field(min_length=1)]
 
@@ -210,6 +255,8 @@ KINDS: dict[str, type[_Check]] = {
     "volume": VolumeSurvives,
     "file": FileCheck,
     "container": ContainerCheck,
+    "built_image": BuiltImage,
+    "size_order": SizeOrder,
 }
 _TAG_OF = {model: kind for kind, model in KINDS.items()}
 
@@ -258,7 +305,9 @@ Check = Annotated[
     | Annotated[LastOutputLacks, Tag("last_output_lacks")]
     | Annotated[VolumeSurvives, Tag("volume")]
     | Annotated[FileCheck, Tag("file")]
-    | Annotated[ContainerCheck, Tag("container")],
+    | Annotated[ContainerCheck, Tag("container")]
+    | Annotated[BuiltImage, Tag("built_image")]
+    | Annotated[SizeOrder, Tag("size_order")],
     Discriminator(kind_of),
     BeforeValidator(_one_kind),
 ]

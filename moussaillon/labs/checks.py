@@ -14,11 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from moussaillon.core.i18n import t
 from moussaillon.labs.check_models import (
+    EXPOSE_SPEC,
     KINDS,
     MOUNT_SPEC,
     PORT_SPEC,
     AllOf,
     AnyOf,
+    BuiltImage,
     Check,
     ContainerAbsent,
     ContainerCheck,
@@ -31,13 +33,20 @@ from moussaillon.labs.check_models import (
     LastOutputLacks,
     NetworkAbsent,
     NetworkExists,
+    SizeOrder,
     VolumeAbsent,
     VolumeExists,
     VolumeSurvives,
     parse_check,
     required_files,
 )
-from moussaillon.labs.state import ContainerState, PublishedPort, SandboxState, image_key
+from moussaillon.labs.state import (
+    ContainerState,
+    ImageState,
+    PublishedPort,
+    SandboxState,
+    image_key,
+)
 from moussaillon.sandbox.errors import SandboxError
 from moussaillon.sandbox.parser import parse
 from moussaillon.sandbox.policy import command_name
@@ -119,6 +128,10 @@ def _findings(check: Check, state: SandboxState, lang: str | None) -> list[Findi
             return [_file(check, state)]
         case LastOutputLacks(last_output_lacks=text):
             return [_verdict(text not in state.last_output, "output_lacks", "present", text=text)]
+        case BuiltImage():
+            return _built(check, state)
+        case SizeOrder():
+            return _size_order(check, state)
     raise TypeError(f"not a check: {check!r}")
 
 
@@ -276,3 +289,92 @@ def _file(check: FileCheck, state: SandboxState) -> Finding:
     if check.contains is not None and check.contains not in content:
         return _ko("file.lacks", name=name, path=path, text=check.contains)
     return _ok("file.ok", name=name, path=path)
+
+
+MB = 1_000_000  # docker images shows sizes in decimal megabytes
+
+
+def megabytes(size: int) -> str:
+    """``docker images`` style: 312, 74.5, 0.85 (megabytes)."""
+    if size >= MB / 10:
+        return f"{size / MB:.1f}".removesuffix(".0")
+    return f"{size / MB:.2f}"
+
+
+def _exposes(image: ImageState, spec: str) -> bool:
+    match = EXPOSE_SPEC.match(spec)
+    if match is None:
+        return False
+    return f"{int(match['port'])}/{match['proto'] or 'tcp'}" in image.exposed
+
+
+def _built(check: BuiltImage, state: SandboxState) -> list[Finding]:
+    name = check.built_image
+    image = state.own_image(name)
+    if image is None:
+        return [_ko("built.missing", image=name)]
+    wants_build = check.stages is not None or check.base is not None
+    if wants_build and not image.built_here:
+        return [_ko("built.not_built_here", image=name)]
+    found: list[Finding] = []
+    if check.stages is not None and image.stages != check.stages:
+        found.append(
+            _ko("built.stages", image=name, expected=check.stages, actual=image.stages or 0)
+        )
+    if check.base is not None and not any(
+        image_key(base) == image_key(check.base) for base in image.bases
+    ):
+        actual = ", ".join(image.bases) or "scratch"
+        found.append(_ko("built.base", image=name, base=check.base, actual=actual))
+    if check.non_root is not None and check.non_root == image.runs_as_root:
+        key = "built.root" if check.non_root else "built.not_root"
+        found.append(_ko(key, image=name, user=image.user or "root"))
+    if check.healthcheck is not None and check.healthcheck != image.healthcheck:
+        key = "built.no_healthcheck" if check.healthcheck else "built.healthcheck"
+        found.append(_ko(key, image=name))
+    if check.exposes is not None and not _exposes(image, check.exposes):
+        actual = ", ".join(image.exposed) or "-"
+        found.append(_ko("built.exposes", image=name, port=check.exposes, actual=actual))
+    if check.max_size_mb is not None and image.size > check.max_size_mb * MB:
+        found.append(
+            _ko(
+                "built.size",
+                image=name,
+                size=megabytes(image.size),
+                bound=f"{check.max_size_mb:g}",
+            )
+        )
+    if check.max_layers is not None and image.layers > check.max_layers:
+        found.append(_ko("built.layers", image=name, layers=image.layers, bound=check.max_layers))
+    return found or [_ok("built.ok", image=name)]
+
+
+def _size_order(check: SizeOrder, state: SandboxState) -> list[Finding]:
+    images: list[ImageState] = []
+    for name in check.size_order:
+        image = state.own_image(name)
+        if image is None:
+            return [_ko("built.missing", image=name)]
+        images.append(image)
+    found = [
+        _ko(
+            "size_order.not_smaller",
+            small=small_name,
+            small_size=megabytes(small.size),
+            large=large_name,
+            large_size=megabytes(large.size),
+        )
+        for (small_name, small), (large_name, large) in zip(
+            zip(check.size_order, images, strict=True),
+            zip(check.size_order[1:], images[1:], strict=True),
+            strict=False,
+        )
+        if small.size >= large.size
+    ]
+    if found:
+        return found
+    sizes = " < ".join(
+        f"{name} ({megabytes(image.size)})"
+        for name, image in zip(check.size_order, images, strict=True)
+    )
+    return [_ok("size_order.ok", sizes=sizes)]

@@ -3,6 +3,9 @@
 tomllib gives no positions, so lines are found by scanning the text: top-level keys, the n-th
 ``[[step]]`` block and the ``[correction]`` table each remember the first line of their keys
 (lines inside multi-line strings are skipped). A missing field points at its table's header.
+
+A lab's files live beside its sheet, in a folder of the same name: ``<id>/starter/`` becomes
+``starter`` and ``<id>/correction/`` becomes ``correction.files`` (paths relative to each).
 """
 
 from __future__ import annotations
@@ -126,6 +129,40 @@ def _toml_line(exc: tomllib.TOMLDecodeError) -> int:
     return int(found.group(1)) if found else 1
 
 
+FILE_TREES = {"starter": ("starter",), "correction": ("correction", "files")}
+
+
+def _read_tree(folder: Path) -> dict[str, str]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _attach_files(raw: dict[str, Any], sheet: Path) -> list[tuple[str, str]]:
+    """Put the files of ``<id>/starter`` and ``<id>/correction`` into the raw sheet; the
+    (field, message) of each folder that cannot be used."""
+    problems = []
+    for folder_name, (head, *rest) in FILE_TREES.items():
+        folder = sheet.parent / sheet.stem / folder_name
+        if not folder.is_dir():
+            continue
+        table = raw.get(head) if rest else raw
+        field_name = ".".join((head, *rest))
+        if not isinstance(table, dict):
+            continue  # the missing table is reported by validation
+        key = rest[0] if rest else head
+        if key in table:
+            problems.append((field_name, f"given both in the sheet and in {folder_name}/"))
+            continue
+        try:
+            table[key] = _read_tree(folder)
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append((field_name, f"{folder_name}/: {exc}"))
+    return problems
+
+
 def lab_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
@@ -146,7 +183,10 @@ def _check_file(file: Path, sections: set[str] | None) -> tuple[list[Problem], L
     except (OSError, UnicodeDecodeError) as exc:
         return [Problem(file=name, line=1, field=None, message=str(exc))], None, 1
     layout = _layout(text)
-    problems: list[Problem] = []
+    problems = [
+        Problem(file=name, line=1, field=field, message=message)
+        for field, message in _attach_files(raw, file)
+    ]
     try:
         lab: Lab | None = Lab.model_validate(raw)
     except ValidationError as exc:

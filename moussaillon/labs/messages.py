@@ -221,6 +221,62 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Aucune des possibilités n'est remplie : {options}.",
         "en": "None of the alternatives holds: {options}.",
     },
+    "labs.check.built.ok": {
+        "fr": "L'image « {image} » est construite comme attendu.",
+        "en": "Image “{image}” is built as expected.",
+    },
+    "labs.check.built.missing": {
+        "fr": "Vous n'avez pas encore d'image « {image} » : construisez-la avec docker build -t {image} …",
+        "en": "You have no image “{image}” yet: build it with docker build -t {image} …",
+    },
+    "labs.check.built.not_built_here": {
+        "fr": "L'image « {image} » n'a pas été construite ici par docker build (étiquetée ou copiée ?) : reconstruisez-la.",
+        "en": "Image “{image}” was not built here by docker build (tagged or committed?): build it again.",
+    },
+    "labs.check.built.stages": {
+        "fr": "L'image « {image} » vient d'un Dockerfile à {actual} étape(s), il en faut {expected} (une par FROM).",
+        "en": "Image “{image}” comes from a Dockerfile with {actual} stage(s), {expected} expected (one per FROM).",
+    },
+    "labs.check.built.base": {
+        "fr": "L'image « {image} » ne part pas de « {base} » (ses FROM : {actual}).",
+        "en": "Image “{image}” does not start from “{base}” (its FROM: {actual}).",
+    },
+    "labs.check.built.root": {
+        "fr": "L'image « {image} » tourne encore en root : ajoutez une instruction USER avec un autre utilisateur.",
+        "en": "Image “{image}” still runs as root: add a USER instruction with another user.",
+    },
+    "labs.check.built.not_root": {
+        "fr": "L'image « {image} » tourne sous « {user} », on l'attend en root.",
+        "en": "Image “{image}” runs as “{user}”, root is expected.",
+    },
+    "labs.check.built.no_healthcheck": {
+        "fr": "L'image « {image} » n'a pas de sonde de santé : ajoutez une instruction HEALTHCHECK.",
+        "en": "Image “{image}” has no health check: add a HEALTHCHECK instruction.",
+    },
+    "labs.check.built.healthcheck": {
+        "fr": "L'image « {image} » a une sonde de santé, on l'attend sans.",
+        "en": "Image “{image}” has a health check, none is expected.",
+    },
+    "labs.check.built.exposes": {
+        "fr": "L'image « {image} » n'annonce pas le port {port} (EXPOSE : {actual}).",
+        "en": "Image “{image}” does not declare port {port} (EXPOSE: {actual}).",
+    },
+    "labs.check.built.size": {
+        "fr": "L'image « {image} » pèse {size} Mo, il faut moins de {bound} Mo.",
+        "en": "Image “{image}” weighs {size} MB, less than {bound} MB expected.",
+    },
+    "labs.check.built.layers": {
+        "fr": "L'image « {image} » a {layers} couches, il en faut {bound} au plus.",
+        "en": "Image “{image}” has {layers} layers, at most {bound} expected.",
+    },
+    "labs.check.size_order.ok": {
+        "fr": "Les tailles vont dans le bon ordre (en Mo) : {sizes}.",
+        "en": "The sizes come in the right order (in MB): {sizes}.",
+    },
+    "labs.check.size_order.not_smaller": {
+        "fr": "« {small} » ({small_size} Mo) devrait être plus petite que « {large} » ({large_size} Mo).",
+        "en": "“{small}” ({small_size} MB) should be smaller than “{large}” ({large_size} MB).",
+    },
     "labs.check.any_of.separator": {"fr": " ; ou bien : ", "en": "; or else: "},
     # -- Telegram and REST ----------------------------------------------------------------
     "labs.no_sandbox": {
@@ -228,6 +284,42 @@ MESSAGES: dict[str, dict[str, str]] = {
         "votre machine, puis marquez-la comme faite.",
         "en": "The Docker sandbox is not available on this server: do this step on your own "
         "machine, then mark it done.",
+    },
+    "labs.no_workspace": {
+        "fr": "Les fichiers de travail ne sont pas disponibles sur ce serveur : prenez ceux du TP sur votre machine.",
+        "en": "Workspace files are not available on this server: take the lab's files on your own machine.",
+    },
+    "labs.no_starter": {
+        "fr": "Le TP « {title} » ne fournit pas de fichiers de départ.",
+        "en": "Lab “{title}” comes with no starter files.",
+    },
+    "labs.no_correction_files": {
+        "fr": "La correction du TP « {title} » n'a pas de fichiers à charger : tout est dans ses commandes.",
+        "en": "The solution of lab “{title}” has no files to load: it is all in its commands.",
+    },
+    "labs.tg.seeded": {
+        "fr": "📁 Fichiers du TP placés dans votre espace : {files}. /fichiers les liste, /voir NOM en montre un.",
+        "en": "📁 The lab's files are in your workspace: {files}. /fichiers lists them, /voir NAME shows one.",
+    },
+    "labs.tg.kept": {
+        "fr": "📁 Vous aviez déjà {files} : vos versions sont gardées. /tp {order} fichiers les remplace par celles du TP.",
+        "en": "📁 You already had {files}: your versions are kept. /tp {order} fichiers replaces them with the lab's.",
+    },
+    "labs.tg.starter_note": {
+        "fr": "📁 Ce TP fournit des fichiers ({files}) : /tp {order} fichiers les remet dans votre espace, à la place des vôtres de même nom.",
+        "en": "📁 This lab comes with files ({files}): /tp {order} fichiers puts them back in your workspace, over yours of the same name.",
+    },
+    "labs.tg.starter_loaded": {
+        "fr": "📁 Fichiers de départ remis dans votre espace : {files}.",
+        "en": "📁 Starter files put back in your workspace: {files}.",
+    },
+    "labs.tg.correction_files": {
+        "fr": "📁 Fichiers de la correction : {files}. /tp {order} correction les charge dans votre espace.",
+        "en": "📁 The solution's files: {files}. /tp {order} correction loads them into your workspace.",
+    },
+    "labs.tg.correction_loaded": {
+        "fr": "📁 Correction chargée dans votre espace : {files}. Vos autres fichiers n'ont pas bougé.",
+        "en": "📁 Solution loaded into your workspace: {files}. Your other files are untouched.",
     },
     "labs.tg.cmd_tp": {"fr": "Travaux pratiques (TP)", "en": "Hands-on labs"},
     "labs.tg.list_title": {

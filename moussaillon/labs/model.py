@@ -1,7 +1,10 @@
 """A lab (TP) as written in ``content/labs/<id>.toml``: an objective, short steps, a correction.
 
 The correction lives in its own table so no view can show it by accident: ``LabView`` never
-carries it, only ``LabService.correction`` hands it out, under the release rules. ``limitations``
+carries it, only ``LabService.correction`` hands it out, under the release rules. A lab that
+builds images brings files: ``starter`` (put in the student's workspace when the lab opens) and
+``Correction.files`` (loaded on request, once the correction may be seen); ``loader.py`` reads
+them from the folder named after the sheet (``programme-c/starter/prime.c``). ``limitations``
 is mandatory whenever the phone sandbox cannot do the whole lab: students deserve to know before
 they start what they will have to do elsewhere.
 """
@@ -20,6 +23,23 @@ from moussaillon.labs.checks import Check
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SandboxLevel = Literal["full", "partial", "none"]
 Text = Annotated[str, Field(min_length=1)]
+FILE_NAME = re.compile(r"^(?!\.\.?$)[A-Za-z0-9._-]{1,64}$")
+MAX_FILES = 24  # well under the workspace's own limits, so a lab never fills it alone
+MAX_FILE_CHARS = 16 * 1024
+MAX_DEPTH = 4
+
+
+def _workspace_files(value: dict[str, str]) -> dict[str, str]:
+    """Files as the workspace will take them: relative POSIX paths, small text files."""
+    if len(value) > MAX_FILES:
+        raise ValueError(f"{len(value)} files, at most {MAX_FILES}")
+    for path, text in value.items():
+        parts = path.split("/")
+        if len(parts) > MAX_DEPTH or not all(FILE_NAME.match(part) for part in parts):
+            raise ValueError(f"{path!r} is not a relative path of at most {MAX_DEPTH} names")
+        if len(text) > MAX_FILE_CHARS:
+            raise ValueError(f"{path!r} is longer than {MAX_FILE_CHARS} characters")
+    return dict(sorted(value.items()))
 
 
 def _not_blank(value: str) -> str:
@@ -58,6 +78,14 @@ class Correction(BaseModel):
 
     commands: Annotated[list[Text], Field(min_length=1)]
     explanation: Text
+    files: dict[str, str] = Field(
+        default_factory=dict, description="path -> text: the solution as workspace files"
+    )
+
+    @field_validator("files")
+    @classmethod
+    def _files(cls, value: dict[str, str]) -> dict[str, str]:
+        return _workspace_files(value)
 
 
 class Lab(BaseModel):
@@ -70,6 +98,9 @@ class Lab(BaseModel):
     prerequisites: list[str] = Field(default_factory=list, description="course section ids")
     sandbox: SandboxLevel
     limitations: str = Field(default="", validate_default=True)
+    starter: dict[str, str] = Field(
+        default_factory=dict, description="path -> text: put in the workspace as the lab opens"
+    )
     steps: Annotated[list[Step], Field(alias="step", min_length=1)]
     correction: Correction
 
@@ -87,6 +118,11 @@ class Lab(BaseModel):
             if not SLUG.match(section):
                 raise ValueError(f"{section!r} is not a section id")
         return value
+
+    @field_validator("starter")
+    @classmethod
+    def _starter_files(cls, value: dict[str, str]) -> dict[str, str]:
+        return _workspace_files(value)
 
     @field_validator("limitations")
     @classmethod

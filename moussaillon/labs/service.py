@@ -4,6 +4,12 @@ A step is done when the student says so or when its check passes on their sandbo
 correction is a teaching tool, so it is held back until it helps: once the instructor releases
 it for the student's class (``released`` hook), once the student has done every step, or always
 when the deployment says so (``corrections_always``).
+
+A lab with starter files puts them into the student's workspace the first time the student opens
+it, never over a file the student already has (``LabView.seeded`` and ``kept`` say which, so
+every transport can tell the student). On request the starter files go in again over the
+student's copies (``seed_starter``, to start afresh), and so do the correction's files once the
+correction may be seen (``load_correction``). Other files are never touched.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlite_utils import Database
 
 from moussaillon.core.clock import Clock, iso, utcnow
@@ -21,6 +27,7 @@ from moussaillon.core.errors import BadInput, MoussaillonError, NotFound
 from moussaillon.core.i18n import t
 from moussaillon.core.store import Store
 from moussaillon.labs.checks import CheckResult, evaluate
+from moussaillon.labs.files import NoWorkspace, WorkspaceSeeder, as_bytes
 from moussaillon.labs.model import Correction, Lab, LabSet, SandboxLevel
 from moussaillon.labs.state import SandboxState
 
@@ -69,6 +76,13 @@ class LabView(BaseModel):
     instruction: str
     checkable: bool
     done_steps: list[int]
+    starter: list[str] = Field(default_factory=list, description="the lab's starter files")
+    seeded: list[str] = Field(
+        default_factory=list, description="files put into the workspace by this very call"
+    )
+    kept: list[str] = Field(
+        default_factory=list, description="starter files not seeded: the student had their own"
+    )
 
     @property
     def finished(self) -> bool:
@@ -148,7 +162,9 @@ class LabService:
         corrections_always: bool = False,
         released: Released = never_released,
         clock: Clock = utcnow,
+        workspace: WorkspaceSeeder | None = None,
     ) -> None:
+        self._workspace = workspace
         self._store = store
         self._labs = labs
         self._always = corrections_always
@@ -197,7 +213,14 @@ class LabService:
             )
         return statuses
 
-    async def _view(self, user_id: int, lab: Lab, move: Callable[[int, list[int]], int]) -> LabView:
+    async def _view(
+        self,
+        user_id: int,
+        lab: Lab,
+        move: Callable[[int, list[int]], int],
+        seeded: list[str] | None = None,
+        kept: list[str] | None = None,
+    ) -> LabView:
         """Read the cursor, let ``move`` pick the step to show, store it, build the view."""
         now = iso(self._clock())
 
@@ -227,12 +250,46 @@ class LabService:
             instruction=current.instruction,
             checkable=current.check is not None,
             done_steps=done,
+            starter=list(lab.starter),
+            seeded=seeded or [],
+            kept=kept or [],
         )
 
     async def open(self, user_id: int, lab_id: str) -> LabView:
-        """The lab at the student's current step (the first step not done, on a first visit)."""
+        """The lab at the student's current step (the first step not done, on a first visit).
+
+        On a first visit the starter files go into the workspace first: when they do not fit,
+        the workspace's error reaches the student and the next visit tries again."""
         lab = self._labs.get(lab_id)
-        return await self._view(user_id, lab, lambda current, done: current)
+        seeded: list[str] = []
+        kept: list[str] = []
+        if lab.starter and self._workspace is not None:
+            visited = await self._store.read(lambda db: _cursor(db, user_id, lab.id) is not None)
+            if not visited:
+                seeded = await self._seed(user_id, lab.starter, replace=False)
+                kept = [path for path in lab.starter if path not in seeded]
+        return await self._view(user_id, lab, lambda current, done: current, seeded, kept)
+
+    async def _seed(self, user_id: int, files: dict[str, str], *, replace: bool) -> list[str]:
+        if self._workspace is None:
+            raise NoWorkspace("labs.no_workspace")
+        return await self._workspace.seed(user_id, as_bytes(files), replace=replace)
+
+    async def seed_starter(self, user_id: int, lab_id: str) -> list[str]:
+        """The lab's starter files, put back into the workspace (the student's copies of the
+        same names are overwritten, to start the lab again)."""
+        lab = self._labs.get(lab_id)
+        if not lab.starter:
+            raise BadInput("labs.no_starter", title=lab.title)
+        return await self._seed(user_id, lab.starter, replace=True)
+
+    async def load_correction(self, user_id: int, lab_id: str) -> list[str]:
+        """The correction's files into the workspace, over the student's files of the same
+        names, under the same rules as ``correction``."""
+        correction = await self.correction(user_id, lab_id)
+        if not correction.files:
+            raise BadInput("labs.no_correction_files", title=self._labs.get(lab_id).title)
+        return await self._seed(user_id, correction.files, replace=True)
 
     async def go_to(self, user_id: int, lab_id: str, step: int) -> LabView:
         lab = self._step(lab_id, step)

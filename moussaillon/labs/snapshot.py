@@ -6,6 +6,9 @@ can never see another student's containers. Removed containers come from the eng
 ``destroy`` events; the engine keeps only its last few hundred events, so on a busy server
 ``LabService`` adds what it saw itself (container ids from one check to the next).
 
+The student's own images (``built``) carry what their build left (stages, bases) beside their
+config, size and layers, for ``built_image`` and ``size_order`` checks.
+
 Files that ``file`` checks look at are read by the sandbox into memory and bounded: nothing is
 written on the host.
 """
@@ -19,13 +22,14 @@ from typing import TYPE_CHECKING
 from moussaillon.labs.state import (
     ContainerState,
     FileState,
+    ImageState,
     MountState,
     PublishedPort,
     SandboxState,
 )
 
 if TYPE_CHECKING:
-    from moussaillon.sandbox import ContainerView, SandboxService
+    from moussaillon.sandbox import ContainerView, ImageView, SandboxService
 
 EVENTS_WINDOW = timedelta(hours=6)
 FILE_BYTES = 64 * 1024  # what a file check may read of one file
@@ -42,6 +46,10 @@ def _container(view: ContainerView) -> ContainerState:
         mounts=[MountState.model_validate(mount.model_dump()) for mount in view.mounts],
         labels=dict(view.labels),
     )
+
+
+def _image(view: ImageView) -> ImageState:
+    return ImageState.model_validate(view.model_dump())
 
 
 async def snapshot(
@@ -70,6 +78,7 @@ async def snapshot(
         volumes=inventory.volumes,
         networks=inventory.networks,
         images=inventory.images,
+        built=[_image(view) for view in inventory.built],
         removed_containers=inventory.removed,
         last_output=last_output,
         last_command=last_command,

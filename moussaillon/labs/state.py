@@ -72,6 +72,37 @@ class FileState(BaseModel):
     content: str | None = None
 
 
+ROOT_USERS = frozenset({"", "root", "0"})
+
+
+class ImageState(BaseModel):
+    """One image of the student's own (built, tagged or committed), as the sandbox reads it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(description='"prime:scratch" as the student sees it')
+    id: str = ""
+    size: int = Field(default=0, description="bytes")
+    layers: int = 0
+    user: str = Field(default="", description='the image\'s USER, "" for root')
+    healthcheck: bool = False
+    exposed: list[str] = Field(default_factory=list, description='"80/tcp"')
+    cmd: list[str] = Field(default_factory=list)
+    entrypoint: list[str] = Field(default_factory=list)
+    stages: int | None = Field(default=None, description="None when not built here")
+    bases: list[str] = Field(default_factory=list, description="external FROM images, as typed")
+    labels: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def built_here(self) -> bool:
+        return self.stages is not None
+
+    @property
+    def runs_as_root(self) -> bool:
+        """``USER`` unset, ``root``, ``0``, or ``root:…``/``0:…`` (a group does not change it)."""
+        return self.user.strip().partition(":")[0] in ROOT_USERS
+
+
 class SandboxState(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -79,6 +110,9 @@ class SandboxState(BaseModel):
     volumes: list[str] = Field(default_factory=list)
     networks: list[str] = Field(default_factory=list)
     images: list[str] = Field(default_factory=list, description="repo:tag the student can see")
+    built: list[ImageState] = Field(
+        default_factory=list, description="the student's own images, with what a build left"
+    )
     removed_containers: list[str] = Field(
         default_factory=list,
         description="names of containers the student removed recently (engine events)",
@@ -93,6 +127,10 @@ class SandboxState(BaseModel):
     def file(self, container: str, path: str) -> str | None:
         found = next((f for f in self.files if (f.container, f.path) == (container, path)), None)
         return found.content if found is not None else None
+
+    def own_image(self, reference: str) -> ImageState | None:
+        wanted = image_key(reference)
+        return next((image for image in self.built if image_key(image.name) == wanted), None)
 
     def has_image(self, reference: str) -> bool:
         wanted = image_key(reference)

@@ -12,7 +12,7 @@ from moussaillon.labs.check import main
 FIXTURES = Path(__file__).parent.parent / "content" / "fixtures"
 ROOT = Path(__file__).parent.parent.parent
 
-LAB = '''id = "mon-tp"
+LAB = """id = "mon-tp"
 order = 1
 title = "Un TP"
 objective = "Faire un réseau."
@@ -27,7 +27,7 @@ check = {{ network_exists = "net" }}
 [correction]
 commands = ["docker network create net"]
 explanation = "Un réseau."
-'''
+"""
 
 
 def test_the_bundled_course_and_its_labs_have_no_problem(tmp_path):

@@ -44,21 +44,93 @@ def test_bundled_labs_have_no_problem_against_the_bundled_course() -> None:
 
 def test_bundled_labs_cover_the_deck() -> None:
     labs = load_labs()
-    assert len(labs) == 16
-    assert [lab.order for lab in labs] == list(range(1, 17))
+    assert len(labs) == 17
+    assert [lab.order for lab in labs] == list(range(1, 18))
     by_level = {
         level: [lab.id for lab in labs if lab.sandbox == level]
         for level in ("full", "partial", "none")
     }
-    assert len(by_level["full"]) == 3 and len(by_level["none"]) == 6
+    assert len(by_level["full"]) == 6 and len(by_level["none"]) == 2
     assert {"lamp", "nextcloud", "creer-un-reseau", "demo-kubernetes"} <= set(labs.ids)
     for lab in labs:
         assert lab.sandbox == "full" or lab.limitations.strip(), lab.id
         assert lab.correction.commands and lab.correction.explanation
         if lab.sandbox != "none":
             assert lab.checked_steps >= 1, lab.id
-    assert sum(lab.checked_steps for lab in labs) == 39
-    assert sum(len(lab.steps) for lab in labs) == 82
+    assert sum(lab.checked_steps for lab in labs) == 61
+    assert sum(len(lab.steps) for lab in labs) == 84
+
+
+BUILD_LABS = [
+    "dockerfile-cartopoint",
+    "atelier-dockerfile",
+    "image-nodejs",
+    "programme-c",
+    "libreqr",
+]
+
+
+def test_the_build_labs_bring_their_files_and_check_every_step() -> None:
+    labs = load_labs()
+    assert [lab.id for lab in labs if lab.starter] == BUILD_LABS
+    for lab_id in BUILD_LABS:
+        lab = labs.get(lab_id)
+        assert lab.correction.files, lab_id
+        assert lab.checked_steps == len(lab.steps), lab_id
+        assert all(step.sandbox_commands for step in lab.steps), lab_id
+        assert any("Dockerfile" in path for path in lab.correction.files), lab_id
+    assert list(labs.get("programme-c").starter) == ["prime.c"]
+    assert set(labs.get("programme-c").correction.files) >= {
+        "Dockerfile",
+        "Dockerfile.multi",
+        "Dockerfile.scratch",
+    }
+    assert ".dockerignore" in labs.get("atelier-dockerfile").correction.files
+    assert "brouillon/essai.sh" in labs.get("atelier-dockerfile").starter
+    node = labs.get("image-nodejs")
+    assert "npm ci --omit=dev" in node.correction.files["Dockerfile"]
+    assert '"dependencies"' not in node.starter["package.json"]  # npm ci works offline
+    assert "FROM php:8.2-apache" in labs.get("libreqr").correction.files["Dockerfile"]
+    every_file = [
+        text
+        for lab_id in BUILD_LABS
+        for files in (labs.get(lab_id).starter, labs.get(lab_id).correction.files)
+        for text in files.values()
+    ]
+    assert not any("7.4" in text or "--production" in text for text in every_file)
+
+
+def test_lab_files_come_from_the_folder_beside_the_sheet(tmp_path: Path) -> None:
+    write(tmp_path, "a.toml", GOOD.format(id="a", order=1))
+    (tmp_path / "a" / "starter" / "src").mkdir(parents=True)
+    (tmp_path / "a" / "starter" / "src" / "main.c").write_text("int main(void) {}\n", "utf-8")
+    (tmp_path / "a" / "starter" / ".dockerignore").write_text("notes\n", "utf-8")
+    (tmp_path / "a" / "correction").mkdir()
+    (tmp_path / "a" / "correction" / "Dockerfile").write_text("FROM gcc\n", "utf-8")
+    lab = load_labs(tmp_path).get("a")
+    assert lab.starter == {".dockerignore": "notes\n", "src/main.c": "int main(void) {}\n"}
+    assert lab.correction.files == {"Dockerfile": "FROM gcc\n"}
+
+
+def test_bad_lab_files_are_reported(tmp_path: Path) -> None:
+    inline = GOOD.format(id="a", order=1).replace(
+        'sandbox = "full"', 'sandbox = "full"\nstarter = { "x.txt" = "x" }'
+    )
+    write(tmp_path, "a.toml", inline)
+    (tmp_path / "a" / "starter").mkdir(parents=True)
+    (tmp_path / "a" / "starter" / "y.txt").write_text("y", "utf-8")
+    deep = GOOD.format(id="b", order=2).replace(
+        'sandbox = "full"', 'sandbox = "full"\nstarter = { "a/b/c/d/e.txt" = "x", "../up" = "" }'
+    )
+    write(tmp_path, "b.toml", deep)
+    write(tmp_path, "c.toml", GOOD.format(id="c", order=3))
+    (tmp_path / "c" / "correction").mkdir(parents=True)
+    (tmp_path / "c" / "correction" / "big.txt").write_text("x" * 20_000, "utf-8")
+    messages = [str(problem) for problem in check_labs(tmp_path)]
+    assert "a.toml:1: starter: given both in the sheet and in starter/" in messages
+    assert any("b.toml" in m and "'a/b/c/d/e.txt' is not a relative path" in m for m in messages)
+    assert any("c.toml" in m and "'big.txt' is longer than" in m for m in messages)
+    assert len(messages) == 3
 
 
 def test_labs_related_to_a_section() -> None:

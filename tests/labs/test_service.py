@@ -10,6 +10,7 @@ import pytest
 
 from moussaillon.core.errors import BadInput, NotFound
 from moussaillon.core.store import Store
+from moussaillon.labs.files import NoWorkspace
 from moussaillon.labs.loader import load_labs
 from moussaillon.labs.schema import MIGRATIONS
 from moussaillon.labs.service import OPEN_STEP_TTL, CorrectionLocked, LabService
@@ -86,7 +87,7 @@ async def test_a_passing_check_marks_the_step_done_a_failing_one_does_not(store:
 async def test_steps_without_check_and_unknown_steps(store: Store) -> None:
     labs = service(store)
     with pytest.raises(BadInput) as caught:
-        await labs.check(1, "dockerfile-cartopoint", 1, SandboxState())
+        await labs.check(1, "lamp-compose", 1, SandboxState())
     assert "ne se vérifie pas automatiquement" in caught.value.message("fr")
     with pytest.raises(NotFound) as missing_step:
         await labs.mark_done(1, "lamp", 9)
@@ -161,7 +162,10 @@ async def test_open_step_is_the_last_looked_at_checkable_step_not_done(store: St
     await labs.open(1, "premiers-conteneurs")
     step = await labs.open_step(1)
     assert step is not None and (step.lab_id, step.order, step.step) == (
-        "premiers-conteneurs", 1, 1)
+        "premiers-conteneurs",
+        1,
+        1,
+    )
     now[0] += timedelta(minutes=1)
     await labs.open(1, "lamp")  # the lab looked at last wins
     lamp_step = LABS.get("lamp").steps[0]
@@ -184,3 +188,88 @@ def test_find_takes_the_listed_number_or_the_id() -> None:
     for wrong in ("0", "99", "tp", "9" * 5000):
         with pytest.raises(NotFound):
             LABS.find(wrong)
+
+
+class RecordingWorkspace:
+    """A workspace that keeps what it is given, with the seeding contract of WorkspaceService:
+    limits checked before anything is written (here: a full workspace refuses everything),
+    without ``replace`` only new paths written, with it these paths overwritten."""
+
+    def __init__(self, full: bool = False) -> None:
+        self.files: dict[int, dict[str, bytes]] = {}
+        self.full = full
+
+    async def seed(self, user_id: int, files, *, replace: bool = False) -> list[str]:
+        if self.full:
+            raise BadInput("labs.no_starter", title="workspace full")
+        mine = self.files.setdefault(user_id, {})
+        written = sorted(path for path in files if replace or path not in mine)
+        mine.update({path: files[path] for path in written})
+        return written
+
+
+async def test_a_build_lab_seeds_its_starter_files_on_the_first_visit_only(store: Store) -> None:
+    workspace = RecordingWorkspace()
+    labs = service(store, workspace=workspace)
+    first = await labs.open(4, "programme-c")
+    assert first.seeded == first.starter == ["prime.c"]
+    assert workspace.files[4]["prime.c"].startswith(b"/* prime:")
+    workspace.files[4]["prime.c"] = b"my own edits"
+    again = await labs.open(4, "programme-c")
+    assert again.seeded == [] and again.starter == ["prime.c"]
+    assert workspace.files[4]["prime.c"] == b"my own edits"
+    assert await labs.seed_starter(4, "programme-c") == ["prime.c"]
+    assert workspace.files[4]["prime.c"].startswith(b"/* prime:")
+    assert (await labs.open(4, "lamp")).seeded == []  # no files: nothing written
+    assert set(workspace.files) == {4}
+    workspace.files[5] = {"prime.c": b"from an earlier try"}
+    kept = await labs.open(5, "programme-c")
+    assert (kept.seeded, kept.kept) == ([], ["prime.c"])
+    assert workspace.files[5]["prime.c"] == b"from an earlier try"
+    with pytest.raises(BadInput) as none:
+        await labs.seed_starter(4, "lamp")
+    assert "ne fournit pas de fichiers de départ" in none.value.message("fr")
+
+
+async def test_a_full_workspace_leaves_the_lab_unvisited_so_the_next_visit_tries_again(
+    store: Store,
+) -> None:
+    workspace = RecordingWorkspace(full=True)
+    labs = service(store, workspace=workspace)
+    with pytest.raises(BadInput):
+        await labs.open(6, "image-nodejs")
+    assert (await labs.status(6, "image-nodejs")).state == "not_started"
+    workspace.full = False
+    view = await labs.open(6, "image-nodejs")
+    assert view.seeded == ["package-lock.json", "package.json", "server.js"]
+
+
+async def test_the_correction_files_load_only_when_the_correction_may_be_seen(
+    store: Store,
+) -> None:
+    workspace = RecordingWorkspace()
+    labs = service(store, workspace=workspace)
+    await labs.open(8, "atelier-dockerfile")
+    with pytest.raises(CorrectionLocked):
+        await labs.load_correction(8, "atelier-dockerfile")
+    assert ".dockerignore" not in workspace.files[8]
+    for step in range(1, 6):
+        await labs.mark_done(8, "atelier-dockerfile", step)
+    workspace.files[8]["Dockerfile"] = b"FROM alpine\n# my attempt"
+    loaded = await labs.load_correction(8, "atelier-dockerfile")
+    assert loaded == [".dockerignore", "Dockerfile", "veilleur.sh"]
+    assert b"USER nobody" in workspace.files[8]["Dockerfile"]  # the correction replaces it
+    assert "notes.txt" in workspace.files[8]  # the student's other files stay
+    released = service(store, workspace=workspace, corrections_always=True)
+    assert "Dockerfile.scratch" in await released.load_correction(9, "programme-c")
+    with pytest.raises(BadInput):
+        await released.load_correction(9, "reseau-hote")  # a correction made of commands
+
+
+async def test_without_a_workspace_labs_open_and_files_are_refused(store: Store) -> None:
+    labs = service(store)
+    view = await labs.open(10, "programme-c")
+    assert view.seeded == [] and view.starter == ["prime.c"]
+    with pytest.raises(NoWorkspace) as caught:
+        await labs.seed_starter(10, "programme-c")
+    assert caught.value.status == 503

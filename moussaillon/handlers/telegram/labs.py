@@ -58,21 +58,43 @@ async def _list(svc: Services, user_id: int, lang: str):
     return labs_views.lab_list(await svc.labs.list_for(user_id), lang)
 
 
+STARTER_WORDS = frozenset({"fichiers", "files", "depart", "départ", "starter"})
+CORRECTION_WORDS = frozenset({"correction", "solution"})
+
+
+async def _open(svc: Services, user_id: int, lab_id: str, what: str, lang: str):
+    """``/tp N``; ``/tp N fichiers`` puts the starter files back, ``/tp N correction`` loads the
+    correction's files (both say what they wrote above the lab card)."""
+    labs = svc.labs
+    if what in STARTER_WORDS:
+        loaded = labs_views.files_loaded(
+            await labs.seed_starter(user_id, lab_id), lang, correction=False
+        )
+    elif what in CORRECTION_WORDS:
+        loaded = labs_views.files_loaded(
+            await labs.load_correction(user_id, lab_id), lang, correction=True
+        )
+    else:
+        return _page(svc, await labs.open(user_id, lab_id), lang)
+    return _page(svc, await labs.open(user_id, lab_id), lang, loaded)
+
+
 async def tp_command(update: Update, context: Context) -> None:
-    """``/tp`` lists the labs; ``/tp <number or id>`` opens one at the student's current step."""
+    """``/tp`` lists the labs; ``/tp <number or id>`` opens one at the student's current step;
+    ``/tp <number> fichiers`` or ``/tp <number> correction`` also loads the lab's files."""
     svc = services(context)
     lang = await language(update, context)
     user_id = user_of(update).id
     message = message_of(update)
     if context.args:
+        what = context.args[1].lower() if len(context.args) > 1 else ""
         try:
             lab = svc.labs.labs.find(context.args[0])
-            view = await svc.labs.open(user_id, lab.id)
+            text, keyboard = await _open(svc, user_id, lab.id, what, lang)
         except MoussaillonError as error:
             text, keyboard = await _list(svc, user_id, lang)
             await message.reply_html(f"{error.message(lang)}\n\n{text}", reply_markup=keyboard)
             return
-        text, keyboard = _page(svc, view, lang)
     else:
         text, keyboard = await _list(svc, user_id, lang)
     await message.reply_html(text, reply_markup=keyboard)
@@ -101,7 +123,8 @@ async def _act(svc: Services, user_id: int, lab_id: str, action: str, step: int,
     # "fix": the correction, or why it is not available yet
     view = await labs.go_to(user_id, lab_id, step) if step else await labs.open(user_id, lab_id)
     try:
-        extra = labs_views.correction_block(await labs.correction(user_id, lab_id), lang)
+        order = labs.labs.get(lab_id).order
+        extra = labs_views.correction_block(await labs.correction(user_id, lab_id), lang, order)
     except CorrectionLocked as locked:
         extra = f"🔒 {locked.message(lang)}"
     return _page(svc, view, lang, extra)

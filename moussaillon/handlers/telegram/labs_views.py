@@ -69,9 +69,22 @@ def correction_parts(correction: Correction) -> tuple[str, str]:
     return escape("\n".join(correction.commands)), _html(correction.explanation)
 
 
-def correction_block(correction: Correction, lang: str) -> str:
+def file_list(files: list[str]) -> str:
+    return ", ".join(f"<code>{escape(path)}</code>" for path in files)
+
+
+def correction_block(correction: Correction, lang: str, order: int | None = None) -> str:
     commands, explanation = correction_parts(correction)
-    return f"{t('labs.tg.correction', lang)}\n<pre>{commands}</pre>\n\n{explanation}"
+    block = f"{t('labs.tg.correction', lang)}\n<pre>{commands}</pre>\n\n{explanation}"
+    if correction.files and order is not None:
+        files = file_list(list(correction.files))
+        block += "\n\n" + t("labs.tg.correction_files", lang, files=files, order=order)
+    return block
+
+
+def files_loaded(files: list[str], lang: str, *, correction: bool) -> str:
+    key = "labs.tg.correction_loaded" if correction else "labs.tg.starter_loaded"
+    return t(key, lang, files=file_list(files))
 
 
 def _fits(text: str) -> bool:
@@ -108,7 +121,14 @@ def lab_page(
         ]
         if lab.limitations.strip():
             intro.append(f"{t('labs.tg.limitations', lang)}\n{_html(lab.limitations)}")
+        if view.starter and not view.seeded and not view.kept:
+            files = file_list(view.starter)
+            intro.append(t("labs.tg.starter_note", lang, files=files, order=lab.order))
     current = [f"{step}\n{_html(view.instruction)}"]
+    if view.seeded:
+        current.append(t("labs.tg.seeded", lang, files=file_list(view.seeded)))
+    if view.kept:
+        current.append(t("labs.tg.kept", lang, files=file_list(view.kept), order=lab.order))
     if view.checkable and sandbox and not view.step_done:
         current.append(f"<i>{t('labs.tg.how_to_run', lang)}</i>")
     if view.finished:

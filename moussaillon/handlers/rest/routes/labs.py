@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from moussaillon.core.i18n import t
 from moussaillon.core.tokens import TokenOwner
@@ -57,6 +57,9 @@ class StepOut(BaseModel):
 class CorrectionOut(BaseModel):
     commands: list[str]
     explanation: str
+    files: dict[str, str] = Field(
+        default_factory=dict, description="path -> text; POST …/correction/files loads them"
+    )
 
 
 class LabOut(LabSummaryOut):
@@ -65,6 +68,9 @@ class LabOut(LabSummaryOut):
     limitations: str
     sandbox_note: str
     step_list: list[StepOut]
+    starter_files: list[str] = Field(
+        default_factory=list, description="put in the workspace when the lab is first opened"
+    )
     correction: CorrectionOut | None = None
     correction_note: str | None = None
 
@@ -76,6 +82,17 @@ class ProgressOut(BaseModel):
     checkable: bool
     done_steps: list[int]
     finished: bool
+    seeded: list[str] = Field(
+        default_factory=list, description="starter files this call put into the workspace"
+    )
+    kept: list[str] = Field(
+        default_factory=list, description="starter files left out: the caller had their own"
+    )
+
+
+class FilesOut(BaseModel):
+    lab_id: str
+    files: list[str] = Field(description="the files written into the workspace")
 
 
 class HintOut(BaseModel):
@@ -111,6 +128,8 @@ def _progress(view: LabView) -> ProgressOut:
         checkable=view.checkable,
         done_steps=view.done_steps,
         finished=view.finished,
+        seeded=view.seeded,
+        kept=view.kept,
     )
 
 
@@ -170,6 +189,7 @@ async def lab_statement(
             )
             for n, step in enumerate(lab.steps, start=1)
         ],
+        starter_files=list(lab.starter),
         correction=correction,
         correction_note=note,
     )
@@ -179,6 +199,33 @@ async def lab_statement(
 async def open_lab(lab_id: LabId, services: ServicesDep, owner: OwnerDep) -> ProgressOut:
     """Start or resume the lab: the caller's current step."""
     return _progress(await services.labs.open(owner.user_id, lab_id))
+
+
+@router.post(
+    "/labs/{lab_id}/starter",
+    responses={**NEEDS_TOKEN, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+)
+async def seed_starter(lab_id: LabId, services: ServicesDep, owner: OwnerDep) -> FilesOut:
+    """Put the lab's starter files (back) into the caller's workspace, over the caller's
+    files of the same names."""
+    files = await services.labs.seed_starter(owner.user_id, lab_id)
+    return FilesOut(lab_id=lab_id, files=files)
+
+
+@router.post(
+    "/labs/{lab_id}/correction/files",
+    responses={
+        **NEEDS_TOKEN,
+        403: {"model": ErrorResponse},
+        422: {"model": ErrorResponse},
+        503: {"model": ErrorResponse},
+    },
+)
+async def load_correction(lab_id: LabId, services: ServicesDep, owner: OwnerDep) -> FilesOut:
+    """Load the correction's files into the caller's workspace (over the caller's files of the
+    same names), once they may see it."""
+    files = await services.labs.load_correction(owner.user_id, lab_id)
+    return FilesOut(lab_id=lab_id, files=files)
 
 
 @router.post("/labs/{lab_id}/next", responses=NEEDS_TOKEN)
