@@ -13,7 +13,6 @@ import pytest
 from moussaillon.app import build_services
 from moussaillon.handlers.rest.app import create_api
 from moussaillon.sandbox import labels
-from moussaillon.sandbox.executor import HANDLERS
 from moussaillon.sandbox.reaper import purge_owner
 from tests.conftest import make_settings
 from tests.telegram_stub.server import Server
@@ -130,10 +129,6 @@ async def test_a_bad_body_is_refused_before_anything_runs(api, services, body):
     assert (await api.post(STREAM, json=body, headers=headers)).status_code == 422
 
 
-@pytest.mark.skipif(
-    "image.build" not in HANDLERS,
-    reason="docker build runs once helper bx's executor is merged; drop this mark then",
-)
 async def test_a_build_streams_its_steps_before_its_result(tmp_path, standin_images):
     user = 565656
     async with served_api(tmp_path, [user]) as (services, [client]):

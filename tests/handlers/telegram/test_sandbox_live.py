@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
-
 from moussaillon.sandbox import labels
-from moussaillon.sandbox.executor import HANDLERS
 from moussaillon.sandbox.reaper import purge_owner
 
 DOCKERFILE = b"""FROM alpine
@@ -36,10 +33,6 @@ async def test_a_long_output_shows_its_tail_and_comes_whole_as_a_file(sandbox_bo
         await purge_owner(sandbox_bot.services.sandbox.engine, labels.owner_key(ada.id))
 
 
-@pytest.mark.skipif(
-    "image.build" not in HANDLERS,
-    reason="docker build runs once helper bx's executor is merged; drop this mark then",
-)
 async def test_a_build_is_shown_live_in_one_message_then_its_result(sandbox_bot):
     stub = sandbox_bot.stub
     stub.enforce_rate_limits(per_chat_per_second=1)
