@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from moussaillon.core.i18n import t
 from moussaillon.handlers.rest.deps import ServicesDep
 from moussaillon.handlers.rest.schemas import (
     ChapterOut,
@@ -57,7 +58,7 @@ async def search(
     q: Annotated[str, Query(max_length=10_000, description="Words or a question, in French")],
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> SearchOut:
-    hits = services.course.search(q, limit=limit)
+    hits = await services.course.search(q, limit=limit)
     return SearchOut(
         query=q,
         hits=[
@@ -71,4 +72,5 @@ async def search(
             )
             for h in hits
         ],
+        note=t("content.search_in_french", "en") if services.course.in_english(q) else None,
     )
