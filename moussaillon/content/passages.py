@@ -2,9 +2,9 @@
 
 A whole section averages a dozen ideas into one vector that matches none of them well; a
 passage of a sentence or two keeps "un conteneur a son propre noyau ?" close to the one
-sentence that answers it. Code blocks are left out: commands say little about meaning and
-would cost most of the embedding time. The passage that matched best is also the snippet
-shown when no word of the question is in the section.
+sentence that answers it. Commands stay in: without them the eval set lost nine points of
+top-1 ("docker logs -f" is what "suivre les logs" is closest to). The passage that matched best
+is also the snippet shown when no word of the question is in the section.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
+from moussaillon.content.lexicon import CONTROL
 from moussaillon.content.model import Course
+from moussaillon.content.render import to_plain_text
 
 PASSAGE_CHARS = 120
 MAX_PASSAGE_CHARS = 400
-FENCE = re.compile(r"^\s*(```|~~~)")
 SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+")
-MARKUP = re.compile(r"[*_`>#|]+|\[([^\]]*)\]\([^)]*\)|<!--.*?-->")
 
 
 class Passage(BaseModel):
@@ -30,17 +30,8 @@ class Passage(BaseModel):
     text: str
 
 
-def _prose(markdown: str) -> str:
-    lines: list[str] = []
-    fenced = False
-    for line in markdown.splitlines():
-        if FENCE.match(line):
-            fenced = not fenced
-            continue
-        if not fenced:
-            lines.append(line.lstrip("-+ ").strip())
-    text = MARKUP.sub(lambda m: m.group(1) or " ", "\n".join(lines))
-    return " ".join(text.split())
+def _plain(markdown: str) -> str:
+    return " ".join(CONTROL.sub(" ", to_plain_text(markdown)).split())
 
 
 def _cut(text: str) -> list[str]:
@@ -60,7 +51,7 @@ def course_passages(course: Course) -> list[Passage]:
     return [
         Passage(section=index, text=piece)
         for index, section in enumerate(course.sections)
-        for piece in _cut(_prose(section.body))
+        for piece in _cut(_plain(section.body))
     ]
 
 
