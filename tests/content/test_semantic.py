@@ -101,3 +101,17 @@ def test_lexical_only_needs_no_model(french_course: Course) -> None:
     plain = SearchIndex.build(french_course)
     assert plain.semantic is None
     assert plain.search("volumes", 1, "fused")[0].section_id == "les-volumes"
+
+
+def test_the_setting_turns_the_semantic_part_off(tmp_path: Path, monkeypatch) -> None:
+    from moussaillon.app import load_course_or_fail
+    from moussaillon.config import Settings
+
+    monkeypatch.setenv("MOUSSAILLON_DB_PATH", str(tmp_path / "app.db"))
+    monkeypatch.delenv("MOUSSAILLON_SEARCH_CACHE_PATH", raising=False)
+    monkeypatch.setenv("MOUSSAILLON_SEARCH_SEMANTIC", "false")
+    assert load_course_or_fail(Settings(_env_file=None)).index.semantic is None  # type: ignore[call-arg]
+    monkeypatch.delenv("MOUSSAILLON_SEARCH_SEMANTIC")
+    service = load_course_or_fail(Settings(_env_file=None))  # type: ignore[call-arg]
+    assert service.index.semantic is not None  # on by default; the model loads on first use
+    assert not service.index.semantic.ready
