@@ -106,8 +106,11 @@ def test_beats_the_ranking_it_replaced(index: SearchIndex) -> None:
         ("what is a container", "qu-est-ce-qu-un-conteneur"),
     ],
 )
-def test_the_questions_of_the_issue(index: SearchIndex, question: str, expected: str) -> None:
+def test_the_questions_of_the_issue(
+    index: SearchIndex, fused: SearchIndex, question: str, expected: str
+) -> None:
     assert index.search(question, limit=1)[0].section_id == expected
+    assert fused.search(question, limit=1)[0].section_id == expected
 
 
 def test_english_container_does_not_mean_containerd(index: SearchIndex) -> None:
