@@ -55,7 +55,9 @@ async def section(section_id: str, services: ServicesDep) -> SectionOut:
 @router.get("/search", responses={422: {"description": "Empty or invalid query"}})
 async def search(
     services: ServicesDep,
-    q: Annotated[str, Query(max_length=10_000, description="Words or a question, in French")],
+    q: Annotated[
+        str, Query(max_length=10_000, description="Words or a question, in French or English")
+    ],
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> SearchOut:
     hits = await services.course.search(q, limit=limit)
