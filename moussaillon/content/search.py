@@ -36,6 +36,7 @@ MAX_CORRECTIONS = 8
 PREFIX_STEM = 6
 TITLE_WEIGHT, CHAPTER_WEIGHT, BODY_WEIGHT = 8.0, 3.0, 1.0
 SNIPPET_TOKENS = 16
+PASSAGE_SNIPPET_CHARS = 160
 MATCH_START, MATCH_END = "\x02", "\x03"
 PAD_TOKEN = "moussaillonpad"
 COLUMNS = "title, chapter_title, body_stems, body"
@@ -107,6 +108,13 @@ def _snippet(raw: str) -> tuple[str, str]:
         html_parts.append(f"<b>{escaped}</b>" if matched and piece else escaped)
         text_parts.append(f"«{piece}»" if matched and piece else piece)
     return "".join(html_parts), "".join(text_parts)
+
+
+def _shorten(passage: str) -> str:
+    """About as long as an FTS5 snippet, cut between words."""
+    if len(passage) <= PASSAGE_SNIPPET_CHARS:
+        return passage
+    return passage[:PASSAGE_SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
 
 
 def _pad(connection: sqlite3.Connection, count: int) -> None:
@@ -262,6 +270,7 @@ class SearchIndex:
             if meaning is not None and MATCH_START not in raw:
                 # No word of the question is here: show the passage that matched by meaning.
                 raw = self.semantic.passage(int(meaning.best[rowid])) if self.semantic else ""
+                raw = _shorten(raw)
             snippet, snippet_text = _snippet(raw)
             hits.append(
                 Hit(
