@@ -58,3 +58,17 @@ async def test_the_api_ranks_as_the_bot_does_and_says_the_course_is_french(seman
     assert body["course_language"] == "fr"
     assert body["note"] == t("content.search_in_french", "en")
     assert french["note"] is None
+
+
+def test_serve_loads_the_model_beside_start_up_and_answers_by_meaning(tmp_path: Path):
+    from tests.conftest import SEARCH_CACHE
+    from tests.handlers.rest.served import serving
+
+    with serving(
+        tmp_path,
+        MOUSSAILLON_SEARCH_SEMANTIC="true",
+        MOUSSAILLON_SEARCH_CACHE_PATH=str(SEARCH_CACHE),
+    ) as server:
+        body = httpx.get(f"{server.url}/api/v1/search", params={"q": QUESTION}, timeout=120).json()
+    assert body["hits"][0]["section_id"] == "lire-les-logs-docker-logs"
+    assert body["note"] == t("content.search_in_french", "en")
