@@ -337,7 +337,7 @@ INVALID: list[tuple[str, str]] = [
     ("docker foo", "sandbox.syntax.unknown_command"),
     ("docker container foo", "sandbox.syntax.unknown_command"),
     ("docker help nope", "sandbox.syntax.unknown_command"),
-    ("docker container -a", "sandbox.syntax.unknown_flag"),
+    ("docker container -a", "sandbox.syntax.unknown_shorthand"),
     ("docker run", "sandbox.syntax.min_args_one"),
     ("docker run -d", "sandbox.syntax.min_args_one"),
     ("docker exec web", "sandbox.syntax.min_args"),

@@ -122,7 +122,13 @@ def _pull(p: Parsed) -> str | None:
     value = p.get_str("pull")
     if value is not None and value not in ("always", "missing", "never"):
         raise CommandSyntaxError(
-            "sandbox.syntax.invalid_value", value=value, flag="--pull", command=p.command
+            "sandbox.syntax.invalid_value",
+            value=value,
+            flag="--pull",
+            command=p.command,
+            checked=True,
+            reason=f'invalid pull option: \'{value}\': must be one of "always", "missing"'
+            ' or "never"',
         )
     return value
 
