@@ -96,7 +96,9 @@ _VALUES = {
     "sandbox.syntax.invalid_volume": (
         "Error response from daemon: invalid volume specification: '{value}'"
     ),
-    "sandbox.syntax.invalid_restart": "Error response from daemon: invalid restart policy '{value}'",
+    "sandbox.syntax.invalid_restart": (
+        "Error response from daemon: invalid restart policy '{value}'"
+    ),
 }
 _FLAG_VALUES = {
     "sandbox.syntax.invalid_env": ("-e, --env", "invalid environment variable: {value}"),
