@@ -20,7 +20,7 @@ from moussaillon.labs import messages as labs_messages
 from moussaillon.labs import schema as labs_schema
 from moussaillon.quiz import messages as quiz_messages
 from moussaillon.quiz import schema as quiz_schema
-from moussaillon.sandbox import engine_messages, limits_messages
+from moussaillon.sandbox import cli_messages, engine_messages, limits_messages
 from moussaillon.sandbox import messages as sandbox_messages
 from moussaillon.sandbox import schema as sandbox_schema
 
@@ -38,6 +38,7 @@ CATALOGUES = (
     sandbox_messages.MESSAGES,
     engine_messages.MESSAGES,
     limits_messages.MESSAGES,
+    cli_messages.MESSAGES,
     labs_messages.MESSAGES,
     quiz_messages.MESSAGES,
     classes_messages.MESSAGES,

@@ -49,9 +49,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sandbox.syntax.substitution": {
         "fr": "$(...) est une substitution du shell, impossible ici : nommez les conteneurs"
-        " (docker rm -f web db) ou utilisez docker container prune",
+        " (docker rm -f web db) ou utilisez docker container prune -f",
         "en": "$(...) is a shell substitution, not possible here: name the containers"
-        " (docker rm -f web db) or use docker container prune",
+        " (docker rm -f web db) or use docker container prune -f",
     },
     "sandbox.syntax.several_lines": {
         "fr": "Une seule commande par message : envoyez chaque ligne séparément.",

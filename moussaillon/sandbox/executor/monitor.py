@@ -77,23 +77,26 @@ async def top(ctx: Context, req: TopRequest) -> Outcome:
 
 
 async def port(ctx: Context, req: PortRequest) -> Outcome:
+    """Docker's two shapes: ``80/tcp -> 0.0.0.0:8080`` per mapping, sorted, or for one asked
+    port just ``0.0.0.0:8080``; ``-p 80`` got its ephemeral port when the container was made."""
     target = await ctx.scope.container(ctx.engine, req.container)
     mappings = [p for p in recorded_ports(target.get("Labels")) if p.host_port is not None]
+    mappings.sort(key=lambda p: (f"{p.container_port}/{p.protocol}", p.host_port or 0))
     if req.port is not None:
         mappings = [
             p
             for p in mappings
-            if p.container_port == req.port and (req.protocol is None or p.protocol == req.protocol)
+            if p.container_port == req.port and p.protocol == (req.protocol or "tcp")
         ]
         if not mappings:
-            raise DaemonError(
-                f"Error: No public port '{req.port}/{req.protocol or 'tcp'}' published for "
-                f"{req.container}"
-            )
-    out = [
-        f"{p.container_port}/{p.protocol} -> {p.host_ip or '0.0.0.0'}:{p.host_port}"
-        for p in mappings
-    ]
+            asked = f"{req.port}/{req.protocol}" if req.protocol else str(req.port)
+            raise DaemonError(f"Error: No public port '{asked}' published for {req.container}")
+        out = [f"{p.host_ip or '0.0.0.0'}:{p.host_port}" for p in mappings]
+    else:
+        out = [
+            f"{p.container_port}/{p.protocol} -> {p.host_ip or '0.0.0.0'}:{p.host_port}"
+            for p in mappings
+        ]
     outcome = Outcome(output="\n".join(out))
     if mappings:
         name = student_name(ctx, target)

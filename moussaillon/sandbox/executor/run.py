@@ -90,6 +90,30 @@ async def _mounts(ctx: Context, req: RunRequest) -> list[dict[str, Any]]:
     return mounts
 
 
+EPHEMERAL_FIRST = 32768  # where the engine's own ephemeral host ports start (Linux's range)
+
+
+def ephemeral_ports(publish: list[PortMapping], live: list[dict[str, Any]]) -> list[PortMapping]:
+    """``-p 80`` gets a host port as docker would give one (32768, 32769 …), recorded like
+    the others, so ``docker port`` and ``docker ps`` show a full mapping (never opened)."""
+    taken: set[int] = set()
+    for container in live:
+        for item in json.loads((container.get("Labels") or {}).get(PORTS) or "[]"):
+            if item.get("host_port"):
+                taken.add(int(item["host_port"]))
+    taken.update(p.host_port for p in publish if p.host_port is not None)
+    result = []
+    port = EPHEMERAL_FIRST
+    for mapping in publish:
+        if mapping.host_port is None:
+            while port in taken:
+                port += 1
+            taken.add(port)
+            mapping = mapping.model_copy(update={"host_port": port})
+        result.append(mapping)
+    return result
+
+
 async def create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
     """Create the container; returns (id, student name, student network or None)."""
     async with ctx.lock("containers"):  # quota and name checks hold until the engine has it
@@ -128,9 +152,10 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
         port, _, proto = item.partition("/")
         exposed[f"{port}/{proto or 'tcp'}"] = {}
     restart = req.restart
+    publish = ephemeral_ports(req.publish, live)
     extra = {
         IMAGE: req.image,
-        PORTS: json.dumps([p.model_dump() for p in req.publish]),
+        PORTS: json.dumps([p.model_dump() for p in publish]),
     }
     body: dict[str, Any] = {
         "Image": req.image_ref or req.image,
