@@ -428,18 +428,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "docker attach is interactive, not possible in a chat: use docker logs NAME or docker"
         " exec NAME COMMAND",
     ),
-    "create": (
-        "docker create n'est pas disponible : utilisez docker run -d --name NOM IMAGE, qui crée"
-        " et démarre le conteneur.",
-        "docker create is not available: use docker run -d --name NAME IMAGE, which creates and"
-        " starts the container.",
-    ),
-    "diff": (
-        "docker diff n'est pas disponible dans le bac à sable : regardez les fichiers avec"
-        " docker exec NOM ls -la /chemin",
-        "docker diff is not available in the sandbox: look at files with docker exec NAME"
-        " ls -la /path",
-    ),
     "events": (
         "docker events suit le moteur en continu, impossible dans une conversation : utilisez"
         " docker ps -a pour voir l'état des conteneurs.",
@@ -481,10 +469,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         " élèves. Supprimez vos propres tags avec docker rmi NOM",
         "docker image prune is not available: images are shared by all students. Remove your"
         " own tags with docker rmi NAME",
-    ),
-    "system df": (
-        "docker system df n'est pas disponible : utilisez docker ps -s et docker images.",
-        "docker system df is not available: use docker ps -s and docker images.",
     ),
     "login": (
         "docker login n'est pas disponible : le bac à sable ne se connecte à aucun registre"

@@ -13,6 +13,7 @@ from typing import Any
 from moussaillon.sandbox.errors import SandboxRefused
 from moussaillon.sandbox.executor import (
     containers,
+    disk,
     images,
     monitor,
     networks,
@@ -28,6 +29,8 @@ Handler = Callable[[Context, Any], Awaitable[Outcome]]
 HANDLERS: dict[str, Handler] = {
     "container.run": run.run,
     "container.exec": run.execute,
+    "container.create": run.create_only,
+    "container.diff": disk.diff,
     "container.ls": containers.ls,
     "container.logs": containers.logs,
     "container.stop": containers.stop,
@@ -65,6 +68,7 @@ HANDLERS: dict[str, Handler] = {
     "system.version": system.version,
     "system.info": system.info,
     "system.prune": system.prune,
+    "system.df": disk.df,
     "inspect": system.inspect,
     "help": system.help_,
 }

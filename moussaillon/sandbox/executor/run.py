@@ -26,8 +26,8 @@ from moussaillon.sandbox.executor.common import (
 )
 from moussaillon.sandbox.executor.networks import network_target
 from moussaillon.sandbox.executor.volumes import ensure_volume
-from moussaillon.sandbox.output import DaemonError, keep_tail
-from moussaillon.sandbox.requests import ExecRequest, PortMapping, RunRequest
+from moussaillon.sandbox.output import DaemonError, bytes_size, keep_tail
+from moussaillon.sandbox.requests import CreateRequest, ExecRequest, PortMapping, RunRequest
 from moussaillon.sandbox.scope import IMAGE, PORTS, VALID_NAME, random_name
 
 RUN_ERROR = "docker: Error response from daemon: "
@@ -175,6 +175,8 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
             restart=hostconfig.restart_policy(
                 restart.name if restart else None, restart.max_retries if restart else None
             ),
+            memory=req.memory,
+            cpus=req.cpus,
         ),
     }
     if req.remove and req.detach:
@@ -254,6 +256,28 @@ async def foreground(ctx: Context, container_id: str, remove: bool) -> Outcome:
     return outcome
 
 
+def limit_notes(ctx: Context, req: RunRequest) -> list[str]:
+    """Say so when ``-m``/``--cpus`` asked for more than the sandbox gives (the applied value
+    is what ``docker inspect`` shows)."""
+    notes = []
+    ceiling_memory = ctx.settings.sandbox_memory_mb * 1024 * 1024
+    if req.memory and req.memory > ceiling_memory:
+        notes.append(
+            ctx.note(
+                "note.memory_capped",
+                asked=bytes_size(req.memory),
+                limit=bytes_size(ceiling_memory),
+            )
+        )
+    if req.cpus and req.cpus > ctx.settings.sandbox_cpus:
+        notes.append(
+            ctx.note(
+                "note.cpus_capped", asked=f"{req.cpus:g}", limit=f"{ctx.settings.sandbox_cpus:g}"
+            )
+        )
+    return notes
+
+
 async def run(ctx: Context, req: RunRequest) -> Outcome:
     container_id, name, network = await create(ctx, req)
     await start(ctx, container_id, req.remove)
@@ -263,6 +287,21 @@ async def run(ctx: Context, req: RunRequest) -> Outcome:
         outcome = await foreground(ctx, container_id, req.remove)
     if req.publish:
         outcome.notes.append(ports_note(ctx, name, network, list(req.publish)))
+    outcome.notes += limit_notes(ctx, req)
+    return outcome
+
+
+async def create_only(ctx: Context, req: CreateRequest) -> Outcome:
+    """``docker create``: the container is made as ``run`` would make it, and left created;
+    docker's ``create`` reports the daemon's refusals without ``run``'s ``docker:`` and 125."""
+    try:
+        container_id, name, network = await create(ctx, req)
+    except DaemonError as exc:
+        raise DaemonError(exc.text.replace("docker: Error response", "Error response"), 1) from None
+    outcome = Outcome(output=container_id)
+    if req.publish:
+        outcome.notes.append(ports_note(ctx, name, network, list(req.publish)))
+    outcome.notes += limit_notes(ctx, req)
     return outcome
 
 

@@ -23,7 +23,6 @@ from moussaillon.sandbox.requests import (
     VersionRequest,
 )
 
-
 SANDBOX_OS = "Moussaillon sandbox"  # in place of the host's distribution
 SANDBOX_NAME = "moussaillon"  # in place of the host's name
 

@@ -63,6 +63,8 @@ TOP_LEVEL: dict[str, Command] = {
             "pause",
             "unpause",
             "wait",
+            "create",
+            "diff",
         )
     },
     "ps": CONTAINER_COMMANDS["ls"],
@@ -89,9 +91,7 @@ UNAVAILABLE: frozenset[str] = frozenset(
         "config",
         "context",
         "cp",
-        "create",
         "debug",
-        "diff",
         "events",
         "export",
         "image prune",
@@ -111,15 +111,14 @@ UNAVAILABLE: frozenset[str] = frozenset(
         "service",
         "stack",
         "swarm",
-        "system df",
         "trust",
         "update",
     }
 )
 _GROUP_UNAVAILABLE = {
-    "container": {"attach", "commit", "cp", "create", "diff", "export", "update"},
+    "container": {"attach", "commit", "cp", "export", "update"},
     "image": {"build", "import", "load", "push", "save", "prune"},
-    "system": {"df", "events"},
+    "system": {"events"},
 }
 
 _GLOBAL_REFUSED = (
