@@ -73,7 +73,7 @@ async def top(ctx: Context, req: TopRequest) -> Outcome:
     params = {"ps_args": " ".join(req.ps_args)} if req.ps_args else None
     found = await call(ctx, f"containers/{target['Id']}/top", params=params)
     rows = [[str(cell) for cell in row] for row in found.get("Processes") or []]
-    return Outcome(output=table(found.get("Titles") or [], rows))
+    return Outcome(output=table(found.get("Titles") or [], rows, min_width=20))
 
 
 async def port(ctx: Context, req: PortRequest) -> Outcome:

@@ -164,6 +164,9 @@ def docker_text(exc: CommandSyntaxError) -> tuple[str, int] | None:
         names, reason = _FLAG_VALUES[key]
         first = f'invalid argument "{p.get("value")}" for "{names}" flag: ' + reason.format(**p)
         return _with_usage(first, usage_text, "Run", command), FLAG_ERROR
+    if key == "sandbox.syntax.invalid_port" and p.get("part"):
+        first = f"docker: invalid {p['part']}: {p.get('bad')}"
+        return _with_usage(first, None, "Run", command), FLAG_ERROR
     if key in _VALUES:
         first = "docker: " + _VALUES[key].format(**p)
         return _with_usage(first, None, "Run", command), FLAG_ERROR

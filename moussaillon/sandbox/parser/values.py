@@ -23,15 +23,16 @@ def _error(key: str, **params: object) -> CommandSyntaxError:
     return CommandSyntaxError(key, **params)
 
 
-def _port_range(text: str, value: str) -> tuple[int, int]:
+def _port_range(text: str, value: str, part: str = "containerPort") -> tuple[int, int]:
+    """``part`` is how docker names the bad half in its error (``invalid hostPort: 99999``)."""
     start, dash, end = text.partition("-")
     try:
         low = int(start)
         high = int(end) if dash else low
     except ValueError:
-        raise _error("sandbox.syntax.invalid_port", value=value) from None
+        raise _error("sandbox.syntax.invalid_port", value=value, part=part, bad=text) from None
     if not (0 < low <= high <= 65535) or not start.isdigit() or (dash and not end.isdigit()):
-        raise _error("sandbox.syntax.invalid_port", value=value)
+        raise _error("sandbox.syntax.invalid_port", value=value, part=part, bad=text)
     return low, high
 
 
@@ -63,7 +64,7 @@ def parse_ports(value: str) -> list[PortMapping]:
     if count > MAX_PORTS:
         raise _error("sandbox.syntax.invalid_port", value=value)
     if host_text:
-        host_low, host_high = _port_range(host_text, value)
+        host_low, host_high = _port_range(host_text, value, "hostPort")
         if host_high - host_low + 1 != count:
             raise _error("sandbox.syntax.invalid_port", value=value)
         hosts: list[int | None] = list(range(host_low, host_high + 1))
