@@ -47,7 +47,7 @@ def _students_changes(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def diff(ctx: Context, req: DiffRequest) -> Outcome:
     target = await ctx.scope.container(ctx.engine, req.container)
     changes = _students_changes(await call(ctx, f"containers/{target['Id']}/changes") or [])
-    rows = [f"{KINDS.get(c.get('Kind'), '?')} {c.get('Path', '')}" for c in changes]
+    rows = [f"{KINDS.get(int(c.get('Kind') or 0), '?')} {c.get('Path', '')}" for c in changes]
     outcome = Outcome(output="\n".join(rows))
     if not rows and (await call(ctx, f"containers/{target['Id']}/json"))["HostConfig"].get(
         "ReadonlyRootfs"
