@@ -152,11 +152,12 @@ def docker_text(exc: CommandSyntaxError) -> tuple[str, int] | None:
         return _with_usage(first, usage_text, hint, command), USAGE_ERROR
     if key == "sandbox.syntax.invalid_value":
         value = str(p.get("value", ""))
-        reason = p.get("reason") or _PARSE_REASON.get(str(p.get("kind")), "")
+        # a reason given with the error already holds the value: never format it again
+        reason = p.get("reason") or _PARSE_REASON.get(str(p.get("kind")), "").format(value=value)
         names = p.get("names") or p.get("flag")
         first = f'invalid argument "{value}" for "{names}" flag'
         if reason:
-            first += ": " + str(reason).format(value=value)
+            first += f": {reason}"
         if p.get("checked"):  # rejected by docker's own check after parsing, not by pflag
             return _with_usage(f"docker: {reason}", None, "Run", command), FLAG_ERROR
         return _with_usage(first, usage_text, "Run", command), FLAG_ERROR
