@@ -24,6 +24,9 @@ Why each one (OWASP Docker cheat sheet rules 1-8, Judge0/Piston defaults):
 * json-file logs with rotation, so a flood cannot fill the disk (its CPU cost in dockerd is
   bounded by the log watch, ``logwatch.py``).
 * Restart policy: ``no`` or ``on-failure`` with at most 3 retries.
+* No init unless the student asks (``--init``), as docker: the course shows the command as
+  PID 1 (``docker top``, ``ps``), and ``docker stop`` of a shell waits its grace period like
+  docker's; the stop stays bounded (``grace_period``) and every kill works without one.
 * Under gVisor (``runsc``) the pids cgroup also holds the sandbox kernel's own threads (about 55
   at rest), so the limit gets ``GVISOR_PIDS_OVERHEAD`` on top; a fork bomb there brings down that
   one sandbox (exit 2), never the engine.
@@ -73,6 +76,7 @@ def host_config(
     restart: dict[str, Any] | None = None,
     memory: int | None = None,
     cpus: float | None = None,
+    init: bool = False,
 ) -> dict[str, Any]:
     """The HostConfig for ``POST /containers/create``; the request may only lower the memory
     and CPU ceilings, nothing else of it overrides this."""
@@ -103,7 +107,7 @@ def host_config(
         ],
         "LogConfig": {"Type": "json-file", "Config": {"max-size": "1m", "max-file": "2"}},
         "RestartPolicy": restart or {"Name": "no"},
-        "Init": True,
+        "Init": init,
         "CgroupnsMode": "private",
         # No upstream resolver is reachable from internal networks: give up on an unknown
         # name after one short try instead of the resolver's default 5 s x 2 attempts.

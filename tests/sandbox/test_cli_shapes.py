@@ -9,9 +9,6 @@ compared is the case's ``mode``:
 * ``exact``: the whole normalised text (errors, usage, warnings, short answers);
 * ``first``: the first line only (the CLI adds a line the sandbox need not copy);
 * ``table``: the header row's column names and, for one named object, the number of rows;
-* ``header``: the header row's exact text (``docker top``: the sandbox's init is a process of
-  its own, which docker's default has not; kept because it reaps zombies and makes a stop as
-  quick as the signal asks);
 * ``keys``: the ``Label:`` structure of ``docker version``/``info`` (the sandbox's labels are
   a subset of docker's; values differ by design: no host details).
 
@@ -124,7 +121,7 @@ CASES: list[Case] = [
     Case("docker ps -a --filter name=@web", setup=RUNNING, mode="table"),
     Case("docker ps -s --filter name=@web", setup=RUNNING, mode="table"),
     Case("docker ps -q --filter name=@web", setup=RUNNING),
-    Case("docker top @web", setup=RUNNING, mode="header"),
+    Case("docker top @web", setup=RUNNING, mode="table"),
     Case("docker stats --no-stream @web", setup=RUNNING, mode="table"),
     Case("docker inspect -f '{{.NetworkSettings.IPAddress}}' @web", setup=RUNNING),
     Case("docker inspect -f '{{.State.Status}} {{.Name}}' @web", setup=RUNNING),
@@ -175,6 +172,37 @@ CASES: list[Case] = [
         "docker network ls --filter name=@net", setup=("docker network create @net",), mode="table"
     ),
     Case("docker network rm @net", setup=("docker network create @net",)),
+    Case("docker volume create @data", setup=("docker volume create @data",)),
+    Case("docker network create @net", setup=("docker network create @net",)),
+    Case(
+        "docker network connect @net @web",
+        setup=("docker network create @net", *RUNNING),
+    ),
+    Case(
+        "docker network disconnect @net @web",
+        setup=("docker network create @net", *RUNNING),
+    ),
+    Case(
+        "docker network rm @net",
+        setup=(
+            "docker network create @net",
+            "docker run -d --name @web --network @net alpine sleep 120",
+        ),
+        mode="first",  # the CLI 28 adds "exit status 1"
+    ),
+    Case(
+        "docker volume rm @data",
+        setup=("docker run -d --name @web -v @data:/data alpine sleep 120",),
+    ),
+    # more container states
+    Case("docker run --name @web alpine true", setup=RUNNING),
+    Case("docker run --rm alpine no-such-command"),
+    Case("docker run --rm alpine ps -o pid,comm", mode="table"),  # the command is PID 1
+    Case("docker exec @made ls", setup=("docker create --name @made alpine true",)),
+    Case("docker logs @made", setup=("docker create --name @made alpine true",)),
+    Case("docker unpause @web", setup=RUNNING),
+    Case("docker inspect -f '{{.Config.Cmd}} {{.Path}}' @web", setup=RUNNING),
+    Case("docker stats --no-stream --format '{{.Name}}' @web", setup=RUNNING),
     # system
     Case("docker system df", mode="table"),
     Case("docker version", mode="keys"),
@@ -286,8 +314,6 @@ async def test_sandbox_answers_like_the_docker_cli(
     if case.mode == "exact":
         assert got == expected, case.command
     elif case.mode == "first":
-        assert got.splitlines()[:1] == expected.splitlines()[:1], case.command
-    elif case.mode == "header":
         assert got.splitlines()[:1] == expected.splitlines()[:1], case.command
     elif case.mode == "table":
         assert columns(got)[0] == columns(expected)[0], case.command

@@ -177,6 +177,7 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
             ),
             memory=req.memory,
             cpus=req.cpus,
+            init=req.init,
         ),
     }
     if req.remove and req.detach:
@@ -278,9 +279,17 @@ def limit_notes(ctx: Context, req: RunRequest) -> list[str]:
     return notes
 
 
+RUN_HINT = "\n\nRun 'docker run --help' for more information"
+
+
 async def run(ctx: Context, req: RunRequest) -> Outcome:
-    container_id, name, network = await create(ctx, req)
-    await start(ctx, container_id, req.remove)
+    try:
+        container_id, name, network = await create(ctx, req)
+        await start(ctx, container_id, req.remove)
+    except DaemonError as exc:  # the CLI 28 ends run's daemon errors with its help hint
+        if RUN_ERROR in exc.text and not exc.text.endswith(RUN_HINT):
+            exc.text += RUN_HINT
+        raise
     if req.detach:
         outcome = Outcome(output=container_id)
     else:
