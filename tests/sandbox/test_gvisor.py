@@ -23,14 +23,8 @@ pytestmark = pytest.mark.docker
 async def gvisor(
     docker: aiodocker.Docker, runsc_runtime: str, standin_images: dict[str, str], tmp_path: Path
 ) -> AsyncIterator[SandboxService]:
-    svc, store = make_service(
-        docker,
-        standin_images,
-        tmp_path,
-        sandbox_runtime=runsc_runtime,
-        sandbox_timeout_s=15,
-        sandbox_memory_mb=48,
-    )
+    svc, store = make_service(docker, standin_images, tmp_path, sandbox_runtime=runsc_runtime,
+                              sandbox_timeout_s=15, sandbox_memory_mb=48)
     try:
         yield svc
     finally:
