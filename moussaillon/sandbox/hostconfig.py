@@ -107,7 +107,6 @@ def host_config(
         ],
         "LogConfig": {"Type": "json-file", "Config": {"max-size": "1m", "max-file": "2"}},
         "RestartPolicy": restart or {"Name": "no"},
-        "Init": init,
         "CgroupnsMode": "private",
         # No upstream resolver is reachable from internal networks: give up on an unknown
         # name after one short try instead of the resolver's default 5 s x 2 attempts.
@@ -120,6 +119,8 @@ def host_config(
         "Mounts": list(mounts or []),
         "AutoRemove": False,
     }
+    if init:  # docker sends the key only for --init
+        config["Init"] = True
     if settings.sandbox_runtime:
         config["Runtime"] = settings.sandbox_runtime
         if "runsc" in settings.sandbox_runtime:

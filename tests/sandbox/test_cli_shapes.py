@@ -9,6 +9,7 @@ compared is the case's ``mode``:
 * ``exact``: the whole normalised text (errors, usage, warnings, short answers);
 * ``first``: the first line only (the CLI adds a line the sandbox need not copy);
 * ``table``: the header row's column names and, for one named object, the number of rows;
+* ``json``: the keys of an ``inspect`` object and of its main sections;
 * ``keys``: the ``Label:`` structure of ``docker version``/``info`` (the sandbox's labels are
   a subset of docker's; values differ by design: no host details).
 
@@ -20,6 +21,7 @@ objects by their unique prefix, the sandbox's by the test student's purge.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -124,6 +126,9 @@ CASES: list[Case] = [
     Case("docker top @web", setup=RUNNING, mode="table"),
     Case("docker stats --no-stream @web", setup=RUNNING, mode="table"),
     Case("docker inspect -f '{{.NetworkSettings.IPAddress}}' @web", setup=RUNNING),
+    Case("docker inspect @web", setup=RUNNING, mode="json"),
+    Case("docker volume inspect @data", setup=("docker volume create @data",), mode="json"),
+    Case("docker network inspect @net", setup=("docker network create @net",), mode="json"),
     Case("docker inspect -f '{{.State.Status}} {{.Name}}' @web", setup=RUNNING),
     Case("docker container inspect -f '{{.Config.Image}}' @web", setup=RUNNING),
     Case("docker port @web", setup=PORTED, drop=IPV6),
@@ -240,6 +245,17 @@ def columns(text: str) -> tuple[list[str], int]:
     return re.split(r"\s{2,}", lines[0].strip()), len(lines) - 1
 
 
+def json_keys(text: str) -> dict[str, list[str]]:
+    """The keys of the first inspected object and of its main sections (not ``HostConfig``:
+    the sandbox's forced limits add keys docker leaves out when nobody asked for them)."""
+    first = json.loads(text)[0]
+    found = {"": sorted(first)}
+    for key in ("Config", "NetworkSettings", "State"):
+        if isinstance(first.get(key), dict):
+            found[key] = sorted(first[key])
+    return found
+
+
 def labels(text: str) -> set[str]:
     found = set()
     section = ""
@@ -319,5 +335,7 @@ async def test_sandbox_answers_like_the_docker_cli(
         assert columns(got)[0] == columns(expected)[0], case.command
         if "--filter name=" in case.command or "@" in case.command:
             assert columns(got)[1] == columns(expected)[1], (case.command, expected, got)
+    elif case.mode == "json":
+        assert json_keys(ours.output) == json_keys(real.stdout), case.command
     else:
         assert labels(got) <= labels(expected), (case.command, labels(got) - labels(expected))

@@ -211,3 +211,17 @@ async def test_version_and_info_show_no_host_details(
     for secret in ("Docker Root Dir", "/var/lib/docker", " ID: ", "Registries"):
         assert secret not in info.output, secret
     assert "Operating System: Moussaillon sandbox" in info.output
+
+
+async def test_the_command_is_pid_1_unless_init_is_asked_for(
+    service: SandboxService, clean_user_id: int
+) -> None:
+    plain = await ok(service, clean_user_id, "docker run --rm alpine ps -o pid,comm")
+    assert plain.output.splitlines()[1].split() == ["1", "ps"]
+    with_init = await ok(service, clean_user_id, "docker run --rm --init alpine ps -o pid,comm")
+    assert with_init.output.splitlines()[1].split() == ["1", "docker-init"]
+    missing = await service.run_command(clean_user_id, "docker run --rm alpine nope", lang="en")
+    assert missing.exit_code == 127
+    assert missing.output.startswith("docker: Error response from daemon: ")
+    assert 'exec: "nope": executable file not found in $PATH' in missing.output
+    assert missing.output.endswith("Run 'docker run --help' for more information")
