@@ -14,6 +14,7 @@ from moussaillon.sandbox.errors import SandboxRefused
 from moussaillon.sandbox.executor import (
     build,
     containers,
+    disk,
     images,
     monitor,
     networks,
@@ -29,6 +30,8 @@ Handler = Callable[[Context, Any], Awaitable[Outcome]]
 HANDLERS: dict[str, Handler] = {
     "container.run": run.run,
     "container.exec": run.execute,
+    "container.create": run.create_only,
+    "container.diff": disk.diff,
     "container.ls": containers.ls,
     "container.logs": containers.logs,
     "container.stop": containers.stop,
@@ -68,6 +71,7 @@ HANDLERS: dict[str, Handler] = {
     "system.version": system.version,
     "system.info": system.info,
     "system.prune": system.prune,
+    "system.df": disk.df,
     "inspect": system.inspect,
     "help": system.help_,
 }
