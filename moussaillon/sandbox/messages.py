@@ -458,7 +458,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "docker load is not available: no file can be sent to the sandbox. Use the provided"
         " images (docker images).",
     ),
-    ),
     "login": (
         "docker login n'est pas disponible : le bac à sable ne se connecte à aucun registre"
         " (et ne tapez jamais de mot de passe ici).",
