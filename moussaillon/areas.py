@@ -25,6 +25,7 @@ from moussaillon.sandbox import (
     build_messages,
     engine_messages,
     limits_messages,
+    rootfs_messages,
 )
 from moussaillon.sandbox import messages as sandbox_messages
 from moussaillon.sandbox import schema as sandbox_schema
@@ -46,6 +47,7 @@ CATALOGUES = (
     sandbox_messages.MESSAGES,
     engine_messages.MESSAGES,
     limits_messages.MESSAGES,
+    rootfs_messages.MESSAGES,
     build_messages.MESSAGES,
     build_engine_messages.MESSAGES,
     labs_messages.MESSAGES,

@@ -16,7 +16,9 @@ Why each one (OWASP Docker cheat sheet rules 1-8, Judge0/Piston defaults):
   ``/run`` (``/var/run`` links there in Debian and Alpine), ``/var/cache/nginx`` (nginx temp
   paths) and ``/usr/local/apache2/logs`` (httpd's pid file). tmpfs pages count against the
   memory limit, so the disk a student can fill is bounded twice. Any ``VOLUME`` an image
-  declares also becomes a tmpfs instead of an anonymous volume on the host disk.
+  declares also becomes a tmpfs instead of an anonymous volume on the host disk. Where the
+  engine bounds a container's writable layer (``rootfs.py``), ``root_mb`` makes the root
+  writable with ``StorageOpt size`` instead; the tmpfs stay.
 * No PortBindings, no host binds, no privileged mode, ever: ``-p`` is only recorded.
 * A private cgroup namespace: with the engine's default on cgroup v1 (``host``),
   ``/proc/self/cgroup`` shows every container's full engine id and the host's cgroup tree.
@@ -60,8 +62,11 @@ def host_config(
     mounts: list[dict[str, Any]] | None = None,
     image_volumes: list[str] | None = None,
     restart: dict[str, Any] | None = None,
+    root_mb: int | None = None,
 ) -> dict[str, Any]:
-    """The HostConfig for ``POST /containers/create``; nothing from the request overrides it."""
+    """The HostConfig for ``POST /containers/create``; nothing from the request overrides it.
+    ``root_mb``: a writable root of that size (only where ``rootfs.py`` found the engine
+    bounds it), else the read-only one."""
     memory = settings.sandbox_memory_mb * 1024 * 1024
     tmpfs = dict.fromkeys(WRITABLE_PATHS, tmpfs_options(settings))
     mounted = {mount["Target"] for mount in mounts or []}
@@ -102,6 +107,9 @@ def host_config(
         "Mounts": list(mounts or []),
         "AutoRemove": False,
     }
+    if root_mb is not None:
+        config["ReadonlyRootfs"] = False
+        config["StorageOpt"] = {"size": f"{root_mb}M"}
     if settings.sandbox_runtime:
         config["Runtime"] = settings.sandbox_runtime
         if "runsc" in settings.sandbox_runtime:

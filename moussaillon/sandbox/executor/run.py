@@ -150,6 +150,7 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
             restart=hostconfig.restart_policy(
                 restart.name if restart else None, restart.max_retries if restart else None
             ),
+            root_mb=None if req.read_only else ctx.root_mb,
         ),
     }
     if req.remove and req.detach:
