@@ -65,7 +65,7 @@ async def _engine_accepts_a_size(docker: aiodocker.Docker, image: str) -> bool:
         "HostConfig": {"StorageOpt": {"size": "64M"}},
     }
     try:
-        created = await docker._query_json(  # noqa: SLF001 (the raw API, as a student's CLI)
+        created = await docker._query_json(
             "containers/create", "POST", params={"name": name}, data=body
         )
     except aiodocker.DockerError as exc:
