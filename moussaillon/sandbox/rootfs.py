@@ -22,8 +22,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aiodocker
 import aiohttp
@@ -33,7 +36,9 @@ from moussaillon.core.i18n import t
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.engine import Engine, unreachable
 from moussaillon.sandbox.hostconfig import WRITABLE_PATHS, host_config
-from moussaillon.sandbox.scope import now_iso
+from moussaillon.sandbox.output import DaemonError
+from moussaillon.sandbox.requests import ExecRequest, RunRequest
+from moussaillon.sandbox.scope import Scope, now_iso
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +46,8 @@ OWNER = "rootfs"
 PROBE_TIMEOUT_S = 30.0
 LOOSE_DRIVERS = ("btrfs",)  # accept StorageOpt size but do not hold it (see above)
 READ_ONLY = "Read-only file system"
+_FAILED_PATH = re.compile(r"(/[^\s:'\"]*)['\"]?: Read-only file system")
+LINE_MAX = 4096  # longer output lines are not searched for the failed path
 FULL = ("No space left on device", "Disk quota exceeded")
 TOLD_MAX = 10_000  # students told of the read-only root, remembered until the next restart
 ROOT_VERBS = ("container.run", "container.create")  # the verbs making containers with it
@@ -147,23 +154,58 @@ class RootFs:
             else:
                 log.warning("sandbox: read-only root file systems: %s", answer.reason)
 
-    def notes_for(self, owner: str, output: str, lang: str) -> list[str]:
+    async def notes_for(
+        self, engine: Engine, scope: Scope, request: Any, output: str, lang: str
+    ) -> list[str]:
         """Why a write failed: the bound when the writable root filled up; the read-only root
-        and where to write instead, once per student."""
+        and where to write instead, once per student, unless every failed write was to a
+        read-only mount or root the student asked for (``:ro``, ``--read-only``)."""
         if self.root_mb is not None:
             if any(marker in output for marker in FULL):
-                return [
-                    t(
-                        "sandbox.rootfs.note.full",
-                        lang,
-                        mb=self.root_mb,
-                        tmpfs=self.settings.sandbox_tmpfs_mb,
-                    )
-                ]
+                note = t(
+                    "sandbox.rootfs.note.full",
+                    lang,
+                    mb=self.root_mb,
+                    tmpfs=self.settings.sandbox_tmpfs_mb,
+                )
+                return [note]
             return []
-        if READ_ONLY not in output or owner in self._told:
+        if READ_ONLY not in output or scope.owner in self._told:
             return []
+        if isinstance(request, RunRequest) and request.read_only:
+            return []
+        failed = failed_paths(output)
+        if failed:
+            mounted = await _mounts(engine, scope, request)
+            if all(_under(path, mounted) for path in failed):
+                return []
         if len(self._told) >= TOLD_MAX:
             self._told.clear()
-        self._told.add(owner)
+        self._told.add(scope.owner)
         return [t("sandbox.rootfs.note.readonly", lang, paths=", ".join(WRITABLE_PATHS[:3]))]
+
+
+def failed_paths(output: str) -> list[str]:
+    """The paths a write was refused on, as busybox, coreutils and shells word it."""
+    found: list[str] = []
+    for line in output.splitlines():
+        if READ_ONLY in line and len(line) <= LINE_MAX:
+            found += _FAILED_PATH.findall(line)
+    return found
+
+
+def _under(path: str, targets: Sequence[str]) -> bool:
+    return any(path == t or path.startswith(t.rstrip("/") + "/") for t in targets)
+
+
+async def _mounts(engine: Engine, scope: Scope, request: Any) -> list[str]:
+    """Where the container has mounts: a read-only one is the student's own choice."""
+    if isinstance(request, RunRequest):
+        return [mount.target for mount in request.mounts if mount.target]
+    if isinstance(request, ExecRequest):
+        with contextlib.suppress(DaemonError, aiodocker.DockerError):
+            found = await scope.container(engine, request.container)
+            return [
+                str(m["Destination"]) for m in found.get("Mounts") or [] if m.get("Destination")
+            ]
+    return []

@@ -238,7 +238,9 @@ class SandboxService:
                 outcome = await execute(ctx, request)
             outcome.output = await _scrubbed(outcome.output, ctx.scope.prefix)
             outcome.notes += self.logwatch.notes_for(ctx.scope.owner, request, lang)
-            outcome.notes += self.rootfs.notes_for(ctx.scope.owner, outcome.output, lang)
+            outcome.notes += await self.rootfs.notes_for(
+                self.engine, ctx.scope, request, outcome.output, lang
+            )
             return _result(outcome), verb
         except SandboxError as exc:
             return _refusal(exc, lang), verb

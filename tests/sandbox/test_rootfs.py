@@ -16,7 +16,9 @@ from moussaillon.core.i18n import t
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.engine import Engine
 from moussaillon.sandbox.hostconfig import host_config
-from moussaillon.sandbox.rootfs import LOOSE_DRIVERS, RootFs, probe
+from moussaillon.sandbox.parser import parse
+from moussaillon.sandbox.rootfs import LOOSE_DRIVERS, RootFs, failed_paths, probe
+from moussaillon.sandbox.scope import Scope
 from moussaillon.sandbox.service import SandboxService
 from tests.sandbox.engine_support import make_service
 
@@ -34,14 +36,43 @@ def test_a_writable_root_changes_the_root_and_nothing_else():
     assert writable == plain  # memory, cpus, pids, caps, tmpfs … all still forced
 
 
-def test_the_read_only_note_is_given_once_per_student():
+async def test_the_read_only_note_is_given_once_per_student(docker: aiodocker.Docker):
     rootfs = RootFs(Settings(_env_file=None, sandbox_root="readonly"))  # type: ignore[call-arg]
+    engine = Engine(docker)
+    run = parse("docker run --rm alpine sh -c 'echo hi > /hello.txt'")
+    note = t("sandbox.rootfs.note.readonly", "en", paths="/tmp, /var/tmp, /run")
     assert rootfs.root_mb is None
-    first = rootfs.notes_for("u1", EROFS, "en")
-    assert first == [t("sandbox.rootfs.note.readonly", "en", paths="/tmp, /var/tmp, /run")]
-    assert rootfs.notes_for("u1", EROFS, "en") == []
-    assert rootfs.notes_for("u2", EROFS, "fr") != []
-    assert rootfs.notes_for("u3", "hi", "fr") == []  # nothing hit the read-only root
+    u1, u2, u3 = (Scope.for_user(n) for n in (1, 2, 3))
+    assert await rootfs.notes_for(engine, u1, run, EROFS, "en") == [note]
+    assert await rootfs.notes_for(engine, u1, run, EROFS, "en") == []
+    assert await rootfs.notes_for(engine, u2, run, EROFS, "fr") != []
+    assert await rootfs.notes_for(engine, u3, run, "hi", "fr") == []  # no write refused
+
+
+async def test_no_note_when_the_student_asked_for_read_only(docker: aiodocker.Docker):
+    rootfs = RootFs(Settings(_env_file=None, sandbox_root="readonly"))  # type: ignore[call-arg]
+    engine, scope = Engine(docker), Scope.for_user(1)
+    on_volume = parse("docker run --rm -v notes:/data:ro alpine touch /data/x")
+    refused = "touch: /data/x: Read-only file system"
+    assert await rootfs.notes_for(engine, scope, on_volume, refused, "en") == []
+    asked = parse("docker run --rm --read-only alpine touch /x")
+    assert (
+        await rootfs.notes_for(engine, scope, asked, "touch: /x: Read-only file system", "en") == []
+    )
+    assert await rootfs.notes_for(engine, scope, on_volume, EROFS, "en") != []  # not on /data
+
+
+def test_the_refused_paths_are_read_as_tools_print_them():
+    output = "\n".join(
+        [
+            "sh: can't create /hello.txt: Read-only file system",
+            "touch: /x: Read-only file system",
+            "mkdir: can't create directory '/srv/a': Read-only file system",
+            "cp: cannot create regular file '/etc/motd': Read-only file system",
+            "bash: /root/.history: Read-only file system",
+        ]
+    )
+    assert failed_paths(output) == ["/hello.txt", "/x", "/srv/a", "/etc/motd", "/root/.history"]
 
 
 @pytest.fixture
