@@ -50,7 +50,9 @@ _FAILED_PATH = re.compile(r"(/[^\s:'\"]*)['\"]?: Read-only file system")
 LINE_MAX = 4096  # longer output lines are not searched for the failed path
 FULL = ("No space left on device", "Disk quota exceeded")
 TOLD_MAX = 10_000  # students told of the read-only root, remembered until the next restart
-ROOT_VERBS = ("container.run", "container.create")  # the verbs making containers with it
+# The verbs making containers: the engine is asked first if it was not yet. Any verb's context
+# carries the answer (``Context.root_mb``); host_config(root_mb=ctx.root_mb) applies it.
+ROOT_VERBS = ("container.run", "container.create", "compose.")
 
 
 @dataclass(frozen=True)

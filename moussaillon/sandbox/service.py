@@ -233,7 +233,7 @@ class SandboxService:
                 await sessions.touch(self.store, user_id)
             if verb.startswith(ROOT_VERBS):
                 await self.rootfs.ensure(self.engine)
-                ctx.root_mb = self.rootfs.root_mb
+            ctx.root_mb = self.rootfs.root_mb
             async with self._slots(ctx, verb, on_wait):
                 outcome = await execute(ctx, request)
             outcome.output = await _scrubbed(outcome.output, ctx.scope.prefix)
