@@ -26,6 +26,7 @@ from moussaillon.sandbox import (
     cli_messages,
     engine_messages,
     limits_messages,
+    rootfs_messages,
 )
 from moussaillon.sandbox import messages as sandbox_messages
 from moussaillon.sandbox import schema as sandbox_schema
@@ -47,6 +48,7 @@ CATALOGUES = (
     sandbox_messages.MESSAGES,
     engine_messages.MESSAGES,
     limits_messages.MESSAGES,
+    rootfs_messages.MESSAGES,
     build_messages.MESSAGES,
     build_engine_messages.MESSAGES,
     cli_messages.MESSAGES,

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     sandbox_runtime: str | None = None
     sandbox_output_kb: int = Field(default=64, ge=1)
     sandbox_tmpfs_mb: int = Field(default=64, ge=1)
+    # A writable root file system where the engine can bound its size (sandbox/rootfs.py).
+    sandbox_root: Literal["auto", "writable", "readonly"] = "auto"
+    sandbox_root_mb: int = Field(default=64, ge=16)
     # The default is the env's format, parsed by _parse_images (pydantic-settings validates it).
     sandbox_images: Annotated[dict[str, str], NoDecode] = Field(
         default=DEFAULT_IMAGES  # type: ignore[arg-type]  # a str, parsed into the dict

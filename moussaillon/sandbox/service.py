@@ -52,6 +52,7 @@ from moussaillon.sandbox.ratelimit import RateLimiter
 from moussaillon.sandbox.reaper import Reaper
 from moussaillon.sandbox.requests import RunRequest, TagRequest
 from moussaillon.sandbox.results import CommandResult, EngineCounts, SandboxStatus
+from moussaillon.sandbox.rootfs import ROOT_VERBS, RootFs
 from moussaillon.sandbox.scope import KEEPER, KIND, Scope
 from moussaillon.sandbox.scrub import scrub_paths
 from moussaillon.sandbox.subnets import SubnetAllocator
@@ -99,6 +100,7 @@ class SandboxService:
         self._inflight: set[asyncio.Task[Any]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
         self.subnets = SubnetAllocator.from_settings(settings)
+        self.rootfs = RootFs(settings)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -108,6 +110,7 @@ class SandboxService:
         alone are refused without it), clear what a previous run left behind, then reap idle
         sandboxes in the background."""
         await netguard.guard(self.engine, self.settings, self.subnets)
+        await self.rootfs.ensure(self.engine)  # writable roots where the engine bounds them
         if self.files is not None:  # the builds' pids cap, made (or found missing) now
             try:
                 await self.builds.cgroups.ready(self.engine)
@@ -234,10 +237,16 @@ class SandboxService:
             request = await self._check(ctx, request)
             if verb != "help":
                 await sessions.touch(self.store, user_id)
+            if verb.startswith(ROOT_VERBS):
+                await self.rootfs.ensure(self.engine)
+            ctx.root_mb = self.rootfs.root_mb
             async with self._slots(ctx, verb, on_wait):
                 outcome = await execute(ctx, request)
             outcome.output = await _scrubbed(outcome.output, ctx.scope.prefix)
             outcome.notes += self.logwatch.notes_for(ctx.scope.owner, request, lang)
+            outcome.notes += await self.rootfs.notes_for(
+                self.engine, ctx.scope, request, outcome.output, lang
+            )
             return _result(outcome), verb
         except CommandSyntaxError as exc:
             return _usage_error(exc, lang), verb

@@ -44,6 +44,7 @@ class Context:
     files: FileSource | None = None  # the student's files (a build's context)
     on_output: OnOutput | None = None  # hears output as it comes (builds stream)
     cgroup_parent: str | None = None  # a build's slot cgroup, set once the slot is held
+    root_mb: int | None = None  # a writable root of this size (rootfs.py); None: read-only
 
     def lock(self, *parts: str) -> asyncio.Lock:
         """Serialise get-or-create of one object (the engine's duplicate checks are not atomic)."""

@@ -178,6 +178,7 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
             memory=req.memory,
             cpus=req.cpus,
             init=req.init,
+            root_mb=None if req.read_only else ctx.root_mb,
         ),
     }
     if req.remove and req.detach:
