@@ -24,7 +24,7 @@ from moussaillon.sandbox.engine import create_docker
 from moussaillon.sandbox.rootfs import probe
 from moussaillon.sandbox.service import CommandResult, SandboxService
 from tests.conftest import make_settings
-from tests.optional import missing
+from tests.optional import kernel_lacks, missing
 from tests.sandbox.engine_support import FAST
 
 pytestmark = pytest.mark.docker
@@ -48,6 +48,12 @@ def _need(tool: str, package: str) -> None:
             f"{tool} is not installed (the XFS engine test needs it)",
             f"sudo apt-get install {package}",
         )
+
+
+def _kernel_log_tail() -> str:
+    """The kernel says why an XFS mount failed only in its log (mount prints a generic error)."""
+    shown = subprocess.run(["dmesg"], capture_output=True, text=True)
+    return "\n".join(shown.stdout.splitlines()[-20:])
 
 
 def _wait_ready(sock: Path, proc: subprocess.Popen[bytes], log: Path) -> None:
@@ -93,6 +99,8 @@ def xfs_engine(standin_images: dict[str, str]) -> Iterator[XfsEngine]:
     )
     if mounted.returncode != 0:
         shutil.rmtree(root, ignore_errors=True)
+        if "quota support not available" in _kernel_log_tail() + mounted.stderr:
+            kernel_lacks("XFS project quotas (CONFIG_XFS_QUOTA), which bound a writable root")
         missing(f"XFS with pquota cannot be mounted here ({mounted.stderr.strip()})", XFS_ENABLE)
     bridge = f"mxfs{secrets.token_hex(3)}"  # its own: --bridge none would delete docker0
     net = secrets.randbelow(250)
