@@ -38,7 +38,7 @@ CONNECTION_MARGIN = 8
 UNREACHABLE = 900  # aiodocker's status when no connection to the engine could be made
 
 Params = Mapping[str, Any]
-Method = Literal["GET", "POST", "DELETE"]
+Method = Literal["GET", "POST", "DELETE", "HEAD", "PUT"]  # HEAD, PUT: the archive endpoints
 
 
 def unreachable(exc: aiodocker.DockerError) -> bool:

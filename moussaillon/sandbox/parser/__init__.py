@@ -24,6 +24,7 @@ from moussaillon.sandbox.parser.objects import (
     VOLUME_COMMANDS,
 )
 from moussaillon.sandbox.parser.table import Command
+from moussaillon.sandbox.parser.transfer import TRANSFER_COMMANDS
 from moussaillon.sandbox.requests import (
     DockerRequest,
     HelpRequest,
@@ -36,7 +37,7 @@ __all__ = ["GROUPS", "MAX_LINE_BYTES", "TOP_LEVEL", "UNAVAILABLE", "parse", "tok
 MAX_LINE_BYTES = 8 * 1024
 
 GROUPS: dict[str, dict[str, Command]] = {
-    "container": CONTAINER_COMMANDS,
+    "container": {**CONTAINER_COMMANDS, **TRANSFER_COMMANDS},
     "image": IMAGE_COMMANDS,
     "volume": VOLUME_COMMANDS,
     "network": NETWORK_COMMANDS,
@@ -64,6 +65,7 @@ TOP_LEVEL: dict[str, Command] = {
             "wait",
         )
     },
+    **TRANSFER_COMMANDS,
     "ps": CONTAINER_COMMANDS["ls"],
     "images": IMAGE_COMMANDS["ls"],
     "rmi": IMAGE_COMMANDS["rm"],
@@ -83,11 +85,9 @@ UNAVAILABLE: frozenset[str] = frozenset(
         "builder",
         "buildx",
         "checkpoint",
-        "commit",
         "compose",
         "config",
         "context",
-        "cp",
         "create",
         "debug",
         "diff",
@@ -115,7 +115,7 @@ UNAVAILABLE: frozenset[str] = frozenset(
     }
 )
 _GROUP_UNAVAILABLE = {
-    "container": {"attach", "commit", "cp", "create", "diff", "export", "update"},
+    "container": {"attach", "create", "diff", "export", "update"},
     "image": {"import", "load", "push", "save"},
     "system": {"df", "events"},
 }
