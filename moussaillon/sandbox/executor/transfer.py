@@ -55,19 +55,19 @@ def _container_path(typed: str) -> str:
 async def stat_path(ctx: Context, container_id: str, path: str) -> PathStat | None:
     """The engine's stat of ``path`` in the container; None when there is no such path."""
     try:
-        async with (
-            asyncio.timeout(ENGINE_CALL_TIMEOUT),
-            ctx.engine.stream(
-                f"containers/{container_id}/archive", "HEAD", params={"path": path}
-            ) as response,
-        ):
-            return decode_stat(response.headers.get(STAT_HEADER))
+        async with asyncio.timeout(ENGINE_CALL_TIMEOUT):
+            status, headers = await ctx.engine.head(
+                f"containers/{container_id}/archive", params={"path": path}
+            )
     except aiodocker.DockerError as exc:
-        if exc.status == 404:
-            return None
         raise _daemon(ctx, exc) from None
     except TimeoutError:
         raise EngineUnavailable("sandbox.engine.unavailable") from None
+    if status == 404:
+        return None
+    if status >= 400:
+        raise DaemonError(f"Error response from daemon: the engine answered {status} for {path}")
+    return decode_stat(headers.get(STAT_HEADER))
 
 
 async def _read_archive(ctx: Context, container_id: str, path: str, limit: int) -> bytes:
