@@ -143,13 +143,11 @@ def pack(files: Mapping[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     now = int(time.time())
     folders = sorted(
-        {posixpath.dirname(path) for path in files}
-        | {
+        {
             "/".join(path.split("/")[:depth])
             for path in files
             for depth in range(1, path.count("/") + 1)
         }
-        - {""}
     )
     with tarfile.open(fileobj=buffer, mode="w:", format=tarfile.PAX_FORMAT) as archive:
         for folder in folders:
