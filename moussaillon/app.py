@@ -49,7 +49,10 @@ def load_course_or_fail(settings: Settings) -> CourseService:
         log.warning("course: %s:%s: %s", problem.source, problem.line, problem.message)
     if not result.course.chapters:
         raise CourseError("content.course_missing", path=str(settings.course_path))
-    return CourseService(result.course)
+    embeddings = None
+    if settings.search_semantic:
+        embeddings = settings.search_cache_path or settings.db_path
+    return CourseService(result.course, embeddings=embeddings)
 
 
 @contextlib.asynccontextmanager
@@ -173,6 +176,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
             loop.add_signal_handler(sig, stop.set)
 
     async with build_services(settings) as services:
+        services.course.warm_up_in_background()
         servers = [
             http_server(
                 create_api(services),

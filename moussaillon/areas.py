@@ -23,6 +23,7 @@ from moussaillon.quiz import schema as quiz_schema
 from moussaillon.sandbox import (
     build_engine_messages,
     build_messages,
+    cli_messages,
     engine_messages,
     limits_messages,
     transfer_messages,
@@ -50,6 +51,7 @@ CATALOGUES = (
     build_messages.MESSAGES,
     build_engine_messages.MESSAGES,
     transfer_messages.MESSAGES,
+    cli_messages.MESSAGES,
     labs_messages.MESSAGES,
     quiz_messages.MESSAGES,
     classes_messages.MESSAGES,

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     metrics_host: str = "127.0.0.1"
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     course_path: Path = BUNDLED_COURSE
+    search_semantic: bool = True
+    search_cache_path: Path | None = None
     instructors: Annotated[list[int], NoDecode] = []
     default_language: Literal["fr", "en"] = "fr"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,9 @@ from tests.telegram_stub import TelegramStub, running_stub
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 TOKEN = "123456:TEST-TOKEN"
+# One embeddings cache for every test that turns the semantic search on: the course is
+# embedded once per machine, not once per temp database.
+SEARCH_CACHE = Path(tempfile.gettempdir()) / "moussaillon-tests-search-embeddings.db"
 
 # The app factory registers the areas' texts; tests that render texts without one need them too.
 register_messages()
@@ -32,6 +36,11 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "db_path": tmp_path / "moussaillon.db",
         "telegram_rate_limiter": False,
+        # Off unless a test asks: most tests never search, and loading the 120 MB model in each
+        # would slow the suite; the semantic path has its own tests (tests/content/,
+        # tests/handlers/*/test_semantic_search.py) with search_semantic=True.
+        "search_semantic": False,
+        "search_cache_path": SEARCH_CACHE,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

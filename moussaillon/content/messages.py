@@ -21,6 +21,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Ask me a question with at least one keyword, for example: "
         "“how do I remove a container?”",
     },
+    "content.search_in_french": {
+        "fr": "Le cours est en français : voici les sections qui répondent à votre question.",
+        "en": "The course is in French: here are the sections that answer your question.",
+    },
     "content.course_missing": {
         "fr": "Le cours est introuvable : {path}",
         "en": "The course cannot be found: {path}",

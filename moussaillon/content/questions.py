@@ -51,3 +51,29 @@ def looks_like_question(text: str) -> bool:
         ):
             return True
     return False
+
+
+ENGLISH_WORDS = frozenset(
+    """
+    a an the is are was be been do does did doesnt dont can cant could should would will how
+    what why when where which who whats hows i im my me you your it its this that these those
+    of to in on for with without from after before into about and or not no keep remove
+    delete run running container containers list show see get use using make build stop
+    start restart between difference work working works
+    """.split()
+)
+FRENCH_WORDS = frozenset(
+    """
+    le la les un une des du de d l au aux et ou est c cest ce ces mon ma mes ton ta tes je j
+    tu il on nous vous pour par avec sans dans sur pas ne quoi comment pourquoi quand quel
+    quelle qui que qu faire voir lancer supprimer conteneur conteneurs marche veut sert
+    """.split()
+)
+
+
+def looks_english(text: str) -> bool:
+    """True when a question is written in English: its answer says the course is in French."""
+    words = WORD.findall(fold(text.replace("'", " ").replace("’", " ")))
+    english = sum(word in ENGLISH_WORDS for word in words)
+    french = sum(word in FRENCH_WORDS for word in words)
+    return english > french

@@ -5,6 +5,7 @@ import json
 import re
 import sqlite3
 import threading
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -19,10 +20,13 @@ from moussaillon.content.lexicon import (
 )
 from moussaillon.content.model import Course, Section
 from moussaillon.content.render import to_plain_text
+from moussaillon.content.semantic import Meaning, SemanticIndex
 from moussaillon.content.typos import Vocabulary
 from moussaillon.core.errors import BadInput
 
-__all__ = ["MAX_TERMS", "MAX_TERM_LENGTH", "Hit", "SearchIndex", "fold", "query_terms"]
+__all__ = ["MAX_TERMS", "MAX_TERM_LENGTH", "Hit", "Mode", "SearchIndex", "fold", "query_terms"]
+
+Mode = Literal["fused", "lexical", "semantic"]
 
 MAX_LIMIT = 50
 RERANK_POOL = 50
@@ -32,6 +36,7 @@ MAX_CORRECTIONS = 8
 PREFIX_STEM = 6
 TITLE_WEIGHT, CHAPTER_WEIGHT, BODY_WEIGHT = 8.0, 3.0, 1.0
 SNIPPET_TOKENS = 16
+PASSAGE_SNIPPET_CHARS = 160
 MATCH_START, MATCH_END = "\x02", "\x03"
 PAD_TOKEN = "moussaillonpad"
 COLUMNS = "title, chapter_title, body_stems, body"
@@ -46,6 +51,9 @@ SNIPPET_SQL = f"""
     FROM sections WHERE sections MATCH ? AND rowid IN (SELECT value FROM json_each(?))
 """
 CACHE_SIZE = 2048
+# Fused score = bm25 (title-boosted) divided by the question's best, plus this much cosine
+# similarity: tuned on the dev questions of bench.search_eval (docs/search.md has the grid).
+SEMANTIC_WEIGHT = 3.0
 
 
 class Hit(BaseModel):
@@ -102,6 +110,13 @@ def _snippet(raw: str) -> tuple[str, str]:
     return "".join(html_parts), "".join(text_parts)
 
 
+def _shorten(passage: str) -> str:
+    """About as long as an FTS5 snippet, cut between words."""
+    if len(passage) <= PASSAGE_SNIPPET_CHARS:
+        return passage
+    return passage[:PASSAGE_SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+
+
 def _pad(connection: sqlite3.Connection, count: int) -> None:
     """Add as many never-returned rows as there are sections, of average length.
 
@@ -126,10 +141,17 @@ def _pad(connection: sqlite3.Connection, count: int) -> None:
 
 
 class SearchIndex:
+    """Lexical (FTS5 bm25 on French stems) and, when given, semantic ranking, fused."""
+
     def __init__(
-        self, connection: sqlite3.Connection, course: Course, vocabulary: Vocabulary
+        self,
+        connection: sqlite3.Connection,
+        course: Course,
+        vocabulary: Vocabulary,
+        semantic: SemanticIndex | None = None,
     ) -> None:
         self._db = connection
+        self.semantic = semantic
         # One connection and one stemmer, possibly reached from a thread pool (sync handlers).
         self._lock = threading.Lock()
         self._stem = Stemmer()
@@ -143,7 +165,7 @@ class SearchIndex:
         self._cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._search)
 
     @classmethod
-    def build(cls, course: Course) -> SearchIndex:
+    def build(cls, course: Course, semantic: SemanticIndex | None = None) -> SearchIndex:
         connection = sqlite3.connect(":memory:", check_same_thread=False)
         connection.execute(
             f"CREATE VIRTUAL TABLE sections USING fts5({COLUMNS}, "
@@ -173,7 +195,7 @@ class SearchIndex:
             for text in (section.title, body)
             for word in meaningful(text, synonyms=False)
         )
-        return cls(connection, course, vocabulary)
+        return cls(connection, course, vocabulary, semantic)
 
     def terms(self, query: str) -> list[str]:
         """The question's stems, each word the course never uses corrected to a course word."""
@@ -191,28 +213,50 @@ class SearchIndex:
                 terms.extend(term for term in found if term not in terms)
         return terms
 
-    def search(self, query: str, limit: int = 3) -> list[Hit]:
+    def search(self, query: str, limit: int = 3, mode: Mode = "fused") -> list[Hit]:
+        """The best sections for ``query``: blocking (the model may load), call off the loop."""
         terms = self.terms(query)
         if not terms:
             raise BadInput("content.search_empty")
-        return list(self._cached(tuple(terms), min(max(limit, 1), MAX_LIMIT)))
+        if self.semantic is None:
+            mode = "lexical"
+        # The semantic side reads the question itself, not only its stems.
+        text = " ".join(fold(query).split()) if mode != "lexical" else ""
+        return list(self._cached(tuple(terms), text, min(max(limit, 1), MAX_LIMIT), mode))
 
     def forget(self) -> None:
         """Drop cached answers: for benchmarks that must time the work, not the cache."""
         self._cached.cache_clear()
 
-    def _search(self, key: tuple[str, ...], limit: int) -> tuple[Hit, ...]:
-        terms = list(key)
-        candidates = max(limit, RERANK_POOL)
+    def _lexical(self, terms: list[str], limit: int) -> dict[int, float]:
+        """Title-boosted bm25 of the best matching sections (higher is better)."""
         with self._lock:
             rows = self._db.execute(
-                SEARCH_SQL, (fts_query(terms), len(self._sections), candidates)
+                SEARCH_SQL, (fts_query(terms), len(self._sections), max(limit, RERANK_POOL))
             ).fetchall()
-        boosted = (
-            (-rank * (1 + TITLE_BOOST * self._title_coverage(rowid, terms)), rowid)
+        return {
+            rowid: -rank * (1 + TITLE_BOOST * self._title_coverage(rowid, terms))
             for rowid, rank in rows
-        )
-        scored = sorted(boosted, reverse=True)[:limit]
+        }
+
+    def _search(self, key: tuple[str, ...], text: str, limit: int, mode: Mode) -> tuple[Hit, ...]:
+        terms = list(key)
+        lexical = self._lexical(terms, limit) if mode != "semantic" else {}
+        meaning: Meaning | None = None
+        if mode != "lexical" and self.semantic is not None:
+            meaning = self.semantic.meaning(text)
+        if meaning is None:
+            if mode == "semantic":
+                lexical = self._lexical(terms, limit)  # no model: words rather than nothing
+            scored = sorted(((score, rowid) for rowid, score in lexical.items()), reverse=True)
+        else:
+            top = max(lexical.values(), default=0.0) or 1.0
+            fused = SEMANTIC_WEIGHT * meaning.scores.clip(min=0.0)
+            for rowid, score in lexical.items():
+                fused[rowid] += score / top
+            order = fused.argsort()[::-1][:limit]
+            scored = [(float(fused[rowid]), int(rowid)) for rowid in order]
+        scored = scored[:limit]
         with self._lock:
             found = dict(
                 self._db.execute(
@@ -222,7 +266,12 @@ class SearchIndex:
         hits: list[Hit] = []
         for score, rowid in scored:
             section = self._sections[rowid]
-            snippet, snippet_text = _snippet(found.get(rowid, ""))
+            raw = found.get(rowid, "")
+            if meaning is not None and MATCH_START not in raw:
+                # No word of the question is here: show the passage that matched by meaning.
+                raw = self.semantic.passage(int(meaning.best[rowid])) if self.semantic else ""
+                raw = _shorten(raw)
+            snippet, snippet_text = _snippet(raw)
             hits.append(
                 Hit(
                     section_id=section.id,

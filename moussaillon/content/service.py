@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from functools import cached_property
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
+from moussaillon.content.embeddings import EmbeddingCache
 from moussaillon.content.model import Chapter, Course, Section
+from moussaillon.content.questions import looks_english
 from moussaillon.content.render import split_telegram, to_html, to_telegram_html
 from moussaillon.content.search import Hit, SearchIndex
+from moussaillon.content.semantic import SemanticIndex
 
 # Telegram allows 4096 characters; the page header and footer need the rest.
 TELEGRAM_PAGE_LIMIT = 3800
@@ -29,8 +35,10 @@ class SectionPage(BaseModel):
 
 
 class CourseService:
-    def __init__(self, course: Course) -> None:
+    def __init__(self, course: Course, *, embeddings: Path | str | None = None) -> None:
+        """``embeddings``: the SQLite file caching the course's vectors; None: lexical only."""
         self.course = course
+        self._embeddings = embeddings
         self._pages: dict[str, list[str]] = {
             section.id: split_telegram(to_telegram_html(section.body), TELEGRAM_PAGE_LIMIT) or [""]
             for section in course.sections
@@ -39,7 +47,19 @@ class CourseService:
 
     @cached_property
     def index(self) -> SearchIndex:
-        return SearchIndex.build(self.course)
+        semantic = None
+        if self._embeddings is not None:
+            semantic = SemanticIndex(self.course, EmbeddingCache(self._embeddings))
+        return SearchIndex.build(self.course, semantic)
+
+    def warm_up_in_background(self) -> threading.Thread | None:
+        """Load the model and the course's vectors beside start-up, not in its way."""
+        semantic = self.index.semantic
+        if semantic is None:
+            return None
+        thread = threading.Thread(target=semantic.warm_up, name="search-warm-up", daemon=True)
+        thread.start()
+        return thread
 
     def page(self, section_id: str, part: int = 0) -> SectionPage:
         section = self.course.section(section_id)
@@ -65,5 +85,11 @@ class CourseService:
             self._html[section.id] = to_html(section.body)
         return self._html[section.id]
 
-    def search(self, query: str, limit: int = 3) -> list[Hit]:
-        return self.index.search(query, limit=limit)
+    async def search(self, query: str, limit: int = 3) -> list[Hit]:
+        """The one ranking behind /chercher, free text and GET /search, off the event loop."""
+        return await asyncio.to_thread(self.index.search, query, limit)
+
+    @staticmethod
+    def in_english(query: str) -> bool:
+        """The answer then says the course is in French."""
+        return looks_english(query)

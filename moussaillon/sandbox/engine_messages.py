@@ -34,9 +34,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sandbox.engine.quota.containers": {
         "fr": "Vous avez déjà {limit} conteneurs (le maximum). Supprimez-en un "
-        "(docker rm -f NOM) ou faites le ménage (docker container prune).",
+        "(docker rm -f NOM) ou faites le ménage (docker container prune -f).",
         "en": "You already have {limit} containers (the maximum). Remove one (docker rm -f NAME)"
-        " or clean up (docker container prune).",
+        " or clean up (docker container prune -f).",
     },
     "sandbox.engine.quota.volumes": {
         "fr": "Vous avez déjà {limit} volumes (le maximum). Supprimez-en un "

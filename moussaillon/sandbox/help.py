@@ -58,8 +58,26 @@ TOPICS: dict[str, Topic] = {
             _o("--entrypoint CMD", "remplacer l'entrypoint", "override the entrypoint"),
             _o("--init, --read-only", "init, système de fichiers en lecture seule",
                "init, read-only root filesystem"),
+            _o("-m, --memory 64m", "mémoire (au plus la limite du bac à sable)",
+               "memory (at most the sandbox's limit)"),
+            _o("--cpus 0.25", "CPU (au plus la limite du bac à sable)",
+               "CPUs (at most the sandbox's limit)"),
         ),
         "docker run --rm alpine cat /etc/hostname",
+    ),
+    "container.create": Topic(
+        "docker create [OPTIONS] IMAGE [COMMANDE] [ARG...]",
+        ("Crée un conteneur sans le démarrer (options de docker run).",
+         "Create a container without starting it (docker run's options)."),
+        (_o("--name NOM", "nommer le conteneur", "name the container"),),
+        "docker create --name web nginx",
+    ),
+    "container.diff": Topic(
+        "docker diff CONTENEUR",
+        ("Fichiers ajoutés (A), changés (C), supprimés (D) dans le conteneur.",
+         "Files added (A), changed (C), deleted (D) in the container."),
+        (),
+        "docker diff web",
     ),
     "container.ls": Topic(
         "docker ps [OPTIONS]",
@@ -368,6 +386,13 @@ TOPICS: dict[str, Topic] = {
         (FORMAT,),
         "docker info -f '{{.ServerVersion}}'",
     ),
+    "system.df": Topic(
+        "docker system df [OPTIONS]",
+        ("La place prise par vos images, conteneurs et volumes.",
+         "The space your images, containers and volumes take."),
+        (LS_FORMAT,),
+        "docker system df",
+    ),
     "system.prune": Topic(
         "docker system prune [OPTIONS]",
         ("Supprime vos conteneurs arrêtés, réseaux inutilisés…",
@@ -408,21 +433,23 @@ _OVERVIEW = {
     "fr": """Usage : docker COMMANDE
 
 Conteneurs : run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
-  pause, unpause, wait, cp, commit, container inspect|prune
+  pause, unpause, wait, create, diff,
+  cp, commit, container inspect|prune
 Images : build, images, pull, history, tag, rmi, image inspect
 Volumes : volume create|ls|inspect|rm|prune
 Réseaux : network create|ls|inspect|rm|connect|disconnect|prune
-Système : version, info, inspect, system prune
+Système : version, info, inspect, system df|prune
 
 Pas ici : buildx, attach, login, push, compose… (docker push --help dit pourquoi)""",
     "en": """Usage: docker COMMAND
 
 Containers: run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
-  pause, unpause, wait, cp, commit, container inspect|prune
+  pause, unpause, wait, create, diff,
+  cp, commit, container inspect|prune
 Images: build, images, pull, history, tag, rmi, image inspect
 Volumes: volume create|ls|inspect|rm|prune
 Networks: network create|ls|inspect|rm|connect|disconnect|prune
-System: version, info, inspect, system prune
+System: version, info, inspect, system df|prune
 
 Not here: buildx, attach, login, push, compose… (docker push --help says why)""",
 }

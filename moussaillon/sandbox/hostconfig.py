@@ -3,6 +3,7 @@
 Why each one (OWASP Docker cheat sheet rules 1-8, Judge0/Piston defaults):
 
 * Memory = MemorySwap: a hard ceiling with no extra swap; a hog is OOM-killed (exit 137).
+  ``-m``/``--cpus`` may ask for less, never more (``applied_limits``).
 * NanoCpus, PidsLimit, Ulimits: one student cannot starve the host or fork-bomb it. ``nproc`` is
   generous on purpose: RLIMIT_NPROC counts every process of the same host uid (all containers
   run as root), the pids cgroup is the real per-container guard.
@@ -23,6 +24,9 @@ Why each one (OWASP Docker cheat sheet rules 1-8, Judge0/Piston defaults):
 * json-file logs with rotation, so a flood cannot fill the disk (its CPU cost in dockerd is
   bounded by the log watch, ``logwatch.py``).
 * Restart policy: ``no`` or ``on-failure`` with at most 3 retries.
+* No init unless the student asks (``--init``), as docker: the course shows the command as
+  PID 1 (``docker top``, ``ps``), and ``docker stop`` of a shell waits its grace period like
+  docker's; the stop stays bounded (``grace_period``) and every kill works without one.
 * Under gVisor (``runsc``) the pids cgroup also holds the sandbox kernel's own threads (about 55
   at rest), so the limit gets ``GVISOR_PIDS_OVERHEAD`` on top; a fork bomb there brings down that
   one sandbox (exit 2), never the engine.
@@ -53,6 +57,16 @@ def restart_policy(name: str | None, retries: int | None = None) -> dict[str, An
     return {"Name": "on-failure", "MaximumRetryCount": min(count, MAX_RESTARTS)}
 
 
+def applied_limits(settings: Settings, memory: int | None, cpus: float | None) -> tuple[int, int]:
+    """Memory in bytes and NanoCpus a container gets: what ``-m``/``--cpus`` asked for, at
+    most the sandbox's ceilings (0 or nothing asked: the ceiling, as docker's 0 is "no limit")."""
+    ceiling_memory = settings.sandbox_memory_mb * 1024 * 1024
+    ceiling_cpus = int(settings.sandbox_cpus * 1e9)
+    applied_memory = min(memory, ceiling_memory) if memory else ceiling_memory
+    applied_cpus = min(int(cpus * 1e9), ceiling_cpus) if cpus else ceiling_cpus
+    return applied_memory, applied_cpus
+
+
 def host_config(
     settings: Settings,
     *,
@@ -60,9 +74,13 @@ def host_config(
     mounts: list[dict[str, Any]] | None = None,
     image_volumes: list[str] | None = None,
     restart: dict[str, Any] | None = None,
+    memory: int | None = None,
+    cpus: float | None = None,
+    init: bool = False,
 ) -> dict[str, Any]:
-    """The HostConfig for ``POST /containers/create``; nothing from the request overrides it."""
-    memory = settings.sandbox_memory_mb * 1024 * 1024
+    """The HostConfig for ``POST /containers/create``; the request may only lower the memory
+    and CPU ceilings, nothing else of it overrides this."""
+    memory, nano_cpus = applied_limits(settings, memory, cpus)
     tmpfs = dict.fromkeys(WRITABLE_PATHS, tmpfs_options(settings))
     mounted = {mount["Target"] for mount in mounts or []}
     for path in image_volumes or []:
@@ -74,7 +92,7 @@ def host_config(
         "NetworkMode": network,
         "Memory": memory,
         "MemorySwap": memory,
-        "NanoCpus": int(settings.sandbox_cpus * 1e9),
+        "NanoCpus": nano_cpus,
         "PidsLimit": settings.sandbox_pids,
         "SecurityOpt": ["no-new-privileges"],
         "CapDrop": ["ALL"],
@@ -89,7 +107,6 @@ def host_config(
         ],
         "LogConfig": {"Type": "json-file", "Config": {"max-size": "1m", "max-file": "2"}},
         "RestartPolicy": restart or {"Name": "no"},
-        "Init": True,
         "CgroupnsMode": "private",
         # No upstream resolver is reachable from internal networks: give up on an unknown
         # name after one short try instead of the resolver's default 5 s x 2 attempts.
@@ -102,6 +119,8 @@ def host_config(
         "Mounts": list(mounts or []),
         "AutoRemove": False,
     }
+    if init:  # docker sends the key only for --init
+        config["Init"] = True
     if settings.sandbox_runtime:
         config["Runtime"] = settings.sandbox_runtime
         if "runsc" in settings.sandbox_runtime:

@@ -49,9 +49,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sandbox.syntax.substitution": {
         "fr": "$(...) est une substitution du shell, impossible ici : nommez les conteneurs"
-        " (docker rm -f web db) ou utilisez docker container prune",
+        " (docker rm -f web db) ou utilisez docker container prune -f",
         "en": "$(...) is a shell substitution, not possible here: name the containers"
-        " (docker rm -f web db) or use docker container prune",
+        " (docker rm -f web db) or use docker container prune -f",
     },
     "sandbox.syntax.several_lines": {
         "fr": "Une seule commande par message : envoyez chaque ligne séparément.",
@@ -410,18 +410,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "docker attach is interactive, not possible in a chat: use docker logs NAME or docker"
         " exec NAME COMMAND",
     ),
-    "create": (
-        "docker create n'est pas disponible : utilisez docker run -d --name NOM IMAGE, qui crée"
-        " et démarre le conteneur.",
-        "docker create is not available: use docker run -d --name NAME IMAGE, which creates and"
-        " starts the container.",
-    ),
-    "diff": (
-        "docker diff n'est pas disponible dans le bac à sable : regardez les fichiers avec"
-        " docker exec NOM ls -la /chemin",
-        "docker diff is not available in the sandbox: look at files with docker exec NAME"
-        " ls -la /path",
-    ),
     "events": (
         "docker events suit le moteur en continu, impossible dans une conversation : utilisez"
         " docker ps -a pour voir l'état des conteneurs.",
@@ -457,10 +445,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         " Utilisez les images fournies (docker images).",
         "docker load is not available: no file can be sent to the sandbox. Use the provided"
         " images (docker images).",
-    ),
-    "system df": (
-        "docker system df n'est pas disponible : utilisez docker ps -s et docker images.",
-        "docker system df is not available: use docker ps -s and docker images.",
     ),
     "login": (
         "docker login n'est pas disponible : le bac à sable ne se connecte à aucun registre"

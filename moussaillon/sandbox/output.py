@@ -80,14 +80,16 @@ def quoted_command(command: str, width: int = 20) -> str:
     return json.dumps(ellipsis(command, width), ensure_ascii=False)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Docker's tabwriter layout; an empty header list prints only the rows."""
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], min_width: int = 10) -> str:
+    """Docker's tabwriter layout; an empty header list prints only the rows (``docker top``
+    asks its tabwriter for columns of 20 at least)."""
     lines = ([list(headers)] if headers else []) + [list(row) for row in rows]
     if not lines:
         return ""
     count = max(len(line) for line in lines)
     widths = [
-        max(10, max(len(line[i]) for line in lines if i < len(line)) + 3) for i in range(count)
+        max(min_width, max(len(line[i]) for line in lines if i < len(line)) + 3)
+        for i in range(count)
     ]
     out = []
     for line in lines:

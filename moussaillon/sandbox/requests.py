@@ -80,6 +80,8 @@ class RunRequest(BaseRequest):
     read_only: bool = False
     pull: Literal["always", "missing", "never"] | None = None
     stop_signal: str | None = None
+    memory: int | None = None  # -m/--memory in bytes; the sandbox's ceiling when above it
+    cpus: float | None = None  # --cpus; the sandbox's ceiling when above it
     # refused by the policy, kept so the refusal can name them
     privileged: bool = False
     cap_add: list[str] = []
@@ -97,6 +99,17 @@ class RunRequest(BaseRequest):
     interactive: bool = False
     tty: bool = False
     env_file: list[str] = []
+
+
+class CreateRequest(RunRequest):
+    """``docker create``: ``run``'s options, the container made but not started."""
+
+    verb: Literal["container.create"] = "container.create"  # type: ignore[assignment]  # a narrower verb of the same options
+
+
+class DiffRequest(BaseRequest):
+    verb: Literal["container.diff"] = "container.diff"
+    container: str
 
 
 class ContainerLsRequest(BaseRequest):
@@ -437,6 +450,11 @@ class InfoRequest(BaseRequest):
     format: str | None = None
 
 
+class SystemDfRequest(BaseRequest):
+    verb: Literal["system.df"] = "system.df"
+    format: str | None = None
+
+
 class SystemPruneRequest(BaseRequest):
     verb: Literal["system.prune"] = "system.prune"
     all: bool = False
@@ -473,6 +491,8 @@ class UnavailableRequest(BaseRequest):
 
 DockerRequest = Annotated[
     RunRequest
+    | CreateRequest
+    | DiffRequest
     | ContainerLsRequest
     | LogsRequest
     | StopRequest
@@ -514,6 +534,7 @@ DockerRequest = Annotated[
     | NetworkPruneRequest
     | VersionRequest
     | InfoRequest
+    | SystemDfRequest
     | SystemPruneRequest
     | InspectRequest
     | HelpRequest

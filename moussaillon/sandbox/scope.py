@@ -133,9 +133,14 @@ class Scope:
 
     # -- listings ---------------------------------------------------------------------------
 
-    async def containers(self, engine: Engine, *, all: bool = True) -> list[dict[str, Any]]:
-        """The student's containers, without the hidden keepers that hold their volumes."""
+    async def containers(
+        self, engine: Engine, *, all: bool = True, size: bool = False
+    ) -> list[dict[str, Any]]:
+        """The student's containers, without the hidden keepers that hold their volumes;
+        ``size`` asks the engine for ``SizeRw``/``SizeRootFs`` (``docker ps -s``, slower)."""
         params = {"all": "1" if all else "0", "filters": self.filters()}
+        if size:
+            params["size"] = "1"
         found = await engine.get("containers/json", params=params)
         return [c for c in found if (c.get("Labels") or {}).get(KIND) != KEEPER]
 

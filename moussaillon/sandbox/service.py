@@ -32,7 +32,12 @@ from moussaillon.sandbox.build import records
 from moussaillon.sandbox.build.slots import BuildSlots
 from moussaillon.sandbox.build.source import FileSource
 from moussaillon.sandbox.engine import Engine, unreachable
-from moussaillon.sandbox.errors import BuildUnavailable, EngineUnavailable, SandboxError
+from moussaillon.sandbox.errors import (
+    BuildUnavailable,
+    CommandSyntaxError,
+    EngineUnavailable,
+    SandboxError,
+)
 from moussaillon.sandbox.executor import Context, Outcome, execute
 from moussaillon.sandbox.executor.common import OnOutput, call, hide_internal
 from moussaillon.sandbox.fairqueue import FairScheduler
@@ -41,6 +46,7 @@ from moussaillon.sandbox.logwatch import LogWatch, stop_watch
 from moussaillon.sandbox.observers import CommandObserver, command_action
 from moussaillon.sandbox.output import DaemonError
 from moussaillon.sandbox.parser import parse
+from moussaillon.sandbox.parser.usage import docker_text, explanation
 from moussaillon.sandbox.policy import Policy, normalize_image
 from moussaillon.sandbox.ratelimit import RateLimiter
 from moussaillon.sandbox.reaper import Reaper
@@ -233,6 +239,8 @@ class SandboxService:
             outcome.output = await _scrubbed(outcome.output, ctx.scope.prefix)
             outcome.notes += self.logwatch.notes_for(ctx.scope.owner, request, lang)
             return _result(outcome), verb
+        except CommandSyntaxError as exc:
+            return _usage_error(exc, lang), verb
         except SandboxError as exc:
             return _refusal(exc, lang), verb
         except DaemonError as exc:
@@ -400,6 +408,26 @@ def _result(outcome: Outcome) -> CommandResult:
         verdict="timed_out" if outcome.timed_out else "ran",
         truncated=outcome.truncated,
         notes=list(outcome.notes),
+    )
+
+
+def _usage_error(exc: CommandSyntaxError, lang: str) -> CommandResult:
+    """A line docker's own parser rejects answers as docker does (its text, its exit code), the
+    sandbox's explanation as a note; a line no shell would pass to docker stays a refusal."""
+    shown = docker_text(exc)
+    if shown is None:
+        return _refusal(exc, lang)
+    text, code = shown
+    note = explanation(exc, lang)
+    return CommandResult(
+        exit_code=code,
+        output=text,
+        refused=False,
+        reason=None,
+        duration_ms=0,
+        verdict=exc.verdict,
+        notes=[note] if note else [],
+        error_type=type(exc).__name__,
     )
 
 

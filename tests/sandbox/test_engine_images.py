@@ -78,7 +78,7 @@ async def test_own_tags(
 async def test_version_info_and_system_prune(service: SandboxService, clean_user_id: int) -> None:
     uid = clean_user_id
     version = await ok(service, uid, "docker version")
-    assert "Server: Docker Engine" in version.output and "API version" in version.output
+    assert "Server:\n Engine:" in version.output and "API version" in version.output
     short = await ok(service, uid, "docker version --format '{{.Server.Version}}'")
     assert re.match(r"\d+\.\d+", short.output)
     await ok(service, uid, "docker run --name gone alpine true")

@@ -41,7 +41,9 @@ async def test_every_outcome_is_a_result_and_journaled(
     not_docker = await service.run_command(uid, "rm -rf /")
     daemon = await service.run_command(uid, "docker stop ghost")
     assert refused.refused and refused.reason and refused.exit_code is None
-    assert syntax.refused and not_docker.refused
+    # docker's own parser error answers as docker does; a line that is not docker is refused
+    assert not syntax.refused and syntax.exit_code == 125 and not_docker.refused
+    assert syntax.output.startswith("unknown flag: --no-such-flag")
     assert daemon.exit_code == 1 and not daemon.refused
     french = await service.run_command(uid, "docker run --privileged alpine true", lang="fr")
     english = await service.run_command(uid, "docker run --privileged alpine true", lang="en")

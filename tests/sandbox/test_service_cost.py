@@ -101,7 +101,10 @@ async def test_a_refusal_does_no_engine_work(
             "docker run --no-such-flag alpine",
         ]:
             result = await service.run_command(uid, line, "en")
-            assert result.refused, (line, result)
+            assert result.refused or result.exit_code == 125, (
+                line,
+                result,
+            )  # 125: docker's usage error
         assert seen.requests == []
         # passing every pure check, an image off the allowlist costs one lookup of the
         # student's own tag, then is refused

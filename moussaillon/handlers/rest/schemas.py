@@ -69,6 +69,10 @@ class SearchHitOut(BaseModel):
 class SearchOut(BaseModel):
     query: str
     hits: list[SearchHitOut]
+    course_language: str = Field(default="fr", description="The course's language: French.")
+    note: str | None = Field(
+        default=None, description="Said when the question is in English: the course is French."
+    )
 
 
 class SandboxRun(BaseModel):

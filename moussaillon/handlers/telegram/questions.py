@@ -42,8 +42,9 @@ async def answer(update: Update, context: Context, line: str) -> None:
     lang = await language(update, context)
     keyboard: InlineKeyboardMarkup | None
     try:
-        hits = services(context).course.search(line, limit=3)
-        text, keyboard = views.search_results(line, hits, lang)
+        course = services(context).course
+        hits = await course.search(line, limit=3)
+        text, keyboard = views.search_results(line, hits, lang, english=course.in_english(line))
     except MoussaillonError as error:
         text, keyboard = error.message(lang), None
     extra = command_help(line, lang)

@@ -34,9 +34,10 @@ async def on_text(update: Update, context: Context) -> None:
 async def _answer(update: Update, context: Context, query: str) -> None:
     lang = await language(update, context)
     try:
-        hits = services(context).course.search(query, limit=3)
+        course = services(context).course
+        hits = await course.search(query, limit=3)
     except MoussaillonError as error:
         await message_of(update).reply_html(error.message(lang))
         return
-    text, keyboard = views.search_results(query, hits, lang)
+    text, keyboard = views.search_results(query, hits, lang, english=course.in_english(query))
     await message_of(update).reply_html(text, reply_markup=keyboard)

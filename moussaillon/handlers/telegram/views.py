@@ -92,11 +92,15 @@ def section_page(page: SectionPage, lang: str) -> View:
     return text, InlineKeyboardMarkup([row])
 
 
-def search_results(query: str, hits: list[Hit], lang: str) -> View | tuple[str, None]:
+def search_results(
+    query: str, hits: list[Hit], lang: str, *, english: bool = False
+) -> View | tuple[str, None]:
     shown = escape(query if len(query) <= 60 else query[:57] + "…")
     if not hits:
         return t("tg.search_nothing", lang, query=shown), None
     lines = [t("tg.search_results", lang, query=shown)]
+    if english:
+        lines.append(f"<i>{escape(t('content.search_in_french', lang))}</i>")
     for rank, hit in enumerate(hits, 1):
         lines.append(
             f"\n{rank}. <b>{escape(hit.title)}</b> · <i>{escape(hit.chapter_title)}</i>"

@@ -49,12 +49,11 @@ def _under(workspace: Mapping[str, bytes], folder: str) -> dict[str, bytes]:
     }
 
 
-def select_context(
-    workspace: Mapping[str, bytes], context_dir: str = ".", *, dockerfile: str = "Dockerfile"
-) -> dict[str, bytes]:
-    """The files under ``context_dir``, relative to it, that ``.dockerignore`` leaves in. The
-    Dockerfile (``dockerfile``, relative to the context) and ``.dockerignore`` stay in even when
-    a pattern names them, as Docker keeps them."""
+def select_context(workspace: Mapping[str, bytes], context_dir: str = ".") -> dict[str, bytes]:
+    """The files under ``context_dir``, relative to it, that ``.dockerignore`` leaves in, as the
+    build finally sees them. ``.dockerignore`` stays in for the engine, which drops it when it
+    names itself; an ignored Dockerfile is left out (Docker sends it, then the engine drops it):
+    the one the engine reads travels apart (``context_tar``)."""
     folder = normalize_dir(context_dir)
     files = _under(workspace, folder)
     if not files:
@@ -64,7 +63,7 @@ def select_context(
     if ignore_file is None:
         return files
     ignore = DockerIgnore.parse(ignore_file.decode("utf-8", "replace"))
-    ignore = ignore.with_kept(DOCKERIGNORE, go_clean(dockerfile))
+    ignore = ignore.with_kept(DOCKERIGNORE)
     return {path: data for path, data in files.items() if not ignore.excludes(path)}
 
 
@@ -75,17 +74,14 @@ def locate_dockerfile(
 
     ``file`` (``-f``) is relative to the workspace root, like a path typed in a shell at the
     root; without it the Dockerfile is ``<context>/Dockerfile``. A Dockerfile outside the
-    context is allowed, as Docker allows it with ``-f``: it travels under a reserved name.
+    context is allowed, as Docker allows it with ``-f``. The rendered file always travels under
+    a reserved name (the student's stays where it is, for ``COPY``): see ``context_tar``.
     """
     folder = normalize_dir(context_dir)
     path = normalize_dir(file) if file is not None else go_clean(f"{folder}/Dockerfile")
     data = workspace.get(path)
     if data is None:
         raise ContextError("sandbox.build.context.dockerfile_missing", path=path[:100])
-    if folder == ".":
-        return path, data
-    if path.startswith(folder + "/"):
-        return path[len(folder) + 1 :], data
     return OUTSIDE_DOCKERFILE, data
 
 
@@ -104,10 +100,19 @@ def _info(name: str, *, size: int = 0, directory: bool = False) -> tarfile.TarIn
 
 
 def context_tar(files: Mapping[str, bytes], *, dockerfile_name: str, dockerfile_text: str) -> bytes:
-    """The context as a tar, ``dockerfile_text`` (the rendered Dockerfile) in place of the
-    student's under ``dockerfile_name``. Same files, same bytes."""
+    """The context as a tar, with ``dockerfile_text`` (the rendered Dockerfile) under
+    ``dockerfile_name``. Same files, same bytes.
+
+    Under ``OUTSIDE_DOCKERFILE`` the rendered file also goes in the tar's ``.dockerignore``: the
+    engine reads the Dockerfile, then drops from the context what ``.dockerignore`` names, so a
+    ``COPY . .`` copies the student's own Dockerfile, never the one naming the engine's refs."""
     entries = dict(files)
     entries[dockerfile_name] = dockerfile_text.encode("utf-8")
+    if dockerfile_name == OUTSIDE_DOCKERFILE:
+        own = entries.get(DOCKERIGNORE)
+        # Without one of the student's, ours names itself too, so it leaves with the Dockerfile.
+        head = own.decode("utf-8", "replace").rstrip("\n") + "\n" if own else DOCKERIGNORE + "\n"
+        entries[DOCKERIGNORE] = (head + OUTSIDE_DOCKERFILE + "\n").encode("utf-8")
     folders = sorted(
         {
             "/".join(path.split("/")[:depth])

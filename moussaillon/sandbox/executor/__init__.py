@@ -15,6 +15,7 @@ from moussaillon.sandbox.executor import (
     build,
     commit,
     containers,
+    disk,
     images,
     monitor,
     networks,
@@ -31,6 +32,8 @@ Handler = Callable[[Context, Any], Awaitable[Outcome]]
 HANDLERS: dict[str, Handler] = {
     "container.run": run.run,
     "container.exec": run.execute,
+    "container.create": run.create_only,
+    "container.diff": disk.diff,
     "container.ls": containers.ls,
     "container.logs": containers.logs,
     "container.stop": containers.stop,
@@ -72,6 +75,7 @@ HANDLERS: dict[str, Handler] = {
     "system.version": system.version,
     "system.info": system.info,
     "system.prune": system.prune,
+    "system.df": disk.df,
     "inspect": system.inspect,
     "help": system.help_,
 }

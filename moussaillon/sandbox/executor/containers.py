@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from moussaillon.sandbox.executor import pruning
 from moussaillon.sandbox.executor.common import (
     Context,
     Outcome,
@@ -30,6 +31,7 @@ from moussaillon.sandbox.executor.run import foreground, port_text
 from moussaillon.sandbox.output import (
     DaemonError,
     ago,
+    human_size,
     quoted_command,
     short_id,
     table,
@@ -53,6 +55,7 @@ from moussaillon.sandbox.requests import (
 from moussaillon.sandbox.scope import IMAGE, PORTS, VALID_NAME
 
 STOP_MAX_S = 10  # docker's own default grace period
+DAEMON = "Error response from daemon: "
 HEADERS = {
     "ID": "CONTAINER ID",
     "Image": "IMAGE",
@@ -92,7 +95,10 @@ def _row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> dict[str, Any]:
             "%Y-%m-%d %H:%M:%S +0000 UTC"
         ),
         "RunningFor": ago(c.get("Created", time.time())),
-        "Ports": ", ".join(port_text(p) for p in recorded_ports(found)),
+        "Ports": ", ".join(
+            port_text(p)
+            for p in sorted(recorded_ports(found), key=lambda p: (p.container_port, p.protocol))
+        ),
         "Status": c.get("Status", ""),
         "State": c.get("State", ""),
         "Names": student_name(ctx, c),
@@ -101,8 +107,13 @@ def _row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> dict[str, Any]:
         "Networks": ",".join(
             hide_internal(ctx, n) for n in ((c.get("NetworkSettings") or {}).get("Networks") or {})
         ),
-        "Size": "0B",
+        "Size": _size(c),
     }
+
+
+def _size(c: dict[str, Any]) -> str:
+    """``docker ps -s``: the writable layer, then the image's size under it."""
+    return f"{human_size(c.get('SizeRw') or 0)} (virtual {human_size(c.get('SizeRootFs') or 0)})"
 
 
 def _matches(
@@ -134,7 +145,8 @@ async def ls(ctx: Context, req: ContainerLsRequest) -> Outcome:
         or req.latest
         or bool(filter_values(req.filters, "status") or filter_values(req.filters, "exited"))
     )
-    found = await ctx.scope.containers(ctx.engine, all=show_all)
+    wants_size = req.size or bool(req.format and ".Size" in req.format)
+    found = await ctx.scope.containers(ctx.engine, all=show_all, size=wants_size)
     found.sort(key=lambda c: c.get("Created", 0), reverse=True)
     named = name_matcher(req.filters)
     found = [c for c in found if _matches(ctx, c, req, named)]
@@ -148,6 +160,8 @@ async def ls(ctx: Context, req: ContainerLsRequest) -> Outcome:
     if req.format:
         return Outcome(output=await render_format(ctx, req.format, rows, HEADERS))
     columns = ["ID", "Image", "Command", "RunningFor", "Status", "Ports", "Names"]
+    if req.size:
+        columns.append("Size")
     rows_out = [[r[c] for c in columns] for r in rows]
     return Outcome(output=table([HEADERS[c] for c in columns], rows_out))
 
@@ -212,7 +226,18 @@ async def restart(ctx: Context, req: RestartRequest) -> Outcome:
 
 async def kill(ctx: Context, req: KillRequest) -> Outcome:
     params = {"signal": req.signal} if req.signal else {}
-    return await each(req.containers, _action(ctx, "kill", **params))
+    act = _action(ctx, "kill", **params)
+
+    async def one(ref: str) -> None:
+        try:
+            await act(ref)
+        except DaemonError as exc:  # the daemon's kill names the container first
+            if "No such container" in exc.text:
+                detail = exc.text.removeprefix(DAEMON)
+                raise DaemonError(f"{DAEMON}Cannot kill container: {ref}: {detail}") from None
+            raise
+
+    return await each(req.containers, one)
 
 
 async def pause(ctx: Context, req: PauseRequest) -> Outcome:
@@ -228,7 +253,19 @@ async def start(ctx: Context, req: StartRequest) -> Outcome:
         target = await ctx.scope.container(ctx.engine, req.containers[0])
         await _action(ctx, "start")(target["Id"])
         return await foreground(ctx, target["Id"], remove=False)
-    return await each(req.containers, _action(ctx, "start"))
+    failed: list[str] = []
+
+    async def one(ref: str) -> None:
+        try:
+            await _action(ctx, "start")(ref)
+        except DaemonError:
+            failed.append(ref)
+            raise
+
+    outcome = await each(req.containers, one)
+    if failed:  # docker sums up after the daemon's errors
+        outcome.output += "\nError: failed to start containers: " + ", ".join(failed)
+    return outcome
 
 
 async def wait(ctx: Context, req: WaitRequest) -> Outcome:
@@ -245,7 +282,11 @@ async def wait(ctx: Context, req: WaitRequest) -> Outcome:
 
 
 async def rename(ctx: Context, req: RenameRequest) -> Outcome:
-    target = await ctx.scope.container(ctx.engine, req.container)
+    try:
+        target = await ctx.scope.container(ctx.engine, req.container)
+    except DaemonError as exc:
+        summary = f"Error: failed to rename container named {req.container}"
+        raise DaemonError(f"{exc.text}\n{summary}") from None
     new = req.new_name.lstrip("/")
     if not VALID_NAME.match(new):
         raise DaemonError(
@@ -293,13 +334,22 @@ async def _realias(ctx: Context, target: dict[str, Any], old: str, new: str) -> 
 
 async def rm(ctx: Context, req: RmRequest) -> Outcome:
     params = {"force": "1" if req.force else "0", "v": "1" if req.volumes else "0"}
+    failed: list[str] = []
 
     async def remove(ref: str) -> None:
-        target = await ctx.scope.container(ctx.engine, ref)
-        async with asyncio.timeout(30):
-            await call(ctx, f"containers/{target['Id']}", "DELETE", params=params)
+        try:
+            target = await ctx.scope.container(ctx.engine, ref)
+            async with asyncio.timeout(30):
+                await call(ctx, f"containers/{target['Id']}", "DELETE", params=params)
+        except DaemonError as exc:
+            if not (req.force and "No such container" in exc.text):
+                failed.append(ref)
+            raise
 
-    return await each(req.containers, remove)
+    outcome = await each(req.containers, remove)
+    if not failed:  # ``rm -f`` of a missing container says so and still succeeds, as docker
+        outcome.exit_code = 0
+    return outcome
 
 
 def clean_container(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
@@ -310,7 +360,40 @@ def clean_container(ctx: Context, data: dict[str, Any]) -> dict[str, Any]:
     data = student_json(ctx, data)
     if data.get("Config"):
         data["Config"]["Labels"] = visible_labels(data["Config"].get("Labels"))
+    _as_on_docker_bridge(data, recorded_ports(found))
     return data
+
+
+_BRIDGE_FIELDS = ("EndpointID", "Gateway", "IPAddress", "IPPrefixLen", "MacAddress")
+
+
+def _as_on_docker_bridge(data: dict[str, Any], ports: list[PortMapping]) -> None:
+    """Docker fills ``NetworkSettings.IPAddress`` (and the gateway, MAC …) for a container on
+    its default ``bridge``; the student's ``bridge`` is a network of the sandbox, so the engine
+    leaves them empty: copy them up, and show the recorded ``-p`` mappings as docker would."""
+    settings = data.get("NetworkSettings")
+    if not isinstance(settings, dict):
+        return
+    bridge = (settings.get("Networks") or {}).get("bridge")
+    if isinstance(bridge, dict):
+        for key in _BRIDGE_FIELDS:
+            if not settings.get(key) and bridge.get(key):
+                settings[key] = bridge[key]
+    if ports and data.get("State", {}).get("Running"):
+        shown: dict[str, list[dict[str, str]]] = {}
+        for p in ports:
+            shown.setdefault(f"{p.container_port}/{p.protocol}", []).append(
+                {"HostIp": p.host_ip or "0.0.0.0", "HostPort": str(p.host_port or "")}
+            )
+        settings["Ports"] = shown
+    host = data.get("HostConfig")
+    if ports and isinstance(host, dict):
+        bindings: dict[str, list[dict[str, str]]] = {}
+        for p in ports:
+            bindings.setdefault(f"{p.container_port}/{p.protocol}", []).append(
+                {"HostIp": p.host_ip or "", "HostPort": str(p.host_port or "")}
+            )
+        host["PortBindings"] = bindings
 
 
 async def inspect_one(ctx: Context, ref: str) -> dict[str, Any]:
@@ -335,6 +418,7 @@ async def prune_containers(ctx: Context) -> list[str]:
 
 
 async def prune(ctx: Context, req: ContainerPruneRequest) -> Outcome:
+    if not req.force:
+        return pruning.unconfirmed(ctx, pruning.CONTAINERS, req.raw or "docker container prune")
     removed = await prune_containers(ctx)
-    text = "Deleted Containers:\n" + "\n".join(removed) + "\n\n" if removed else ""
-    return Outcome(output=text + "Total reclaimed space: 0B")
+    return Outcome(output=pruning.reclaimed([("Deleted Containers", removed)]))

@@ -27,7 +27,7 @@ async def show_objects(
         try:
             found.append(await lookup(ctx, ref))
         except DaemonError as exc:
-            errors.append(exc.text.replace("Error response from daemon: ", "Error: "))
+            errors.append(exc.text)  # as the docker CLI 28 prints them, daemon prefix kept
     if template:
         out = await render_each(ctx, template, found)
     else:

@@ -5,13 +5,26 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from moussaillon.sandbox.executor.common import Context, Outcome, call
+from moussaillon.sandbox.executor.common import Context, Outcome, call, render_format
 from moussaillon.sandbox.executor.containers import recorded_ports, student_name
 from moussaillon.sandbox.output import DaemonError, bytes_size, human_size, short_id, table
 from moussaillon.sandbox.requests import PortRequest, StatsRequest, TopRequest
 
+STATS_HEADERS = {
+    "Container": "CONTAINER",
+    "ID": "CONTAINER ID",
+    "Name": "NAME",
+    "CPUPerc": "CPU %",
+    "MemUsage": "MEM USAGE / LIMIT",
+    "MemPerc": "MEM %",
+    "NetIO": "NET I/O",
+    "BlockIO": "BLOCK I/O",
+    "PIDs": "PIDS",
+}
+_STATS_COLUMNS = ("ID", "Name", "CPUPerc", "MemUsage", "MemPerc", "NetIO", "BlockIO", "PIDs")
 
-async def _stats_row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> list[str]:
+
+async def _stats_row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> dict[str, str]:
     async with asyncio.timeout(10):
         s = await ctx.engine.get(f"containers/{c['Id']}/stats", params={"stream": "0"})
     cpu, pre = s.get("cpu_stats") or {}, s.get("precpu_stats") or {}
@@ -29,16 +42,18 @@ async def _stats_row(ctx: Context, c: dict[str, Any], no_trunc: bool) -> list[st
     blk = (s.get("blkio_stats") or {}).get("io_service_bytes_recursive") or []
     read = sum(b.get("value", 0) for b in blk if b.get("op", "").lower() == "read")
     write = sum(b.get("value", 0) for b in blk if b.get("op", "").lower() == "write")
-    return [
-        c["Id"] if no_trunc else short_id(c["Id"]),
-        student_name(ctx, c),
-        f"{cpu_pct:.2f}%",
-        f"{bytes_size(max(usage, 0))} / {bytes_size(limit)}",
-        f"{max(usage, 0) / limit * 100:.2f}%",
-        f"{_dec(rx)} / {_dec(tx)}",
-        f"{_dec(read)} / {_dec(write)}",
-        str((s.get("pids_stats") or {}).get("current", 0)),
-    ]
+    shown_id = c["Id"] if no_trunc else short_id(c["Id"])
+    return {
+        "Container": shown_id,
+        "ID": shown_id,
+        "Name": student_name(ctx, c),
+        "CPUPerc": f"{cpu_pct:.2f}%",
+        "MemUsage": f"{bytes_size(max(usage, 0))} / {bytes_size(limit)}",
+        "MemPerc": f"{max(usage, 0) / limit * 100:.2f}%",
+        "NetIO": f"{_dec(rx)} / {_dec(tx)}",
+        "BlockIO": f"{_dec(read)} / {_dec(write)}",
+        "PIDs": str((s.get("pids_stats") or {}).get("current", 0)),
+    }
 
 
 def _dec(size: int) -> str:
@@ -51,18 +66,12 @@ async def stats(ctx: Context, req: StatsRequest) -> Outcome:
         found = [await ctx.scope.container(ctx.engine, ref) for ref in req.containers]
     else:
         found = await ctx.scope.containers(ctx.engine, all=req.all)
-    rows = await asyncio.gather(*(_stats_row(ctx, c, req.no_trunc) for c in found))
-    headers = [
-        "CONTAINER ID",
-        "NAME",
-        "CPU %",
-        "MEM USAGE / LIMIT",
-        "MEM %",
-        "NET I/O",
-        "BLOCK I/O",
-        "PIDS",
-    ]
-    outcome = Outcome(output=table(headers, rows))
+    rows = list(await asyncio.gather(*(_stats_row(ctx, c, req.no_trunc) for c in found)))
+    if req.format:
+        outcome = Outcome(output=await render_format(ctx, req.format, rows, STATS_HEADERS))
+    else:
+        headers = [STATS_HEADERS[column] for column in _STATS_COLUMNS]
+        outcome = Outcome(output=table(headers, [[r[c] for c in _STATS_COLUMNS] for r in rows]))
     if not req.no_stream:
         outcome.notes.append(ctx.note("note.no_stream"))
     return outcome
@@ -73,27 +82,30 @@ async def top(ctx: Context, req: TopRequest) -> Outcome:
     params = {"ps_args": " ".join(req.ps_args)} if req.ps_args else None
     found = await call(ctx, f"containers/{target['Id']}/top", params=params)
     rows = [[str(cell) for cell in row] for row in found.get("Processes") or []]
-    return Outcome(output=table(found.get("Titles") or [], rows))
+    return Outcome(output=table(found.get("Titles") or [], rows, min_width=20))
 
 
 async def port(ctx: Context, req: PortRequest) -> Outcome:
+    """Docker's two shapes: ``80/tcp -> 0.0.0.0:8080`` per mapping, sorted, or for one asked
+    port just ``0.0.0.0:8080``; ``-p 80`` got its ephemeral port when the container was made."""
     target = await ctx.scope.container(ctx.engine, req.container)
     mappings = [p for p in recorded_ports(target.get("Labels")) if p.host_port is not None]
+    mappings.sort(key=lambda p: (f"{p.container_port}/{p.protocol}", p.host_port or 0))
     if req.port is not None:
         mappings = [
             p
             for p in mappings
-            if p.container_port == req.port and (req.protocol is None or p.protocol == req.protocol)
+            if p.container_port == req.port and p.protocol == (req.protocol or "tcp")
         ]
         if not mappings:
-            raise DaemonError(
-                f"Error: No public port '{req.port}/{req.protocol or 'tcp'}' published for "
-                f"{req.container}"
-            )
-    out = [
-        f"{p.container_port}/{p.protocol} -> {p.host_ip or '0.0.0.0'}:{p.host_port}"
-        for p in mappings
-    ]
+            asked = f"{req.port}/{req.protocol}" if req.protocol else str(req.port)
+            raise DaemonError(f"Error: No public port '{asked}' published for {req.container}")
+        out = [f"{p.host_ip or '0.0.0.0'}:{p.host_port}" for p in mappings]
+    else:
+        out = [
+            f"{p.container_port}/{p.protocol} -> {p.host_ip or '0.0.0.0'}:{p.host_port}"
+            for p in mappings
+        ]
     outcome = Outcome(output="\n".join(out))
     if mappings:
         name = student_name(ctx, target)

@@ -18,6 +18,7 @@ import logging
 from typing import Any
 
 from moussaillon.sandbox.errors import QuotaExceeded
+from moussaillon.sandbox.executor import pruning
 from moussaillon.sandbox.executor.common import (
     Context,
     Outcome,
@@ -290,5 +291,7 @@ async def prune_networks(ctx: Context) -> list[str]:
 
 
 async def prune(ctx: Context, req: NetworkPruneRequest) -> Outcome:
+    if not req.force:
+        return pruning.unconfirmed(ctx, pruning.NETWORKS, req.raw or "docker network prune")
     removed = await prune_networks(ctx)
     return Outcome(output="Deleted Networks:\n" + "\n".join(removed) if removed else "")

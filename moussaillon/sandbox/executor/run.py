@@ -26,8 +26,8 @@ from moussaillon.sandbox.executor.common import (
 )
 from moussaillon.sandbox.executor.networks import network_target
 from moussaillon.sandbox.executor.volumes import ensure_volume
-from moussaillon.sandbox.output import DaemonError, keep_tail
-from moussaillon.sandbox.requests import ExecRequest, PortMapping, RunRequest
+from moussaillon.sandbox.output import DaemonError, bytes_size, keep_tail
+from moussaillon.sandbox.requests import CreateRequest, ExecRequest, PortMapping, RunRequest
 from moussaillon.sandbox.scope import IMAGE, PORTS, VALID_NAME, random_name
 
 RUN_ERROR = "docker: Error response from daemon: "
@@ -90,6 +90,30 @@ async def _mounts(ctx: Context, req: RunRequest) -> list[dict[str, Any]]:
     return mounts
 
 
+EPHEMERAL_FIRST = 32768  # where the engine's own ephemeral host ports start (Linux's range)
+
+
+def ephemeral_ports(publish: list[PortMapping], live: list[dict[str, Any]]) -> list[PortMapping]:
+    """``-p 80`` gets a host port as docker would give one (32768, 32769 …), recorded like
+    the others, so ``docker port`` and ``docker ps`` show a full mapping (never opened)."""
+    taken: set[int] = set()
+    for container in live:
+        for item in json.loads((container.get("Labels") or {}).get(PORTS) or "[]"):
+            if item.get("host_port"):
+                taken.add(int(item["host_port"]))
+    taken.update(p.host_port for p in publish if p.host_port is not None)
+    result = []
+    port = EPHEMERAL_FIRST
+    for mapping in publish:
+        if mapping.host_port is None:
+            while port in taken:
+                port += 1
+            taken.add(port)
+            mapping = mapping.model_copy(update={"host_port": port})
+        result.append(mapping)
+    return result
+
+
 async def create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
     """Create the container; returns (id, student name, student network or None)."""
     async with ctx.lock("containers"):  # quota and name checks hold until the engine has it
@@ -128,9 +152,10 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
         port, _, proto = item.partition("/")
         exposed[f"{port}/{proto or 'tcp'}"] = {}
     restart = req.restart
+    publish = ephemeral_ports(req.publish, live)
     extra = {
         IMAGE: req.image,
-        PORTS: json.dumps([p.model_dump() for p in req.publish]),
+        PORTS: json.dumps([p.model_dump() for p in publish]),
     }
     body: dict[str, Any] = {
         "Image": req.image_ref or req.image,
@@ -150,6 +175,9 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
             restart=hostconfig.restart_policy(
                 restart.name if restart else None, restart.max_retries if restart else None
             ),
+            memory=req.memory,
+            cpus=req.cpus,
+            init=req.init,
         ),
     }
     if req.remove and req.detach:
@@ -229,15 +257,60 @@ async def foreground(ctx: Context, container_id: str, remove: bool) -> Outcome:
     return outcome
 
 
+def limit_notes(ctx: Context, req: RunRequest) -> list[str]:
+    """Say so when ``-m``/``--cpus`` asked for more than the sandbox gives (the applied value
+    is what ``docker inspect`` shows)."""
+    notes = []
+    ceiling_memory = ctx.settings.sandbox_memory_mb * 1024 * 1024
+    if req.memory and req.memory > ceiling_memory:
+        notes.append(
+            ctx.note(
+                "note.memory_capped",
+                asked=bytes_size(req.memory),
+                limit=bytes_size(ceiling_memory),
+            )
+        )
+    if req.cpus and req.cpus > ctx.settings.sandbox_cpus:
+        notes.append(
+            ctx.note(
+                "note.cpus_capped", asked=f"{req.cpus:g}", limit=f"{ctx.settings.sandbox_cpus:g}"
+            )
+        )
+    return notes
+
+
+RUN_HINT = "\n\nRun 'docker run --help' for more information"
+
+
 async def run(ctx: Context, req: RunRequest) -> Outcome:
-    container_id, name, network = await create(ctx, req)
-    await start(ctx, container_id, req.remove)
+    try:
+        container_id, name, network = await create(ctx, req)
+        await start(ctx, container_id, req.remove)
+    except DaemonError as exc:  # the CLI 28 ends run's daemon errors with its help hint
+        if RUN_ERROR in exc.text and not exc.text.endswith(RUN_HINT):
+            exc.text += RUN_HINT
+        raise
     if req.detach:
         outcome = Outcome(output=container_id)
     else:
         outcome = await foreground(ctx, container_id, req.remove)
     if req.publish:
         outcome.notes.append(ports_note(ctx, name, network, list(req.publish)))
+    outcome.notes += limit_notes(ctx, req)
+    return outcome
+
+
+async def create_only(ctx: Context, req: CreateRequest) -> Outcome:
+    """``docker create``: the container is made as ``run`` would make it, and left created;
+    docker's ``create`` reports the daemon's refusals without ``run``'s ``docker:`` and 125."""
+    try:
+        container_id, name, network = await create(ctx, req)
+    except DaemonError as exc:
+        raise DaemonError(exc.text.replace("docker: Error response", "Error response"), 1) from None
+    outcome = Outcome(output=container_id)
+    if req.publish:
+        outcome.notes.append(ports_note(ctx, name, network, list(req.publish)))
+    outcome.notes += limit_notes(ctx, req)
     return outcome
 
 

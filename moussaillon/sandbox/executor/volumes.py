@@ -17,6 +17,7 @@ from typing import Any
 
 from moussaillon.sandbox import hostconfig
 from moussaillon.sandbox.errors import QuotaExceeded
+from moussaillon.sandbox.executor import pruning
 from moussaillon.sandbox.executor.common import (
     Context,
     Outcome,
@@ -243,6 +244,7 @@ async def prune_volumes(ctx: Context) -> list[str]:
 
 
 async def prune(ctx: Context, req: VolumePruneRequest) -> Outcome:
+    if not req.force:
+        return pruning.unconfirmed(ctx, pruning.VOLUMES, req.raw or "docker volume prune")
     removed = await prune_volumes(ctx)
-    text = "Deleted Volumes:\n" + "\n".join(removed) + "\n\n" if removed else ""
-    return Outcome(output=text + "Total reclaimed space: 0B")
+    return Outcome(output=pruning.reclaimed([("Deleted Volumes", removed)]))

@@ -25,6 +25,7 @@ from moussaillon.sandbox.parser.objects import (
 )
 from moussaillon.sandbox.parser.table import Command
 from moussaillon.sandbox.parser.transfer import TRANSFER_COMMANDS
+from moussaillon.sandbox.parser.usage import GROUP_USAGE, ROOT_USAGE, usage_line
 from moussaillon.sandbox.requests import (
     DockerRequest,
     HelpRequest,
@@ -63,6 +64,8 @@ TOP_LEVEL: dict[str, Command] = {
             "pause",
             "unpause",
             "wait",
+            "create",
+            "diff",
         )
     },
     **TRANSFER_COMMANDS,
@@ -88,9 +91,7 @@ UNAVAILABLE: frozenset[str] = frozenset(
         "compose",
         "config",
         "context",
-        "create",
         "debug",
-        "diff",
         "events",
         "export",
         "import",
@@ -109,15 +110,14 @@ UNAVAILABLE: frozenset[str] = frozenset(
         "service",
         "stack",
         "swarm",
-        "system df",
         "trust",
         "update",
     }
 )
 _GROUP_UNAVAILABLE = {
-    "container": {"attach", "create", "diff", "export", "update"},
+    "container": {"attach", "export", "update"},
     "image": {"import", "load", "push", "save"},
-    "system": {"df", "events"},
+    "system": {"events"},
 }
 
 _GLOBAL_REFUSED = (
@@ -221,6 +221,9 @@ def parse(line: str) -> DockerRequest:
         top = parse_flags(words[1:], GLOBAL_SPEC, "docker")
     except HelpWanted:
         return HelpRequest(raw=raw)
+    except CommandSyntaxError as exc:
+        exc.params.setdefault("usage", ROOT_USAGE)
+        raise
     refused = next((name for name in _GLOBAL_REFUSED if top.has(name)), None)
     if refused is not None:
         raise CommandSyntaxError("sandbox.syntax.global_flag", flag=top.labels[refused])
@@ -243,7 +246,21 @@ def _parse_group(group: str, rest: list[str], raw: str) -> DockerRequest:
         return HelpRequest(raw=raw, topic=group)
     sub, *args = rest
     if sub.startswith("-"):
-        raise CommandSyntaxError("sandbox.syntax.unknown_flag", flag=sub, command=f"docker {group}")
+        if sub.startswith("--"):
+            raise CommandSyntaxError(
+                "sandbox.syntax.unknown_flag",
+                flag=sub.partition("=")[0],
+                command=f"docker {group}",
+                usage=GROUP_USAGE[group],
+            )
+        raise CommandSyntaxError(
+            "sandbox.syntax.unknown_shorthand",
+            char=sub[1:2],
+            arg=sub,
+            flag=sub,
+            command=f"docker {group}",
+            usage=GROUP_USAGE[group],
+        )
     if sub in GROUPS[group]:
         return _run(GROUPS[group][sub], f"docker {group} {sub}", args, raw)
     if sub in _GROUP_UNAVAILABLE.get(group, ()):
@@ -261,10 +278,14 @@ def _unavailable(command: str, args: list[str], raw: str) -> DockerRequest:
 def _run(command: Command, path: str, args: list[str], raw: str) -> DockerRequest:
     try:
         parsed = parse_flags(args, command.spec, path)
+        command.check_args(parsed)
+        fields = command.build(parsed)
     except HelpWanted:
         return HelpRequest(raw=raw, topic=command.verb)
-    command.check_args(parsed)
-    fields = command.build(parsed)
+    except CommandSyntaxError as exc:  # docker's answer names the command and its usage
+        exc.params.setdefault("command", path)
+        exc.params.setdefault("usage", usage_line(command.verb, path))
+        raise
     fields.setdefault("unsupported", parsed.unsupported)
     return _ADAPTER.validate_python({**fields, "verb": command.verb, "raw": raw})
 
@@ -284,4 +305,4 @@ def help_topic(words: list[str]) -> str | None:
         return TOP_LEVEL[first].verb
     if first in UNAVAILABLE:
         return first
-    raise CommandSyntaxError("sandbox.syntax.unknown_command", name=first[:40])
+    raise CommandSyntaxError("sandbox.syntax.unknown_command", name=first[:40], help_topic=True)

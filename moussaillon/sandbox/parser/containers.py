@@ -12,6 +12,8 @@ from moussaillon.sandbox.requests import (
     ContainerInspectRequest,
     ContainerLsRequest,
     ContainerPruneRequest,
+    CreateRequest,
+    DiffRequest,
     ExecRequest,
     KillRequest,
     LogsRequest,
@@ -36,13 +38,13 @@ LONG_FILTER = opt("--filter")
 _UNSUPPORTED_RUN_VALUES = (
     "-a --attach", "--add-host", "--annotation", "--blkio-weight", "--blkio-weight-device",
     "--cgroup-parent", "--cidfile", "--cpu-period", "--cpu-quota", "--cpu-rt-period",
-    "--cpu-rt-runtime", "-c --cpu-shares", "--cpus", "--cpuset-cpus", "--cpuset-mems",
+    "--cpu-rt-runtime", "-c --cpu-shares", "--cpuset-cpus", "--cpuset-mems",
     "--device-cgroup-rule", "--device-read-bps", "--device-read-iops", "--device-write-bps",
     "--device-write-iops", "--detach-keys", "--dns", "--dns-option", "--dns-search",
     "--domainname", "--gpus", "--group-add", "--health-cmd", "--health-interval",
     "--health-retries", "--health-start-interval", "--health-start-period", "--health-timeout",
     "--ip", "--ip6", "--isolation", "--kernel-memory", "--label-file", "--link",
-    "--link-local-ip", "--log-driver", "--log-opt", "--mac-address", "-m --memory",
+    "--link-local-ip", "--log-driver", "--log-opt", "--mac-address",
     "--memory-reservation", "--memory-swap", "--memory-swappiness", "--oom-score-adj",
     "--pids-limit", "--platform", "--shm-size", "--stop-timeout", "--storage-opt", "--ulimit",
     "--volume-driver",
@@ -76,6 +78,8 @@ RUN_SPEC = Spec(
         opt("--entrypoint"),
         opt("--pull"),
         opt("--stop-signal"),
+        opt("-m", "--memory"),
+        opt("--cpus"),
         opt("--cap-add"),
         opt("--cap-drop"),
         opt("--device"),
@@ -122,9 +126,20 @@ def _pull(p: Parsed) -> str | None:
     value = p.get_str("pull")
     if value is not None and value not in ("always", "missing", "never"):
         raise CommandSyntaxError(
-            "sandbox.syntax.invalid_value", value=value, flag="--pull", command=p.command
+            "sandbox.syntax.invalid_value",
+            value=value,
+            flag="--pull",
+            command=p.command,
+            checked=True,
+            reason=f'invalid pull option: \'{value}\': must be one of "always", "missing"'
+            ' or "never"',
         )
     return value
+
+
+def build_create(p: Parsed) -> dict[str, Any]:
+    """Nothing runs in the foreground: ``-it`` only prepares a terminal for a later start."""
+    return {**build_run(p), "detach": True}
 
 
 def build_run(p: Parsed) -> dict[str, Any]:
@@ -154,6 +169,8 @@ def build_run(p: Parsed) -> dict[str, Any]:
         "read_only": p.get_bool("read_only"),
         "pull": _pull(p),
         "stop_signal": p.get_str("stop_signal"),
+        "memory": v.parse_memory(p.get_str("memory"), p.shown.get("memory", "-m, --memory")),
+        "cpus": v.parse_cpus(p.get_str("cpus")),
         "privileged": p.get_bool("privileged"),
         "cap_add": p.get_list("cap_add"),
         "cap_drop": p.get_list("cap_drop"),
@@ -322,6 +339,10 @@ def _positional_command(model: type) -> Command:
 
 CONTAINER_COMMANDS: dict[str, Command] = {
     "run": Command(RunRequest, RUN_SPEC, build_run, min_args=1),
+    "create": Command(CreateRequest, RUN_SPEC, build_create, min_args=1),
+    "diff": Command(
+        DiffRequest, Spec(), lambda p: {"container": p.positionals[0]}, min_args=1, max_args=1
+    ),
     "exec": Command(ExecRequest, EXEC_SPEC, build_exec, min_args=2),
     "ls": Command(ContainerLsRequest, PS_SPEC, build_ps, max_args=0),
     "logs": Command(LogsRequest, LOGS_SPEC, build_logs, min_args=1, max_args=1),

@@ -27,6 +27,14 @@ class Flag:
     def label(self) -> str:
         return self.names[-1]
 
+    @property
+    def shown(self) -> str:
+        """How docker names the flag in its errors: ``-a, --all``, ``--rm``."""
+        short = [name for name in self.names if len(name) == 2 and name[1] != "-"]
+        if not short or short[0] == self.label:
+            return self.label
+        return f"{short[0]}, {self.label}"
+
 
 def _dest(names: tuple[str, ...]) -> str:
     return names[-1].lstrip("-").replace("-", "_")
@@ -70,6 +78,7 @@ class Parsed:
     positionals: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # dest -> the flag's display name
+    shown: dict[str, str] = field(default_factory=dict)  # dest -> docker's ``-a, --all``
 
     def has(self, dest: str) -> bool:
         return dest in self.values
@@ -96,6 +105,8 @@ class Parsed:
                 "sandbox.syntax.invalid_value",
                 value=value,
                 flag=self.labels.get(dest, dest),
+                names=self.shown.get(dest, dest),
+                kind="int",
                 command=self.command,
             ) from None
 
@@ -113,10 +124,16 @@ def _record(parsed: Parsed, spec_flag: Flag, value: str, typed: str) -> None:
         return
     if not spec_flag.takes_value and value not in _TRUE | _FALSE:
         raise CommandSyntaxError(
-            "sandbox.syntax.invalid_value", value=value, flag=typed, command=parsed.command
+            "sandbox.syntax.invalid_value",
+            value=value,
+            flag=typed,
+            names=spec_flag.shown,
+            kind="bool",
+            command=parsed.command,
         )
     parsed.values.setdefault(spec_flag.dest, []).append(value)
     parsed.labels[spec_flag.dest] = spec_flag.label
+    parsed.shown[spec_flag.dest] = spec_flag.shown
 
 
 def _is_help(arg: str, spec: Spec) -> bool:
@@ -178,7 +195,10 @@ def _parse_shorthands(args: list[str], i: int, spec: Spec, parsed: Parsed) -> in
             if letter == "h" and spec.short_help:
                 raise HelpWanted
             raise CommandSyntaxError(
-                "sandbox.syntax.unknown_shorthand", char=letter, arg=arg, command=parsed.command
+                "sandbox.syntax.unknown_shorthand",
+                char=letter,
+                arg="-" + letters[j:],  # pflag names the rest of the group: ``-dx`` → ``-x``
+                command=parsed.command,
             )
         rest = letters[j + 1 :]
         if found.takes_value:

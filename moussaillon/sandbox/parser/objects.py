@@ -25,6 +25,7 @@ from moussaillon.sandbox.requests import (
     NetworkPruneRequest,
     NetworkRmRequest,
     PullRequest,
+    SystemDfRequest,
     SystemPruneRequest,
     TagRequest,
     VersionRequest,
@@ -357,6 +358,12 @@ INFO = Command(InfoRequest, Spec(flags=(FORMAT,)), _format_only, max_args=0)
 
 SYSTEM_COMMANDS: dict[str, Command] = {
     "info": INFO,
+    "df": Command(
+        SystemDfRequest,
+        Spec(flags=(opt("--format"), unsupported("-v", "--verbose", value=False))),
+        _format_only,
+        max_args=0,
+    ),
     "prune": Command(
         SystemPruneRequest,
         Spec(flags=(flag("-a", "--all"), FORCE, flag("--volumes"), opt("--filter"))),

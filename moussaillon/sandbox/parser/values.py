@@ -6,6 +6,7 @@ whether a well-formed value is *allowed* (a bind mount, say) is the policy's job
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from moussaillon.sandbox.errors import CommandSyntaxError
@@ -22,15 +23,16 @@ def _error(key: str, **params: object) -> CommandSyntaxError:
     return CommandSyntaxError(key, **params)
 
 
-def _port_range(text: str, value: str) -> tuple[int, int]:
+def _port_range(text: str, value: str, part: str = "containerPort") -> tuple[int, int]:
+    """``part`` is how docker names the bad half in its error (``invalid hostPort: 99999``)."""
     start, dash, end = text.partition("-")
     try:
         low = int(start)
         high = int(end) if dash else low
     except ValueError:
-        raise _error("sandbox.syntax.invalid_port", value=value) from None
+        raise _error("sandbox.syntax.invalid_port", value=value, part=part, bad=text) from None
     if not (0 < low <= high <= 65535) or not start.isdigit() or (dash and not end.isdigit()):
-        raise _error("sandbox.syntax.invalid_port", value=value)
+        raise _error("sandbox.syntax.invalid_port", value=value, part=part, bad=text)
     return low, high
 
 
@@ -62,7 +64,7 @@ def parse_ports(value: str) -> list[PortMapping]:
     if count > MAX_PORTS:
         raise _error("sandbox.syntax.invalid_port", value=value)
     if host_text:
-        host_low, host_high = _port_range(host_text, value)
+        host_low, host_high = _port_range(host_text, value, "hostPort")
         if host_high - host_low + 1 != count:
             raise _error("sandbox.syntax.invalid_port", value=value)
         hosts: list[int | None] = list(range(host_low, host_high + 1))
@@ -193,3 +195,42 @@ def parse_restart(value: str) -> RestartPolicy:
     if colon and (name != "on-failure" or not count.isdigit()):
         raise _error("sandbox.syntax.invalid_restart", value=value)
     return RestartPolicy(name=name, max_retries=int(count) if colon else 0)  # type: ignore[arg-type]  # checked above against the Literal; pydantic checks again
+
+
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4, "p": 1024**5}
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgtp]?)(?:i?b)?", re.IGNORECASE)
+
+
+def parse_memory(value: str | None, names: str = "-m, --memory") -> int | None:
+    """``-m 64m`` → bytes, docker's ``RAMInBytes`` (binary units, ``b``/``k``/``m``/``g``…)."""
+    if value is None:
+        return None
+    found = _SIZE.fullmatch(value.strip())
+    if found is None:
+        raise _error(
+            "sandbox.syntax.invalid_value",
+            value=value,
+            flag="--memory",
+            names=names,
+            reason=f"invalid size: '{value}'",
+        )
+    return int(float(found.group(1)) * _UNITS[found.group(2).lower()])
+
+
+def parse_cpus(value: str | None) -> float | None:
+    """``--cpus 0.5``: docker parses a rational number of CPUs."""
+    if value is None:
+        return None
+    try:
+        cpus = float(value)
+    except ValueError:
+        cpus = -1.0
+    if cpus < 0 or cpus != cpus or cpus == float("inf"):
+        raise _error(
+            "sandbox.syntax.invalid_value",
+            value=value,
+            flag="--cpus",
+            names="--cpus",
+            reason=f"failed to parse {value} as a rational number",
+        )
+    return cpus

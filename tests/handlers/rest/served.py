@@ -69,6 +69,9 @@ def _environment(tmp: Path, port: int, settings: dict[str, str]) -> dict[str, st
         "MOUSSAILLON_HTTP_PORT": str(port),
         "MOUSSAILLON_DOCKER_HOST": f"unix://{tmp}/no-engine.sock",
         "MOUSSAILLON_LOG_LEVEL": "WARNING",
+        # serve loads the search model in the background: off unless the test turns it on,
+        # so that a server started to test limits does not embed the course meanwhile.
+        "MOUSSAILLON_SEARCH_SEMANTIC": "false",
     }
     env.update(settings)
     return env

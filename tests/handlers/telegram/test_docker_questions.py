@@ -58,7 +58,7 @@ async def test_free_text_and_chercher_rank_as_the_course_service_does(bot):
     stub = bot.stub
     alice = stub.user(first_name="Alice", language_code="fr")
     question = "mon conteneur redémarre pas après un reboot"
-    expected = [hit.section_id for hit in bot.services.course.search(question, limit=3)]
+    expected = [hit.section_id for hit in await bot.services.course.search(question, limit=3)]
     assert expected[0] == "redemarrage-automatique-restart"
     [free] = await stub.wait_for(stub.send_text(alice, question))
     [command] = await stub.wait_for(stub.send_text(alice, f"/chercher {question}"))

@@ -87,6 +87,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Served, int]]:
         MOUSSAILLON_HTTP_PORT=str(http_port),
         # A fresh database on the shared engine: its start-up sweep must spare others' objects.
         MOUSSAILLON_SANDBOX_IDLE_TTL_MIN="1000000",
+        MOUSSAILLON_SEARCH_SEMANTIC="false",  # no model loading beside what this test times
         PYTHONUNBUFFERED="1",
     )
     log = tmp_path / "serve.log"

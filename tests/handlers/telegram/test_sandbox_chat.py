@@ -108,5 +108,5 @@ async def test_the_container_quota_counts_what_sandbox_shows_not_volume_keepers(
         )
         assert (
             full.text == "⛔ Vous avez déjà 2 conteneurs (le maximum). Supprimez-en un "
-            "(docker rm -f NOM) ou faites le ménage (docker container prune)."
+            "(docker rm -f NOM) ou faites le ménage (docker container prune -f)."
         )

@@ -39,9 +39,8 @@ WORKSPACE = {
 def test_the_root_context_applies_its_dockerignore_but_keeps_the_build_files() -> None:
     files = select_context(WORKSPACE)
     assert sorted(files) == [
-        ".dockerignore",
-        "Dockerfile",  # excluded by a pattern, still sent, as Docker does
-        "README.md",
+        ".dockerignore",  # the engine drops it only when it names itself
+        "README.md",  # no Dockerfile: ignored, so the build never sees it (as with Docker)
         "app.js",
         "c/.dockerignore",
         "c/Dockerfile",
@@ -60,11 +59,13 @@ def test_a_subfolder_is_a_context_of_its_own() -> None:
     }
 
 
-def test_the_named_dockerfile_is_kept_even_when_ignored() -> None:
+def test_an_ignored_dockerfile_is_still_built_but_never_copied() -> None:
     workspace = {"Dockerfile.dev": b"FROM alpine\n", ".dockerignore": b"Dockerfile*\n", "a": b""}
-    assert "Dockerfile.dev" not in select_context(workspace)
-    kept = select_context(workspace, dockerfile="Dockerfile.dev")
-    assert sorted(kept) == [".dockerignore", "Dockerfile.dev", "a"]
+    assert sorted(select_context(workspace)) == [".dockerignore", "a"]
+    assert locate_dockerfile(workspace, ".", "Dockerfile.dev") == (
+        OUTSIDE_DOCKERFILE,
+        b"FROM alpine\n",
+    )
 
 
 @pytest.mark.parametrize(
@@ -88,23 +89,23 @@ def test_unknown_or_empty_contexts_are_refused(
 
 
 @pytest.mark.parametrize(
-    ("context", "file", "name"),
+    ("context", "file", "path"),
     [
         (".", None, "Dockerfile"),
-        ("c", None, "Dockerfile"),
-        ("./c/", None, "Dockerfile"),
+        ("c", None, "c/Dockerfile"),
+        ("./c/", None, "c/Dockerfile"),
         (".", "docker/Dockerfile.prod", "docker/Dockerfile.prod"),
-        ("c", "c/Dockerfile", "Dockerfile"),  # -f is relative to the workspace root
-        ("c", "docker/Dockerfile.prod", OUTSIDE_DOCKERFILE),  # outside the context: allowed
-        ("c", "./Dockerfile", OUTSIDE_DOCKERFILE),
+        ("c", "c/Dockerfile", "c/Dockerfile"),  # -f is relative to the workspace root
+        ("c", "docker/Dockerfile.prod", "docker/Dockerfile.prod"),  # outside the context
+        ("c", "./Dockerfile", "Dockerfile"),
     ],
 )
 def test_the_dockerfile_is_found_from_the_workspace_root(
-    context: str, file: str | None, name: str
+    context: str, file: str | None, path: str
 ) -> None:
     found, data = locate_dockerfile(WORKSPACE, context, file)
-    assert found == name
-    assert data.startswith(b"FROM ")
+    assert found == OUTSIDE_DOCKERFILE  # the rendered one always travels apart
+    assert data == WORKSPACE[path]
 
 
 @pytest.mark.parametrize(
@@ -167,7 +168,13 @@ def test_the_tar_holds_folders_before_their_files_and_the_outside_dockerfile() -
     folders = [name for name, is_dir in names if is_dir]
     assert folders == ["c", "docker"]
     assert (OUTSIDE_DOCKERFILE, False) in names
-    assert ("Dockerfile", False) in names  # the student's own stays as it was
+    assert ("Dockerfile", False) not in names  # ignored by the student's .dockerignore
+    ignore = {m.name: m for m in _members(data)}[".dockerignore"]
+    with tarfile.open(fileobj=io.BytesIO(data)) as opened:
+        handle = opened.extractfile(ignore)
+        assert handle is not None
+        # The student's patterns, then the rendered Dockerfile, which the engine then drops.
+        assert handle.read() == WORKSPACE[".dockerignore"] + OUTSIDE_DOCKERFILE.encode() + b"\n"
     positions = {name: i for i, (name, _) in enumerate(names)}
     assert positions["c"] < positions["c/prime.c"]
 
@@ -182,12 +189,14 @@ def test_read_build_checks_the_context_then_the_dockerfile_with_the_settings() -
     settings = Settings(_env_file=None, build_max_instructions=3)  # type: ignore[call-arg]
     inputs = read_build(WORKSPACE, _request("docker build -t prime c"), settings)
     assert inputs.plan.bases() == ["gcc"]
-    assert inputs.dockerfile_name == "Dockerfile"
+    assert inputs.dockerfile_name == OUTSIDE_DOCKERFILE
     assert sorted(inputs.files) == [".dockerignore", "Dockerfile", "prime.c"]
     tar = inputs.tar(lambda ref: "engine/" + ref)
     with tarfile.open(fileobj=io.BytesIO(tar)) as opened:
-        dockerfile = opened.extractfile("Dockerfile")
-        assert dockerfile is not None and dockerfile.read() == b"FROM engine/gcc AS build\n"
+        rendered = opened.extractfile(OUTSIDE_DOCKERFILE)
+        assert rendered is not None and rendered.read() == b"FROM engine/gcc AS build\n"
+        own = opened.extractfile("Dockerfile")  # what a COPY . . copies: the student's words
+        assert own is not None and own.read() == b"FROM gcc AS build\n"
     outside = read_build(WORKSPACE, _request("docker build -f docker/Dockerfile.prod c"), settings)
     assert outside.dockerfile_name == OUTSIDE_DOCKERFILE
     with pytest.raises(ContextError, match="missing"):

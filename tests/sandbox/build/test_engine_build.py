@@ -216,3 +216,26 @@ async def test_the_reaper_leaves_nothing_of_an_idle_students_builds(
     assert report.images >= 1
     assert await left_of(docker, ids, service.settings.sandbox_images) == set()
     assert "gone:1" not in (await service.inventory(clean_user_id)).images
+
+
+async def test_copy_of_the_context_holds_the_students_dockerfile_not_the_rendered_one(
+    builder: tuple[SandboxService, Files], clean_user_id: int
+) -> None:
+    """The engine reads a rendered Dockerfile naming its own refs; ``COPY . .`` must still copy
+    what the student wrote, and nothing of the sandbox's."""
+    service, files = builder
+    dockerfile = 'FROM alpine\nCOPY . /ctx\nCMD ["sh", "-c", "ls -a /ctx; cat /ctx/Dockerfile"]\n'
+    files.put(clean_user_id, {"Dockerfile": dockerfile, "app.txt": "x\n"})
+    await ok(service, clean_user_id, "docker build -t ctx:1 .")
+    ran = await ok(service, clean_user_id, "docker run --rm ctx:1")
+    listed = ran.output.split()
+    assert "app.txt" in listed and "Dockerfile" in listed
+    assert ".dockerfile.moussaillon" not in listed and ".dockerignore" not in listed
+    assert "FROM alpine\n" in ran.output and "m-u" not in ran.output
+    ignored = "*.txt\nDockerfile\n"
+    files.put(clean_user_id, {"Dockerfile": dockerfile, "app.txt": "x\n", ".dockerignore": ignored})
+    await ok(service, clean_user_id, "docker build -t ctx:2 .")
+    ran = await service.run_command(clean_user_id, "docker run --rm ctx:2 ls -a /ctx")
+    assert ran.exit_code == 0, ran
+    assert ran.output.split() == [".", "..", ".dockerignore"]  # as Docker: only what is kept
+    await service.reset(clean_user_id)

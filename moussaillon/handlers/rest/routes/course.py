@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from moussaillon.core.i18n import t
 from moussaillon.handlers.rest.deps import ServicesDep
 from moussaillon.handlers.rest.schemas import (
     ChapterOut,
@@ -54,10 +55,12 @@ async def section(section_id: str, services: ServicesDep) -> SectionOut:
 @router.get("/search", responses={422: {"description": "Empty or invalid query"}})
 async def search(
     services: ServicesDep,
-    q: Annotated[str, Query(max_length=10_000, description="Words or a question, in French")],
+    q: Annotated[
+        str, Query(max_length=10_000, description="Words or a question, in French or English")
+    ],
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> SearchOut:
-    hits = services.course.search(q, limit=limit)
+    hits = await services.course.search(q, limit=limit)
     return SearchOut(
         query=q,
         hits=[
@@ -71,4 +74,5 @@ async def search(
             )
             for h in hits
         ],
+        note=t("content.search_in_french", "en") if services.course.in_english(q) else None,
     )
