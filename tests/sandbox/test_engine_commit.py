@@ -95,5 +95,12 @@ async def test_changes_outside_the_allowed_set_are_refused(
     ):
         result = await bench.run(user, line)
         assert result.refused or result.exit_code == 1, (line, result)
+    await bench.ok(user, "docker run -d --name web nginx")
+    upper = await bench.run(user, "docker commit web BAD")
+    assert upper.exit_code == 1
+    assert (
+        upper.output == "invalid reference format: repository name (library/BAD) must be lowercase"
+    )
+    await bench.ok(user, "docker rm -f web")
     bad = await bench.run(user, "docker commit -c 'ONBUILD RUN x' web")
     assert bad.refused and "CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, WORKDIR" in bad.reason

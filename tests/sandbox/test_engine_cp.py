@@ -92,6 +92,19 @@ async def test_docker_s_errors_for_a_missing_container_path_or_file(
     local = await bench.run(user, "docker cp absent.txt web:/tmp/")
     assert (local.exit_code, local.output) == (1, "lstat absent.txt: no such file or directory")
 
+    await bench.workspace.write(user, "hostname", b"x\n")
+    for line, text in (
+        ("docker cp web:/etc/hostname sub/", "no such directory"),
+        ("docker cp hostname web:/nodir/", "no such directory"),
+        (
+            "docker cp hostname web:/nodir/x",
+            "Error response from daemon: Could not find the file /nodir in container web",
+        ),
+        ("docker cp web:/etc ./hostname", "cannot copy directory"),
+    ):
+        found = await bench.run(user, line)
+        assert (found.exit_code, found.output) == (1, text), line
+
     both = await bench.run(user, "docker cp web:/a web:/b")
     assert (both.exit_code, both.output) == (1, "copying between containers is not supported")
     neither = await bench.run(user, "docker cp a b")

@@ -31,9 +31,12 @@ def _engine_tag(ctx: Context, repository: str | None) -> tuple[str, str] | None:
         return None
     shown = with_tag(repository.removeprefix("docker.io/").removeprefix("library/"))
     if not TAG.match(shown):
+        lowered = TAG.match(shown.lower()) is not None
         raise DaemonError(
-            f'Error parsing reference: "{repository}" is not a valid repository/tag:'
-            " invalid reference format"
+            "invalid reference format: repository name"
+            f" (library/{shown.rsplit(':', 1)[0]}) must be lowercase"
+            if lowered
+            else "invalid reference format"
         )
     if shown.rsplit(":", 1)[0] in ctx.settings.sandbox_images:
         raise DaemonError(ctx.note("image.tag_reserved", image=shown))

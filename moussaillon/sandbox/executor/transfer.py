@@ -40,6 +40,7 @@ from moussaillon.sandbox.transfer_policy import workspace_path
 STAT_HEADER = "X-Docker-Container-Path-Stat"
 CHUNK = 64 * 1024
 NO_SUCH_DIRECTORY = "no such directory"  # docker's archive.ErrDirNotExists, as the CLI prints it
+CANNOT_COPY_DIRECTORY = "cannot copy directory"  # archive.ErrCannotCopyDir
 
 
 def _daemon(ctx: Context, exc: aiodocker.DockerError) -> Exception:
@@ -198,7 +199,7 @@ async def _out_of_container(ctx: Context, req: CpRequest, container: dict[str, A
     tree = _Tree(await ctx.files.snapshot(ctx.user_id))
     destination = workspace_path(req.local_path)
     if found.is_dir and tree.is_file(destination):
-        raise DaemonError(f"cannot copy a directory to a file: {req.local_path}")
+        raise DaemonError(CANNOT_COPY_DIRECTORY)
     if not found.is_dir and not tree.is_dir(destination) and req.local_path.endswith("/"):
         raise DaemonError(NO_SUCH_DIRECTORY)
     tar = await _read_archive(ctx, container["Id"], path, limits.max_archive)
@@ -246,7 +247,7 @@ async def _into_container(ctx: Context, req: CpRequest, container: dict[str, Any
         name = "" if is_dir and contents_only else base
     elif found is not None:
         if is_dir:
-            raise DaemonError(f"cannot copy a directory to a file: {req.container}:{path}")
+            raise DaemonError(CANNOT_COPY_DIRECTORY)
         folder, name = posixpath.dirname(path.rstrip("/")) or "/", posixpath.basename(path)
     else:
         if req.container_path.endswith("/") and not is_dir:
