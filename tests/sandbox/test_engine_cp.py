@@ -172,3 +172,15 @@ async def test_links_are_refused_followed_or_skipped_with_a_note(
     files = await _files(bench, user)
     assert files["copied/real"] == b"real\n" and "copied/link" not in files
     assert any("data/link -> /data/real" in note and "data/pipe" in note for note in folder.notes)
+
+
+async def test_the_workspace_as_it_would_be_is_checked_too(
+    bench: Bench, clean_user_id: int
+) -> None:
+    user = clean_user_id
+    await bench.workspace.seed(user, {f"mine/f{i}": b"x" for i in range(60)})
+    await bench.ok(user, f"{DATA} 'for i in $(seq 10); do echo $i > /data/f$i; done; sleep 300'")
+    await bench.ok(user, "docker exec box ls /data/f10")
+    result = await bench.run(user, "docker cp box:/data copied")
+    assert result.exit_code == 1 and "64" in result.output, result
+    assert not any(path.startswith("copied/") for path in await _files(bench, user))

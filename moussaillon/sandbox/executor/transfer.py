@@ -24,7 +24,12 @@ import aiodocker
 
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.sandbox.engine import unreachable
-from moussaillon.sandbox.errors import BuildUnavailable, EngineUnavailable, SandboxRefused
+from moussaillon.sandbox.errors import (
+    BuildUnavailable,
+    EngineUnavailable,
+    SandboxError,
+    SandboxRefused,
+)
 from moussaillon.sandbox.executor.common import ENGINE_CALL_TIMEOUT, Context, Outcome, hide_internal
 from moussaillon.sandbox.output import DaemonError
 from moussaillon.sandbox.requests import CpRequest
@@ -154,7 +159,7 @@ async def cp(ctx: Context, req: CpRequest) -> Outcome:
         if req.to_container:
             return await _into_container(ctx, req, container)
         return await _out_of_container(ctx, req, container)
-    except SandboxRefused:
+    except SandboxError:
         raise
     except MoussaillonError as exc:  # the workspace's own bounds, with the student's message
         return Outcome(output=exc.message(ctx.lang), exit_code=1)
