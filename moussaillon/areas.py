@@ -27,6 +27,7 @@ from moussaillon.sandbox import (
     engine_messages,
     limits_messages,
     rootfs_messages,
+    transfer_messages,
 )
 from moussaillon.sandbox import messages as sandbox_messages
 from moussaillon.sandbox import schema as sandbox_schema
@@ -51,6 +52,7 @@ CATALOGUES = (
     rootfs_messages.MESSAGES,
     build_messages.MESSAGES,
     build_engine_messages.MESSAGES,
+    transfer_messages.MESSAGES,
     cli_messages.MESSAGES,
     labs_messages.MESSAGES,
     quiz_messages.MESSAGES,

@@ -38,7 +38,7 @@ CONNECTION_MARGIN = 8
 UNREACHABLE = 900  # aiodocker's status when no connection to the engine could be made
 
 Params = Mapping[str, Any]
-Method = Literal["GET", "POST", "DELETE"]
+Method = Literal["GET", "POST", "DELETE", "PUT"]  # PUT: the archive endpoint
 
 
 def unreachable(exc: aiodocker.DockerError) -> bool:
@@ -82,6 +82,19 @@ class Engine:
     ) -> Any:
         """One JSON call; ``data`` is sent as JSON."""
         return await self.client._query_json(path, method, params=params, data=data)
+
+    async def head(self, path: str, *, params: Params | None = None) -> tuple[int, dict[str, str]]:
+        """``HEAD``: the status and headers (``docker cp``'s stat). aiodocker reads an error's
+        body as JSON, which a HEAD answer never has, so this goes around it."""
+        await self.client._check_version()
+        url = self.client._canonicalize_url(path, versioned_api=True)
+        try:
+            async with self.client.session.head(url, params=dict(params or {})) as response:
+                return response.status, dict(response.headers)
+        except aiohttp.ClientConnectionError as exc:
+            raise aiodocker.DockerError(
+                UNREACHABLE, f"Cannot connect to Docker Engine: {exc}"
+            ) from exc
 
     @contextlib.asynccontextmanager
     async def stream(

@@ -214,6 +214,30 @@ TOPICS: dict[str, Topic] = {
         (FORCE, _o("--filter K=V", "filtrer", "filter")),
         "docker container prune -f",
     ),
+    "container.cp": Topic(
+        "docker cp [OPTIONS] CONTENEUR:CHEMIN FICHIER | FICHIER CONTENEUR:CHEMIN",
+        ("Copie entre un conteneur et votre espace de fichiers (jamais la machine).",
+         "Copy between a container and your file workspace (never the host)."),
+        (
+            _o("-L, --follow-link", "suivre un lien symbolique", "follow a symbolic link"),
+            _o("-q, --quiet", "sans message", "no message"),
+        ),
+        "docker cp web:/etc/nginx/nginx.conf .",
+    ),
+    "container.commit": Topic(
+        "docker commit [OPTIONS] CONTENEUR [DEPOT[:TAG]]",
+        ("Crée une de vos images depuis un conteneur.",
+         "Create one of your images from a container."),
+        (
+            _o("-m, --message TXT", "message du commit", "commit message"),
+            _o("-a, --author NOM", "auteur", "author"),
+            _o("-c, --change INSTR", "CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, WORKDIR",
+               "CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, WORKDIR"),
+            _o("-p, --pause", "mettre en pause pendant le commit (défaut)",
+               "pause during the commit (default)"),
+        ),
+        "docker commit -m 'page modifiée' web monweb:v2",
+    ),
     "image.ls": Topic(
         "docker images [OPTIONS] [DEPOT[:TAG]]",
         ("Liste les images disponibles.", "List the available images."),
@@ -409,23 +433,25 @@ _OVERVIEW = {
     "fr": """Usage : docker COMMANDE
 
 Conteneurs : run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
-  pause, unpause, wait, create, diff, container inspect|prune
+  pause, unpause, wait, create, diff,
+  cp, commit, container inspect|prune
 Images : build, images, pull, history, tag, rmi, image inspect
 Volumes : volume create|ls|inspect|rm|prune
 Réseaux : network create|ls|inspect|rm|connect|disconnect|prune
 Système : version, info, inspect, system df|prune
 
-Pas ici : buildx, cp, attach, login, push, compose… (docker push --help dit pourquoi)""",
+Pas ici : buildx, attach, login, push, compose… (docker push --help dit pourquoi)""",
     "en": """Usage: docker COMMAND
 
 Containers: run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
-  pause, unpause, wait, create, diff, container inspect|prune
+  pause, unpause, wait, create, diff,
+  cp, commit, container inspect|prune
 Images: build, images, pull, history, tag, rmi, image inspect
 Volumes: volume create|ls|inspect|rm|prune
 Networks: network create|ls|inspect|rm|connect|disconnect|prune
 System: version, info, inspect, system df|prune
 
-Not here: buildx, cp, attach, login, push, compose… (docker push --help says why)""",
+Not here: buildx, attach, login, push, compose… (docker push --help says why)""",
 }
 
 
@@ -433,7 +459,8 @@ _ENGLISH = {
     "CONTENEUR": "CONTAINER", "COMMANDE": "COMMAND", "NOUVEAU_NOM": "NEW_NAME", "NOM": "NAME",
     "CHEMIN": "PATH", "RESEAU": "NETWORK", "DEPOT": "REPOSITORY", "CIBLE": "TARGET",
     "OPTIONS DE ps": "ps OPTIONS", "donnees": "data", "monreseau": "mynet",
-    "monalpine": "myalpine", "monapp": "myapp", "ETAPE": "STAGE",
+    "monalpine": "myalpine", "monapp": "myapp", "monweb": "myweb",
+    "page modifiée": "page changed", "FICHIER": "FILE", "ETAPE": "STAGE",
 }  # fmt: skip
 _ENGLISH_RE = re.compile("|".join(sorted(map(re.escape, _ENGLISH), key=len, reverse=True)))
 

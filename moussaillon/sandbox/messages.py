@@ -404,18 +404,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "docker builder is not available: images here are built with the classic builder."
         " Use docker build -t NAME .",
     ),
-    "commit": (
-        "docker commit n'est pas disponible : le bac à sable ne crée pas d'images. Gardez vos"
-        " données dans un volume nommé (-v donnees:/data).",
-        "docker commit is not available: the sandbox creates no images. Keep your data in a"
-        " named volume (-v data:/data).",
-    ),
-    "cp": (
-        "docker cp n'est pas disponible : rien n'est jamais copié entre un conteneur et la"
-        " machine. Affichez un fichier avec docker exec NOM cat /chemin",
-        "docker cp is not available: nothing is ever copied between a container and the host."
-        " Show a file with docker exec NAME cat /path",
-    ),
     "attach": (
         "docker attach est interactif, impossible dans une conversation : utilisez docker logs"
         " NOM ou docker exec NOM COMMANDE",

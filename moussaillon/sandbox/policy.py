@@ -18,6 +18,8 @@ from moussaillon.sandbox.parser.build import REFUSED_BUILD_FLAGS
 from moussaillon.sandbox.requests import (
     BaseRequest,
     BuildRequest,
+    CommitRequest,
+    CpRequest,
     DockerRequest,
     ExecRequest,
     NetworkConnectRequest,
@@ -31,6 +33,7 @@ from moussaillon.sandbox.requests import (
     UnavailableRequest,
     VolumeCreateRequest,
 )
+from moussaillon.sandbox.transfer_policy import check_commit, check_cp
 
 NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
 VOLUME_NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
@@ -142,7 +145,11 @@ class Policy:
         _check_unsupported(request)
         if isinstance(request, RunRequest):
             return self._check_run(request)
-        if isinstance(request, ExecRequest):
+        if isinstance(request, CpRequest):
+            check_cp(request)
+        elif isinstance(request, CommitRequest):
+            check_commit(request)
+        elif isinstance(request, ExecRequest):
             _check_exec(request)
         elif isinstance(request, StartRequest) and (request.attach or request.interactive):
             raise _refuse("start_attach", container=request.containers[0])

@@ -239,6 +239,34 @@ class ContainerPruneRequest(BaseRequest):
     filters: list[Filter] = []
 
 
+class CpRequest(BaseRequest):
+    """``docker cp``: one side is a container path, the other a path of the workspace."""
+
+    verb: Literal["container.cp"] = "container.cp"
+    source: str  # as typed
+    destination: str
+    container: str | None = None  # None: neither side names a container
+    container_path: str = ""
+    local_path: str = ""  # the workspace side, as typed ("." for the root)
+    to_container: bool = False
+    both_containers: bool = False
+    archive: bool = False
+    follow_link: bool = False
+    quiet: bool = False
+
+
+class CommitRequest(BaseRequest):
+    """``docker commit``: a container's file system as a new image of the student's."""
+
+    verb: Literal["container.commit"] = "container.commit"
+    container: str
+    repository: str | None = None  # None: an untagged image, like docker
+    message: str | None = None
+    author: str | None = None
+    changes: list[str] = []
+    pause: bool = True
+
+
 # --- images -----------------------------------------------------------------------------------
 
 
@@ -482,6 +510,8 @@ DockerRequest = Annotated[
     | UnpauseRequest
     | WaitRequest
     | ContainerPruneRequest
+    | CpRequest
+    | CommitRequest
     | ImageLsRequest
     | ImageInspectRequest
     | PullRequest

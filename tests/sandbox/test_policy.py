@@ -222,7 +222,6 @@ REFUSED: list[tuple[str, str]] = [
         UNAVAILABLE - {"checkpoint", "debug", "init", "scout"}
     )),
     ("docker debug web", "command.generic"),
-    ("docker container cp web:/x .", "command.cp"),
     ("docker container attach web", "command.attach"),
     ("docker image push mine", "command.push"),
 ]  # fmt: skip

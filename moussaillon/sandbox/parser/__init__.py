@@ -24,6 +24,7 @@ from moussaillon.sandbox.parser.objects import (
     VOLUME_COMMANDS,
 )
 from moussaillon.sandbox.parser.table import Command
+from moussaillon.sandbox.parser.transfer import TRANSFER_COMMANDS
 from moussaillon.sandbox.parser.usage import GROUP_USAGE, ROOT_USAGE, usage_line
 from moussaillon.sandbox.requests import (
     DockerRequest,
@@ -37,7 +38,7 @@ __all__ = ["GROUPS", "MAX_LINE_BYTES", "TOP_LEVEL", "UNAVAILABLE", "parse", "tok
 MAX_LINE_BYTES = 8 * 1024
 
 GROUPS: dict[str, dict[str, Command]] = {
-    "container": CONTAINER_COMMANDS,
+    "container": {**CONTAINER_COMMANDS, **TRANSFER_COMMANDS},
     "image": IMAGE_COMMANDS,
     "volume": VOLUME_COMMANDS,
     "network": NETWORK_COMMANDS,
@@ -67,6 +68,7 @@ TOP_LEVEL: dict[str, Command] = {
             "diff",
         )
     },
+    **TRANSFER_COMMANDS,
     "ps": CONTAINER_COMMANDS["ls"],
     "images": IMAGE_COMMANDS["ls"],
     "rmi": IMAGE_COMMANDS["rm"],
@@ -86,11 +88,9 @@ UNAVAILABLE: frozenset[str] = frozenset(
         "builder",
         "buildx",
         "checkpoint",
-        "commit",
         "compose",
         "config",
         "context",
-        "cp",
         "debug",
         "events",
         "export",
@@ -115,7 +115,7 @@ UNAVAILABLE: frozenset[str] = frozenset(
     }
 )
 _GROUP_UNAVAILABLE = {
-    "container": {"attach", "commit", "cp", "export", "update"},
+    "container": {"attach", "export", "update"},
     "image": {"import", "load", "push", "save"},
     "system": {"events"},
 }
