@@ -42,6 +42,17 @@ class RestartPolicy(_Model):
     max_retries: int = 0
 
 
+class HealthConfig(_Model):
+    """A container's health probe (Compose's ``healthcheck:``; ``docker run`` has no flags for it
+    here). ``test`` is the engine's form: ``["CMD", …]``, ``["CMD-SHELL", "…"]`` or ``["NONE"]``."""
+
+    test: list[str]
+    interval_s: float = 30
+    timeout_s: float = 30
+    retries: int = 3
+    start_period_s: float = 0
+
+
 class Filter(_Model):
     key: str
     value: str
@@ -80,6 +91,7 @@ class RunRequest(BaseRequest):
     read_only: bool = False
     pull: Literal["always", "missing", "never"] | None = None
     stop_signal: str | None = None
+    healthcheck: HealthConfig | None = None
     # refused by the policy, kept so the refusal can name them
     privileged: bool = False
     cap_add: list[str] = []
@@ -432,6 +444,48 @@ class HelpRequest(BaseRequest):
     topic: str | None = None  # a canonical verb ("container.run"), a group ("image") or None
 
 
+# --- compose ----------------------------------------------------------------------------------
+
+ComposeVerb = Literal[
+    "compose.up",
+    "compose.ps",
+    "compose.logs",
+    "compose.down",
+    "compose.stop",
+    "compose.start",
+    "compose.restart",
+    "compose.config",
+    "compose.exec",
+    "compose.run",
+    "compose.build",
+    "compose.images",
+    "compose.top",
+]
+
+
+class ComposeRequest(BaseRequest):
+    """``docker compose [-f F] [-p P] [--profile X] SUB …``: one model for every subcommand.
+
+    The executor loads the project from the workspace and turns it into the same typed
+    requests (``RunRequest`` …) the parser would make, so the policy sees every object.
+    """
+
+    verb: ComposeVerb = "compose.up"
+    file: str | None = None
+    project: str | None = None
+    profiles: list[str] = []
+    services: list[str] = []  # up/ps/logs/stop/start/restart/build/images/top; exec/run: one
+    command: list[str] = []  # exec/run
+    detach: bool = False
+    build: bool = False
+    all: bool = False
+    follow: bool = False
+    tail: int | None = None
+    volumes: bool = False  # down -v
+    remove: bool = False  # run --rm
+    legacy: bool = False  # typed as ``docker-compose``
+
+
 class UnavailableRequest(BaseRequest):
     """A real docker command the sandbox does not offer (build, cp, attach …).
 
@@ -487,9 +541,14 @@ DockerRequest = Annotated[
     | SystemPruneRequest
     | InspectRequest
     | HelpRequest
+    | ComposeRequest
     | UnavailableRequest,
     Field(discriminator="verb"),
 ]
 
 REQUEST_TYPES: tuple[type[BaseRequest], ...] = get_args(get_args(DockerRequest)[0])
-VERBS: tuple[str, ...] = tuple(model.model_fields["verb"].default for model in REQUEST_TYPES)
+VERBS: tuple[str, ...] = tuple(
+    verb
+    for model in REQUEST_TYPES
+    for verb in get_args(model.model_fields["verb"].annotation)  # compose has several
+)

@@ -13,6 +13,7 @@ from typing import Any
 from moussaillon.sandbox.errors import SandboxRefused
 from moussaillon.sandbox.executor import (
     build,
+    compose,
     containers,
     images,
     monitor,
@@ -70,6 +71,7 @@ HANDLERS: dict[str, Handler] = {
     "system.prune": system.prune,
     "inspect": system.inspect,
     "help": system.help_,
+    **dict.fromkeys(compose.HANDLERS, compose.compose),
 }
 
 

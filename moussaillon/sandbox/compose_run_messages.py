@@ -1,0 +1,55 @@
+"""Messages of ``docker compose`` on the engine (the file's own errors are the model's);
+registered in ``moussaillon.areas``. No HTML-special characters, as in the other catalogues."""
+
+from __future__ import annotations
+
+_TEXTS: dict[str, tuple[str, str]] = {
+    "standin_error": (
+        "Fichier compose inutilisable : {reason}",
+        "Unusable compose file: {reason}",
+    ),
+    "no_files": (
+        "docker compose lit le compose.yaml de vos fichiers, indisponibles ici.",
+        "docker compose reads the compose.yaml in your files, which are not available here.",
+    ),
+    "quota": (
+        "Le projet {project} créerait {new} {kind} de plus ; vous en avez {used} sur {limit}."
+        " Rien n'a été créé : supprimez-en (docker compose down, docker rm) puis relancez.",
+        "Project {project} would create {new} more {kind}; you have {used} of {limit}."
+        " Nothing was created: remove some (docker compose down, docker rm) and try again.",
+    ),
+    "legacy": (
+        "docker-compose (v1) n'est plus maintenu : tapez docker compose (v2), que voici.",
+        "docker-compose (v1) is retired: type docker compose (v2), which ran here.",
+    ),
+    "attached": (
+        "Dans le chat, up tourne toujours en arrière-plan (comme -d) : les journaux sont dans"
+        " docker compose logs, l'arrêt dans docker compose down.",
+        "In the chat, up always runs in the background (like -d): see the logs with"
+        " docker compose logs, stop it with docker compose down.",
+    ),
+    "ports": (
+        "Les ports publiés ne s'ouvrent pas sur Internet ici : joignez le service par son nom"
+        " depuis le réseau du projet, par exemple"
+        " docker run --rm --network {network} alpine/curl -s http://web",
+        "Published ports are not opened to the Internet here: reach a service by its name"
+        " from the project's network, for example"
+        " docker run --rm --network {network} alpine/curl -s http://web",
+    ),
+    "wait_timeout": (
+        "{name} n'est pas prêt après {seconds} s : regardez docker compose logs.",
+        "{name} is not ready after {seconds} s: look at docker compose logs.",
+    ),
+    "nothing": (
+        "Rien à supprimer : le projet {project} n'a ni conteneur ni réseau.",
+        "Nothing to remove: project {project} has no container nor network.",
+    ),
+    "volumes_kept": (
+        "Les volumes du projet {project} sont gardés (vos données aussi) ; down -v les supprime.",
+        "The volumes of project {project} are kept (with your data); down -v removes them.",
+    ),
+}
+
+MESSAGES: dict[str, dict[str, str]] = {
+    f"sandbox.compose_run.{key}": {"fr": fr, "en": en} for key, (fr, en) in _TEXTS.items()
+}
