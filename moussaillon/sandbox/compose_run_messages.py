@@ -4,6 +4,30 @@ registered in ``moussaillon.areas``. No HTML-special characters, as in the other
 from __future__ import annotations
 
 _TEXTS: dict[str, tuple[str, str]] = {
+    "help": (
+        "Usage : docker compose [-f FICHIER] [-p PROJET] [--profile P] COMMANDE\n\n"
+        "Lit compose.yaml dans vos fichiers (/fichiers).\n\n"
+        "Commandes :\n"
+        "  up [-d] [--build] [SERVICE...]  crée et démarre le projet\n"
+        "  ps [-a]                         liste ses conteneurs\n"
+        "  logs [--tail N] [SERVICE]       ses journaux (-f : un instantané)\n"
+        "  down [-v]                       supprime conteneurs, réseaux (-v : volumes)\n"
+        "  stop | start | restart          arrête, démarre, redémarre\n"
+        "  exec SERVICE CMD                lance CMD dans le service\n"
+        "  run --rm SERVICE CMD            un conteneur ponctuel du service\n"
+        "  config | build | images | top   le fichier résolu, images, processus",
+        "Usage: docker compose [-f FILE] [-p PROJECT] [--profile P] COMMAND\n\n"
+        "Reads compose.yaml in your files (/fichiers).\n\n"
+        "Commands:\n"
+        "  up [-d] [--build] [SERVICE...]  create and start the project\n"
+        "  ps [-a]                         list its containers\n"
+        "  logs [--tail N] [SERVICE]       its logs (-f: a snapshot)\n"
+        "  down [-v]                       remove containers, networks (-v: volumes)\n"
+        "  stop | start | restart          stop, start, restart\n"
+        "  exec SERVICE CMD                run CMD in the service\n"
+        "  run --rm SERVICE CMD            a one-off container of the service\n"
+        "  config | build | images | top   the resolved file, images, processes",
+    ),
     "standin_error": (
         "Fichier compose inutilisable : {reason}",
         "Unusable compose file: {reason}",

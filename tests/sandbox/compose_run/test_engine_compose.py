@@ -13,7 +13,6 @@ import pytest
 from moussaillon.sandbox.service import CommandResult, SandboxService
 from tests.sandbox.build.support import Files, build_service
 
-
 TWO = """\
 name: duo
 services:
