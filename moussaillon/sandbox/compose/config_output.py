@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # stand-in only
 
 from moussaillon.sandbox.compose.model import ComposeProject
 
@@ -19,4 +19,4 @@ def render_config(project: ComposeProject) -> str:
         doc["networks"] = {n: {"name": f"{project.name}_{n}"} for n in project.networks}
     if project.volumes:
         doc["volumes"] = {v: {"name": f"{project.name}_{v}"} for v in project.volumes}
-    return yaml.safe_dump(doc, sort_keys=False)
+    return str(yaml.safe_dump(doc, sort_keys=False))

@@ -10,7 +10,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # stand-in only
 
 from moussaillon.sandbox.compose.errors import ComposeError
 from moussaillon.sandbox.compose.model import (

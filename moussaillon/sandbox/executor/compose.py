@@ -213,11 +213,11 @@ async def _ensure_shared(
         for volume in project.services[name].volumes:
             if volume.type == "volume" and volume.source and volume.source not in vols:
                 vols.append(volume.source)
-    for volume in vols:
-        if volume_name(project.name, volume) in have_vols:
+    for named in vols:
+        if volume_name(project.name, named) in have_vols:
             continue
-        await volumes.create(ctx, await _checked(ctx, volume_request(project, volume)))
-        progress.add("Volume", volume_name(project.name, volume), "Created")
+        await volumes.create(ctx, await _checked(ctx, volume_request(project, named)))
+        progress.add("Volume", volume_name(project.name, named), "Created")
 
 
 async def _create(ctx: Context, project: ComposeProject, request: RunRequest) -> str:
