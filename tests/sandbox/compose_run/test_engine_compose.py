@@ -10,6 +10,8 @@ from pathlib import Path
 import aiodocker
 import pytest
 
+from moussaillon.sandbox.engine import Engine
+from moussaillon.sandbox.reaper import list_stock
 from moussaillon.sandbox.service import CommandResult, SandboxService
 from tests.sandbox.build.support import Files, build_service
 
@@ -146,3 +148,18 @@ async def test_legacy_command_runs_with_a_note_and_run_rm(
     config = await run(svc, clean_user_id, "docker compose config")
     assert "services:" in config.output and "busybox" in config.output
     await run(svc, clean_user_id, "docker compose down")
+
+
+async def test_reset_leaves_nothing_of_a_project(
+    compose: tuple[SandboxService, Files], clean_user_id: int, docker: aiodocker.Docker
+) -> None:
+    svc, files = compose
+    files.put(clean_user_id, {"compose.yaml": TWO})
+    assert (await run(svc, clean_user_id, "docker compose up -d")).exit_code == 0
+    owner = f"u{clean_user_id}"
+    stock = await list_stock(Engine(docker), owner)
+    assert len(stock.networks) == 1 and len(stock.volumes) == 1
+    assert all(n["Labels"]["com.docker.compose.project"] == "duo" for n in stock.networks)
+    assert await svc.reset(clean_user_id) >= 4
+    left = await list_stock(Engine(docker), owner)
+    assert not (left.containers or left.networks or left.volumes), left
