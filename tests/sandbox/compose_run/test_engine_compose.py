@@ -163,3 +163,55 @@ async def test_reset_leaves_nothing_of_a_project(
     assert await svc.reset(clean_user_id) >= 4
     left = await list_stock(Engine(docker), owner)
     assert not (left.containers or left.networks or left.volumes), left
+
+
+CONDITIONS = """\
+name: cond
+services:
+  init:
+    image: busybox
+    command: ["sh", "-c", "echo seeded"]
+  sick:
+    image: busybox
+    command: ["sleep", "600"]
+    healthcheck:
+      test: ["CMD", "false"]
+      interval: 1s
+      retries: 2
+  app:
+    image: busybox
+    command: ["sh", "-c", "echo app up && sleep 600"]
+    depends_on:
+      init:
+        condition: service_completed_successfully
+"""
+
+
+async def test_depends_on_conditions_and_logs(
+    compose: tuple[SandboxService, Files], clean_user_id: int
+) -> None:
+    svc, files = compose
+    files.put(clean_user_id, {"compose.yaml": CONDITIONS})
+    up = await run(svc, clean_user_id, "docker compose up -d app")
+    assert up.exit_code == 0, up
+    assert "Container cond-init-1  Exited" in up.output and "cond-app-1   Started" in up.output
+    assert "cond-sick-1" not in up.output  # only app and what it depends on
+    logs = await run(svc, clean_user_id, "docker compose logs")
+    assert "app-1   | app up" in logs.output and "init-1  | seeded" in logs.output, logs
+    waiting = (
+        CONDITIONS
+        + "  web:\n    image: busybox\n    depends_on:\n      sick:\n"
+        + ("        condition: service_healthy\n")
+    )
+    files.put(clean_user_id, {"compose.yaml": waiting})
+    failed = await run(svc, clean_user_id, "docker compose up -d web")
+    assert failed.exit_code == 1
+    assert "dependency failed to start: container cond-sick-1 is unhealthy" in failed.output
+    assert " ✘ Container cond-sick-1" in failed.output
+    files.put(
+        clean_user_id,
+        {"compose.yaml": "services:\n  r:\n    image: busybox\n    restart: always\n"},
+    )
+    refused = await run(svc, clean_user_id, "docker compose up -d")
+    assert refused.refused and "always" in (refused.reason or ""), refused
+    assert (await run(svc, clean_user_id, "docker compose -p cond down")).exit_code == 0
