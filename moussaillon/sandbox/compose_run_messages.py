@@ -32,6 +32,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Fichier compose inutilisable : {reason}",
         "Unusable compose file: {reason}",
     ),
+    "no_service": (
+        "no such service: {service} (ce service n'est pas dans le fichier compose)",
+        "no such service: {service}",
+    ),
+    "restart": (
+        "restart: {policy} n'est pas une politique de redémarrage (no, on-failure[:N]).",
+        "restart: {policy} is not a restart policy (no, on-failure[:N]).",
+    ),
     "no_files": (
         "docker compose lit le compose.yaml de vos fichiers, indisponibles ici.",
         "docker compose reads the compose.yaml in your files, which are not available here.",

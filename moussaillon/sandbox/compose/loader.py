@@ -180,6 +180,9 @@ def load_project(
     project_name: str | None = None,
     profiles: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    max_kb: int = MAX_BYTES // 1024,
+    max_services: int = 10,
+    lang: str | None = None,
 ) -> ComposeProject:
     path = file or next((name for name in DEFAULT_FILES if name in workspace), None)
     if path is None:
@@ -188,8 +191,8 @@ def load_project(
     if path not in workspace:
         raise ComposeError(f"open {path}: no such file or directory")
     data = workspace[path]
-    if len(data) > MAX_BYTES:
-        raise ComposeError(f"{path}: larger than {MAX_BYTES // 1024} KB")
+    if len(data) > max_kb * 1024:
+        raise ComposeError(f"{path}: larger than {max_kb} KB")
     try:
         raw = yaml.safe_load(data.decode("utf-8", "replace")) or {}
     except yaml.YAMLError as exc:
@@ -202,6 +205,8 @@ def load_project(
             f"{path}: the attribute `version` is obsolete, it will be ignored, please remove it "
             "to avoid potential confusion"
         )
+    if len(raw["services"]) > max_services:
+        raise ComposeError(f"services: more than {max_services}")
     services = {
         str(name): _service(str(name), body or {}, warnings)
         for name, body in raw["services"].items()

@@ -22,7 +22,6 @@ from moussaillon.sandbox.executor import build as build_exec
 from moussaillon.sandbox.executor import containers, monitor, networks, run, volumes
 from moussaillon.sandbox.executor.common import Context, Outcome, call, read_logs, text_of
 from moussaillon.sandbox.executor.compose_plan import (
-    ONEOFF,
     SERVICE,
     Found,
     build_request,
@@ -103,7 +102,7 @@ def _warnings(project: ComposeProject) -> str:
 def _services(project: ComposeProject, req: ComposeRequest) -> list[str]:
     unknown = [s for s in req.services if s not in project.services]
     if unknown:
-        raise ComposeError(f"no such service: {unknown[0]}")
+        raise SandboxRefused("sandbox.compose_run.no_service", service=unknown[0])
     return project.order(req.services or project.active(req.profiles))
 
 
@@ -482,7 +481,7 @@ async def _running(ctx: Context, req: ComposeRequest) -> tuple[ComposeProject, s
     project = await load(ctx, req)
     service = req.services[0]
     if service not in project.services:
-        raise ComposeError(f"no such service: {service}")
+        raise SandboxRefused("sandbox.compose_run.no_service", service=service)
     container = (await find(ctx, project.name)).containers.get(service)
     if container is None or container.get("State") != "running":
         raise DaemonError(f'service "{service}" is not running')
@@ -501,7 +500,7 @@ async def run_(ctx: Context, req: ComposeRequest) -> Outcome:
     project = await load(ctx, req)
     name = req.services[0]
     if name not in project.services:
-        raise ComposeError(f"no such service: {name}")
+        raise SandboxRefused("sandbox.compose_run.no_service", service=name)
     service = project.services[name]
     found = await find(ctx, project.name)
     deps = [s for s in project.order([name]) if s != name]
@@ -605,4 +604,4 @@ async def compose(ctx: Context, req: ComposeRequest) -> Outcome:
     return outcome
 
 
-__all__ = ["HANDLERS", "ONEOFF", "SandboxRefused", "compose"]
+__all__ = ["HANDLERS", "compose"]

@@ -15,7 +15,7 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from moussaillon.sandbox.compose import ComposeError, ComposeProject, Service, load_project
+from moussaillon.sandbox.compose import ComposeProject, Service, load_project
 from moussaillon.sandbox.errors import QuotaExceeded, SandboxRefused
 from moussaillon.sandbox.executor.common import Context
 from moussaillon.sandbox.executor.networks import DEFAULT as DEFAULT_BRIDGE
@@ -83,7 +83,7 @@ def _restart(value: str | None) -> RestartPolicy | None:
         return None
     name, _, retries = value.partition(":")
     if name not in _RESTARTS:
-        raise ComposeError(f"restart: invalid policy {value!r}")
+        raise SandboxRefused("sandbox.compose_run.restart", policy=value[:40])
     return RestartPolicy(name=name, max_retries=int(retries) if retries.isdigit() else 0)  # type: ignore[arg-type]
 
 
@@ -210,6 +210,7 @@ async def load(ctx: Context, req: ComposeRequest) -> ComposeProject:
         file=req.file,
         project_name=req.project,
         profiles=tuple(req.profiles),
+        lang=ctx.lang,
     )
 
 
