@@ -159,10 +159,10 @@ async def _builds(
     return "".join(out), True
 
 
-async def _wait(ctx: Context, container: dict[str, Any], condition: str) -> str:
-    """Wait for a dependency's ``condition``; its status word, or ``DaemonError`` as Compose."""
+async def _wait(ctx: Context, container: dict[str, Any], condition: str, deadline: float) -> str:
+    """Wait for a dependency's ``condition``; its status word, or ``DaemonError`` as Compose.
+    One deadline per command: ten services waiting in turn wait no longer than one."""
     name = student_object(ctx, container)
-    deadline = time.monotonic() + ctx.settings.compose_wait_s
     while True:
         state = (await call(ctx, f"containers/{container['Id']}/json")).get("State") or {}
         if condition == "service_healthy":
@@ -268,6 +268,7 @@ async def _start_services(
     found: Found,
     progress: Progress,
 ) -> None:
+    deadline = time.monotonic() + ctx.settings.compose_wait_s
     ids: dict[str, dict[str, Any]] = {}
     for name in services:
         service = project.services[name]
@@ -281,7 +282,7 @@ async def _start_services(
             if existing.get("State") == "running":
                 progress.add("Container", shown, "Running")
                 continue
-            await _wait_deps(ctx, service, ids, progress)
+            await _wait_deps(ctx, service, ids, progress, deadline)
             await run.start(ctx, existing["Id"], remove=False)
             progress.add("Container", shown, "Started")
             continue
@@ -291,7 +292,7 @@ async def _start_services(
         container_id = await _create(ctx, project, request)
         ids[name] = {"Id": container_id, "Names": [ctx.scope.internal(shown)], "Labels": {}}
         progress.add("Container", shown, "Created")
-        await _wait_deps(ctx, service, ids, progress)
+        await _wait_deps(ctx, service, ids, progress, deadline)
         try:
             await run.start(ctx, container_id, remove=False)
         except DaemonError:
@@ -301,7 +302,11 @@ async def _start_services(
 
 
 async def _wait_deps(
-    ctx: Context, service: Service, ids: dict[str, dict[str, Any]], progress: Progress
+    ctx: Context,
+    service: Service,
+    ids: dict[str, dict[str, Any]],
+    progress: Progress,
+    deadline: float,
 ) -> None:
     for dep in service.depends_on:
         container = ids.get(dep.service)
@@ -310,7 +315,7 @@ async def _wait_deps(
         shown = student_object(ctx, container)
         progress.add("Container", shown, "Waiting")
         try:
-            status = await _wait(ctx, container, dep.condition)
+            status = await _wait(ctx, container, dep.condition, deadline)
         except DaemonError:
             progress.add("Container", shown, "Error", ok=False)
             raise
