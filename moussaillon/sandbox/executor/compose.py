@@ -314,6 +314,8 @@ async def _wait_deps(
             continue
         shown = student_object(ctx, container)
         progress.add("Container", shown, "Waiting")
+        if ctx.on_output is not None:  # the chat's live message shows the wait as it happens
+            await ctx.on_output(f" ⠿ Container {shown}  Waiting\n")
         try:
             status = await _wait(ctx, container, dep.condition, deadline)
         except DaemonError:

@@ -215,3 +215,19 @@ async def test_depends_on_conditions_and_logs(
     refused = await run(svc, clean_user_id, "docker compose up -d")
     assert refused.refused and "always" in (refused.reason or ""), refused
     assert (await run(svc, clean_user_id, "docker compose -p cond down")).exit_code == 0
+
+
+async def test_the_wait_for_a_healthy_dependency_is_heard_as_it_happens(
+    compose: tuple[SandboxService, Files], clean_user_id: int
+) -> None:
+    svc, files = compose
+    files.put(clean_user_id, {"compose.yaml": TWO})
+    heard: list[str] = []
+
+    async def hear(chunk: str) -> None:
+        heard.append(chunk)
+
+    up = await svc.run_command(clean_user_id, "docker compose up -d", lang="en", on_output=hear)
+    assert up.exit_code == 0, up
+    assert heard == [" ⠿ Container duo-db-1  Waiting\n"]
+    await run(svc, clean_user_id, "docker compose down -v")
