@@ -63,10 +63,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "ports": (
         "Les ports publiés ne s'ouvrent pas sur Internet ici : joignez le service par son nom"
         " depuis le réseau du projet, par exemple"
-        " docker run --rm --network {network} alpine/curl -s http://web",
+        " docker run --rm --network {network} alpine/curl -s http://{service}",
         "Published ports are not opened to the Internet here: reach a service by its name"
         " from the project's network, for example"
-        " docker run --rm --network {network} alpine/curl -s http://web",
+        " docker run --rm --network {network} alpine/curl -s http://{service}",
     ),
     "wait_timeout": (
         "{name} n'est pas prêt après {seconds} s : regardez docker compose logs.",

@@ -255,8 +255,11 @@ async def up(ctx: Context, req: ComposeRequest) -> Outcome:
     outcome.output = _warnings(project) + built + progress.render()
     if not req.detach:
         outcome.notes.append(_note(ctx, "attached", project=project.name))
-    if any(project.services[s].ports for s in services):
-        outcome.notes.append(_note(ctx, "ports", network=network_name(project.name, "default")))
+    published = next((project.services[s] for s in services if project.services[s].ports), None)
+    if published is not None:
+        net = published.networks[0].name if published.networks else "default"
+        network = network_name(project.name, net)
+        outcome.notes.append(_note(ctx, "ports", network=network, service=published.name))
     return outcome
 
 
