@@ -128,6 +128,7 @@ class Settings(BaseSettings):
     build_cgroup_external: bool = False
     build_proxy: str | None = None
     build_proxy_container: str | None = None
+    compose_wait_s: float = Field(default=120, gt=0)
 
     @field_validator("instructors", mode="before")
     @classmethod

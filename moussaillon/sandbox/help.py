@@ -440,7 +440,7 @@ Volumes : volume create|ls|inspect|rm|prune
 Réseaux : network create|ls|inspect|rm|connect|disconnect|prune
 Système : version, info, inspect, system df|prune
 
-Pas ici : buildx, attach, login, push, compose… (docker push --help dit pourquoi)""",
+Pas ici : buildx, attach, login, push… (docker push --help dit pourquoi)""",
     "en": """Usage: docker COMMAND
 
 Containers: run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
@@ -451,7 +451,7 @@ Volumes: volume create|ls|inspect|rm|prune
 Networks: network create|ls|inspect|rm|connect|disconnect|prune
 System: version, info, inspect, system df|prune
 
-Not here: buildx, attach, login, push, compose… (docker push --help says why)""",
+Not here: buildx, attach, login, push… (docker push --help says why)""",
 }
 
 
@@ -520,6 +520,8 @@ def help_text(topic: str | None, lang: str) -> str:
         return _command_help(TOPICS[topic], index)
     if topic in GROUP_SUMMARIES:
         return _group_help(topic, index)
+    if topic == "compose":
+        return t("sandbox.compose_run.help", code)
     key = f"sandbox.refused.command.{topic.replace(' ', '_')}"
     if key in MESSAGES:
         return t(key, code, command=topic)

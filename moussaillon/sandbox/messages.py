@@ -482,12 +482,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "docker trust is not available: the sandbox queries no registry."
         " Look at docker image inspect IMAGE instead",
     ),
-    "compose": (
-        "docker compose n'est pas disponible : il faudrait envoyer un fichier. Lancez chaque"
-        " service avec docker run -d sur un réseau commun.",
-        "docker compose is not available: it would need a file. Start each service with"
-        " docker run -d on a shared network.",
-    ),
     "context": (
         "docker context n'est pas disponible : le bac à sable choisit lui-même son moteur."
         " Tapez directement vos commandes, par exemple docker ps",

@@ -42,6 +42,17 @@ class RestartPolicy(_Model):
     max_retries: int = 0
 
 
+class HealthConfig(_Model):
+    """A container's health probe (Compose's ``healthcheck:``; ``docker run`` has no flags for it
+    here). ``test`` is the engine's form: ``["CMD", …]``, ``["CMD-SHELL", "…"]`` or ``["NONE"]``."""
+
+    test: list[str]
+    interval_s: float = 30
+    timeout_s: float = 30
+    retries: int = 3
+    start_period_s: float = 0
+
+
 class Filter(_Model):
     key: str
     value: str
@@ -82,6 +93,7 @@ class RunRequest(BaseRequest):
     stop_signal: str | None = None
     memory: int | None = None  # -m/--memory in bytes; the sandbox's ceiling when above it
     cpus: float | None = None  # --cpus; the sandbox's ceiling when above it
+    healthcheck: HealthConfig | None = None
     # refused by the policy, kept so the refusal can name them
     privileged: bool = False
     cap_add: list[str] = []
@@ -478,6 +490,48 @@ class HelpRequest(BaseRequest):
     topic: str | None = None  # a canonical verb ("container.run"), a group ("image") or None
 
 
+# --- compose ----------------------------------------------------------------------------------
+
+ComposeVerb = Literal[
+    "compose.up",
+    "compose.ps",
+    "compose.logs",
+    "compose.down",
+    "compose.stop",
+    "compose.start",
+    "compose.restart",
+    "compose.config",
+    "compose.exec",
+    "compose.run",
+    "compose.build",
+    "compose.images",
+    "compose.top",
+]
+
+
+class ComposeRequest(BaseRequest):
+    """``docker compose [-f F] [-p P] [--profile X] SUB …``: one model for every subcommand.
+
+    The executor loads the project from the workspace and turns it into the same typed
+    requests (``RunRequest`` …) the parser would make, so the policy sees every object.
+    """
+
+    verb: ComposeVerb = "compose.up"
+    file: str | None = None
+    project: str | None = None
+    profiles: list[str] = []
+    services: list[str] = []  # up/ps/logs/stop/start/restart/build/images/top; exec/run: one
+    command: list[str] = []  # exec/run
+    detach: bool = False
+    build: bool = False
+    all: bool = False
+    follow: bool = False
+    tail: int | None = None
+    volumes: bool = False  # down -v
+    remove: bool = False  # run --rm
+    legacy: bool = False  # typed as ``docker-compose``
+
+
 class UnavailableRequest(BaseRequest):
     """A real docker command the sandbox does not offer (build, cp, attach …).
 
@@ -538,9 +592,14 @@ DockerRequest = Annotated[
     | SystemPruneRequest
     | InspectRequest
     | HelpRequest
+    | ComposeRequest
     | UnavailableRequest,
     Field(discriminator="verb"),
 ]
 
 REQUEST_TYPES: tuple[type[BaseRequest], ...] = get_args(get_args(DockerRequest)[0])
-VERBS: tuple[str, ...] = tuple(model.model_fields["verb"].default for model in REQUEST_TYPES)
+VERBS: tuple[str, ...] = tuple(
+    verb
+    for model in REQUEST_TYPES
+    for verb in get_args(model.model_fields["verb"].annotation)  # compose has several
+)

@@ -154,10 +154,11 @@ class SandboxService:
     # -- commands -----------------------------------------------------------------------------
 
     def context(self, user_id: int, lang: str = "fr", on_output: OnOutput | None = None) -> Context:
-        return Context(
+        scope = Scope.for_user(user_id)
+        ctx = Context(
             self.engine,
             self.settings,
-            Scope.for_user(user_id),
+            scope,
             lang,
             self._locks,
             self.subnets,
@@ -166,6 +167,9 @@ class SandboxService:
             files=self.files,
             on_output=on_output,
         )
+        ctx.checker = lambda request: self._check(ctx, request)
+        ctx.build_slot = lambda: self.builds.hold(self.engine, scope.owner)
+        return ctx
 
     async def run_command(
         self,

@@ -14,6 +14,7 @@ from moussaillon.sandbox.errors import SandboxRefused
 from moussaillon.sandbox.executor import (
     build,
     commit,
+    compose,
     containers,
     disk,
     images,
@@ -78,6 +79,7 @@ HANDLERS: dict[str, Handler] = {
     "system.df": disk.df,
     "inspect": system.inspect,
     "help": system.help_,
+    **dict.fromkeys(compose.HANDLERS, compose.compose),
 }
 
 

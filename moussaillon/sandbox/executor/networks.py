@@ -154,7 +154,7 @@ async def _create_checked(ctx: Context, req: NetworkCreateRequest) -> Outcome:
         raise QuotaExceeded(
             "sandbox.engine.quota.networks", limit=ctx.settings.sandbox_max_networks
         )
-    created = await _create(ctx, name)
+    created = await _create(ctx, name, **req.labels)
     outcome = Outcome(output=created["Id"])
     if not req.internal:
         outcome.notes.append(ctx.note("note.internal_network"))

@@ -186,6 +186,8 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
     if network != "none":
         aliases = [name, *req.network_aliases]
         body["NetworkingConfig"] = {"EndpointsConfig": {network: {"Aliases": aliases}}}
+    if req.healthcheck is not None:
+        body["Healthcheck"] = health_body(req)
     if req.command:
         body["Cmd"] = list(req.command)
     if req.entrypoint is not None:
@@ -215,6 +217,19 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
         note = ctx.note("volume_on_file", path=on_file.group(1))
         raise DaemonError(RUN_ERROR + note, 125) from None
     return created["Id"], name, student_net
+
+
+def health_body(req: RunRequest) -> dict[str, Any]:
+    check = req.healthcheck
+    assert check is not None
+    nanos = 1_000_000_000
+    return {
+        "Test": list(check.test),
+        "Interval": int(check.interval_s * nanos),
+        "Timeout": int(check.timeout_s * nanos),
+        "Retries": check.retries,
+        "StartPeriod": int(check.start_period_s * nanos),
+    }
 
 
 async def start(ctx: Context, container_id: str, remove: bool) -> None:

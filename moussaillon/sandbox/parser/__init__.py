@@ -12,6 +12,7 @@ import shlex
 from pydantic import TypeAdapter
 
 from moussaillon.sandbox.errors import CommandSyntaxError
+from moussaillon.sandbox.parser.compose import parse_compose
 from moussaillon.sandbox.parser.containers import CONTAINER_COMMANDS
 from moussaillon.sandbox.parser.flags import HelpWanted, Spec, flag, opt, parse_flags
 from moussaillon.sandbox.parser.objects import (
@@ -88,7 +89,6 @@ UNAVAILABLE: frozenset[str] = frozenset(
         "builder",
         "buildx",
         "checkpoint",
-        "compose",
         "config",
         "context",
         "debug",
@@ -214,6 +214,8 @@ def parse(line: str) -> DockerRequest:
     words = tokenize(line)
     if not words:
         raise CommandSyntaxError("sandbox.syntax.empty")
+    if words[0].lower() == "docker-compose":
+        return parse_compose(words[1:], line.strip(), legacy=True)
     if words[0].lower() != "docker":
         raise CommandSyntaxError("sandbox.syntax.not_docker", word=words[0][:40])
     raw = line.strip()
@@ -232,6 +234,8 @@ def parse(line: str) -> DockerRequest:
     name, *rest = top.positionals
     if name == "help":
         return HelpRequest(raw=raw, topic=help_topic(rest))
+    if name == "compose":
+        return parse_compose(rest, raw)
     if name in GROUPS:
         return _parse_group(name, rest, raw)
     if name in TOP_LEVEL:
