@@ -23,6 +23,7 @@ from moussaillon.quiz import schema as quiz_schema
 from moussaillon.sandbox import (
     build_engine_messages,
     build_messages,
+    compose_messages,
     engine_messages,
     limits_messages,
 )
@@ -48,6 +49,7 @@ CATALOGUES = (
     limits_messages.MESSAGES,
     build_messages.MESSAGES,
     build_engine_messages.MESSAGES,
+    compose_messages.MESSAGES,
     labs_messages.MESSAGES,
     quiz_messages.MESSAGES,
     classes_messages.MESSAGES,

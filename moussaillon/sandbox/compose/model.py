@@ -44,9 +44,9 @@ class Healthcheck(_Frozen):
 
 class DependsOn(_Frozen):
     service: str
-    condition: Literal[
-        "service_started", "service_healthy", "service_completed_successfully"
-    ] = "service_started"
+    condition: Literal["service_started", "service_healthy", "service_completed_successfully"] = (
+        "service_started"
+    )
 
 
 class BuildSpec(_Frozen):

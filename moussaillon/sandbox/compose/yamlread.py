@@ -78,7 +78,9 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
             if self.aliases > MAX_ALIASES:
                 event = self.peek_event()
                 raise ComposeError(
-                    "sandbox.compose.yaml.aliases", line=event.start_mark.line + 1, limit=MAX_ALIASES
+                    "sandbox.compose.yaml.aliases",
+                    line=event.start_mark.line + 1,
+                    limit=MAX_ALIASES,
                 )
         self.depth += 1
         if self.depth > MAX_DEPTH:
