@@ -48,7 +48,7 @@ class Reading:
     warnings: list[str] = field(default_factory=list)
 
     def error(self, message: str, path: Path, /, **params: object) -> ComposeError:
-        return ComposeError(key, path=dotted(path) or None, line=self.document.line(path), **params)
+        return ComposeError(message, path=dotted(path) or None, line=self.document.line(path), **params)
 
     def warn(self, message: str, path: Path, /, **params: object) -> None:
         where = dotted(path)
@@ -296,7 +296,7 @@ def _ports(reading: Reading, raw: object, path: Path) -> list[ServicePort]:
 def _short_port(reading: Reading, text: str, path: Path) -> list[ServicePort]:
     """``[[host_ip:]published:]target[/protocol]``, ranges included (``8000-8001:80-81``)."""
     spec, _, protocol = text.partition("/")
-    protocol = _protocol(reading, protocol or "tcp", path)
+    protocol = _protocol(reading, protocol or "tcp", path, text)
     host_ip: str | None = None
     if spec.startswith("["):
         end = spec.find("]")
@@ -338,9 +338,9 @@ def _port_number(reading: Reading, value: object, path: Path, whole: object = No
     return int(text)
 
 
-def _protocol(reading: Reading, value: str, path: Path) -> str:
+def _protocol(reading: Reading, value: str, path: Path, whole: str | None = None) -> str:
     if value.lower() not in ("tcp", "udp", "sctp"):
-        raise reading.error("sandbox.compose.bad_port", path, value=value[:20])
+        raise reading.error("sandbox.compose.bad_port", path, value=(whole or value)[:60])
     return value.lower()
 
 
