@@ -69,7 +69,7 @@ def load_project(
     base = posixpath.dirname(name)
     variables = {**_dotenv(workspace, base), **(env or {})}
     root = compose_root(text)
-    if root is None:
+    if root is None or (isinstance(root, ScalarNode) and root.value in ("", "~", "null")):
         raise ComposeError("sandbox.compose.empty", file=name)
     _count_services(root, max_services)
     document = to_data(root)

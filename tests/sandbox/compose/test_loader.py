@@ -255,7 +255,7 @@ def test_no_default_network_when_every_service_names_its_own() -> None:
         ("command: echo hello", ["echo", "hello"]),
         ("command: sh -c 'echo \"a b\"; sleep 1'", ["sh", "-c", 'echo "a b"; sleep 1']),
         ('command: ["nginx", "-g", "daemon off;"]', ["nginx", "-g", "daemon off;"]),
-        ("command: [sleep, \"10\"]", ["sleep", "10"]),
+        ('command: [sleep, "10"]', ["sleep", "10"]),
     ],
 )
 def test_commands_split_like_a_shell_or_kept_as_lists(body: str, expected: list[str]) -> None:
