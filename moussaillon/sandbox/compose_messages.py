@@ -128,8 +128,8 @@ _SCHEMA: dict[str, tuple[str, str]] = {
         "additional properties '{key}' not allowed",
     ),
     "schema.type": (
-        "must be a {expected} (la spécification Compose attend ici : {expected}).",
-        "must be a {expected}",
+        "must be {expected} (la spécification Compose attend ici un autre type de valeur).",
+        "must be {expected}",
     ),
     "schema.other": (
         "{detail} (refusé par la spécification Compose).",

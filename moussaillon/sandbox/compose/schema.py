@@ -20,6 +20,16 @@ from moussaillon.sandbox.compose.errors import ComposeError
 from moussaillon.sandbox.compose.yamlread import Document, dotted
 
 SCHEMA_FILE = "compose-spec.json"
+# How Compose names the JSON types (YAML's words, not JSON's).
+_TYPE_NAMES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "number": "a number",
+    "integer": "an integer",
+    "boolean": "a boolean",
+    "null": "null",
+}
 _UNEXPECTED = re.compile(r"'([^']+)'")
 
 
@@ -43,6 +53,22 @@ def validate(document: Document) -> None:
     raise _compose_error(error, path, document)
 
 
+def _expected_types(error: ValidationError) -> list[str]:
+    """The types a value may have: the ``type`` rule's, or, for "one of these forms" (a list
+    or a mapping, say), every form's when each says only a type."""
+    if error.validator == "type":
+        expected = error.validator_value
+        return [str(kind) for kind in (expected if isinstance(expected, list) else [expected])]
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        here = [branch for branch in error.context if not branch.relative_path]
+        if here and all(branch.validator == "type" for branch in here):
+            kinds: list[str] = []
+            for branch in here:
+                kinds += [kind for kind in _expected_types(branch) if kind not in kinds]
+            return kinds
+    return []
+
+
 def _compose_error(
     error: ValidationError, path: tuple[str | int, ...], document: Document
 ) -> ComposeError:
@@ -54,14 +80,13 @@ def _compose_error(
         key = next((str(k) for k in instance if k in named), next(iter(named), "?"))
         line = document.line((*path, key)) or line
         return ComposeError("sandbox.compose.schema.unknown_key", path=where, line=line, key=key)
-    if error.validator == "type":
-        expected = error.validator_value
-        kinds = expected if isinstance(expected, list) else [expected]
+    kinds = _expected_types(error)
+    if kinds:
         return ComposeError(
             "sandbox.compose.schema.type",
             path=where,
             line=line,
-            expected=" or ".join(str(kind) for kind in kinds),
+            expected=" or ".join(_TYPE_NAMES.get(kind, kind) for kind in kinds),
         )
     return ComposeError(
         "sandbox.compose.schema.other", path=where, line=line, detail=error.message[:200]
