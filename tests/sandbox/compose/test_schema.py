@@ -35,7 +35,7 @@ SCHEMA_ERRORS = [
         "sandbox.compose.schema.type",
         "services.web.environment",
         4,
-        "object",
+        "a mapping or a list",
     ),
     (
         service("depends_on:\n  db:\n    condition: sometimes"),
