@@ -18,13 +18,13 @@ from moussaillon.sandbox.compose.model import ComposeProject, Healthcheck, Servi
 
 class _Emitter(yaml.emitter.Emitter):
     def choose_scalar_style(self) -> str:
-        style: str = super().choose_scalar_style()  # type: ignore[misc]  # untyped in the stubs
+        style: str = super().choose_scalar_style()
         return '"' if style == "'" else style
 
 
 class _Dumper(
     _Emitter, yaml.serializer.Serializer, yaml.representer.SafeRepresenter, yaml.resolver.Resolver
-):  # type: ignore[misc]  # PyYAML's own Dumper is built the same way
+):
     def __init__(self, stream: Any, **kwargs: Any) -> None:
         _Emitter.__init__(
             self,
@@ -51,7 +51,7 @@ def render_config(project: ComposeProject) -> str:
         data["networks"] = {net: {"name": f"{project.name}_{net}"} for net in project.networks}
     if project.volumes:
         data["volumes"] = {vol: {"name": f"{project.name}_{vol}"} for vol in project.volumes}
-    return yaml.dump(data, Dumper=_Dumper)  # type: ignore[no-any-return]  # str without a stream
+    return yaml.dump(data, Dumper=_Dumper)
 
 
 def _service(service: Service) -> dict[str, Any]:

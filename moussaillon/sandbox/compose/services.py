@@ -48,7 +48,8 @@ class Reading:
     warnings: list[str] = field(default_factory=list)
 
     def error(self, message: str, path: Path, /, **params: object) -> ComposeError:
-        return ComposeError(message, path=dotted(path) or None, line=self.document.line(path), **params)
+        line = self.document.line(path)
+        return ComposeError(message, path=dotted(path) or None, line=line, **params)
 
     def warn(self, message: str, path: Path, /, **params: object) -> None:
         where = dotted(path)
@@ -195,8 +196,8 @@ def _pairs(reading: Reading, raw: object, path: Path, *, lookup: bool) -> dict[s
         assert isinstance(raw, list)  # the schema allows a list or a mapping
         items = []
         for item in raw:
-            key, sep, value = str(item).partition("=")
-            items.append((key, value if sep else None))
+            name, sep, text = str(item).partition("=")
+            items.append((name, text if sep else None))
     for key, value in items:
         if value is None:
             if not lookup:

@@ -72,11 +72,11 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
         self.aliases = 0
         self.depth = 0
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]  # PyYAML's stubs leave this untyped
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
             self.aliases += 1
             if self.aliases > MAX_ALIASES:
-                event = self.peek_event()
+                event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
                 raise ComposeError(
                     "sandbox.compose.yaml.aliases",
                     line=event.start_mark.line + 1,
@@ -84,12 +84,12 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
                 )
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in PyYAML's stubs
             raise ComposeError(
                 "sandbox.compose.yaml.depth", line=event.start_mark.line + 1, limit=MAX_DEPTH
             )
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]  # untyped in the stubs
+            return super().compose_node(parent, index)
         finally:
             self.depth -= 1
 
@@ -113,7 +113,7 @@ def compose_root(text: str) -> Node | None:
     """The root node, with aliases and depth bounded; a YAML error names its line."""
     loader = _Loader(text)
     try:
-        return loader.get_single_node()  # type: ignore[no-any-return]  # untyped in the stubs
+        return loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise ComposeError(

@@ -171,7 +171,8 @@ VOLUMES = [
     ("- data:/data:ro", [ServiceVolume(source="data", target="/data", read_only=True)]),
     ("- /cache", [ServiceVolume(target="/cache")]),
     (
-        "- type: volume\n  source: data\n  target: /data\n  read_only: true\n  volume:\n    nocopy: true",
+        "- type: volume\n  source: data\n  target: /data\n  read_only: true\n"
+        "  volume:\n    nocopy: true",
         [ServiceVolume(source="data", target="/data", read_only=True)],
     ),
     ("- type: volume\n  target: /anon", [ServiceVolume(target="/anon")]),
