@@ -67,7 +67,7 @@ def load_project(
         )
     text = _decode(content, name)
     base = posixpath.dirname(name)
-    variables = {**_dotenv(workspace, base), **(env or {})}
+    variables = {**_dotenv(workspace, base, env or {}), **(env or {})}
     root = compose_root(text)
     if root is None or (isinstance(root, ScalarNode) and root.value in ("", "~", "null")):
         raise ComposeError("sandbox.compose.empty", file=name)
@@ -147,13 +147,13 @@ def _decode(content: bytes, name: str) -> str:
         raise ComposeError("sandbox.compose.not_utf8", file=name) from None
 
 
-def _dotenv(workspace: Mapping[str, bytes], base: str) -> dict[str, str]:
+def _dotenv(workspace: Mapping[str, bytes], base: str, env: Mapping[str, str]) -> dict[str, str]:
     name = posixpath.join(base, ".env") if base else ".env"
     content = workspace.get(name)
     if content is None:
         return {}
     try:
-        return parse_dotenv(_decode(content, name))
+        return parse_dotenv(_decode(content, name), env)
     except DotenvError as error:
         raise ComposeError(
             "sandbox.compose.dotenv", path=name, line=error.line, text=error.text[:80]

@@ -105,6 +105,14 @@ def test_the_shell_environment_wins_over_dot_env() -> None:
     assert web.environment == {"TAG": "from-shell", "ONLY": "dotenv-only"}
 
 
+def test_dot_env_values_may_use_the_shell_environment() -> None:
+    files = workspace(service("environment:\n  - URL=${URL}"))
+    files[".env"] = b"URL=http://${HOST:-localhost}:8080\n"
+    assert load_project(files, env={"HOST": "db"}).services["web"].environment == {
+        "URL": "http://db:8080"
+    }
+
+
 def test_an_unset_variable_warns_as_compose_does() -> None:
     project = load(
         service("image: alpine:${NOPE}").replace("    image: alpine\n", "", 1), lang="en"
