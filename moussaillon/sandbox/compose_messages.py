@@ -49,8 +49,8 @@ _FILE: dict[str, tuple[str, str]] = {
         "{file} is not read by the sandbox: put everything in the main compose file.",
     ),
     "too_many_services": (
-        "{count} services : le bac à sable en lance au plus {limit} par projet.",
-        "{count} services: the sandbox runs at most {limit} per project.",
+        "Plus de {limit} services : le bac à sable en lance au plus {limit} par projet.",
+        "More than {limit} services: the sandbox runs at most {limit} per project.",
     ),
     "version_obsolete": (
         "{file}: the attribute `version` is obsolete, it will be ignored, please remove it to"

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import ScalarNode
 
 from moussaillon.core.i18n import t
 from moussaillon.sandbox.compose import keys
@@ -68,10 +68,9 @@ def load_project(
     text = _decode(content, name)
     base = posixpath.dirname(name)
     variables = {**_dotenv(workspace, base, env or {}), **(env or {})}
-    root = compose_root(text)
+    root = compose_root(text, max_services=max_services)
     if root is None or (isinstance(root, ScalarNode) and root.value in ("", "~", "null")):
         raise ComposeError("sandbox.compose.empty", file=name)
-    _count_services(root, max_services)
     document = to_data(root)
     document.data = _interpolate(document, document.data, (), variables, warnings, lang)
     validate(document)
@@ -158,22 +157,6 @@ def _dotenv(workspace: Mapping[str, bytes], base: str, env: Mapping[str, str]) -
         raise ComposeError(
             "sandbox.compose.dotenv", path=name, line=error.line, text=error.text[:80]
         ) from None
-
-
-def _count_services(root: Node, limit: int) -> None:
-    """Counted on the YAML nodes, before any of them is turned into data."""
-    if not isinstance(root, MappingNode):
-        return
-    for key, value in root.value:
-        if isinstance(key, ScalarNode) and key.value == "services":
-            if isinstance(value, MappingNode) and len(value.value) > limit:
-                raise ComposeError(
-                    "sandbox.compose.too_many_services",
-                    path="services",
-                    line=key.start_mark.line + 1,
-                    count=len(value.value),
-                    limit=limit,
-                )
 
 
 def _interpolate(

@@ -63,7 +63,10 @@ _Resolver.add_implicit_resolver(_MERGE, re.compile(r"^(?:<<)$"), ["<"])
 
 
 class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
-    def __init__(self, text: str) -> None:
+    """Counts aliases and depth while composing, and the top-level ``services:`` entries as
+    they are met, so a file of 500 services stops at the bound-th + 1."""
+
+    def __init__(self, text: str, max_services: int | None) -> None:
         Reader.__init__(self, text)
         Scanner.__init__(self)
         Parser.__init__(self)
@@ -71,6 +74,10 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
         _Resolver.__init__(self)
         self.aliases = 0
         self.depth = 0
+        self.max_services = max_services
+        self.services = 0
+        self.services_line = 0
+        self.keys: list[Node | None] = []
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
@@ -88,10 +95,31 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
             raise ComposeError(
                 "sandbox.compose.yaml.depth", line=event.start_mark.line + 1, limit=MAX_DEPTH
             )
+        self._count_service(index)
+        self.keys.append(index)
         try:
             return super().compose_node(parent, index)
         finally:
+            self.keys.pop()
             self.depth -= 1
+
+    def _count_service(self, index: Node | None) -> None:
+        # Depth 1 is the root mapping, 2 its values, 3 the keys and values inside them.
+        if self.max_services is None or self.depth != 3 or index is not None:
+            return
+        top = self.keys[1]
+        if not (isinstance(top, ScalarNode) and top.value == "services"):
+            return
+        if self.services == 0:
+            self.services_line = top.start_mark.line + 1
+        self.services += 1
+        if self.services > self.max_services:
+            raise ComposeError(
+                "sandbox.compose.too_many_services",
+                path="services",
+                line=self.services_line,
+                limit=self.max_services,
+            )
 
 
 @dataclass
@@ -109,9 +137,9 @@ class Document:
         return None
 
 
-def compose_root(text: str) -> Node | None:
-    """The root node, with aliases and depth bounded; a YAML error names its line."""
-    loader = _Loader(text)
+def compose_root(text: str, *, max_services: int | None = None) -> Node | None:
+    """The root node, with aliases, depth and services bounded; a YAML error names its line."""
+    loader = _Loader(text, max_services)
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as error:
