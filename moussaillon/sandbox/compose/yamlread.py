@@ -77,7 +77,7 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
         self.max_services = max_services
         self.services = 0
         self.services_line = 0
-        self.keys: list[Node | None] = []
+        self.keys: list[object] = []  # what PyYAML passes: a key node, a list index, None
 
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
@@ -103,7 +103,7 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
             self.keys.pop()
             self.depth -= 1
 
-    def _count_service(self, index: Node | None) -> None:
+    def _count_service(self, index: object) -> None:
         # Depth 1 is the root mapping, 2 its values, 3 the keys and values inside them.
         if self.max_services is None or self.depth != 3 or index is not None:
             return
