@@ -466,3 +466,45 @@ def test_the_obsolete_version_key_is_accepted_with_composes_warning() -> None:
         "compose.yaml: the attribute `version` is obsolete, it will be ignored, please remove"
         " it to avoid potential confusion"
     ]
+
+
+def test_the_compose_lab_in_the_shape_the_course_writes_it() -> None:
+    """Version 3 header, list environment, a user network, depends_on as a list."""
+    text = """\
+version: "3"
+services:
+  web:
+    image: my-map:1.0
+    ports:
+      - "8080:80"
+    networks:
+      - lamp
+    depends_on:
+      - database
+  database:
+    image: mariadb:11
+    environment:
+      - MARIADB_RANDOM_ROOT_PASSWORD=yes
+      - MARIADB_DATABASE=map
+    volumes:
+      - dbdata:/var/lib/mysql
+    networks:
+      - lamp
+
+volumes:
+  dbdata:
+
+networks:
+  lamp:
+"""
+    project = load(text, project_name="lamp", lang="en")
+    assert project.name == "lamp"
+    assert project.networks == ["lamp"]
+    assert project.volumes == ["dbdata"]
+    assert project.order() == ["database", "web"]
+    assert project.services["database"].environment == {
+        "MARIADB_RANDOM_ROOT_PASSWORD": "yes",
+        "MARIADB_DATABASE": "map",
+    }
+    assert len(project.warnings) == 1
+    assert "`version` is obsolete" in project.warnings[0]
