@@ -139,8 +139,9 @@ class Document:
 
 def compose_root(text: str, *, max_services: int | None = None) -> Node | None:
     """The root node, with aliases, depth and services bounded; a YAML error names its line."""
-    loader = _Loader(text, max_services)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text, max_services)
         return loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -154,7 +155,8 @@ def compose_root(text: str, *, max_services: int | None = None) -> Node | None:
     except RecursionError:
         raise ComposeError("sandbox.compose.yaml.depth", limit=MAX_DEPTH) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def to_data(root: Node | None) -> Document:
