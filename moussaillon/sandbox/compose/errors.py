@@ -21,7 +21,9 @@ class ComposeError(SandboxRefused):
         self.path = path
         self.line = line
         super().__init__(key, **params)
-        self.args = (f"{path}: {key} {params} (line {line})",)
+        where = f"{path}: " if path else ""
+        at = f" (line {line})" if line is not None else ""
+        self.args = (f"{where}{key} {params}{at}",)
 
     def message(self, lang: str | None = None) -> str:
         text = t(self.key, lang, **self.params)
