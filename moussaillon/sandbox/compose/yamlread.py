@@ -103,6 +103,13 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
             self.keys.pop()
             self.depth -= 1
 
+    def fetch_flow_collection_start(self, TokenClass: type) -> None:
+        # The scanner looks ahead over every open ``[``/``{`` for a possible key: without this
+        # bound, deep flow nesting costs it half a second before the composer sees any depth.
+        if self.flow_level >= MAX_DEPTH:
+            raise ComposeError("sandbox.compose.yaml.depth", line=self.line + 1, limit=MAX_DEPTH)
+        super().fetch_flow_collection_start(TokenClass)
+
     def _count_service(self, index: object) -> None:
         # Depth 1 is the root mapping, 2 its values, 3 the keys and values inside them.
         if self.max_services is None or self.depth != 3 or index is not None:

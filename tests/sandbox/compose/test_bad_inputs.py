@@ -33,9 +33,19 @@ def test_too_many_aliases_are_refused_while_composing() -> None:
     assert refusal(text).key == "sandbox.compose.yaml.aliases"
 
 
-def test_deep_nesting_is_refused_without_recursing() -> None:
-    deep = "x: " + "[" * 20_000 + "]" * 20_000 + "\n"
-    assert refusal(deep).key == "sandbox.compose.yaml.depth"
+@pytest.mark.parametrize(
+    "deep",
+    [
+        "x: " + "[" * 20_000 + "]" * 20_000 + "\n",
+        "x: " + "[1, " * 15_000 + "\n",
+        "x: " + "{a: " * 15_000 + "\n",
+        "".join(f"{' ' * level}k{level}:\n" for level in range(40)),
+    ],
+)
+def test_deep_nesting_is_refused_without_recursing(deep: str) -> None:
+    error = refusal(deep, max_kb=1024)
+    assert error.key == "sandbox.compose.yaml.depth"
+    assert error.params == {"limit": 32}
 
 
 def test_five_hundred_services_are_counted_before_being_read() -> None:
