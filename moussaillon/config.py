@@ -129,6 +129,8 @@ class Settings(BaseSettings):
     build_proxy: str | None = None
     build_proxy_container: str | None = None
     compose_wait_s: float = Field(default=120, gt=0)
+    compose_max_kb: int = Field(default=64, ge=1)
+    compose_max_services: int = Field(default=10, ge=1)
 
     @field_validator("instructors", mode="before")
     @classmethod

@@ -1,8 +1,10 @@
-"""The compose file model (stand-in for compose-file's; the lead takes compose-file's at merge)."""
+"""The compose file model: a student's ``compose.yaml`` read, bounded, interpolated, checked
+against the Compose Specification and the sandbox's rules, as a frozen project that the
+``docker compose`` commands run. Pure: no engine here."""
 
 from moussaillon.sandbox.compose.config_output import render_config
 from moussaillon.sandbox.compose.errors import ComposeError
-from moussaillon.sandbox.compose.loader import load_project
+from moussaillon.sandbox.compose.loader import DEFAULT_FILES, DEFAULT_PROJECT_NAME, load_project
 from moussaillon.sandbox.compose.model import (
     BuildSpec,
     ComposeProject,
@@ -15,6 +17,8 @@ from moussaillon.sandbox.compose.model import (
 )
 
 __all__ = [
+    "DEFAULT_FILES",
+    "DEFAULT_PROJECT_NAME",
     "BuildSpec",
     "ComposeError",
     "ComposeProject",

@@ -1,4 +1,9 @@
-"""Stand-in for compose-file's model: the same names and fields, frozen pydantic models."""
+"""What a compose file means once read and checked: the project, its services and their parts.
+
+Frozen, so the commands that run a project (``up``, ``ps``, ``down`` …) share one value and
+none of them can change what the file said. Every field is already in the form the engine
+needs (a command is an argument list, a duration is seconds, an environment is strings).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from moussaillon.sandbox.compose.errors import ComposeError
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class ServicePort(_Frozen):
@@ -23,7 +28,7 @@ class ServicePort(_Frozen):
 
 class ServiceVolume(_Frozen):
     type: Literal["volume", "tmpfs"] = "volume"
-    source: str | None = None
+    source: str | None = None  # a named volume; None: an anonymous one (or a tmpfs)
     target: str
     read_only: bool = False
 
@@ -66,7 +71,7 @@ class Service(_Frozen):
     ports: list[ServicePort] = []
     expose: list[str] = []
     volumes: list[ServiceVolume] = []
-    networks: list[ServiceNetwork] = []
+    networks: list[ServiceNetwork] = []  # []: the project's default network
     depends_on: list[DependsOn] = []
     healthcheck: Healthcheck | None = None
     restart: str | None = None
@@ -83,35 +88,57 @@ class ComposeProject(_Frozen):
     name: str
     services: dict[str, Service]
     volumes: list[str]
-    networks: list[str]
+    networks: list[str]  # top-level names, "default" included when a service uses it
     warnings: list[str] = []
     file: str
 
     def active(self, profiles: Sequence[str] = ()) -> list[str]:
+        """Services enabled as Compose enables them: those without ``profiles``, those sharing
+        one with ``profiles``, every one for ``*``; in file order."""
+        wanted = set(profiles)
         return [
             name
             for name, service in self.services.items()
-            if not service.profiles or set(service.profiles) & set(profiles)
+            if not service.profiles or "*" in wanted or wanted.intersection(service.profiles)
         ]
 
     def order(self, services: Sequence[str] | None = None) -> list[str]:
-        wanted = list(self.services) if services is None else list(services)
-        done: list[str] = []
-        visiting: set[str] = set()
-
-        def visit(name: str) -> None:
-            if name in done:
-                return
-            if name in visiting:
-                raise ComposeError(f"depends_on: cycle through {name}")
+        """The start order of ``services`` (all when None) with their dependencies first, as
+        Compose starts them; file order breaks ties. A cycle is refused."""
+        for name in services or ():
             if name not in self.services:
-                raise ComposeError(f"no such service: {name}")
-            visiting.add(name)
-            for dep in self.services[name].depends_on:
-                visit(dep.service)
-            visiting.discard(name)
-            done.append(name)
-
-        for name in wanted:
-            visit(name)
+                raise ComposeError("sandbox.compose.no_such_service", service=name)
+        roots = list(self.services) if services is None else list(services)
+        done: list[str] = []
+        seen: set[str] = set()
+        for root in roots:
+            self._visit(root, [], seen, done)
         return done
+
+    def _visit(self, name: str, chain: list[str], seen: set[str], done: list[str]) -> None:
+        if name in seen:
+            return
+        if name in chain:
+            cycle = " -> ".join([*chain[chain.index(name) :], name])
+            raise ComposeError(
+                "sandbox.compose.cycle", path=f"services.{name}.depends_on", cycle=cycle
+            )
+        chain.append(name)
+        for dep in self.services[name].depends_on:
+            if dep.service in self.services:
+                self._visit(dep.service, chain, seen, done)
+        chain.pop()
+        seen.add(name)
+        done.append(name)
+
+
+__all__ = [
+    "BuildSpec",
+    "ComposeProject",
+    "DependsOn",
+    "Healthcheck",
+    "Service",
+    "ServiceNetwork",
+    "ServicePort",
+    "ServiceVolume",
+]

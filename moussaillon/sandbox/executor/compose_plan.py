@@ -210,6 +210,8 @@ async def load(ctx: Context, req: ComposeRequest) -> ComposeProject:
         file=req.file,
         project_name=req.project,
         profiles=tuple(req.profiles),
+        max_kb=ctx.settings.compose_max_kb,
+        max_services=ctx.settings.compose_max_services,
         lang=ctx.lang,
     )
 
