@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 DEFAULT = "bridge"
 PREDEFINED = ("bridge", "host", "none")
 BRIDGE_OPTIONS = {"com.docker.network.bridge.inhibit_ipv4": "true"}
+# docker's own words when an alias is asked on its default bridge, which resolves no names
+ALIAS_ON_DEFAULT = "network-scoped alias is supported only for containers in user defined networks"
 HEADERS = {
     "ID": "NETWORK ID",
     "Name": "NAME",
@@ -250,7 +252,12 @@ async def connect(ctx: Context, req: NetworkConnectRequest) -> Outcome:
     net = await _resolve(ctx, req.network)
     target = await ctx.scope.container(ctx.engine, req.container)
     name = (target.get("Names") or ["/"])[0].lstrip("/").removeprefix(ctx.scope.prefix)
-    endpoint: dict[str, Any] = {"Aliases": [name, *req.aliases]}
+    endpoint: dict[str, Any] = {}
+    if net["Name"] == ctx.scope.internal(DEFAULT):
+        if req.aliases:
+            raise DaemonError(f"Error response from daemon: {ALIAS_ON_DEFAULT}")
+    else:
+        endpoint["Aliases"] = [name, *req.aliases]
     if req.ip:
         endpoint["IPAMConfig"] = {"IPv4Address": req.ip}
     await call(
