@@ -63,6 +63,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "These ports are not opened on the host in the sandbox; from another container: "
         "docker run --rm{net} alpine/curl http://{name}:{port}",
     },
+    "sandbox.engine.note.health_interval": {
+        "fr": "--health-interval {asked} s relevé à 1 s : chaque vérification passe par le moteur "
+        "partagé du bac à sable.",
+        "en": "--health-interval {asked}s raised to 1s: every check goes through the sandbox's "
+        "shared engine.",
+    },
     "sandbox.engine.note.by_ip": {
         "fr": "Comme le bridge par défaut de Docker, le réseau par défaut ne résout pas les noms : "
         "on joint {name} par son IP (docker inspect {name}, champ IPAddress), ou par son nom "

@@ -42,6 +42,17 @@ class RestartPolicy(_Model):
     max_retries: int = 0
 
 
+class Healthcheck(_Model):
+    """``--health-*`` of ``docker run``, as the engine's ``Healthcheck`` wants it (durations in
+    nanoseconds); an empty ``test`` keeps the image's own command, ``["NONE"]`` turns it off."""
+
+    test: list[str] = []
+    interval: int | None = None
+    timeout: int | None = None
+    start_period: int | None = None
+    retries: int | None = None
+
+
 class Filter(_Model):
     key: str
     value: str
@@ -80,6 +91,7 @@ class RunRequest(BaseRequest):
     read_only: bool = False
     pull: Literal["always", "missing", "never"] | None = None
     stop_signal: str | None = None
+    healthcheck: Healthcheck | None = None
     memory: int | None = None  # -m/--memory in bytes; the sandbox's ceiling when above it
     cpus: float | None = None  # --cpus; the sandbox's ceiling when above it
     # refused by the policy, kept so the refusal can name them

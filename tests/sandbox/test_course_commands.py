@@ -51,10 +51,9 @@ REFUSED: list[tuple[str, str]] = [
     (r"^docker system df -v", "not built: system df's per-object detail (-v)"),
     (
         r"^docker builder prune",
-        "the build cache is the engine's, shared (image prune clears the own)",
+        "the engine's build cache, shared: image prune clears the student's part",
     ),
     (r"--restart unless-stopped", "restarts without end: the sandbox bounds them (on-failure)"),
-    (r"--health-cmd", "not built: a healthcheck given on docker run (a Dockerfile's runs)"),
     (r" mon-image$", "the image of the section's own Dockerfile, never built in the text"),
     (PIPE, "a host shell pipe or redirection: the docker part alone runs (tested below)"),
 ]

@@ -28,7 +28,13 @@ from moussaillon.sandbox.executor.networks import ALIAS_ON_DEFAULT, network_targ
 from moussaillon.sandbox.executor.networks import DEFAULT as DEFAULT_NETWORK
 from moussaillon.sandbox.executor.volumes import ensure_volume
 from moussaillon.sandbox.output import DaemonError, bytes_size, keep_tail
-from moussaillon.sandbox.requests import CreateRequest, ExecRequest, PortMapping, RunRequest
+from moussaillon.sandbox.requests import (
+    CreateRequest,
+    ExecRequest,
+    Healthcheck,
+    PortMapping,
+    RunRequest,
+)
 from moussaillon.sandbox.scope import IMAGE, PORTS, VALID_NAME, random_name
 
 RUN_ERROR = "docker: Error response from daemon: "
@@ -211,6 +217,8 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
         # like docker's default bridge, the default network gets no name: only the IP reaches it
         aliases = [name, *req.network_aliases]
         body["NetworkingConfig"] = {"EndpointsConfig": {network: {"Aliases": aliases}}}
+    if req.healthcheck is not None:
+        body["Healthcheck"] = health_body(req.healthcheck)
     if req.command:
         body["Cmd"] = list(req.command)
     if req.entrypoint is not None:
@@ -296,6 +304,9 @@ def limit_notes(ctx: Context, req: RunRequest) -> list[str]:
                 limit=bytes_size(ceiling_memory),
             )
         )
+    interval = req.healthcheck.interval if req.healthcheck else None
+    if interval and interval < HEALTH_FLOOR_NS:
+        notes.append(ctx.note("note.health_interval", asked=f"{interval / 1e9:g}"))
     if req.cpus and req.cpus > ctx.settings.sandbox_cpus:
         notes.append(
             ctx.note(
@@ -303,6 +314,26 @@ def limit_notes(ctx: Context, req: RunRequest) -> list[str]:
             )
         )
     return notes
+
+
+HEALTH_FLOOR_NS = (
+    1_000_000_000  # every check is an exec on the shared engine: once a second at most
+)
+
+
+def health_body(health: Healthcheck) -> dict[str, Any]:
+    body: dict[str, Any] = {"Test": list(health.test)} if health.test else {}
+    for key, value in (
+        ("Interval", health.interval),
+        ("Timeout", health.timeout),
+        ("StartPeriod", health.start_period),
+        ("Retries", health.retries),
+    ):
+        if value:
+            body[key] = value
+    if body.get("Interval"):
+        body["Interval"] = max(body["Interval"], HEALTH_FLOOR_NS)
+    return body
 
 
 RUN_HINT = "\n\nRun 'docker run --help' for more information"
