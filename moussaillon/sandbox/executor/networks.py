@@ -6,9 +6,9 @@ container (docs/sandbox.md, "Networks"); its subnet comes from the ``SubnetAlloc
 
 ``docker network ls`` shows the student's networks plus ``bridge``, ``host`` and ``none``.
 ``bridge`` is the student's own default network (``m-u42-bridge``, created on demand) where
-``docker run`` lands without ``--network``; unlike docker's default bridge it resolves container
-names, so the hint printed for ``-p`` works there too. ``host`` is listed but refused by the
-policy; ``none`` is the engine's and safe to use.
+``docker run`` lands without ``--network``; like docker's default bridge it gives containers no
+name (no alias, ``--alias`` refused), so the course's "only by IP" lesson holds there too.
+``host`` is listed but refused by the policy; ``none`` is the engine's and safe to use.
 """
 
 from __future__ import annotations
