@@ -42,15 +42,15 @@ class RestartPolicy(_Model):
     max_retries: int = 0
 
 
-class HealthConfig(_Model):
-    """A container's health probe (Compose's ``healthcheck:``; ``docker run`` has no flags for it
-    here). ``test`` is the engine's form: ``["CMD", …]``, ``["CMD-SHELL", "…"]`` or ``["NONE"]``."""
+class Healthcheck(_Model):
+    """``--health-*`` of ``docker run``, as the engine's ``Healthcheck`` wants it (durations in
+    nanoseconds); an empty ``test`` keeps the image's own command, ``["NONE"]`` turns it off."""
 
-    test: list[str]
-    interval_s: float = 30
-    timeout_s: float = 30
-    retries: int = 3
-    start_period_s: float = 0
+    test: list[str] = []
+    interval: int | None = None
+    timeout: int | None = None
+    start_period: int | None = None
+    retries: int | None = None
 
 
 class Filter(_Model):
@@ -91,9 +91,9 @@ class RunRequest(BaseRequest):
     read_only: bool = False
     pull: Literal["always", "missing", "never"] | None = None
     stop_signal: str | None = None
+    healthcheck: Healthcheck | None = None
     memory: int | None = None  # -m/--memory in bytes; the sandbox's ceiling when above it
     cpus: float | None = None  # --cpus; the sandbox's ceiling when above it
-    healthcheck: HealthConfig | None = None
     # refused by the policy, kept so the refusal can name them
     privileged: bool = False
     cap_add: list[str] = []

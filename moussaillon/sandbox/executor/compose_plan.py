@@ -23,7 +23,7 @@ from moussaillon.sandbox.requests import (
     BuildRequest,
     ComposeRequest,
     EnvVar,
-    HealthConfig,
+    Healthcheck,
     Mount,
     NetworkCreateRequest,
     PortMapping,
@@ -102,12 +102,13 @@ def run_request(
     health = service.healthcheck
     healthcheck = None
     if health is not None:
-        healthcheck = HealthConfig(
+        nanos = 1_000_000_000  # the engine's durations
+        healthcheck = Healthcheck(
             test=["NONE"] if health.disable else list(health.test),
-            interval_s=health.interval_s,
-            timeout_s=health.timeout_s,
+            interval=int(health.interval_s * nanos),
+            timeout=int(health.timeout_s * nanos),
             retries=health.retries,
-            start_period_s=health.start_period_s,
+            start_period=int(health.start_period_s * nanos),
         )
     mounts = [
         Mount(

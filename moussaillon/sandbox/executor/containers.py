@@ -27,6 +27,7 @@ from moussaillon.sandbox.executor.common import (
     visible_labels,
 )
 from moussaillon.sandbox.executor.inspection import show_objects
+from moussaillon.sandbox.executor.networks import DEFAULT as DEFAULT_NETWORK
 from moussaillon.sandbox.executor.run import foreground, port_text
 from moussaillon.sandbox.output import (
     DaemonError,
@@ -311,8 +312,8 @@ async def _realias(ctx: Context, target: dict[str, Any], old: str, new: str) -> 
     """Move the DNS alias to the new name, so other containers find it as they would in docker."""
     details = await call(ctx, f"containers/{target['Id']}/json")
     for network, endpoint in (details.get("NetworkSettings") or {}).get("Networks", {}).items():
-        if network == "none":
-            continue
+        if network in ("none", ctx.scope.internal(DEFAULT_NETWORK)):
+            continue  # the default network holds no alias to move, as docker's bridge
         aliases = [a for a in endpoint.get("Aliases") or [] if a not in (old, target["Id"][:12])]
         internal = (
             ctx.scope.internal(network) if not network.startswith(ctx.scope.prefix) else network
