@@ -15,6 +15,7 @@ from pathlib import Path
 from moussaillon.content.model import Course
 
 PHRASINGS = Path(__file__).parent / "data" / "phrasings.toml"
+BUNDLED = Path(__file__).parent / "course"
 
 Phrasings = dict[str, list[str]]
 
