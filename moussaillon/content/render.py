@@ -363,3 +363,16 @@ def to_plain_text(markdown: str) -> str:
                 )
             )
     return "\n".join(block.strip() for block in blocks if block.strip())
+
+
+def to_code_text(markdown: str) -> str:
+    """Only the code of a section (blocks and inline): the words of its commands."""
+    blocks: list[str] = []
+    for token in _markdown().parse(markdown):
+        if token.type in ("fence", "code_block"):
+            blocks.append(token.content)
+        elif token.type == "inline":
+            blocks.extend(
+                child.content for child in token.children or [] if child.type == "code_inline"
+            )
+    return "\n".join(blocks)

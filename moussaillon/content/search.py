@@ -20,9 +20,9 @@ from moussaillon.content.lexicon import (
 )
 from moussaillon.content.model import Course, Section
 from moussaillon.content.phrasings import Phrasings
-from moussaillon.content.render import to_plain_text
+from moussaillon.content.render import to_code_text, to_plain_text
 from moussaillon.content.semantic import Meaning, SemanticIndex
-from moussaillon.content.typos import Vocabulary
+from moussaillon.content.typos import Vocabulary, french_words
 from moussaillon.core.errors import BadInput
 
 __all__ = ["MAX_TERMS", "MAX_TERM_LENGTH", "Hit", "Mode", "SearchIndex", "fold", "query_terms"]
@@ -201,10 +201,18 @@ class SearchIndex:
         _pad(connection, len(course.sections))
         connection.commit()
         vocabulary = Vocabulary(
-            word
-            for section, body in zip(course.sections, bodies, strict=True)
-            for text in (section.title, body, *asked.get(section.id, ()))
-            for word in meaningful(text, synonyms=False)
+            (
+                word
+                for section, body in zip(course.sections, bodies, strict=True)
+                for text in (section.title, body, *asked.get(section.id, ()))
+                for word in meaningful(text, synonyms=False)
+            ),
+            known=french_words(),
+            commands=(
+                word
+                for section in course.sections
+                for word in meaningful(to_code_text(section.body), synonyms=False)
+            ),
         )
         return cls(connection, course, vocabulary, semantic)
 
@@ -219,7 +227,8 @@ class SearchIndex:
                 if term not in self._stems and attempts < MAX_CORRECTIONS:
                     attempts += 1
                     fixed = self._vocabulary.correct(word)
-                    parts = [fixed] if fixed else self._vocabulary.split(word)
+                    # A corrected English word is then translated like a typed one.
+                    parts = list(meaningful(fixed)) if fixed else self._vocabulary.split(word)
                     found = [self._stem(part) for part in parts] or found
                 terms.extend(term for term in found if term not in terms)
         return terms
