@@ -31,7 +31,7 @@ Mode = Literal["fused", "lexical", "semantic"]
 
 MAX_LIMIT = 50
 RERANK_POOL = 50
-TITLE_BOOST = 4.0
+TITLE_BOOST = 1.0
 # Unknown words corrected per question: keeps a page of gibberish cheap on the event loop.
 MAX_CORRECTIONS = 8
 PREFIX_STEM = 6
@@ -56,7 +56,7 @@ SNIPPET_SQL = f"""
 CACHE_SIZE = 2048
 # Fused score = bm25 (title-boosted) divided by the question's best, plus this much cosine
 # similarity: tuned on the dev questions of bench.search_eval (docs/search.md has the grid).
-SEMANTIC_WEIGHT = 3.0
+SEMANTIC_WEIGHT = 1.5
 
 
 class Hit(BaseModel):
