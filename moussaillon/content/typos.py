@@ -106,7 +106,7 @@ class Vocabulary:
         if allowed == 2:
             probes |= {deleted for probe in list(probes) for deleted in _deletes(probe)}
         candidates = {found for probe in probes for found in self._table.get(probe, ())}
-        best: tuple[int, bool, int, str] | None = None
+        best: tuple[int, int, bool, str] | None = None
         for candidate in candidates:
             # Phones rarely get the first letter wrong; "cause" is not a typo of "pause".
             if abs(len(candidate) - len(word)) > allowed or candidate[0] != word[0]:
