@@ -88,15 +88,24 @@ TOPICS: dict[str, Topic] = {
     ),
     "container.exec": Topic(
         "docker exec [OPTIONS] CONTENEUR COMMANDE [ARG...]",
-        ("Lance une commande dans un conteneur démarré (pas de -it ici).",
-         "Run a command in a running container (no -it here)."),
+        ("Lance une commande dans un conteneur démarré (-it sh : un shell ici).",
+         "Run a command in a running container (-it sh: a shell in the chat)."),
         (
             _o("-d, --detach", "en arrière-plan", "in the background"),
+            _o("-i, -t", "shell interactif (/quitter_shell pour sortir)",
+               "interactive shell (/quitter_shell to leave)"),
             _o("-e, --env K=V", "variable d'environnement", "environment variable"),
             _o("-w, --workdir /CHEMIN", "dossier de travail", "working directory"),
             _o("-u, --user UID", "utilisateur", "user"),
         ),
         "docker exec web sh -c 'ls /'",
+    ),
+    "container.attach": Topic(
+        "docker attach [OPTIONS] CONTENEUR",
+        ("Se brancher sur un conteneur lancé avec -dit (vos messages à son entrée).",
+         "Attach to a container started with -dit: your messages go to its input."),
+        (_o("--no-stdin", "lire sans écrire", "read without writing"),),
+        "docker attach web",
     ),
     "container.stop": Topic(
         "docker stop [OPTIONS] CONTENEUR [CONTENEUR...]",
@@ -383,24 +392,24 @@ _WORDS = {
 _OVERVIEW = {
     "fr": """Usage : docker COMMANDE
 
-Conteneurs : run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
+Conteneurs : run, ps, logs, exec, attach, stop, start, restart, kill, rm, stats, top, port, rename,
   pause, unpause, wait, container inspect|prune
 Images : build, images, pull, history, tag, rmi, image inspect
 Volumes : volume create|ls|inspect|rm|prune
 Réseaux : network create|ls|inspect|rm|connect|disconnect|prune
 Système : version, info, inspect, system prune
 
-Pas ici : buildx, cp, attach, login, push, compose… (docker push --help dit pourquoi)""",
+Pas ici : buildx, cp, login, push, compose… (docker push --help dit pourquoi)""",
     "en": """Usage: docker COMMAND
 
-Containers: run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
+Containers: run, ps, logs, exec, attach, stop, start, restart, kill, rm, stats, top, port, rename,
   pause, unpause, wait, container inspect|prune
 Images: build, images, pull, history, tag, rmi, image inspect
 Volumes: volume create|ls|inspect|rm|prune
 Networks: network create|ls|inspect|rm|connect|disconnect|prune
 System: version, info, inspect, system prune
 
-Not here: buildx, cp, attach, login, push, compose… (docker push --help says why)""",
+Not here: buildx, cp, login, push, compose… (docker push --help says why)""",
 }
 
 

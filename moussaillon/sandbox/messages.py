@@ -263,18 +263,6 @@ _REFUSED: dict[str, tuple[str, str]] = {
         "--env-file {path} is refused: the sandbox reads no file from your machine."
         " Pass variables with -e KEY=value",
     ),
-    "interactive_run": (
-        "-i/-t (mode interactif) est impossible dans une conversation : lancez directement la"
-        " commande, par exemple docker run --rm {image} sh -c 'ls /' (ou ajoutez -d)",
-        "-i/-t (interactive mode) is not possible in a chat: run the command directly,"
-        " for example docker run --rm {image} sh -c 'ls /' (or add -d)",
-    ),
-    "interactive_exec": (
-        "-i/-t (mode interactif) est impossible dans une conversation : passez la commande"
-        " directement, par exemple docker exec {container} sh -c 'ls /'",
-        "-i/-t (interactive mode) is not possible in a chat: pass the command directly,"
-        " for example docker exec {container} sh -c 'ls /'",
-    ),
     "start_attach": (
         "docker start -a/-i est impossible dans une conversation : lancez docker start"
         " {container} puis docker logs {container}",
@@ -415,12 +403,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         " machine. Affichez un fichier avec docker exec NOM cat /chemin",
         "docker cp is not available: nothing is ever copied between a container and the host."
         " Show a file with docker exec NAME cat /path",
-    ),
-    "attach": (
-        "docker attach est interactif, impossible dans une conversation : utilisez docker logs"
-        " NOM ou docker exec NOM COMMANDE",
-        "docker attach is interactive, not possible in a chat: use docker logs NAME or docker"
-        " exec NAME COMMAND",
     ),
     "create": (
         "docker create n'est pas disponible : utilisez docker run -d --name NOM IMAGE, qui crée"

@@ -199,8 +199,6 @@ class Policy:
             raise _refuse("volumes_from", container=request.volumes_from[0][:64])
         if request.env_file:
             raise _refuse("env_file", path=request.env_file[0][:100])
-        if (request.interactive or request.tty) and not request.detach:
-            raise _refuse("interactive_run", image=request.image[:100])
         if request.restart is not None and request.restart.name in ("always", "unless-stopped"):
             raise _refuse("restart", policy=request.restart.name)
         if request.pull == "always":
@@ -257,8 +255,6 @@ def _check_exec(request: ExecRequest) -> None:
         raise _refuse("privileged")
     if request.env_file:
         raise _refuse("env_file", path=request.env_file[0][:100])
-    if (request.interactive or request.tty) and not request.detach:
-        raise _refuse("interactive_exec", container=request.container[:64])
 
 
 def _check_network(network: str) -> None:
