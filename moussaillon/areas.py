@@ -25,6 +25,7 @@ from moussaillon.sandbox import (
     build_messages,
     engine_messages,
     limits_messages,
+    shell_messages,
 )
 from moussaillon.sandbox import messages as sandbox_messages
 from moussaillon.sandbox import schema as sandbox_schema
@@ -48,6 +49,7 @@ CATALOGUES = (
     limits_messages.MESSAGES,
     build_messages.MESSAGES,
     build_engine_messages.MESSAGES,
+    shell_messages.MESSAGES,
     labs_messages.MESSAGES,
     quiz_messages.MESSAGES,
     classes_messages.MESSAGES,

@@ -32,7 +32,12 @@ from moussaillon.sandbox.build import records
 from moussaillon.sandbox.build.slots import BuildSlots
 from moussaillon.sandbox.build.source import FileSource
 from moussaillon.sandbox.engine import Engine, unreachable
-from moussaillon.sandbox.errors import BuildUnavailable, EngineUnavailable, SandboxError
+from moussaillon.sandbox.errors import (
+    BuildUnavailable,
+    EngineUnavailable,
+    SandboxError,
+    SandboxRefused,
+)
 from moussaillon.sandbox.executor import Context, Outcome, execute
 from moussaillon.sandbox.executor.common import OnOutput, call, hide_internal
 from moussaillon.sandbox.fairqueue import FairScheduler
@@ -48,6 +53,10 @@ from moussaillon.sandbox.requests import RunRequest, TagRequest
 from moussaillon.sandbox.results import CommandResult, EngineCounts, SandboxStatus
 from moussaillon.sandbox.scope import KEEPER, KIND, Scope
 from moussaillon.sandbox.scrub import scrub_paths
+from moussaillon.sandbox.shell.classify import opens_session
+from moussaillon.sandbox.shell.opening import open_session
+from moussaillon.sandbox.shell.registry import ShellRegistry
+from moussaillon.sandbox.shell.session import ShellSession
 from moussaillon.sandbox.subnets import SubnetAllocator
 
 log = logging.getLogger(__name__)
@@ -93,6 +102,7 @@ class SandboxService:
         self._inflight: set[asyncio.Task[Any]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
         self.subnets = SubnetAllocator.from_settings(settings)
+        self.shells = ShellRegistry(settings.sandbox_shells_per_user)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -111,6 +121,11 @@ class SandboxService:
             await self.reaper.reap_orphans()
         except Exception:
             log.exception("sandbox: reaping orphans at start-up failed")
+        try:  # a shell's container left by a crash: nobody streams it any more
+            owners = await sessions.live_owners(self.store, self.settings.sandbox_idle_ttl_min)
+            await self.shells.reap(self.engine, owners)
+        except Exception:
+            log.exception("sandbox: ending the shells of a previous run failed")
         self._reaper_task = asyncio.create_task(
             self.reaper.run_forever(REAP_INTERVAL_S), name="sandbox-reaper"
         )
@@ -119,6 +134,7 @@ class SandboxService:
         )
 
     async def close(self) -> None:
+        await self.shells.close_all("shutdown")
         await stop_watch(self._logwatch_task)
         self._logwatch_task = None
         if self._reaper_task is not None:
@@ -226,6 +242,8 @@ class SandboxService:
             request = parse(line)
             verb = request.verb
             request = await self._check(ctx, request)
+            if opens_session(request):  # a transport with no terminal (REST run, the CLI)
+                raise SandboxRefused("sandbox.shell.needs_terminal")
             if verb != "help":
                 await sessions.touch(self.store, user_id)
             async with self._slots(ctx, verb, on_wait):
@@ -245,6 +263,72 @@ class SandboxService:
         except Exception:
             log.exception("sandbox: command failed: %s", verb)
             return _refusal(SandboxError("sandbox.engine.internal_error"), lang), verb
+
+    # -- interactive shells -------------------------------------------------------------------
+
+    def wants_shell(self, line: str) -> bool:
+        """The line opens a session (``run -it IMAGE sh``, ``exec -it NAME bash``, ``attach``)
+        rather than running once; a line that does not parse does not (``run_command`` says
+        what is wrong with it)."""
+        try:
+            return opens_session(parse(line))
+        except SandboxError:
+            return False
+
+    def shell_of(self, user_id: int) -> ShellSession | None:
+        """The student's open shell, the one their next message goes to."""
+        return self.shells.current(user_id)
+
+    async def open_shell(
+        self, user_id: int, line: str, lang: str = "fr"
+    ) -> ShellSession | CommandResult:
+        """Open the session the line asks for, through the same rate limit, policy, quotas
+        and forced limits as ``run_command``; what could not open comes back as the result
+        ``run_command`` would give (a refusal, docker's error), journaled and observed."""
+        started = time.monotonic()
+        ctx = self.context(user_id, lang)
+        verb: str | None = None
+        outcome: ShellSession | CommandResult
+        try:
+            self.limiter.check(ctx.scope.owner)
+            request = parse(line)
+            verb = request.verb
+            if not opens_session(request):
+                raise SandboxRefused("sandbox.shell.not_a_shell")
+            request = await self._check(ctx, request)
+            await sessions.touch(self.store, user_id)
+            self.shells.reserve(user_id)
+            try:
+                async with (
+                    self.scheduler.slot(ctx.scope.owner),
+                    asyncio.timeout(self.settings.sandbox_timeout_s),
+                ):
+                    session = await open_session(ctx, request)
+            finally:
+                self.shells.release(user_id)
+            session.on_closed = self.shells.forget
+            self.shells.add(session)
+            outcome = session
+            result = _result(Outcome())
+        except SandboxError as exc:
+            result = outcome = _refusal(exc, lang)
+        except DaemonError as exc:
+            result = outcome = _result(Outcome(output=exc.text, exit_code=exc.exit_code))
+        except TimeoutError:
+            result = outcome = _refusal(EngineUnavailable("sandbox.engine.unavailable"), lang)
+        except aiodocker.DockerError as exc:
+            if unreachable(exc):
+                result = outcome = _refusal(EngineUnavailable("sandbox.engine.unavailable"), lang)
+            else:
+                text = "Error response from daemon: " + hide_internal(ctx, str(exc.message))
+                result = outcome = _result(Outcome(output=text, exit_code=1))
+        except Exception:
+            log.exception("sandbox: opening a shell failed: %s", verb)
+            result = outcome = _refusal(SandboxError("sandbox.engine.internal_error"), lang)
+        result.duration_ms = int((time.monotonic() - started) * 1000)
+        await self._journal(user_id, line, verb, result)
+        self._tell(user_id, line, result)
+        return outcome
 
     @contextlib.asynccontextmanager
     async def _slots(self, ctx: Context, verb: str, on_wait: OnWait | None) -> AsyncIterator[None]:
@@ -416,4 +500,12 @@ def _refusal(exc: SandboxError, lang: str) -> CommandResult:
     )
 
 
-__all__ = ["CommandResult", "EngineCounts", "OnOutput", "OnWait", "SandboxService", "SandboxStatus"]
+__all__ = [
+    "CommandResult",
+    "EngineCounts",
+    "OnOutput",
+    "OnWait",
+    "SandboxService",
+    "SandboxStatus",
+    "ShellSession",
+]
