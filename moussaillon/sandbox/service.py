@@ -149,6 +149,7 @@ class SandboxService:
         tell the students still queued that the sandbox is closing; how many were told.
 
         Called on shutdown before the transports stop, so their handlers can answer."""
+        await self.shells.close_all("shutdown")  # students read why, while the bot still runs
         told = 0
         if not await self.scheduler.drain(timeout):
             told = self.scheduler.abandon()
@@ -278,6 +279,10 @@ class SandboxService:
     def shell_of(self, user_id: int) -> ShellSession | None:
         """The student's open shell, the one their next message goes to."""
         return self.shells.current(user_id)
+
+    def shell_ended_by_restart(self, user_id: int) -> bool:
+        """Once per student: a restart ended their shell (worth saying on their next message)."""
+        return self.shells.ended_by_restart(user_id)
 
     async def open_shell(
         self, user_id: int, line: str, lang: str = "fr"

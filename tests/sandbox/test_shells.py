@@ -1,4 +1,4 @@
-"""Interactive shells on the real engine: ``run -it``, ``exec -it``, ``attach``, and their bounds."""
+"""Interactive shells on the real engine: ``run -it``, ``exec -it``, ``attach``, their bounds."""
 
 from __future__ import annotations
 
@@ -25,20 +25,20 @@ async def opened(service: SandboxService, user_id: int, line: str) -> ShellSessi
     return session
 
 
-async def read_until(session: ShellSession, needle: str, timeout: float = WAIT_S) -> str:
+async def read_until(session: ShellSession, needle: str, wait_s: float = WAIT_S) -> str:
     """Bursts until one holds ``needle``; everything read (chat text, escapes removed)."""
     seen = ""
     bursts = session.bursts().__aiter__()
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(wait_s):
         while needle not in seen:
             burst = await anext(bursts)
             seen += burst.text
     return seen
 
 
-async def drain(session: ShellSession, timeout: float = WAIT_S) -> list[Burst]:
+async def drain(session: ShellSession, wait_s: float = WAIT_S) -> list[Burst]:
     got: list[Burst] = []
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(wait_s):
         async for burst in session.bursts():
             got.append(burst)
     return got

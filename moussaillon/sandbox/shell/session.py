@@ -180,8 +180,12 @@ class ShellSession:
         return self.ended
 
     def abandon(self) -> None:
-        """Stop the output side once nobody reads it any more (after ``close``, at shutdown)."""
+        """Stop the output side even if nobody reads it (after ``close``, at shutdown): what was
+        not read is dropped and a reader still there sees the end."""
         self._flush_task.cancel()
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self._queue.put_nowait(_END)
 
     def _close_later(self, reason: EndReason) -> None:
         task = asyncio.create_task(self.close(reason), name=f"shell-close-{self.user_id}")
