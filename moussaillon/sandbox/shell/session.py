@@ -30,7 +30,7 @@ from moussaillon.sandbox.errors import SandboxRefused
 
 log = logging.getLogger(__name__)
 
-QUIET_S = 0.3
+QUIET_S = 0.1  # a prompt follows its output within microseconds; a person waits ≥ 100 ms
 HOLD_S = 1.0
 FLOOD_HOLD_S = 16.0
 DROP_PAUSE_S = 0.05
