@@ -181,7 +181,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tg.reset_yes": {"fr": "🧹 Oui, tout supprimer", "en": "🧹 Yes, remove everything"},
     "tg.confirm_cancel": {"fr": "Annuler", "en": "Cancel"},
-    "tg.confirm_cancelled": {"fr": "Annulé : rien n'a été fait.", "en": "Cancelled: nothing was done."},
+    "tg.confirm_cancelled": {
+        "fr": "Annulé : rien n'a été fait.",
+        "en": "Cancelled: nothing was done.",
+    },
     "tg.confirm_expired": {
         "fr": "Cette confirmation a expiré ou a déjà servi. Renvoyez la commande si besoin.",
         "en": "This confirmation has expired or was already used. Send the command again if"

@@ -149,7 +149,6 @@ class Engine:
             response.close()  # aiodocker leaves it open; closing is what cancels the build
             await opening.__aexit__(None, None, None)
 
-
     async def exec_stream(self, exec_id: str, *, tty: bool) -> Stream:
         """A started exec's stdin/stdout, hijacked from the HTTP connection (``write_in``,
         ``read_out``, ``close``); its reads wait as long as the process lives."""

@@ -276,20 +276,23 @@ class SandboxService:
         except SandboxError:
             return False
 
-    def shell_of(self, user_id: int) -> ShellSession | None:
-        """The student's open shell, the one their next message goes to."""
-        return self.shells.current(user_id)
+    def shell_of(self, user_id: int, origin: str = "telegram") -> ShellSession | None:
+        """The student's open shell their next message from ``origin`` goes to (a shell opened
+        over a WebSocket never takes the chat's messages)."""
+        return self.shells.current(user_id, origin)
 
     def shell_ended_by_restart(self, user_id: int) -> bool:
         """Once per student: a restart ended their shell (worth saying on their next message)."""
         return self.shells.ended_by_restart(user_id)
 
     async def open_shell(
-        self, user_id: int, line: str, lang: str = "fr"
+        self, user_id: int, line: str, lang: str = "fr", *, origin: str = "telegram"
     ) -> ShellSession | CommandResult:
         """Open the session the line asks for, through the same rate limit, policy, quotas
         and forced limits as ``run_command``; what could not open comes back as the result
-        ``run_command`` would give (a refusal, docker's error), journaled and observed."""
+        ``run_command`` would give (a refusal, docker's error), journaled and observed.
+        ``origin`` names the transport (``shell_of`` finds the session by it); the limit
+        counts the student's shells from every transport."""
         started = time.monotonic()
         ctx = self.context(user_id, lang)
         verb: str | None = None
@@ -311,7 +314,7 @@ class SandboxService:
                     session = await open_session(ctx, request)
             finally:
                 self.shells.release(user_id)
-            session.on_closed = self.shells.forget
+            session.origin = origin
             self.shells.add(session)
             outcome = session
             result = _result(Outcome())

@@ -82,10 +82,12 @@ async def test_exec_it_into_a_running_container_and_the_other_commands_still_wor
     service: SandboxService, clean_user_id: int
 ) -> None:
     uid = clean_user_id
-    await ok(service, uid, "docker run -d --name web nginx")
+    await ok(service, uid, "docker run -d --name web alpine sleep 300")
     session = await opened(service, uid, "docker exec -it web sh")
     await session.send("echo $((6*7))")
     assert "42" in await read_until(session, "42")
+    await session.send("sleep 1000")  # still running in the shell when the student leaves
+    await asyncio.sleep(1)  # typed ahead of a shell that has not read it, Ctrl-C is a char
     listed = await ok(service, uid, "docker ps --format '{{.Names}}'")
     assert listed.output.split() == ["web"]
     ended = await session.close()
@@ -93,6 +95,13 @@ async def test_exec_it_into_a_running_container_and_the_other_commands_still_wor
     assert session.ended is ended and service.shell_of(uid) is None
     after = await ok(service, uid, "docker ps --format '{{.Names}}'")
     assert after.output.split() == ["web"]  # leaving an exec leaves the container
+    async with asyncio.timeout(WAIT_S):  # nor its shell: Ctrl-C then Ctrl-D ended them
+        while True:
+            top = await ok(service, uid, "docker top web")
+            commands = [row.split(None, 7)[-1] for row in top.output.splitlines()[1:]]
+            if "sh" not in commands and "sleep 1000" not in commands:
+                break
+            await asyncio.sleep(0.2)
 
 
 async def test_attach_to_a_dit_container_then_detach_leaves_it_running(

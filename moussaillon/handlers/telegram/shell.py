@@ -84,9 +84,7 @@ async def _send_burst(bot: Bot, chat_id: int, burst: Burst, lang: str) -> None:
     if not text.strip() and not note:
         return
     if len(text) > sandbox_replies.INLINE_OUTPUT:
-        await bot.send_document(
-            chat_id, text.encode(), filename="shell.txt", caption=note or None
-        )
+        await bot.send_document(chat_id, text.encode(), filename="shell.txt", caption=note or None)
         return
     html = f"<pre>{escape(text)}</pre>" if text.strip() else ""
     if note:

@@ -19,6 +19,10 @@ from moussaillon.sandbox.output import DaemonError
 from moussaillon.sandbox.requests import AttachRequest, ExecRequest, RunRequest
 from moussaillon.sandbox.shell.session import EndReason, ShellSession, Stream
 
+# Closing an exec's stream leaves its process running on a terminal: Ctrl-C stops what runs in
+# the foreground, Ctrl-D is the end of input a shell or a REPL leaves on (without a terminal,
+# closing the stream is that end of input already).
+FAREWELL_TTY = (b"\x03", b"\x04")
 SHELL = "moussaillon.shell"  # on ``run -it`` containers: "rm" with ``--rm``, else "1"
 
 
@@ -109,10 +113,16 @@ async def open_exec(ctx: Context, req: ExecRequest) -> ShellSession:
         return None if code is None else int(code)
 
     async def cleanup(reason: EndReason) -> None:
-        """Nothing to remove: closing the stream ends the process's stdin, and a shell stops."""
+        """Nothing to remove: the farewell ended the shell."""
 
     return _session(
-        ctx, stream, kind="exec", target=req.container, cleanup=cleanup, exit_code=exit_code
+        ctx,
+        stream,
+        kind="exec",
+        target=req.container,
+        cleanup=cleanup,
+        exit_code=exit_code,
+        farewell=FAREWELL_TTY if req.tty else (),
     )
 
 

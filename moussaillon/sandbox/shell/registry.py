@@ -31,7 +31,8 @@ class ShellRegistry:
 
     def reserve(self, user_id: int) -> None:
         """Count a session being opened, so two lines at once cannot both pass the limit."""
-        held = len(self._open.get(user_id, ())) + self._reserved.get(user_id, 0)
+        live = [s for s in self._open.get(user_id, ()) if s.ended is None]
+        held = len(live) + self._reserved.get(user_id, 0)
         if held >= self.per_user:
             key = "sandbox.shell.disabled" if self.per_user == 0 else "sandbox.shell.limit"
             raise QuotaExceeded(key, limit=self.per_user)
@@ -45,7 +46,10 @@ class ShellRegistry:
             self._reserved.pop(user_id, None)
 
     def add(self, session: ShellSession) -> None:
-        self._open.setdefault(session.user_id, []).append(session)
+        """Hold an opened session until it ends (one that ended while opening is not held)."""
+        session.on_closed = self.forget
+        if session.ended is None:
+            self._open.setdefault(session.user_id, []).append(session)
 
     def forget(self, session: ShellSession) -> None:
         sessions = self._open.get(session.user_id, [])
@@ -54,9 +58,12 @@ class ShellRegistry:
         if not sessions:
             self._open.pop(session.user_id, None)
 
-    def current(self, user_id: int) -> ShellSession | None:
-        """The shell the student's next message goes to: the last one opened."""
-        sessions = [s for s in self._open.get(user_id, ()) if s.ended is None]
+    def current(self, user_id: int, origin: str) -> ShellSession | None:
+        """The shell the student's next message from ``origin`` (the chat, a WebSocket) goes
+        to: the last one opened there."""
+        sessions = [
+            s for s in self._open.get(user_id, ()) if s.ended is None and s.origin == origin
+        ]
         return sessions[-1] if sessions else None
 
     def count(self) -> int:

@@ -36,6 +36,7 @@ FLOOD_HOLD_S = 16.0
 DROP_PAUSE_S = 0.05
 MAX_INPUT_BYTES = 4096
 QUEUE_BURSTS = 4
+FAREWELL_GAP_S = 0.1
 
 EndReason = Literal["exited", "quit", "idle", "shutdown", "lost"]
 Kind = Literal["run", "exec", "attach"]
@@ -95,12 +96,15 @@ class ShellSession:
         cleanup: Callable[[EndReason], Awaitable[None]],
         exit_code: Callable[[], Awaitable[int | None]],
         stdin: bool = True,
+        farewell: tuple[bytes, ...] = (),
     ) -> None:
         self.user_id = user_id
         self.kind = kind
         self.target = target  # the container's name, as the student knows it
+        self.origin = "telegram"  # the transport it was opened from (``open_shell``)
         self.lang = lang
         self.stdin = stdin
+        self._farewell = farewell  # typed before leaving (an exec's shell outlives its stream)
         self._stream = stream
         self._burst_bytes = burst_bytes
         self._idle_s = idle_s
@@ -163,6 +167,12 @@ class ShellSession:
             for task in (self._pump_task, self._idle_task):
                 if task is not asyncio.current_task():
                     task.cancel()
+            if self._farewell and reason != "exited":
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(1):
+                        for chunk in self._farewell:  # apart: Ctrl-C flushes typed-ahead input
+                            await self._stream.write_in(chunk)
+                            await asyncio.sleep(FAREWELL_GAP_S)
             with contextlib.suppress(Exception):
                 await self._stream.close()
             if reason == "exited":  # read before the cleanup may remove the container

@@ -89,9 +89,10 @@ async def test_closing_the_socket_leaves_the_shell_and_the_command_can_be_a_quer
             f"{url}?command=docker+run+-it+--rm+alpine+sh", additional_headers=headers
         ) as ws:
             assert json.loads(await ws.recv())["type"] == "opened"
-            assert services.sandbox.shell_of(user) is not None
+            assert services.sandbox.shell_of(user, "websocket") is not None
+            assert services.sandbox.shell_of(user) is None  # the chat's messages stay commands
         async with asyncio.timeout(WAIT_S):
-            while services.sandbox.shell_of(user) is not None:
+            while services.sandbox.shell_of(user, "websocket") is not None:
                 await asyncio.sleep(0.1)
         listed = await services.sandbox.run_command(user, "docker ps -a -q")
         assert listed.output.strip() == ""

@@ -50,7 +50,7 @@ async def shell(websocket: WebSocket) -> None:
             line = (await websocket.receive_text())[:MAX_FRAME_CHARS]
     except WebSocketDisconnect:
         return
-    opened = await services.sandbox.open_shell(owner.user_id, line, lang)
+    opened = await services.sandbox.open_shell(owner.user_id, line, lang, origin="websocket")
     if isinstance(opened, CommandResult):
         await websocket.send_json(
             {
