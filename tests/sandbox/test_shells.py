@@ -11,6 +11,7 @@ import pytest
 from moussaillon.sandbox.errors import SandboxRefused
 from moussaillon.sandbox.results import CommandResult
 from moussaillon.sandbox.service import SandboxService
+from moussaillon.sandbox.shell.classify import opens_program
 from moussaillon.sandbox.shell.session import Burst, ShellSession
 from tests.sandbox.engine_support import make_service, ok, service_fixture  # noqa: F401
 
@@ -246,3 +247,32 @@ async def test_a_crash_leaves_a_shell_container_the_next_start_ends(
     finally:
         await again.close()
         store2.close()
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ([], True),
+        (["sh"], True),
+        (["/bin/bash", "-l"], True),
+        (["busybox", "sh"], True),
+        (["mariadb", "-uroot", "-p"], True),
+        (["mysql", "-u", "user", "-p", "mymap"], True),
+        (["python3"], True),
+        (["node"], True),
+        (["php", "-a"], True),
+        (["sh", "-c", "ls"], False),
+        (["bash", "script.sh"], False),
+        (["node", "app.js"], False),
+        (["node", "-p", "1+1"], False),
+        (["mariadb", "-e", "SELECT 1"], False),
+        (["mariadb", "--execute=SELECT 1"], False),
+        (["python3", "-m", "http.server"], False),
+        (["php", "-v"], False),
+        (["busybox", "ls"], False),
+        (["ip", "a"], False),
+        (["mariadb", "--version"], False),
+    ],
+)
+def test_which_programs_open_a_session(command: list[str], expected: bool) -> None:
+    assert opens_program(command) is expected

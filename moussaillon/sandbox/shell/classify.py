@@ -11,13 +11,23 @@ from pathlib import PurePosixPath
 
 from moussaillon.sandbox.requests import AttachRequest, ExecRequest, RunRequest
 
-# Programs that read their commands from a terminal when given no script (``sh``), no
-# ``-c``/``-e`` and no file to run.
-SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox"})
-REPLS = frozenset(
-    {"mariadb", "mysql", "psql", "node", "python", "python3", "irb", "redis-cli", "sqlite3"}
-)
-ONE_SHOT_FLAGS = frozenset({"-c", "-e", "--execute", "--eval", "-p", "--print"})
+# Programs that read their commands from a terminal when given nothing to run; for each, the
+# flags that hand it the work on the line instead (``sh -c``, ``mariadb -e``, ``node -p``).
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
+ONE_SHOT_FLAGS: dict[str, frozenset[str]] = {
+    **{shell: frozenset({"-c"}) for shell in SHELLS},
+    "mariadb": frozenset({"-e", "--execute"}),
+    "mysql": frozenset({"-e", "--execute"}),
+    "psql": frozenset({"-c", "--command", "-f", "--file", "-l", "--list"}),
+    "node": frozenset({"-e", "--eval", "-p", "--print", "-v", "--version"}),
+    "python": frozenset({"-c", "-m", "-V", "--version"}),
+    "python3": frozenset({"-c", "-m", "-V", "--version"}),
+    "irb": frozenset({"-e", "-v", "--version"}),
+    "redis-cli": frozenset(),
+    "sqlite3": frozenset({"-cmd", "-version"}),
+}
+# Their positional arguments are a script to run (a one-shot), not a database to open.
+SCRIPTED = SHELLS | {"node", "python", "python3", "irb", "redis-cli"}
 
 
 def opens_program(command: list[str]) -> bool:
@@ -32,13 +42,16 @@ def opens_program(command: list[str]) -> bool:
         return "-a" in args
     if program == "busybox":  # ``busybox sh`` is the shell, ``busybox ls`` a one-shot
         return len(args) >= 1 and opens_program(args)
-    if program not in SHELLS and program not in REPLS:
+    one_shot = ONE_SHOT_FLAGS.get(program)
+    if one_shot is None:
         return False
-    if any(a in ONE_SHOT_FLAGS or a.startswith(("--execute=", "--eval=")) for a in args):
+    if any(a.split("=", 1)[0] in one_shot for a in args) or "--version" in args:
         return False
-    if program in SHELLS or program in ("node", "python", "python3", "irb"):
-        return not any(not a.startswith("-") for a in args)  # a script file: it just runs
-    return True  # mariadb/mysql/psql's positionals name a database, still a prompt
+    if program == "sqlite3" and len([a for a in args if not a.startswith("-")]) > 1:
+        return False  # ``sqlite3 db.sqlite 'SELECT 1'``
+    if program in SCRIPTED:
+        return not any(not a.startswith("-") for a in args)
+    return True  # mariadb/mysql/psql's positionals name a database: still a prompt
 
 
 def opens_session(request: object) -> bool:
