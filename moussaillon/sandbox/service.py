@@ -281,6 +281,10 @@ class SandboxService:
         over a WebSocket never takes the chat's messages)."""
         return self.shells.current(user_id, origin)
 
+    async def close_shells(self) -> None:
+        """End every open shell, as a shutdown does (the students are told why)."""
+        await self.shells.close_all("shutdown")
+
     def shell_ended_by_restart(self, user_id: int) -> bool:
         """Once per student: a restart ended their shell (worth saying on their next message)."""
         return self.shells.ended_by_restart(user_id)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from telegram import Bot, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
+from telegram.ext import Application
 
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram import sandbox_replies
@@ -112,6 +113,14 @@ async def to_shell(update: Update, context: Context) -> bool:
     except SandboxError as exc:
         await message_of(update).reply_html(f"⛔ {escape(exc.message(session.lang))}")
     return True
+
+
+async def on_stopping(application: Application) -> None:  # type: ignore[type-arg]
+    """Before polling stops: PTB waits for every task it runs, the shells' forwarding ones
+    included, so the shells end first (their students read why while the bot can still send)."""
+    sandbox = services(application).sandbox
+    if sandbox is not None:
+        await sandbox.close_shells()
 
 
 async def quit_shell(update: Update, context: Context) -> None:

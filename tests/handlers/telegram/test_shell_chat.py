@@ -1,12 +1,16 @@
 """A shell in the chat, as a student on a phone uses it: open, type, read, leave."""
 
+import asyncio
 import contextlib
 
 import pytest
 
+from moussaillon.app import build_services
+from moussaillon.bot.application import create_telegram_app, polling
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.reaper import purge_owner
-from tests.conftest import start_bot
+from tests.conftest import TOKEN, make_settings, start_bot
+from tests.telegram_stub import running_stub
 
 pytestmark = pytest.mark.docker
 
@@ -94,3 +98,27 @@ async def test_a_shell_opens_only_in_a_private_chat(tmp_path, standin_images):
         stub.send_text(carol, "/docker run -it alpine sh", chat=group)
         (answer,) = await stub.wait_for(group, timeout=30, after=start)
         assert "conversation privée" in answer.text
+
+
+async def test_a_bot_that_stops_ends_the_open_shell_and_says_so(tmp_path, standin_images):
+    """PTB's stop waits for the forwarding task: the shell must end first, told, removed."""
+    async with running_stub(token=TOKEN) as stub:
+        settings = make_settings(
+            tmp_path,
+            telegram_token=TOKEN,
+            telegram_base_url=stub.base_url,
+            telegram_base_file_url=stub.base_file_url,
+        )
+        dan = stub.user(first_name="Dan")
+        async with build_services(settings) as services:
+            try:
+                async with polling(create_telegram_app(services)):
+                    await reply_to(stub, dan, "docker run -it --rm --name left alpine sh")
+                async with asyncio.timeout(30):  # stopped: the end was sent before
+                    while not any("Le bot redémarre" in m.text for m in stub.messages(dan)):
+                        await asyncio.sleep(0.1)
+                assert services.sandbox.shell_of(dan.id) is None
+                listed = await services.sandbox.run_command(dan.id, "docker ps -a -q")
+                assert listed.output.strip() == ""
+            finally:
+                await purge_owner(services.sandbox.engine, labels.owner_key(dan.id))
