@@ -115,7 +115,7 @@ async def to_shell(update: Update, context: Context) -> bool:
     return True
 
 
-async def on_stopping(application: Application) -> None:  # type: ignore[type-arg]
+async def on_stopping(application: Application) -> None:
     """Before polling stops: PTB waits for every task it runs, the shells' forwarding ones
     included, so the shells end first (their students read why while the bot can still send)."""
     sandbox = services(application).sandbox
