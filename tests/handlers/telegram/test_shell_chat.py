@@ -80,6 +80,8 @@ async def test_exit_ends_the_shell_and_a_second_one_is_refused_while_one_is_open
         await reply_to(stub, bob, "docker run -it --rm alpine sh")
         (refused,) = await reply_to(stub, bob, "/docker run -it --rm alpine sh")
         assert refused.text.startswith("⛔") and "/quitter_shell" in refused.text
+        (table,) = await reply_to(stub, bob, "/docker ps")  # commands beside the shell
+        assert "CONTAINER ID" in table.text
         start = stub.mark()
         stub.send_text(bob, "exit 4")
         ended = await until(stub, bob, "Shell terminé", start)
