@@ -66,11 +66,16 @@ async def open_shell(update: Update, context: Context, line: str) -> None:
 
 async def forward(session: ShellSession, bot: Bot, chat_id: int, lang: str) -> None:
     """Each burst as one message (a file when long), then why the shell ended."""
-    async for burst in session.bursts():
-        try:
-            await _send_burst(bot, chat_id, burst, lang)
-        except TelegramError as exc:
-            log.info("shell: a burst for chat %s was not sent: %s", chat_id, exc)
+    try:
+        async for burst in session.bursts():
+            try:
+                await _send_burst(bot, chat_id, burst, lang)
+            except TelegramError as exc:
+                log.info("shell: a burst for chat %s was not sent: %s", chat_id, exc)
+    finally:
+        if session.ended is None:  # this task failed or was cancelled: nobody reads any more
+            await session.close("lost")
+        session.abandon()
     ended = session.ended
     if ended is not None:
         try:

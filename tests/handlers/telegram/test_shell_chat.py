@@ -90,6 +90,24 @@ async def test_exit_ends_the_shell_and_a_second_one_is_refused_while_one_is_open
         assert "Aucun shell" in none.text
 
 
+async def test_a_long_burst_comes_as_a_file(tmp_path, standin_images):
+    async with shell_bot(tmp_path) as (bot, users):
+        stub = bot.stub
+        eve = stub.user(first_name="Eve")
+        users.append(eve)
+        await reply_to(stub, eve, "docker run -it --rm alpine sh")
+        start = stub.mark()
+        stub.send_text(eve, "seq 1 2000")
+        async with asyncio.timeout(30):
+            while not any(m.filename == "shell.txt" for m in stub.messages(eve)[-5:]):
+                await asyncio.sleep(0.1)
+        files = [m for m in stub.messages(eve) if m.filename == "shell.txt" and m.seq > start]
+        shown = b"".join(m.document for m in files).decode()
+        assert "\n1999\n2000\n" in shown.replace("\r", "")
+        assert "\x1b" not in shown  # the chat's text: no escapes
+        await reply_to(stub, eve, "/quitter_shell")
+
+
 async def test_a_shell_opens_only_in_a_private_chat(tmp_path, standin_images):
     async with shell_bot(tmp_path) as (bot, users):
         stub = bot.stub

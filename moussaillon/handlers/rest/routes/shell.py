@@ -91,6 +91,7 @@ async def _serve(websocket: WebSocket, session: ShellSession) -> None:
         await session.close("quit")
         with contextlib.suppress(Exception):
             await output
+        session.abandon()  # a socket gone mid-burst left output nobody will read
     with contextlib.suppress(Exception):
         await websocket.close()
 
