@@ -110,34 +110,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The bot restarted: your previous shell was closed. Run the command again.",
     },
     "sandbox.shell.end.exited": {
-        "fr": "🐚 Shell terminé (<code>{name}</code>).",
-        "en": "🐚 Shell ended (<code>{name}</code>).",
+        "fr": "🐚 Shell terminé ({name}).",
+        "en": "🐚 Shell ended ({name}).",
     },
     "sandbox.shell.end.exited_code": {
-        "fr": "🐚 Shell terminé (<code>{name}</code>), code de sortie {code}.",
-        "en": "🐚 Shell ended (<code>{name}</code>), exit code {code}.",
+        "fr": "🐚 Shell terminé ({name}), code de sortie {code}.",
+        "en": "🐚 Shell ended ({name}), exit code {code}.",
     },
     "sandbox.shell.end.quit": {
-        "fr": "🐚 Shell fermé (<code>{name}</code>). Vos messages redeviennent des commandes.",
-        "en": "🐚 Shell closed (<code>{name}</code>). Your messages are commands again.",
+        "fr": "🐚 Shell fermé ({name}). Vos messages redeviennent des commandes.",
+        "en": "🐚 Shell closed ({name}). Your messages are commands again.",
     },
     "sandbox.shell.end.idle": {
         "fr": (
-            "🐚 Shell fermé après {minutes} min sans message (<code>{name}</code>). Relancez la"
+            "🐚 Shell fermé après {minutes} min sans message ({name}). Relancez la"
             " commande pour en rouvrir un."
         ),
         "en": (
-            "🐚 Shell closed after {minutes} min without a message (<code>{name}</code>). Run"
+            "🐚 Shell closed after {minutes} min without a message ({name}). Run"
             " the command again to reopen one."
         ),
     },
     "sandbox.shell.end.shutdown": {
-        "fr": "🐚 Le bot redémarre : shell fermé (<code>{name}</code>).",
-        "en": "🐚 The bot is restarting: shell closed (<code>{name}</code>).",
+        "fr": "🐚 Le bot redémarre : shell fermé ({name}).",
+        "en": "🐚 The bot is restarting: shell closed ({name}).",
     },
     "sandbox.shell.end.lost": {
-        "fr": "🐚 Connexion au shell perdue (<code>{name}</code>) : relancez la commande.",
-        "en": "🐚 Lost the connection to the shell (<code>{name}</code>): run the command again.",
+        "fr": "🐚 Connexion au shell perdue ({name}) : relancez la commande.",
+        "en": "🐚 Lost the connection to the shell ({name}): run the command again.",
     },
     "sandbox.shell.cmd_quitter_shell": {
         "fr": "Fermer le shell interactif ouvert",

@@ -79,7 +79,7 @@ async def forward(session: ShellSession, bot: Bot, chat_id: int, lang: str) -> N
     ended = session.ended
     if ended is not None:
         try:
-            await bot.send_message(chat_id, ended.message, parse_mode=ParseMode.HTML)
+            await bot.send_message(chat_id, escape(ended.message), parse_mode=ParseMode.HTML)
         except TelegramError as exc:
             log.info("shell: the end of a shell for chat %s was not sent: %s", chat_id, exc)
 
