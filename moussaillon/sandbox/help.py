@@ -118,9 +118,9 @@ TOPICS: dict[str, Topic] = {
     ),
     "container.start": Topic(
         "docker start CONTENEUR [CONTENEUR...]",
-        ("Démarre des conteneurs arrêtés (sans -a ni -i).",
-         "Start stopped containers (no -a or -i)."),
-        (),
+        ("Démarre des conteneurs arrêtés (-ai : et s'y brancher, comme attach).",
+         "Start stopped containers (-ai: and attach to it, like attach)."),
+        (_o("-a -i", "démarrer et se brancher", "start and attach"),),
         "docker start web",
     ),
     "container.restart": Topic(

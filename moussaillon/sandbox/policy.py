@@ -144,7 +144,7 @@ class Policy:
             return self._check_run(request)
         if isinstance(request, ExecRequest):
             _check_exec(request)
-        elif isinstance(request, StartRequest) and (request.attach or request.interactive):
+        elif isinstance(request, StartRequest) and request.attach and not request.interactive:
             raise _refuse("start_attach", container=request.containers[0])
         elif isinstance(request, PullRequest):
             if request.platform is not None:

@@ -276,3 +276,20 @@ async def test_a_crash_leaves_a_shell_container_the_next_start_ends(
 )
 def test_which_programs_open_a_session(command: list[str], expected: bool) -> None:
     assert opens_program(command) is expected
+
+
+async def test_start_ai_restarts_a_stopped_shell_and_attaches(
+    service: SandboxService, clean_user_id: int
+) -> None:
+    uid = clean_user_id
+    await ok(service, uid, "docker run -dit --name box alpine sh")
+    await ok(service, uid, "docker stop -t 1 box")
+    session = await opened(service, uid, "docker start -ai box")
+    assert session.kind == "attach" and session.stdin
+    await session.send("echo back-$((2+2))")
+    assert "back-4" in await read_until(session, "back-4")
+    await session.send("exit")
+    await drain(session)
+    assert session.ended is not None and session.ended.reason == "exited"
+    refused = await service.run_command(uid, "docker start -a box", "en")
+    assert refused.refused

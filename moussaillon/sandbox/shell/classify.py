@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from moussaillon.sandbox.requests import AttachRequest, ExecRequest, RunRequest
+from moussaillon.sandbox.requests import AttachRequest, ExecRequest, RunRequest, StartRequest
 
 # Programs that read their commands from a terminal when given nothing to run; for each, the
 # flags that hand it the work on the line instead (``sh -c``, ``mariadb -e``, ``node -p``).
@@ -55,10 +55,12 @@ def opens_program(command: list[str]) -> bool:
 
 
 def opens_session(request: object) -> bool:
-    """The line, once parsed, asks for a terminal: ``attach``, or ``-i`` on a foreground
-    ``run``/``exec`` of an interactive program (``-t`` alone gives no input to type into)."""
+    """The line, once parsed, asks for a terminal: ``attach``, ``start -i``, or ``-i`` on a
+    foreground ``run``/``exec`` of an interactive program (``-t`` alone gives no input)."""
     if isinstance(request, AttachRequest):
         return True
+    if isinstance(request, StartRequest):  # ``start -ai``: start, then attach
+        return request.interactive
     if isinstance(request, RunRequest | ExecRequest):
         return request.interactive and not request.detach and opens_program(request.command)
     return False

@@ -16,7 +16,7 @@ from typing import Any
 from moussaillon.sandbox.executor.common import Context, call
 from moussaillon.sandbox.executor.run import RUN_ERROR, create, delete, start
 from moussaillon.sandbox.output import DaemonError
-from moussaillon.sandbox.requests import AttachRequest, ExecRequest, RunRequest
+from moussaillon.sandbox.requests import AttachRequest, ExecRequest, RunRequest, StartRequest
 from moussaillon.sandbox.shell.session import EndReason, ShellSession, Stream
 
 # Closing an exec's stream leaves its process running on a terminal: Ctrl-C stops what runs in
@@ -126,11 +126,27 @@ async def open_exec(ctx: Context, req: ExecRequest) -> ShellSession:
     )
 
 
-async def open_attach(ctx: Context, req: AttachRequest) -> ShellSession:
-    target = await _running(ctx, req.container, "attach")
+async def open_attach(ctx: Context, req: AttachRequest | StartRequest) -> ShellSession:
+    """``attach`` to a running container, or ``start -ai`` one: attached first, then started,
+    so its first prompt is not lost."""
+    if isinstance(req, StartRequest):
+        if len(req.containers) > 1:
+            raise DaemonError("you cannot start and attach multiple containers at once", 1)
+        name, no_stdin = req.containers[0], False
+        target = await ctx.scope.container(ctx.engine, name)
+    else:
+        name, no_stdin = req.container, req.no_stdin
+        target = await _running(ctx, name, "attach")
     inspected = await call(ctx, f"containers/{target['Id']}/json")
-    stdin = bool((inspected.get("Config") or {}).get("OpenStdin")) and not req.no_stdin
+    stdin = bool((inspected.get("Config") or {}).get("OpenStdin")) and not no_stdin
     stream = await ctx.engine.attach_stream(target["Id"], stdin=stdin)
+    if target.get("State") != "running":
+        try:
+            await call(ctx, f"containers/{target['Id']}/start", "POST")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await stream.close()
+            raise
 
     async def cleanup(reason: EndReason) -> None:
         """Leaving an attach detaches: the container keeps running, as with Ctrl-P Ctrl-Q."""
@@ -139,7 +155,7 @@ async def open_attach(ctx: Context, req: AttachRequest) -> ShellSession:
         ctx,
         stream,
         kind="attach",
-        target=req.container,
+        target=name,
         cleanup=cleanup,
         exit_code=lambda: _container_code(ctx, target["Id"]),
         stdin=stdin,
@@ -147,7 +163,7 @@ async def open_attach(ctx: Context, req: AttachRequest) -> ShellSession:
 
 
 async def open_session(
-    ctx: Context, request: RunRequest | ExecRequest | AttachRequest
+    ctx: Context, request: RunRequest | ExecRequest | AttachRequest | StartRequest
 ) -> ShellSession:
     if isinstance(request, RunRequest):
         return await open_run(ctx, request)
