@@ -86,11 +86,8 @@ def guarded(action: str, *, current: bool = False) -> Callable[[Answering], Hand
             except MoussaillonError as exc:
                 text = error_html(exc, lang)
                 denied = isinstance(exc, PermissionDenied)
-                line = (
-                    await current_line(update, context, none=False)
-                    if current and not denied
+                line = await current_line(update, context, none=False) if current and not denied \
                     else None
-                )
             if text:
                 await message_of(update).reply_html(f"{text}\n\n{line}" if line else text)
 
@@ -133,8 +130,7 @@ async def join_from_link(update: Update, context: Context) -> None:
 async def rejoindre(update: Update, context: Context) -> None:
     if not context.args:
         await message_of(update).reply_html(
-            t("classes.join_usage", await language(update, context))
-        )
+            t("classes.join_usage", await language(update, context)))
         return
     await join_with_code(update, context, context.args[0])
 
@@ -144,7 +140,8 @@ async def quitter(update: Update, context: Context) -> None:
     lang = await language(update, context)
     info = await hub(context).classes.leave(user_of(update).id)
     key = "classes.left" if info else "classes.not_in_class"
-    await message_of(update).reply_html(t(key, lang, name=views.escape(info.name) if info else ""))
+    await message_of(update).reply_html(
+        t(key, lang, name=views.escape(info.name) if info else ""))
 
 
 @guarded("progres")
@@ -224,9 +221,8 @@ async def classe_fermer(update: Update, context: Context) -> str | None:
         return f"{text}\n\n{await current_line(update, context)}"
 
     keyboard = confirm.ask(context, close, t("classes.close_yes", lang), lang)
-    question = t(
-        "classes.close_confirm", lang, name=views.escape(info.name), minutes=confirm.ttl_minutes()
-    )
+    question = t("classes.close_confirm", lang, name=views.escape(info.name),
+                 minutes=confirm.ttl_minutes())
     await message_of(update).reply_html(question, reply_markup=keyboard)
     return None
 
@@ -282,13 +278,8 @@ async def corriger(update: Update, context: Context) -> str | None:
     if release.status == "released":
         return t("classes.released_now", lang, lab=title, name=name)
     local = datetime.fromisoformat(release.due_at).astimezone(h.tz)
-    return t(
-        "classes.release_scheduled",
-        lang,
-        lab=title,
-        name=name,
-        when=local.strftime("%Y-%m-%d %H:%M") + f" ({h.settings.timezone})",
-    )
+    return t("classes.release_scheduled", lang, lab=title, name=name,
+             when=local.strftime("%Y-%m-%d %H:%M") + f" ({h.settings.timezone})")
 
 
 @guarded("annonce", current=True)
@@ -299,7 +290,8 @@ async def annonce(update: Update, context: Context) -> str | None:
         return t("classes.announce_usage", lang)
     h = hub(context)
     info = await h.classes.current(user_of(update).id)
-    broadcast_id = await h.broadcasts.create(info.id, "announcement", text, user_of(update).id)
+    broadcast_id = await h.broadcasts.create(info.id, "announcement", text,
+                                             user_of(update).id)
     report = await h.broadcasts.report(broadcast_id)
     return t("classes.announce_queued", lang, total=report.total)
 
@@ -328,13 +320,9 @@ async def tableau(update: Update, context: Context) -> str | None:
     info = await h.classes.current(me)
     if chat_of(update).type != ChatType.PRIVATE:  # a signed link is a secret
         return t("tg.only_private", lang)
-    return t(
-        "classes.dashboard_link",
-        lang,
-        name=views.escape(info.name),
-        ttl=round(h.settings.dashboard_link_ttl_min),
-        url=views.escape(h.dashboard_url(info.id, me)),
-    )
+    return t("classes.dashboard_link", lang, name=views.escape(info.name),
+             ttl=round(h.settings.dashboard_link_ttl_min),
+             url=views.escape(h.dashboard_url(info.id, me)))
 
 
 COMMANDS: tuple[tuple[str, Handler, str], ...] = (

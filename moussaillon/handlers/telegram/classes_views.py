@@ -33,14 +33,8 @@ def broadcast(message: BroadcastMessage, labs: LabSet) -> str:
     if message.kind == "correction":
         lab = labs.get(message.text)
         commands, explanation = correction_parts(lab.correction)
-        body = t(
-            "classes.correction_broadcast",
-            lang,
-            name=name,
-            title=escape(lab.title),
-            explanation=explanation,
-            commands=commands,
-        )
+        body = t("classes.correction_broadcast", lang, name=name, title=escape(lab.title),
+                 explanation=explanation, commands=commands)
     else:
         body = t("classes.announcement_broadcast", lang, name=name, text=escape(message.text))
     return truncate_telegram(body)
@@ -54,14 +48,8 @@ def member_line(member: Member) -> str:
 
 def members(info: ClassInfo, people: list[Member], lang: str) -> str:
     lines = "\n".join(member_line(m) for m in people)
-    return t_count(
-        "classes.members",
-        len(people),
-        lang,
-        name=escape(info.name),
-        count=number(len(people), lang),
-        lines=lines,
-    )
+    return t_count("classes.members", len(people), lang, name=escape(info.name),
+                   count=number(len(people), lang), lines=lines)
 
 
 def when(stamp: str, tz: str) -> str:
@@ -70,14 +58,9 @@ def when(stamp: str, tz: str) -> str:
 
 
 def report_line(report: BroadcastReport, lang: str, tz: str) -> str:
-    return t(
-        "classes.report_line",
-        lang,
-        **report.model_dump(
-            include={"id", "kind", "sent", "blocked", "failed", "pending", "unknown"}
-        ),
-        created_at=when(report.created_at, tz),
-    )
+    return t("classes.report_line", lang, **report.model_dump(
+        include={"id", "kind", "sent", "blocked", "failed", "pending", "unknown"}),
+        created_at=when(report.created_at, tz))
 
 
 def reports(info: ClassInfo, items: list[BroadcastReport], lang: str, tz: str) -> str:
@@ -90,13 +73,8 @@ def reports(info: ClassInfo, items: list[BroadcastReport], lang: str, tz: str) -
 def quiz_text(p: StudentProgress, lang: str) -> str:
     if not p.quiz_answers:
         return t("classes.quiz_none", lang)
-    return t(
-        "classes.quiz_score",
-        lang,
-        correct=p.quiz_correct,
-        answers=p.quiz_answers,
-        pct=percent(p.quiz_correct, p.quiz_answers, lang),
-    )
+    return t("classes.quiz_score", lang, correct=p.quiz_correct, answers=p.quiz_answers,
+             pct=percent(p.quiz_correct, p.quiz_answers, lang))
 
 
 def progress(p: StudentProgress, lang: str) -> str:
@@ -104,17 +82,9 @@ def progress(p: StudentProgress, lang: str) -> str:
         f"<code>{bar(c.read, c.total)}</code> {c.read}/{c.total} {escape(c.title)}"
         for c in p.chapters
     )
-    return t(
-        "classes.progress_text",
-        lang,
-        chapters=chapters,
-        quiz=quiz_text(p, lang),
-        labs_done=p.labs_done,
-        labs_total=p.labs_total,
-        steps_done=p.steps_done,
-        steps_total=p.steps_total,
-        commands=p.sandbox_commands,
-    )
+    return t("classes.progress_text", lang, chapters=chapters, quiz=quiz_text(p, lang),
+             labs_done=p.labs_done, labs_total=p.labs_total, steps_done=p.steps_done,
+             steps_total=p.steps_total, commands=p.sandbox_commands)
 
 
 def stats(info: ClassInfo, rows: list[StudentProgress], lang: str, now: datetime) -> str:
@@ -123,37 +93,15 @@ def stats(info: ClassInfo, rows: list[StudentProgress], lang: str, now: datetime
     read = round(sum(r.sections_read for r in rows) / count, 1) if count else 0
     answers = sum(r.quiz_answers for r in rows)
     correct = sum(r.quiz_correct for r in rows)
-    quiz = (
-        t(
-            "classes.quiz_score",
-            lang,
-            correct=correct,
-            answers=answers,
-            pct=percent(correct, answers, lang),
-        )
-        if answers
-        else t("classes.quiz_none", lang)
-    )
+    quiz = (t("classes.quiz_score", lang, correct=correct, answers=answers,
+              pct=percent(correct, answers, lang)) if answers else t("classes.quiz_none", lang))
     week = (now - timedelta(days=7)).isoformat(timespec="seconds")
     active = sum(1 for r in rows if r.last_activity and r.last_activity >= week)
     students = t_count("classes.stats_students", count, lang, count=number(count, lang))
-    sections = t_count(
-        "classes.stats_sections",
-        read,
-        lang,
-        total=number(total, lang),
-        read=number(read, lang, 0 if float(read).is_integer() else 1),
-    )
-    return t(
-        "classes.stats",
-        lang,
-        name=escape(info.name),
-        students=students,
-        sections=sections,
-        quiz=quiz,
-        labs=sum(r.labs_done for r in rows),
-        active=active,
-    )
+    sections = t_count("classes.stats_sections", read, lang, total=number(total, lang),
+                       read=number(read, lang, 0 if float(read).is_integer() else 1))
+    return t("classes.stats", lang, name=escape(info.name), students=students,
+             sections=sections, quiz=quiz, labs=sum(r.labs_done for r in rows), active=active)
 
 
 def tokens(rows: list[dict], lang: str, tz: str) -> str:

@@ -31,9 +31,8 @@ def lab_list(statuses: list[LabStatus], lang: str) -> View | tuple[str, None]:
     if not statuses:
         return t("labs.tg.empty", lang), None
     done = sum(1 for status in statuses if status.state == "done")
-    text = "\n".join(
-        [t("labs.tg.list_title", lang, done=done, total=len(statuses)), t("labs.tg.legend", lang)]
-    )
+    text = "\n".join([t("labs.tg.list_title", lang, done=done, total=len(statuses)),
+                      t("labs.tg.legend", lang)])
     rows = []
     for status in statuses:
         label = f"{MARKS[status.state]} {status.order}. {status.title}"
@@ -151,9 +150,8 @@ def lab_page(
 def _reading(
     lab: Lab, view: LabView, sections: list[tuple[str, str]], lang: str
 ) -> InlineKeyboardMarkup:
-    rows = [
-        [_button(f"📖 {title}", callbacks.section(section_id))] for section_id, title in sections
-    ]
+    rows = [[_button(f"📖 {title}", callbacks.section(section_id))]
+            for section_id, title in sections]
     rows.append([_button(t("labs.tg.btn_back", lang), callbacks.lab(lab.id, "go", view.step))])
     return InlineKeyboardMarkup(rows)
 
@@ -174,14 +172,12 @@ def _keyboard(
     move = [_button(t("labs.tg.btn_correction", lang), action("fix"))]
     if view.step > 1:
         previous = view.step - 1
-        move.insert(
-            0, _button(t("labs.tg.btn_prev_step", lang, step=previous), action("go", previous))
-        )
+        move.insert(0, _button(t("labs.tg.btn_prev_step", lang, step=previous),
+                               action("go", previous)))
     if view.step < view.total:
         following = view.step + 1
-        move.append(
-            _button(t("labs.tg.btn_next_step", lang, step=following), action("go", following))
-        )
+        move.append(_button(t("labs.tg.btn_next_step", lang, step=following),
+                            action("go", following)))
     more = [_button(t("labs.tg.btn_about", lang), action("about"))]
     if sections:
         more.insert(0, _button(t("labs.tg.btn_read", lang, count=len(sections)), action("read")))

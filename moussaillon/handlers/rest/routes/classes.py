@@ -79,8 +79,7 @@ async def class_progress(
     rows = await services.classes.progress.of_class(class_id)
     if format == "csv":
         return Response(
-            to_csv(rows),
-            media_type="text/csv; charset=utf-8",
+            to_csv(rows), media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="classe-{class_id}.csv"'},
         )
     return rows
