@@ -202,6 +202,12 @@ class ExecRequest(BaseRequest):
     env_file: list[str] = []
 
 
+class AttachRequest(BaseRequest):
+    verb: Literal["container.attach"] = "container.attach"
+    container: str
+    no_stdin: bool = False
+
+
 class StatsRequest(BaseRequest):
     verb: Literal["container.stats"] = "container.stats"
     containers: list[str] = []
@@ -556,6 +562,7 @@ DockerRequest = Annotated[
     | RmRequest
     | ContainerInspectRequest
     | ExecRequest
+    | AttachRequest
     | StatsRequest
     | TopRequest
     | PortRequest
