@@ -139,7 +139,10 @@ TOPICS: dict[str, Topic] = {
         "docker start CONTENEUR [CONTENEUR...]",
         ("Démarre des conteneurs arrêtés (-ai : et s'y brancher, comme attach).",
          "Start stopped containers (-ai: and attach to it, like attach)."),
-        (_o("-a -i", "démarrer et se brancher", "start and attach"),),
+        (
+            _o("-a", "attendre la fin et afficher la sortie", "wait for the end, show the output"),
+            _o("-a -i", "démarrer et se brancher", "start and attach"),
+        ),
         "docker start web",
     ),
     "container.restart": Topic(

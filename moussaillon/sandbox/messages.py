@@ -263,12 +263,6 @@ _REFUSED: dict[str, tuple[str, str]] = {
         "--env-file {path} is refused: the sandbox reads no file from your machine."
         " Pass variables with -e KEY=value",
     ),
-    "start_attach": (
-        "docker start -a/-i est impossible dans une conversation : lancez docker start"
-        " {container} puis docker logs {container}",
-        "docker start -a/-i is not possible in a chat: run docker start {container}"
-        " then docker logs {container}",
-    ),
     "restart": (
         "--restart {policy} est refusé : un conteneur du bac à sable ne doit pas revenir seul."
         " Utilisez --restart no ou --restart on-failure:3",

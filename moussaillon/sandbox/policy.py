@@ -27,7 +27,6 @@ from moussaillon.sandbox.requests import (
     PullRequest,
     RenameRequest,
     RunRequest,
-    StartRequest,
     TagRequest,
     TopRequest,
     UnavailableRequest,
@@ -151,8 +150,6 @@ class Policy:
             check_commit(request)
         elif isinstance(request, ExecRequest):
             _check_exec(request)
-        elif isinstance(request, StartRequest) and request.attach and not request.interactive:
-            raise _refuse("start_attach", container=request.containers[0])
         elif isinstance(request, PullRequest):
             if request.platform is not None:
                 raise _refuse("unsupported_flag", flag="--platform", command="docker pull")

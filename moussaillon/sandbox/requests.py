@@ -509,6 +509,7 @@ ComposeVerb = Literal[
     "compose.config",
     "compose.exec",
     "compose.run",
+    "compose.version",
     "compose.build",
     "compose.images",
     "compose.top",
@@ -535,6 +536,7 @@ class ComposeRequest(BaseRequest):
     tail: int | None = None
     volumes: bool = False  # down -v
     remove: bool = False  # run --rm
+    short: bool = False  # version --short
     legacy: bool = False  # typed as ``docker-compose``
 
 

@@ -403,6 +403,8 @@ VALID: list[tuple[str, str, dict[str, Any]]] = [
      {"services": ["web"], "command": ["ls", "-l", "/"], "remove": True}),
     ("docker compose build", "compose.build", {}),
     ("docker compose images", "compose.images", {}),
+    ("docker compose version", "compose.version", {"short": False}),
+    ("docker compose version --short", "compose.version", {"short": True}),
     ("docker compose top web", "compose.top", {"services": ["web"]}),
     ("docker-compose up -d", "compose.up", {"legacy": True, "detach": True}),
     ("docker system events", "unavailable", {"command": "events"}),

@@ -160,7 +160,6 @@ REFUSED: list[tuple[str, str]] = [
     ("docker run --volumes-from web alpine", "volumes_from"),
     ("docker run --env-file .env alpine", "env_file"),
     ("docker exec --env-file .env web env", "env_file"),
-    ("docker start -a web", "start_attach"),
     ("docker run --restart always nginx", "restart"),
     ("docker run --restart unless-stopped nginx", "restart"),
     ("docker run --pull always alpine", "pull_always"),

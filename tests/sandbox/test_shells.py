@@ -291,5 +291,6 @@ async def test_start_ai_restarts_a_stopped_shell_and_attaches(
     await session.send("exit")
     await drain(session)
     assert session.ended is not None and session.ended.reason == "exited"
-    refused = await service.run_command(uid, "docker start -a box", "en")
-    assert refused.refused
+    await ok(service, uid, "docker run --name once alpine echo bonjour")
+    again = await service.run_command(uid, "docker start -a once", "en")  # no stdin: one-shot
+    assert again.exit_code == 0 and again.output.strip() == "bonjour", again
