@@ -29,6 +29,7 @@ from moussaillon.sandbox import (
     engine_messages,
     limits_messages,
     rootfs_messages,
+    shell_messages,
     transfer_messages,
 )
 from moussaillon.sandbox import messages as sandbox_messages
@@ -58,6 +59,7 @@ CATALOGUES = (
     cli_messages.MESSAGES,
     compose_run_messages.MESSAGES,
     compose_messages.MESSAGES,
+    shell_messages.MESSAGES,
     labs_messages.MESSAGES,
     quiz_messages.MESSAGES,
     classes_messages.MESSAGES,

@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     # A writable root file system where the engine can bound its size (sandbox/rootfs.py).
     sandbox_root: Literal["auto", "writable", "readonly"] = "auto"
     sandbox_root_mb: int = Field(default=64, ge=16)
+    sandbox_shells_per_user: int = Field(default=1, ge=0, le=2)
+    sandbox_shell_idle_s: float = Field(default=600, gt=0)
+    sandbox_shell_burst_kb: int = Field(default=16, ge=1, le=256)
     # The default is the env's format, parsed by _parse_images (pydantic-settings validates it).
     sandbox_images: Annotated[dict[str, str], NoDecode] = Field(
         default=DEFAULT_IMAGES  # type: ignore[arg-type]  # a str, parsed into the dict

@@ -26,8 +26,12 @@ if TYPE_CHECKING:
     from moussaillon.sandbox.observers import CommandObserver
     from moussaillon.sandbox.results import CommandResult, EngineCounts, SandboxStatus
     from moussaillon.sandbox.service import OnOutput, OnWait, SandboxService
+    from moussaillon.sandbox.shell.session import Burst, ShellEnd, ShellSession
 
 _HOMES = {
+    "Burst": "shell.session",
+    "ShellEnd": "shell.session",
+    "ShellSession": "shell.session",
     "CommandObserver": "observers",
     "CommandResult": "results",
     "ContainerView": "inventory",
@@ -51,6 +55,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Burst",
     "CommandObserver",
     "CommandResult",
     "ContainerView",
@@ -63,4 +68,6 @@ __all__ = [
     "PortView",
     "SandboxService",
     "SandboxStatus",
+    "ShellEnd",
+    "ShellSession",
 ]

@@ -31,6 +31,8 @@ from urllib.parse import urlencode
 
 import aiodocker
 import aiohttp
+from aiodocker.execs import Exec
+from aiodocker.stream import Stream
 
 from moussaillon.config import Settings
 
@@ -159,6 +161,21 @@ class Engine:
         finally:
             response.close()  # aiodocker leaves it open; closing is what cancels the build
             await opening.__aexit__(None, None, None)
+
+    async def exec_stream(self, exec_id: str, *, tty: bool) -> Stream:
+        """A started exec's stdin/stdout, hijacked from the HTTP connection (``write_in``,
+        ``read_out``, ``close``); its reads wait as long as the process lives."""
+        opened = Exec(self.client, exec_id, tty).start(detach=False, timeout=None)
+        await opened.__aenter__()
+        return opened
+
+    async def attach_stream(self, container_id: str, *, stdin: bool) -> Stream:
+        """A container's attached stdin/stdout (``docker attach``): opened before ``start`` for
+        ``run -it``, so nothing the process prints first is lost."""
+        container = self.client.containers.container(container_id)
+        opened = container.attach(stdin=stdin, stdout=True, stderr=True, logs=False, timeout=None)
+        await opened.__aenter__()
+        return opened
 
 
 class _Docker(aiodocker.Docker):

@@ -107,15 +107,24 @@ TOPICS: dict[str, Topic] = {
     ),
     "container.exec": Topic(
         "docker exec [OPTIONS] CONTENEUR COMMANDE [ARG...]",
-        ("Lance une commande dans un conteneur démarré (pas de -it ici).",
-         "Run a command in a running container (no -it here)."),
+        ("Lance une commande dans un conteneur démarré (-it sh : un shell ici).",
+         "Run a command in a running container (-it sh: a shell in the chat)."),
         (
             _o("-d, --detach", "en arrière-plan", "in the background"),
+            _o("-i, -t", "shell interactif (/quitter_shell pour sortir)",
+               "interactive shell (/quitter_shell to leave)"),
             _o("-e, --env K=V", "variable d'environnement", "environment variable"),
             _o("-w, --workdir /CHEMIN", "dossier de travail", "working directory"),
             _o("-u, --user UID", "utilisateur", "user"),
         ),
         "docker exec web sh -c 'ls /'",
+    ),
+    "container.attach": Topic(
+        "docker attach [OPTIONS] CONTENEUR",
+        ("Se brancher sur un conteneur lancé avec -dit (vos messages à son entrée).",
+         "Attach to a container started with -dit: your messages go to its input."),
+        (_o("--no-stdin", "lire sans écrire", "read without writing"),),
+        "docker attach web",
     ),
     "container.stop": Topic(
         "docker stop [OPTIONS] CONTENEUR [CONTENEUR...]",
@@ -128,9 +137,12 @@ TOPICS: dict[str, Topic] = {
     ),
     "container.start": Topic(
         "docker start CONTENEUR [CONTENEUR...]",
-        ("Démarre des conteneurs arrêtés (sans -a ni -i).",
-         "Start stopped containers (no -a or -i)."),
-        (),
+        ("Démarre des conteneurs arrêtés (-ai : et s'y brancher, comme attach).",
+         "Start stopped containers (-ai: and attach to it, like attach)."),
+        (
+            _o("-a", "attendre la fin et afficher la sortie", "wait for the end, show the output"),
+            _o("-a -i", "démarrer et se brancher", "start and attach"),
+        ),
         "docker start web",
     ),
     "container.restart": Topic(
@@ -433,26 +445,24 @@ _WORDS = {
 _OVERVIEW = {
     "fr": """Usage : docker COMMANDE
 
-Conteneurs : run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
-  pause, unpause, wait, create, diff,
-  cp, commit, container inspect|prune
+Conteneurs : run, ps, logs, exec, attach, stop, start, restart, kill, rm, stats, top, port,
+  rename, pause, unpause, wait, create, diff, cp, commit, container inspect|prune
 Images : build, images, pull, history, tag, rmi, image inspect
 Volumes : volume create|ls|inspect|rm|prune
 Réseaux : network create|ls|inspect|rm|connect|disconnect|prune
 Système : version, info, inspect, system df|prune
 
-Pas ici : buildx, attach, login, push… (docker push --help dit pourquoi)""",
+Pas ici : buildx, login, push… (docker push --help dit pourquoi)""",
     "en": """Usage: docker COMMAND
 
-Containers: run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
-  pause, unpause, wait, create, diff,
-  cp, commit, container inspect|prune
+Containers: run, ps, logs, exec, attach, stop, start, restart, kill, rm, stats, top, port,
+  rename, pause, unpause, wait, create, diff, cp, commit, container inspect|prune
 Images: build, images, pull, history, tag, rmi, image inspect
 Volumes: volume create|ls|inspect|rm|prune
 Networks: network create|ls|inspect|rm|connect|disconnect|prune
 System: version, info, inspect, system df|prune
 
-Not here: buildx, attach, login, push… (docker push --help says why)""",
+Not here: buildx, login, push… (docker push --help says why)""",
 }
 
 

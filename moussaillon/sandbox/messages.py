@@ -263,24 +263,6 @@ _REFUSED: dict[str, tuple[str, str]] = {
         "--env-file {path} is refused: the sandbox reads no file from your machine."
         " Pass variables with -e KEY=value",
     ),
-    "interactive_run": (
-        "-i/-t (mode interactif) est impossible dans une conversation : lancez directement la"
-        " commande, par exemple docker run --rm {image} sh -c 'ls /' (ou ajoutez -d)",
-        "-i/-t (interactive mode) is not possible in a chat: run the command directly,"
-        " for example docker run --rm {image} sh -c 'ls /' (or add -d)",
-    ),
-    "interactive_exec": (
-        "-i/-t (mode interactif) est impossible dans une conversation : passez la commande"
-        " directement, par exemple docker exec {container} sh -c 'ls /'",
-        "-i/-t (interactive mode) is not possible in a chat: pass the command directly,"
-        " for example docker exec {container} sh -c 'ls /'",
-    ),
-    "start_attach": (
-        "docker start -a/-i est impossible dans une conversation : lancez docker start"
-        " {container} puis docker logs {container}",
-        "docker start -a/-i is not possible in a chat: run docker start {container}"
-        " then docker logs {container}",
-    ),
     "restart": (
         "--restart {policy} est refusé : un conteneur du bac à sable ne doit pas revenir seul."
         " Utilisez --restart no ou --restart on-failure:3",
@@ -403,12 +385,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         " constructeur classique. Utilisez docker build -t NOM .",
         "docker builder is not available: images here are built with the classic builder."
         " Use docker build -t NAME .",
-    ),
-    "attach": (
-        "docker attach est interactif, impossible dans une conversation : utilisez docker logs"
-        " NOM ou docker exec NOM COMMANDE",
-        "docker attach is interactive, not possible in a chat: use docker logs NAME or docker"
-        " exec NAME COMMAND",
     ),
     "events": (
         "docker events suit le moteur en continu, impossible dans une conversation : utilisez"

@@ -27,7 +27,6 @@ from moussaillon.sandbox.requests import (
     PullRequest,
     RenameRequest,
     RunRequest,
-    StartRequest,
     TagRequest,
     TopRequest,
     UnavailableRequest,
@@ -151,8 +150,6 @@ class Policy:
             check_commit(request)
         elif isinstance(request, ExecRequest):
             _check_exec(request)
-        elif isinstance(request, StartRequest) and (request.attach or request.interactive):
-            raise _refuse("start_attach", container=request.containers[0])
         elif isinstance(request, PullRequest):
             if request.platform is not None:
                 raise _refuse("unsupported_flag", flag="--platform", command="docker pull")
@@ -206,8 +203,6 @@ class Policy:
             raise _refuse("volumes_from", container=request.volumes_from[0][:64])
         if request.env_file:
             raise _refuse("env_file", path=request.env_file[0][:100])
-        if (request.interactive or request.tty) and not request.detach:
-            raise _refuse("interactive_run", image=request.image[:100])
         if request.restart is not None and request.restart.name in ("always", "unless-stopped"):
             raise _refuse("restart", policy=request.restart.name)
         if request.pull == "always":
@@ -264,8 +259,6 @@ def _check_exec(request: ExecRequest) -> None:
         raise _refuse("privileged")
     if request.env_file:
         raise _refuse("env_file", path=request.env_file[0][:100])
-    if (request.interactive or request.tty) and not request.detach:
-        raise _refuse("interactive_exec", container=request.container[:64])
 
 
 def _check_network(network: str) -> None:

@@ -202,6 +202,12 @@ class ExecRequest(BaseRequest):
     env_file: list[str] = []
 
 
+class AttachRequest(BaseRequest):
+    verb: Literal["container.attach"] = "container.attach"
+    container: str
+    no_stdin: bool = False
+
+
 class StatsRequest(BaseRequest):
     verb: Literal["container.stats"] = "container.stats"
     containers: list[str] = []
@@ -503,6 +509,7 @@ ComposeVerb = Literal[
     "compose.config",
     "compose.exec",
     "compose.run",
+    "compose.version",
     "compose.build",
     "compose.images",
     "compose.top",
@@ -529,6 +536,7 @@ class ComposeRequest(BaseRequest):
     tail: int | None = None
     volumes: bool = False  # down -v
     remove: bool = False  # run --rm
+    short: bool = False  # version --short
     legacy: bool = False  # typed as ``docker-compose``
 
 
@@ -556,6 +564,7 @@ DockerRequest = Annotated[
     | RmRequest
     | ContainerInspectRequest
     | ExecRequest
+    | AttachRequest
     | StatsRequest
     | TopRequest
     | PortRequest

@@ -14,6 +14,7 @@ from moussaillon.handlers.telegram import (
     quiz_live,
     sandbox,
     search,
+    shell,
     start,
     workspace,
 )
@@ -25,6 +26,7 @@ COMMANDS = (
     ("cours", course.contents, "tg.cmd_cours"),
     ("chercher", search.search_command, "tg.cmd_chercher"),
     ("docker", sandbox.docker_command, "tg.cmd_docker"),
+    ("quitter_shell", shell.quit_shell, "sandbox.shell.cmd_quitter_shell"),
     ("tp", labs.tp_command, "labs.tg.cmd_tp"),
     ("sandbox", sandbox.status, "tg.cmd_sandbox"),
     ("reset", sandbox.reset, "tg.cmd_reset"),

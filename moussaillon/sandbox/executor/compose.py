@@ -590,6 +590,16 @@ async def top(ctx: Context, req: ComposeRequest) -> Outcome:
     return Outcome(output="\n".join(blocks).rstrip("\n"))
 
 
+COMPOSE_VERSION = "2.29.7"  # the Compose v2 whose output the sandbox follows
+
+
+async def version(ctx: Context, req: ComposeRequest) -> Outcome:
+    """Needs no project: students check the tool is there before they write a file."""
+    return Outcome(
+        output=COMPOSE_VERSION if req.short else f"Docker Compose version v{COMPOSE_VERSION}"
+    )
+
+
 HANDLERS: dict[str, Callable[[Context, ComposeRequest], Awaitable[Outcome]]] = {
     "compose.up": up,
     "compose.ps": ps,
@@ -604,6 +614,7 @@ HANDLERS: dict[str, Callable[[Context, ComposeRequest], Awaitable[Outcome]]] = {
     "compose.build": build,
     "compose.images": images,
     "compose.top": top,
+    "compose.version": version,
 }
 
 

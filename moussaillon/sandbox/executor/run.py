@@ -278,9 +278,13 @@ async def wait_exit(ctx: Context, container_id: str) -> int | None:
         return None
 
 
-async def foreground(ctx: Context, container_id: str, remove: bool) -> Outcome:
+async def foreground(
+    ctx: Context, container_id: str, remove: bool, *, since: str | None = None
+) -> Outcome:
+    """``since`` (the engine's ``seconds.nanoseconds``): only what this start printed, as an
+    attached ``docker start -a`` shows, not an earlier run's output."""
     code = await wait_exit(ctx, container_id)
-    data, truncated = await read_logs(ctx, container_id)
+    data, truncated = await read_logs(ctx, container_id, **({"since": since} if since else {}))
     outcome = Outcome(output=text_of(data), exit_code=code, truncated=truncated)
     if code is None:
         outcome.timed_out = True

@@ -52,6 +52,7 @@ TOP_LEVEL: dict[str, Command] = {
         for name in (
             "run",
             "exec",
+            "attach",
             "logs",
             "stop",
             "start",
@@ -85,7 +86,6 @@ TOP_LEVEL: dict[str, Command] = {
 # Real docker commands the sandbox does not offer; the policy explains why, per command.
 UNAVAILABLE: frozenset[str] = frozenset(
     {
-        "attach",
         "builder",
         "buildx",
         "checkpoint",
@@ -115,7 +115,7 @@ UNAVAILABLE: frozenset[str] = frozenset(
     }
 )
 _GROUP_UNAVAILABLE = {
-    "container": {"attach", "export", "update"},
+    "container": {"export", "update"},
     "image": {"import", "load", "push", "save"},
     "system": {"events"},
 }

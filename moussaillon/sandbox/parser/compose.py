@@ -99,9 +99,10 @@ SUBCOMMANDS: dict[str, Spec] = {
     "build": Spec(flags=(ignored("--no-cache"), ignored("--pull"), ignored("-q", "--quiet"))),
     "images": Spec(),
     "top": Spec(),
+    "version": Spec(flags=(flag("--short"), ignored("-f", "--format"))),
 }
 _NEEDS_SERVICE = ("exec", "run")
-_NO_ARGS = ("config",)
+_NO_ARGS = ("config", "version")
 
 
 def parse_compose(args: list[str], raw: str, *, legacy: bool = False) -> DockerRequest:
@@ -149,6 +150,7 @@ def _sub_fields(sub: str, parsed: Parsed) -> dict[str, Any]:
         "follow": parsed.get_bool("follow"),
         "tail": _tail(parsed),
         "volumes": parsed.get_bool("volumes"),
+        "short": parsed.get_bool("short"),
     }
 
 

@@ -9,6 +9,7 @@ from moussaillon.sandbox.parser import values as v
 from moussaillon.sandbox.parser.flags import Parsed, Spec, flag, ignored, opt, unsupported
 from moussaillon.sandbox.parser.table import Command
 from moussaillon.sandbox.requests import (
+    AttachRequest,
     ContainerInspectRequest,
     ContainerLsRequest,
     ContainerPruneRequest,
@@ -235,6 +236,22 @@ def build_exec(p: Parsed) -> dict[str, Any]:
     }
 
 
+ATTACH_SPEC = Spec(
+    flags=(
+        flag("--no-stdin"),
+        ignored("--sig-proxy"),
+        unsupported("--detach-keys"),
+    )
+)
+
+
+def build_attach(p: Parsed) -> dict[str, Any]:
+    return {
+        "container": p.positionals[0],
+        "no_stdin": p.get_bool("no_stdin"),
+    }
+
+
 PS_SPEC = Spec(
     flags=(
         flag("-a", "--all"),
@@ -354,6 +371,7 @@ CONTAINER_COMMANDS: dict[str, Command] = {
         DiffRequest, Spec(), lambda p: {"container": p.positionals[0]}, min_args=1, max_args=1
     ),
     "exec": Command(ExecRequest, EXEC_SPEC, build_exec, min_args=2),
+    "attach": Command(AttachRequest, ATTACH_SPEC, build_attach, min_args=1, max_args=1),
     "ls": Command(ContainerLsRequest, PS_SPEC, build_ps, max_args=0),
     "logs": Command(LogsRequest, LOGS_SPEC, build_logs, min_args=1, max_args=1),
     "stop": Command(StopRequest, STOP_SPEC, build_stop, min_args=1),

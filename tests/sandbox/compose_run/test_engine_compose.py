@@ -150,6 +150,17 @@ async def test_legacy_command_runs_with_a_note_and_run_rm(
     await run(svc, clean_user_id, "docker compose down")
 
 
+async def test_compose_version_needs_no_project(
+    compose: tuple[SandboxService, Files], clean_user_id: int
+) -> None:
+    svc, files = compose
+    files.put(clean_user_id, {})
+    shown = await run(svc, clean_user_id, "docker compose version")
+    assert shown.exit_code == 0 and shown.output.startswith("Docker Compose version v2."), shown
+    short = await run(svc, clean_user_id, "docker compose version --short")
+    assert short.output.strip() == shown.output.strip().removeprefix("Docker Compose version v")
+
+
 async def test_reset_leaves_nothing_of_a_project(
     compose: tuple[SandboxService, Files], clean_user_id: int, docker: aiodocker.Docker
 ) -> None:
