@@ -28,7 +28,7 @@ STOP_WORDS = frozenset(
     plus possible pour pourquoi pq pr prend prendre puis qd qu quand que quel quelle quelles
     quels qui quoi koi kwa s sa salut savoir se sert servent servir ses si son sont stp sur svp
     t ta te tes toi ton tous tout toute toutes tt truc tu un une veut veux voir vois vos votre
-    vous vrai y besoin moyen genre vraiment exactement quelque quelqu
+    vous vrai y besoin moyen genre vraiment exactement quelque quelqu voit voient voyez
     about after an and are be can could do does doesnt dont for get how i im in into is its
     me my not of on or please see should show the there this to use used using want what when
     where which who why will with work works working you your

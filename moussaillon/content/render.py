@@ -15,6 +15,7 @@ from functools import cache
 from typing import NamedTuple
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 TELEGRAM_LIMIT = 4096
@@ -347,10 +348,9 @@ def truncate_telegram(markup: str, limit: int = TELEGRAM_LIMIT, mark: str = "…
     return f"{body}\n{mark}"
 
 
-def to_plain_text(markdown: str) -> str:
-    """The words of a section without Markdown syntax, for the search index."""
+def _plain_of(tokens: list[Token]) -> str:
     blocks: list[str] = []
-    for token in _markdown().parse(markdown):
+    for token in tokens:
         if token.type in ("fence", "code_block"):
             blocks.append(token.content)
         elif token.type == "inline":
@@ -365,10 +365,9 @@ def to_plain_text(markdown: str) -> str:
     return "\n".join(block.strip() for block in blocks if block.strip())
 
 
-def to_code_text(markdown: str) -> str:
-    """Only the code of a section (blocks and inline): the words of its commands."""
+def _code_of(tokens: list[Token]) -> str:
     blocks: list[str] = []
-    for token in _markdown().parse(markdown):
+    for token in tokens:
         if token.type in ("fence", "code_block"):
             blocks.append(token.content)
         elif token.type == "inline":
@@ -376,3 +375,19 @@ def to_code_text(markdown: str) -> str:
                 child.content for child in token.children or [] if child.type == "code_inline"
             )
     return "\n".join(blocks)
+
+
+def to_plain_text(markdown: str) -> str:
+    """The words of a section without Markdown syntax, for the search index."""
+    return _plain_of(_markdown().parse(markdown))
+
+
+def to_code_text(markdown: str) -> str:
+    """Only the code of a section (blocks and inline): the words of its commands."""
+    return _code_of(_markdown().parse(markdown))
+
+
+def to_search_texts(markdown: str) -> tuple[str, str]:
+    """(plain text, code text) from one parse: parsing is most of building the index."""
+    tokens = _markdown().parse(markdown)
+    return _plain_of(tokens), _code_of(tokens)

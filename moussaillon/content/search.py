@@ -5,7 +5,7 @@ import json
 import re
 import sqlite3
 import threading
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -20,10 +20,13 @@ from moussaillon.content.lexicon import (
 )
 from moussaillon.content.model import Course, Section
 from moussaillon.content.phrasings import Phrasings
-from moussaillon.content.render import to_code_text, to_plain_text
-from moussaillon.content.semantic import Meaning, SemanticIndex
+from moussaillon.content.render import to_search_texts
 from moussaillon.content.typos import Vocabulary, french_words
 from moussaillon.core.errors import BadInput
+
+if TYPE_CHECKING:
+    # Types only: numpy and the model stay unimported when search is words only.
+    from moussaillon.content.semantic import Meaning, SemanticIndex
 
 __all__ = ["MAX_TERMS", "MAX_TERM_LENGTH", "Hit", "Mode", "SearchIndex", "fold", "query_terms"]
 
@@ -182,7 +185,8 @@ class SearchIndex:
         )
         stem = Stemmer()
         titles = {chapter.id: chapter.title for chapter in course.chapters}
-        bodies = [CONTROL.sub(" ", to_plain_text(section.body)) for section in course.sections]
+        texts = [to_search_texts(section.body) for section in course.sections]
+        bodies = [CONTROL.sub(" ", plain) for plain, _code in texts]
         asked = phrasings or {}
         connection.executemany(
             f"INSERT INTO sections (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
@@ -207,14 +211,16 @@ class SearchIndex:
                 for text in (section.title, body, *asked.get(section.id, ()))
                 for word in meaningful(text, synonyms=False)
             ),
-            known=french_words(),
-            commands=(
-                word
-                for section in course.sections
-                for word in meaningful(to_code_text(section.body), synonyms=False)
-            ),
+            known=french_words,
+            commands=(word for _plain, code in texts for word in meaningful(code, synonyms=False)),
         )
         return cls(connection, course, vocabulary, semantic)
+
+    def warm_up(self) -> None:
+        """The typo corrector's word list, then the model and its vectors: for a worker thread."""
+        self._vocabulary.warm_up()
+        if self.semantic is not None:
+            self.semantic.warm_up()
 
     def terms(self, query: str) -> list[str]:
         """The question's stems, each word the course never uses corrected to a course word."""

@@ -9,13 +9,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from moussaillon.content.embeddings import EmbeddingCache
 from moussaillon.content.model import Chapter, Course, Section
 from moussaillon.content.phrasings import for_course
 from moussaillon.content.questions import looks_english
 from moussaillon.content.render import split_telegram, to_html, to_telegram_html
 from moussaillon.content.search import Hit, SearchIndex
-from moussaillon.content.semantic import SemanticIndex
 
 # Telegram allows 4096 characters; the page header and footer need the rest.
 TELEGRAM_PAGE_LIMIT = 3800
@@ -51,18 +49,24 @@ class CourseService:
         phrasings = for_course(self.course)
         semantic = None
         if self._embeddings is not None:
+            # Imported here: numpy alone is 0.5 s of start-up that words-only search never uses.
+            from moussaillon.content.embeddings import EmbeddingCache
+            from moussaillon.content.semantic import SemanticIndex
+
             cache = EmbeddingCache(self._embeddings)
             semantic = SemanticIndex(self.course, cache, phrasings=phrasings)
         return SearchIndex.build(self.course, semantic, phrasings)
 
-    def warm_up_in_background(self) -> threading.Thread | None:
-        """Load the model and the course's vectors beside start-up, not in its way."""
-        semantic = self.index.semantic
-        if semantic is None:
-            return None
-        thread = threading.Thread(target=semantic.warm_up, name="search-warm-up", daemon=True)
+    def warm_up_in_background(self) -> threading.Thread:
+        """Load the typo corrector's word list, the model and the course's vectors beside
+        start-up, not in its way: the index itself is built there too, never on the event
+        loop (a question asked meanwhile waits on ``cached_property``'s lock, in its thread)."""
+        thread = threading.Thread(target=self._warm_up, name="search-warm-up", daemon=True)
         thread.start()
         return thread
+
+    def _warm_up(self) -> None:
+        self.index.warm_up()
 
     def page(self, section_id: str, part: int = 0) -> SectionPage:
         section = self.course.section(section_id)

@@ -18,8 +18,9 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import resources
 
 MIN_LENGTH = 4
@@ -64,27 +65,58 @@ def distance(left: str, right: str) -> int:
 
 
 class Vocabulary:
-    """``known``: everyday French, never taken for a typo; ``commands``: the words of the
-    course's commands, preferred on a tie. Without ``known`` every course word is a target."""
+    """``known``: everyday French, never taken for a typo (or a function reading it, called on
+    the first correction or ``warm_up``); ``commands``: the words of the course's commands,
+    preferred on a tie. Without ``known`` every course word is a target."""
 
     def __init__(
         self,
         words: Iterable[str],
-        known: frozenset[str] = frozenset(),
+        known: frozenset[str] | Callable[[], frozenset[str]] = frozenset(),
         commands: Iterable[str] = (),
     ) -> None:
         self.counts = Counter(w for w in words if w.isalpha() and len(w) <= MAX_LENGTH)
-        self.known = known
         self.commands = frozenset(commands)
-        self._table: dict[str, set[str]] = {}
-        for word in self.counts:
-            if len(word) < MIN_LENGTH or not self._target(word):
-                continue
-            for key in {word} | _deletes(word):
-                self._table.setdefault(key, set()).add(word)
+        self._known_source = known
+        self._known: frozenset[str] | None = None
+        self._table: dict[str, set[str]] | None = None
+        self._lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Read the French words and build the lookup table: 0.5 s, so off the start-up path.
+
+        Only a question with a word the course never uses needs them; ``moussaillon serve``
+        calls this in its warm-up thread, and a question asked earlier waits for it here.
+        """
+        with self._lock:
+            if self._table is not None:
+                return
+            source = self._known_source
+            self._known = source() if callable(source) else source
+            table: dict[str, set[str]] = {}
+            for word in self.counts:
+                if len(word) < MIN_LENGTH or not self._target(word):
+                    continue
+                for key in {word} | _deletes(word):
+                    table.setdefault(key, set()).add(word)
+            self._table = table
+
+    @property
+    def known(self) -> frozenset[str]:
+        if self._known is None:
+            self.warm_up()
+        assert self._known is not None
+        return self._known
+
+    def _lookup(self) -> dict[str, set[str]]:
+        if self._table is None:
+            self.warm_up()
+        assert self._table is not None
+        return self._table
 
     def _target(self, word: str) -> bool:
-        return not self.known or word in self.known or word in self.commands
+        known = self._known or frozenset()
+        return not known or word in known or word in self.commands
 
     def __contains__(self, word: str) -> bool:
         return word in self.counts
@@ -107,7 +139,8 @@ class Vocabulary:
         probes = {word} | _deletes(word)
         if allowed == 2:
             probes |= {deleted for probe in list(probes) for deleted in _deletes(probe)}
-        candidates = {found for probe in probes for found in self._table.get(probe, ())}
+        table = self._lookup()
+        candidates = {found for probe in probes for found in table.get(probe, ())}
         best: tuple[int, int, bool, str] | None = None
         for candidate in candidates:
             # Phones rarely get the first letter wrong; "cause" is not a typo of "pause".
