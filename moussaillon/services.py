@@ -19,6 +19,7 @@ from moussaillon.labs.service import LabService
 from moussaillon.ops.metrics import Metrics
 from moussaillon.quiz.service import QuizService
 from moussaillon.sandbox.service import SandboxService
+from moussaillon.terminal.certs import TerminalCerts
 from moussaillon.workspace import WorkspaceService
 
 
@@ -38,5 +39,7 @@ class Services:
     # The only service a deployment may lack (no Docker engine): handlers check it is there,
     # PracticeService answers NoSandbox without it.
     sandbox: SandboxService | None = None
+    # The student's own terminal's certificates: only when MOUSSAILLON_TERMINAL_PORT is set.
+    terminal: TerminalCerts | None = None
     metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows
     extras: dict[str, object] = field(default_factory=dict)

@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from moussaillon.sandbox.api import ApiError, EngineApi
     from moussaillon.sandbox.inventory import (
         ContainerView,
         ImageView,
@@ -28,6 +29,8 @@ if TYPE_CHECKING:
     from moussaillon.sandbox.service import OnOutput, OnWait, SandboxService
 
 _HOMES = {
+    "ApiError": "api",
+    "EngineApi": "api",
     "CommandObserver": "observers",
     "CommandResult": "results",
     "ContainerView": "inventory",
@@ -51,9 +54,11 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ApiError",
     "CommandObserver",
     "CommandResult",
     "ContainerView",
+    "EngineApi",
     "EngineCounts",
     "ImageView",
     "Inventory",

@@ -30,6 +30,7 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 import aiodocker
+from aiodocker.stream import Stream
 import aiohttp
 
 from moussaillon.config import Settings
@@ -99,6 +100,16 @@ class Engine:
             path, method, params=params, data=data, headers=headers, timeout=None
         ) as response:
             yield response
+
+    async def attach(self, container_id: str, *, stdin: bool = False) -> Stream:
+        """A hijacked attach (``Upgrade: tcp``) on stdout and stderr, connected before it is
+        returned: the terminal's client starts the container next and must not lose its
+        first output. Messages come out demultiplexed (``read_out``)."""
+        stream = self.client.containers.container(container_id).attach(
+            stdout=True, stderr=True, stdin=stdin
+        )
+        await stream._init()
+        return stream
 
     async def build(
         self,
