@@ -13,6 +13,7 @@ observers. A refusal is an ``ApiError``: the engine's status and the student's r
 from __future__ import annotations
 
 import asyncio
+import logging
 import contextlib
 import struct
 import time
@@ -25,6 +26,7 @@ import aiodocker
 from moussaillon.sandbox import sessions
 from moussaillon.sandbox.engine import unreachable
 from moussaillon.sandbox.errors import SandboxError
+from moussaillon.sandbox.executor import containers as container_ops
 from moussaillon.sandbox.executor import images as image_ops
 from moussaillon.sandbox.executor import run as run_ops
 from moussaillon.sandbox.executor.common import Context, hide_internal, visible_labels
@@ -37,6 +39,7 @@ from moussaillon.sandbox.scrub import scrub_paths
 if TYPE_CHECKING:
     from moussaillon.sandbox.service import SandboxService
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 DAEMON = "Error response from daemon: "
 ATTACH_CHUNK = 64 * 1024
@@ -278,6 +281,16 @@ class EngineApi:
 
         return await self._pipeline(user_id, "ps", work)
 
+    async def inspect(self, user_id: int, ref: str) -> dict[str, Any]:
+        """``docker inspect``'s object, as the chat shows it (paths blanked, names the
+        student's own)."""
+
+        async def work(ctx: Context) -> dict[str, Any]:
+            found: dict[str, Any] = await container_ops.inspect_one(ctx, ref)
+            return found
+
+        return await self._pipeline(user_id, "inspect", work)
+
     async def create(self, user_id: int, name: str | None, body: dict[str, Any]) -> dict[str, Any]:
         async def work(ctx: Context) -> dict[str, Any]:
             request = await self.service._check(ctx, create_request(name, body))
@@ -392,6 +405,7 @@ class EngineApi:
             try:
                 while sent < limit:
                     message = await stream.read_out()
+                    log.debug("attach: %r", message)
                     if message is None:
                         return
                     data = scrub_paths(message.data.decode("utf-8", "replace"), prefix).encode()

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 from dataclasses import dataclass, field
 from typing import Any
 
 import h11
+
+from moussaillon.terminal.tls import TlsStream
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_HEADERS = 100
@@ -64,16 +67,16 @@ def _plain(status: int, reason: str) -> bytes:
 
 
 class Connection:
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader = reader
-        self.writer = writer
+    def __init__(self, stream: TlsStream) -> None:
+        self.reader = stream
+        self.writer = stream
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
 
     async def _read(self, timeout: float) -> None:  # noqa: ASYNC109 (per-phase deadline)
         try:
             async with asyncio.timeout(timeout):
                 data = await self.reader.read(READ_CHUNK)
-        except (TimeoutError, ConnectionError, OSError) as exc:
+        except (TimeoutError, ConnectionError, OSError, ssl.SSLError) as exc:
             raise ClientGone from exc
         self.h11.receive_data(data)
 

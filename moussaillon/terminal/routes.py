@@ -108,6 +108,10 @@ async def logs(ex: Exchange, ref: str) -> None:
     await ex.conn.send(200, body, [("Content-Type", kind), *ex.headers])
 
 
+async def inspect(ex: Exchange, ref: str) -> None:
+    await ex.json(200, await ex.api.inspect(ex.user_id, ref))
+
+
 async def remove(ex: Exchange, ref: str) -> None:
     await ex.api.remove(ex.user_id, ref, force=truthy(ex.request.query.get("force")))
     await ex.empty()
@@ -126,11 +130,12 @@ PLAIN: dict[tuple[str, str], Callable[[Exchange], Awaitable[None]]] = {
     ("POST", "/containers/create"): containers_create,
     ("GET", "/images/json"): images_json,
 }
-CONTAINER = re.compile(r"^/containers/([^/]+)(?:/(start|wait|logs|attach))?$")
+CONTAINER = re.compile(r"^/containers/([^/]+)(?:/(start|wait|logs|attach|json))?$")
 ON_CONTAINER: dict[tuple[str, str | None], ContainerRoute] = {
     ("POST", "start"): start,
     ("POST", "wait"): wait,
     ("GET", "logs"): logs,
+    ("GET", "json"): inspect,
     ("POST", "attach"): attach,
     ("DELETE", None): remove,
 }

@@ -22,6 +22,7 @@ from moussaillon.terminal import routes
 from moussaillon.terminal.ca import Authority, serial_of
 from moussaillon.terminal.certs import TerminalCerts
 from moussaillon.terminal.http import ClientGone, Connection
+from moussaillon.terminal.tls import TlsStream
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class TerminalServer:
         self.open: Counter[str] = Counter()  # live connections per certificate serial
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._tls = server_context(certs.authority)
         self.api_version = FALLBACK_API
         self.engine_version = ""
 
@@ -69,8 +71,6 @@ class TerminalServer:
             self._handle,
             self.host,
             self.port,
-            ssl=server_context(self.certs.authority),
-            ssl_handshake_timeout=HANDSHAKE_TIMEOUT_S,
         )
         sockets = self._server.sockets or []
         if sockets and self.port == 0:
@@ -102,14 +102,18 @@ class TerminalServer:
         if task is not None:
             self._tasks.add(task)
         serial: str | None = None
+        stream = TlsStream(reader, writer, self._tls)
         try:
-            ssl_object = writer.get_extra_info("ssl_object")
-            der = ssl_object.getpeercert(binary_form=True) if ssl_object else None
+            async with asyncio.timeout(HANDSHAKE_TIMEOUT_S):
+                await stream.handshake()
+            der = stream.peer_certificate()
             serial = serial_of(der) if der else None
             if serial is not None:
                 self.open[serial] += 1
-            await self._serve(Connection(reader, writer), serial)
-        except (ClientGone, ConnectionError, OSError):
+            await self._serve(Connection(stream), serial)
+        except (ClientGone, ConnectionError, OSError, TimeoutError, ssl.SSLError):
+            pass
+        except asyncio.CancelledError:  # the endpoint is closing: the connection ends here
             pass
         except Exception:
             log.exception("terminal: a connection failed")
@@ -118,9 +122,9 @@ class TerminalServer:
                 self.open[serial] -= 1
                 if self.open[serial] <= 0:
                     del self.open[serial]
-            writer.close()
+            stream.close()
             with contextlib.suppress(Exception):
-                await writer.wait_closed()
+                await stream.wait_closed()
             if task is not None:
                 self._tasks.discard(task)
 

@@ -24,7 +24,7 @@ from moussaillon.terminal.ca import Authority, Bundle
 from moussaillon.terminal.certs import TerminalCerts
 from moussaillon.terminal.server import TerminalServer
 from tests.optional import missing
-from tests.sandbox.conftest import docker  # noqa: F401 (fixture)
+from tests.sandbox.conftest import docker, make_user_id  # noqa: F401 (fixtures)
 from tests.sandbox.engine_support import make_service
 
 CLI_TIMEOUT_S = 120
