@@ -107,7 +107,9 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
             authority = await asyncio.to_thread(
                 Authority, settings.terminal_dir, [settings.terminal_host, "127.0.0.1"]
             )
-            terminal = TerminalCerts(store, authority)
+            terminal = TerminalCerts(
+                store, authority, host=settings.terminal_host, port=settings.terminal_port
+            )
         yield Services(
             settings=settings,
             store=store,

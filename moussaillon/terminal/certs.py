@@ -15,10 +15,25 @@ from moussaillon.core.store import Store
 from moussaillon.terminal.ca import Authority, Bundle
 
 
+FOLDER = "~/.moussaillon"
+ZIP_NAME = "moussaillon-terminal.zip"
+
+
 class TerminalCerts:
-    def __init__(self, store: Store, authority: Authority) -> None:
+    def __init__(self, store: Store, authority: Authority, *, host: str, port: int) -> None:
+        """``host`` and ``port``: where students' CLIs reach the endpoint (their context)."""
         self.store = store
         self.authority = authority
+        self.host = host
+        self.port = port
+
+    def commands(self, folder: str = FOLDER) -> str:
+        """The two lines a student types once the zip is unpacked in ``folder``."""
+        return (
+            f'docker context create moussaillon --docker "host=tcp://{self.host}:{self.port},'
+            f'ca={folder}/ca.pem,cert={folder}/cert.pem,key={folder}/key.pem"\n'
+            "docker context use moussaillon"
+        )
 
     async def issue(self, user_id: int) -> Bundle:
         """A new certificate; the student's older ones stay valid until revoked."""

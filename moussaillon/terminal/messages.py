@@ -29,4 +29,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{count} certificat(s) révoqué(s) : votre terminal Docker n'a plus accès à votre bac à sable.",
         "en": "{count} certificate(s) revoked: your Docker terminal no longer reaches your sandbox.",
     },
+    "terminal.tg.cmd_terminal": {
+        "fr": "Mon terminal Docker (certificat pour le vrai docker)",
+        "en": "My Docker terminal (a certificate for the real docker)",
+    },
+    "terminal.tg.private_only": {
+        "fr": "Envoyez /terminal en message privé au bot : votre clé ne doit pas être vue par le groupe.",
+        "en": "Send /terminal to the bot in a private chat: the group must not see your key.",
+    },
 }

@@ -98,7 +98,7 @@ async def endpoint(
         missing("the docker CLI", "apt-get install docker.io")
     service, store = make_service(docker, standin_images, tmp_path)
     authority = Authority(tmp_path / "terminal", ["localhost", "127.0.0.1"])
-    certs = TerminalCerts(store, authority)
+    certs = TerminalCerts(store, authority, host="127.0.0.1", port=0)
     server = TerminalServer(
         service.engine_api(), certs, host="127.0.0.1", port=0, max_connections=8
     )

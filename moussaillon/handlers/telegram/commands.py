@@ -15,6 +15,7 @@ from moussaillon.handlers.telegram import (
     sandbox,
     search,
     start,
+    terminal,
     workspace,
 )
 
@@ -28,6 +29,7 @@ COMMANDS = (
     ("tp", labs.tp_command, "labs.tg.cmd_tp"),
     ("sandbox", sandbox.status, "tg.cmd_sandbox"),
     ("reset", sandbox.reset, "tg.cmd_reset"),
+    ("terminal", terminal.terminal_command, "terminal.tg.cmd_terminal"),
     ("fichiers", workspace.fichiers_command, "workspace.tg.cmd_fichiers"),
     ("fichier", workspace.fichier_command, "workspace.tg.cmd_fichier"),
     ("voir", workspace.voir_command, "workspace.tg.cmd_voir"),
