@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
     # The student's own terminal (moussaillon/terminal/): an Engine-API endpoint over TLS.
     terminal_port: int | None = Field(default=None, ge=0, le=65535)
-    terminal_bind: str = "0.0.0.0"  # noqa: S104 (a school's lab room reaches it)
+    terminal_bind: str = "0.0.0.0"
     terminal_host: str = "localhost"  # the name in the students' docker context and the cert
     terminal_max_connections: int = Field(default=32, ge=1)
     course_path: Path = BUNDLED_COURSE

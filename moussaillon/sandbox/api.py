@@ -13,13 +13,13 @@ observers. A refusal is an ``ApiError``: the engine's status and the student's r
 from __future__ import annotations
 
 import asyncio
-import logging
 import contextlib
+import logging
 import struct
 import time
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import aiodocker
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+MountKind = Literal["volume", "bind", "tmpfs"]
 DAEMON = "Error response from daemon: "
 ATTACH_CHUNK = 64 * 1024
 STREAM_FRAME = struct.Struct(">BxxxI")
@@ -74,10 +75,11 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
     for bind in host.get("Binds") or []:
         source, _, rest = str(bind).partition(":")
         target = rest.split(":", 1)[0] or source
-        kind = "bind" if source.startswith("/") else "volume"
+        kind: MountKind = "bind" if source.startswith("/") else "volume"
         mounts.append(Mount(type=kind, source=source, target=target))
     for m in host.get("Mounts") or []:
-        kind = m.get("Type") if m.get("Type") in ("volume", "bind", "tmpfs") else "bind"
+        given = m.get("Type")
+        kind = cast(MountKind, given) if given in ("volume", "bind", "tmpfs") else "bind"
         mounts.append(
             Mount(
                 type=kind,
@@ -124,7 +126,9 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
         hostname=body.get("Hostname") or None,
         user=body.get("User") or None,
         labels=dict(body.get("Labels") or {}),
-        restart=RestartPolicy(name=restart["Name"], max_retries=restart.get("MaximumRetryCount") or 0)
+        restart=RestartPolicy(
+            name=restart["Name"], max_retries=restart.get("MaximumRetryCount") or 0
+        )
         if restart.get("Name") in ("always", "unless-stopped", "on-failure")
         else None,
         init=bool(host.get("Init")),
@@ -135,10 +139,14 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
         cap_add=list(host.get("CapAdd") or []),
         devices=[str(d.get("PathOnHost", d)) for d in host.get("Devices") or []],
         pid=host.get("PidMode") or None,
-        ipc=host.get("IpcMode") if host.get("IpcMode") not in (None, "", "private", "shareable") else None,
+        ipc=host.get("IpcMode")
+        if host.get("IpcMode") not in (None, "", "private", "shareable")
+        else None,
         uts=host.get("UTSMode") or None,
         userns=host.get("UsernsMode") or None,
-        cgroupns=host.get("CgroupnsMode") if host.get("CgroupnsMode") not in (None, "", "private") else None,
+        cgroupns=host.get("CgroupnsMode")
+        if host.get("CgroupnsMode") not in (None, "", "private")
+        else None,
         security_opt=list(host.get("SecurityOpt") or []),
         runtime=host.get("Runtime") if host.get("Runtime") not in (None, "", "runc") else None,
         sysctls=dict(host.get("Sysctls") or {}),
@@ -361,7 +369,9 @@ class EngineApi:
             return limit
         if not state.get("Running"):
             return limit
-        started = datetime.fromisoformat(str(state.get("StartedAt", ""))[:26].rstrip("Z") + "+00:00")
+        started = datetime.fromisoformat(
+            str(state.get("StartedAt", ""))[:26].rstrip("Z") + "+00:00"
+        )
         return limit - (datetime.now(UTC) - started).total_seconds()
 
     async def logs(self, user_id: int, ref: str, params: dict[str, str]) -> tuple[bytes, bool]:
@@ -372,7 +382,11 @@ class EngineApi:
             c = await ctx.scope.container(ctx.engine, ref)
             inspect = await ctx.engine.get(f"containers/{c['Id']}/json")
             tty = bool((inspect.get("Config") or {}).get("Tty"))
-            query = {k: v for k, v in params.items() if k in ("stdout", "stderr", "tail", "timestamps", "since", "until")}
+            query = {
+                k: v
+                for k, v in params.items()
+                if k in ("stdout", "stderr", "tail", "timestamps", "since", "until")
+            }
             async with (
                 asyncio.timeout(30),
                 ctx.engine.stream(f"containers/{c['Id']}/logs", params=query) as response,
@@ -384,7 +398,9 @@ class EngineApi:
 
         return await self._pipeline(user_id, "logs", work)
 
-    async def attach(self, user_id: int, ref: str, params: dict[str, str]) -> tuple[AsyncIterator[bytes], bool]:
+    async def attach(
+        self, user_id: int, ref: str, params: dict[str, str]
+    ) -> tuple[AsyncIterator[bytes], bool]:
         """The container's output as it comes (stdout/stderr only: no stdin yet), raw for a TTY,
         multiplexed otherwise; the iterator ends with the container's streams."""
 

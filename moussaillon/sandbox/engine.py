@@ -30,8 +30,8 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 import aiodocker
-from aiodocker.stream import Stream
 import aiohttp
+from aiodocker.stream import Stream
 
 from moussaillon.config import Settings
 

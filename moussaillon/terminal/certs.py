@@ -14,7 +14,6 @@ from moussaillon.core.clock import iso, utcnow
 from moussaillon.core.store import Store
 from moussaillon.terminal.ca import Authority, Bundle
 
-
 FOLDER = "~/.moussaillon"
 ZIP_NAME = "moussaillon-terminal.zip"
 

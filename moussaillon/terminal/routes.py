@@ -104,7 +104,9 @@ async def logs(ex: Exchange, ref: str) -> None:
     if truthy(ex.request.query.get("follow")):
         raise ApiError(501, "docker logs -f is not available in this terminal yet: use docker logs")
     body, tty = await ex.api.logs(ex.user_id, ref, ex.request.query)
-    kind = "application/vnd.docker.raw-stream" if tty else "application/vnd.docker.multiplexed-stream"
+    kind = (
+        "application/vnd.docker.raw-stream" if tty else "application/vnd.docker.multiplexed-stream"
+    )
     await ex.conn.send(200, body, [("Content-Type", kind), *ex.headers])
 
 
@@ -154,4 +156,3 @@ async def dispatch(ex: Exchange, path: str) -> bool:
             await handler(ex, match.group(1))
             return True
     return False
-

@@ -72,7 +72,7 @@ class TerminalServer:
             self.host,
             self.port,
         )
-        sockets = self._server.sockets or []
+        sockets = list(self._server.sockets or ())
         if sockets and self.port == 0:
             self.port = sockets[0].getsockname()[1]
         log.info("terminal endpoint on tcp://%s:%s (TLS)", self.host, self.port)
@@ -173,7 +173,9 @@ class TerminalServer:
             if not await self._route(conn, request, path, user_id):
                 return
 
-    async def _route(self, conn: Connection, request: routes.Request, path: str, user_id: int) -> bool:
+    async def _route(
+        self, conn: Connection, request: routes.Request, path: str, user_id: int
+    ) -> bool:
         """Answer one request; False once the connection was hijacked (it ends with the stream)."""
         ex = routes.Exchange(conn, request, self.api, user_id, self.headers)
         try:
@@ -188,7 +190,7 @@ class TerminalServer:
                 return False
             if not await routes.dispatch(ex, path):
                 text = t("terminal.not_in_slice", method=request.method, path=path[:100])
-                await ex.json(404 if path.count("/") else 404, {"message": text})
+                await ex.json(404, {"message": text})
         except ApiError as exc:
             await ex.json(exc.status, {"message": exc.message})
         return True

@@ -140,7 +140,9 @@ async def test_run_rm_prints_the_output_and_ps_lists_own_containers(
     code, out, err = await endpoint.cli(certs, "ps", "-a", "-q")
     assert (code, out) == (0, ""), err
     journal = endpoint.service.store.read_sync(
-        lambda db: [r["command"] for r in db["sandbox_commands"].rows_where("user_id = ?", [clean_user_id])]
+        lambda db: [
+            r["command"] for r in db["sandbox_commands"].rows_where("user_id = ?", [clean_user_id])
+        ]
     )
     assert "api create" in journal and "api ps" in journal
 
@@ -149,7 +151,7 @@ async def test_privileged_is_refused_with_the_policys_reason(
     endpoint: Endpoint, clean_user_id: int
 ) -> None:
     certs = await endpoint.student(clean_user_id)
-    code, out, err = await endpoint.cli(certs, "run", "--rm", "--privileged", "alpine", "true")
+    code, _, err = await endpoint.cli(certs, "run", "--rm", "--privileged", "alpine", "true")
     assert code == 125
     assert "Error response from daemon: " + t("sandbox.refused.privileged") in err
     code, _, err = await endpoint.cli(certs, "run", "--rm", "-v", "/etc:/host", "alpine", "true")
@@ -159,7 +161,8 @@ async def test_privileged_is_refused_with_the_policys_reason(
 
 
 async def test_another_students_container_is_invisible(
-    endpoint: Endpoint, make_user_id
+    endpoint: Endpoint,
+    make_user_id,  # noqa: F811 (fixture)
 ) -> None:
     alice, bob = make_user_id(), make_user_id()
     made = await endpoint.service.run_command(bob, "docker run -d --name secret alpine sleep 60")
@@ -204,5 +207,6 @@ async def test_bad_http_gets_the_engines_kind_of_error(
     assert huge.startswith(b"HTTP/1.1 431 Request Header Fields Too Large")
     future = await endpoint.raw(b"GET /v1.99/containers/json HTTP/1.1\r\nHost: x\r\n\r\n", certs)
     assert future.startswith(b"HTTP/1.1 400 ")
-    wanted = f"client version 1.99 is too new. Maximum supported API version is {endpoint.server.api_version}"
+    maximum = endpoint.server.api_version
+    wanted = f"client version 1.99 is too new. Maximum supported API version is {maximum}"
     assert wanted.encode() in future
