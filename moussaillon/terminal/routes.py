@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from moussaillon.sandbox import ApiError, EngineApi
-from moussaillon.terminal.http import Connection, Request
+from moussaillon.terminal.connection import Connection, Request
 
 __all__ = ["Exchange", "Request", "dispatch", "split", "too_new", "too_old"]
 

@@ -4,7 +4,7 @@ TLS only, with the app's own CA: the handshake asks for a client certificate but
 without through (``CERT_OPTIONAL``) so that ``/_ping`` answers, as the CLI pings before
 anything; every other path needs a certificate the CA signed *and* ``terminal_certs`` still
 holds unrevoked. Connections per certificate are capped (``MOUSSAILLON_TERMINAL_MAX_CONNECTIONS``);
-the HTTP bounds live in ``http.py``.
+the HTTP bounds live in ``connection.py``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from moussaillon.sandbox import ApiError, EngineApi
 from moussaillon.terminal import routes
 from moussaillon.terminal.ca import Authority, serial_of
 from moussaillon.terminal.certs import TerminalCerts
-from moussaillon.terminal.http import ClientGone, Connection
+from moussaillon.terminal.connection import ClientGone, Connection
 from moussaillon.terminal.tls import TlsStream
 
 log = logging.getLogger(__name__)
@@ -123,18 +123,12 @@ class TerminalServer:
                 if self.open[serial] <= 0:
                     del self.open[serial]
             stream.close()
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception, asyncio.CancelledError):
                 await stream.wait_closed()
             if task is not None:
                 self._tasks.discard(task)
 
     async def _serve(self, conn: Connection, serial: str | None) -> None:
-        user_id: int | None = None
-        refusal = t("terminal.no_certificate")
-        if serial is not None:
-            user_id = await self.certs.owner(serial)
-            if user_id is None:
-                refusal = t("terminal.revoked")
         while True:
             request = await conn.next_request()
             if request is None:
@@ -163,8 +157,11 @@ class TerminalServer:
                 if asked < routes.MIN_API:
                     await conn.send_json(400, {"message": routes.too_old(asked)}, self.headers)
                     continue
+            # Looked up per request: a revocation also stops connections already open.
+            user_id = None if serial is None else await self.certs.owner(serial)
             if user_id is None:
-                await conn.send_json(401, {"message": refusal}, self.headers)
+                key = "terminal.no_certificate" if serial is None else "terminal.revoked"
+                await conn.send_json(401, {"message": t(key)}, self.headers)
                 continue
             if serial is not None and self.open[serial] > self.max_connections:
                 text = t("terminal.too_many_connections", limit=self.max_connections)

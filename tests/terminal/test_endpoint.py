@@ -210,3 +210,71 @@ async def test_bad_http_gets_the_engines_kind_of_error(
     maximum = endpoint.server.api_version
     wanted = f"client version 1.99 is too new. Maximum supported API version is {maximum}"
     assert wanted.encode() in future
+
+
+async def _tls(
+    endpoint: Endpoint, certs: Path
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    ctx = ssl.create_default_context(cafile=str(endpoint.certs.authority.ca_path))
+    ctx.load_cert_chain(str(certs / "cert.pem"), str(certs / "key.pem"))
+    return await asyncio.open_connection(
+        "127.0.0.1", endpoint.server.port, ssl=ctx, server_hostname="localhost"
+    )
+
+
+PING = b"GET /_ping HTTP/1.1\r\nHost: x\r\n\r\n"
+LIST = b"GET /v1.41/containers/json HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+async def test_connections_per_certificate_are_capped(
+    endpoint: Endpoint, clean_user_id: int
+) -> None:
+    certs = await endpoint.student(clean_user_id)
+    opened = [await _tls(endpoint, certs) for _ in range(endpoint.server.max_connections)]
+    try:
+        for reader, writer in opened:  # each handshake is done server-side once ping answers
+            writer.write(PING)
+            assert (await reader.read(4096)).startswith(b"HTTP/1.1 200 ")
+        reader, writer = await _tls(endpoint, certs)
+        opened.append((reader, writer))
+        writer.write(LIST)
+        answer = await reader.read(4096)
+        assert answer.startswith(b"HTTP/1.1 429 ")
+        assert t("terminal.too_many_connections", limit=8).encode() in answer
+    finally:
+        for _, writer in opened:
+            writer.close()
+
+
+async def test_a_revocation_stops_an_open_connection_too(
+    endpoint: Endpoint, clean_user_id: int
+) -> None:
+    certs = await endpoint.student(clean_user_id)
+    reader, writer = await _tls(endpoint, certs)
+    try:
+        writer.write(LIST)
+        assert (await reader.read(4096)).startswith(b"HTTP/1.1 200 ")
+        await endpoint.certs.revoke(clean_user_id)
+        writer.write(LIST)
+        assert (await reader.read(4096)).startswith(b"HTTP/1.1 401 ")
+    finally:
+        writer.close()
+
+
+async def test_a_slow_client_is_cut_off_and_a_big_body_refused(
+    endpoint: Endpoint, clean_user_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moussaillon.terminal import connection as http
+
+    monkeypatch.setattr(http, "HEAD_TIMEOUT_S", 0.5)
+    certs = await endpoint.student(clean_user_id)
+    reader, writer = await _tls(endpoint, certs)
+    try:
+        writer.write(b"GET /v1.41/containers/json HTTP/1.1\r\nHost: x\r\n")  # never ends
+        async with asyncio.timeout(30):
+            assert await reader.read(4096) == b""  # closed, nothing answered
+    finally:
+        writer.close()
+    big = b"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\nContent-Length: 9999999\r\n\r\n"
+    answer = await endpoint.raw(big, certs)
+    assert answer.startswith(b"HTTP/1.1 413 ")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
+from http import HTTPStatus
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,6 +56,13 @@ class Request:
         if not self.body.strip():
             return {}
         return json.loads(self.body)
+
+
+def _reason(status: int) -> bytes:
+    try:
+        return HTTPStatus(status).phrase.encode()
+    except ValueError:
+        return b""
 
 
 def _plain(status: int, reason: str) -> bytes:
@@ -149,7 +157,11 @@ class Connection:
         if close:
             all_headers.append(("Connection", "close"))
         try:
-            self.writer.write(self.h11.send(h11.Response(status_code=status, headers=all_headers)))
+            self.writer.write(
+                self.h11.send(
+                    h11.Response(status_code=status, headers=all_headers, reason=_reason(status))
+                )
+            )
             if body:
                 self.writer.write(self.h11.send(h11.Data(data=body)))
             self.writer.write(self.h11.send(h11.EndOfMessage()))
@@ -160,7 +172,11 @@ class Connection:
     async def start_stream(self, status: int, headers: list[tuple[str, str]]) -> None:
         """The head of a response whose body comes later (chunked)."""
         try:
-            self.writer.write(self.h11.send(h11.Response(status_code=status, headers=headers)))
+            self.writer.write(
+                self.h11.send(
+                    h11.Response(status_code=status, headers=headers, reason=_reason(status))
+                )
+            )
         except h11.LocalProtocolError as exc:
             raise ClientGone from exc
         await self._drain()
@@ -182,7 +198,7 @@ class Connection:
         *,
         close: bool = False,
     ) -> None:
-        body = (json.dumps(data) + "\n").encode() if status != 204 else b""
+        body = (json.dumps(data, ensure_ascii=False) + "\n").encode() if status != 204 else b""
         await self.send(
             status, body, [("Content-Type", "application/json"), *(headers or [])], close=close
         )
