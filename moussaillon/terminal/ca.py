@@ -113,8 +113,19 @@ class Authority:
             _write_private(self._ca_key_path, _pem_key(key))
             self.ca_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
             self.server_cert.unlink(missing_ok=True)
-        if not (self.server_cert.exists() and self.server_key.exists()):
+        if not (self.server_cert.exists() and self.server_key.exists()) or not self._names_match():
             self._make_server()
+
+    def _names_match(self) -> bool:
+        """Whether the server certificate names every host (a changed terminal host remakes it)."""
+        cert = x509.load_pem_x509_certificate(self.server_cert.read_bytes())
+        try:
+            names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        except x509.ExtensionNotFound:
+            return False
+        shown = {str(n) for n in names.get_values_for_type(x509.DNSName)}
+        shown |= {str(n) for n in names.get_values_for_type(x509.IPAddress)}
+        return set(self.hosts) <= shown
 
     def _make_server(self) -> None:
         ca = x509.load_pem_x509_certificate(self.ca_path.read_bytes())
