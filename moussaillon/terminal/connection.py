@@ -18,8 +18,8 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
-from http import HTTPStatus
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 
 import h11
