@@ -257,8 +257,9 @@ class EngineApi:
                 "Architecture": v.get("Arch", ""),
                 "KernelVersion": "",
                 "Name": "moussaillon",
-                "NCPU": 1,
-                "MemTotal": 0,
+                "NCPU": max(1, round(ctx.settings.sandbox_cpus)),
+                "MemTotal": ctx.settings.sandbox_memory_mb * 1024 * 1024,  # one container's share
+                "Swarm": {"LocalNodeState": "inactive"},
                 "Plugins": {"Volume": ["local"], "Network": ["bridge"], "Log": []},
                 "SecurityOptions": [],
                 "Labels": [],

@@ -119,6 +119,8 @@ async def test_version_negotiates_the_engines_api(endpoint: Endpoint, clean_user
     code, out, err = await endpoint.cli(certs, "version")
     assert code == 0, err
     assert "Server:" in out and "Moussaillon sandbox" in out
+    code, out, err = await endpoint.cli(certs, "info", "--format", "{{.OperatingSystem}} {{.Name}}")
+    assert (code, out) == (0, "Moussaillon sandbox moussaillon\n"), err
 
 
 async def test_run_rm_prints_the_output_and_ps_lists_own_containers(
@@ -127,6 +129,9 @@ async def test_run_rm_prints_the_output_and_ps_lists_own_containers(
     certs = await endpoint.student(clean_user_id)
     code, out, err = await endpoint.cli(certs, "run", "--rm", "alpine", "echo", "hi")
     assert (code, out) == (0, "hi\n"), err
+    script = "echo out; echo err >&2; exit 3"
+    code, out, err = await endpoint.cli(certs, "run", "--rm", "alpine", "sh", "-c", script)
+    assert (code, out, err) == (3, "out\n", "err\n")
     code, out, err = await endpoint.cli(
         certs, "run", "-d", "--name", "web", "alpine", "sh", "-c", "echo hello; sleep 60"
     )
