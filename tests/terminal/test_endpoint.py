@@ -283,3 +283,42 @@ async def test_a_slow_client_is_cut_off_and_a_big_body_refused(
     big = b"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\nContent-Length: 9999999\r\n\r\n"
     answer = await endpoint.raw(big, certs)
     assert answer.startswith(b"HTTP/1.1 413 ")
+
+
+async def test_an_upgrade_to_a_refused_or_unknown_endpoint_is_not_hijacked(
+    endpoint: Endpoint,
+    make_user_id,  # noqa: F811 (fixture)
+) -> None:
+    alice, bob = make_user_id(), make_user_id()
+    made = await endpoint.service.run_command(bob, "docker run -d --name secret alpine sleep 60")
+    assert made.exit_code == 0, made
+    certs = await endpoint.student(alice)
+    upgrade = "Connection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n"
+    foreign = await endpoint.raw(
+        f"POST /v1.41/containers/secret/attach?stream=1 HTTP/1.1\r\nHost: x\r\n{upgrade}".encode(),
+        certs,
+    )
+    assert foreign.startswith(b"HTTP/1.1 404 ") and b"No such container: secret" in foreign
+    unknown = await endpoint.raw(
+        f"POST /v1.41/exec/abc/start HTTP/1.1\r\nHost: x\r\n{upgrade}".encode(), certs
+    )
+    assert unknown.startswith(b"HTTP/1.1 404 ") and b"101" not in unknown
+
+
+async def test_a_chunked_body_without_end_is_cut_off(
+    endpoint: Endpoint, clean_user_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from moussaillon.terminal import connection
+
+    monkeypatch.setattr(connection, "BODY_TIMEOUT_S", 0.5)
+    certs = await endpoint.student(clean_user_id)
+    reader, writer = await _tls(endpoint, certs)
+    try:
+        writer.write(
+            b"POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
+            b'Transfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n'
+        )
+        async with asyncio.timeout(30):
+            assert await reader.read(4096) == b""
+    finally:
+        writer.close()
