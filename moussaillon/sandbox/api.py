@@ -185,12 +185,16 @@ class EngineApi:
         *,
         queued: bool = True,
     ) -> T:
+        """``queued=False`` (``wait``, ``attach``): no fair-queue slot and no token, since the
+        CLI sends them only as parts of a ``run`` or ``start`` already charged, and they hold
+        a container, not the engine."""
         service = self.service
         ctx = service.context(user_id, "fr")
         started = time.monotonic()
         verdict, code = "ran", 0
         try:
-            service.limiter.check(ctx.scope.owner)
+            if queued:
+                service.limiter.check(ctx.scope.owner)
             await sessions.touch(service.store, user_id)
             if queued:
                 async with service.scheduler.slot(ctx.scope.owner):
@@ -410,7 +414,7 @@ class EngineApi:
             inspect = await ctx.engine.get(f"containers/{c['Id']}/json")
             return c["Id"], bool((inspect.get("Config") or {}).get("Tty")), ctx.scope.prefix
 
-        container_id, tty, prefix = await self._pipeline(user_id, "attach", work)
+        container_id, tty, prefix = await self._pipeline(user_id, "attach", work, queued=False)
         try:
             stream = await self.service.engine.attach(container_id)
         except aiodocker.DockerError as exc:
