@@ -8,6 +8,7 @@ check what the CLI cannot send (no certificate, broken HTTP, 10,000 headers).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import ssl
@@ -88,15 +89,16 @@ class Endpoint:
             writer.close()
 
 
-@pytest.fixture
-async def endpoint(
+@contextlib.asynccontextmanager
+async def open_endpoint(
     docker: aiodocker.Docker,  # noqa: F811 (fixture)
-    standin_images: dict[str, str],
+    images: dict[str, str],
     tmp_path: Path,
+    **overrides: object,
 ) -> AsyncIterator[Endpoint]:
     if shutil.which("docker") is None:
         missing("the docker CLI", "apt-get install docker.io")
-    service, store = make_service(docker, standin_images, tmp_path)
+    service, store = make_service(docker, images, tmp_path, **overrides)
     authority = Authority(tmp_path / "terminal", ["localhost", "127.0.0.1"])
     certs = TerminalCerts(store, authority, host="127.0.0.1", port=0)
     server = TerminalServer(
@@ -109,6 +111,16 @@ async def endpoint(
         await server.close()
         await service.close()
         store.close()
+
+
+@pytest.fixture
+async def endpoint(
+    docker: aiodocker.Docker,  # noqa: F811 (fixture)
+    standin_images: dict[str, str],
+    tmp_path: Path,
+) -> AsyncIterator[Endpoint]:
+    async with open_endpoint(docker, standin_images, tmp_path) as opened:
+        yield opened
 
 
 async def test_version_negotiates_the_engines_api(endpoint: Endpoint, clean_user_id: int) -> None:
@@ -322,3 +334,26 @@ async def test_a_chunked_body_without_end_is_cut_off(
             assert await reader.read(4096) == b""
     finally:
         writer.close()
+
+
+async def test_the_chats_rate_limit_holds_and_a_run_costs_two_tokens(
+    docker: aiodocker.Docker,  # noqa: F811 (fixture)
+    standin_images: dict[str, str],
+    tmp_path: Path,
+    clean_user_id: int,
+) -> None:
+    limits = {"sandbox_commands_per_minute": 0.01, "sandbox_burst": 4}
+    async with open_endpoint(docker, standin_images, tmp_path, **limits) as endpoint:
+        certs = await endpoint.student(clean_user_id)
+        for _ in range(2):
+            code, out, err = await endpoint.cli(certs, "run", "--rm", "alpine", "echo", "hi")
+            assert (code, out) == (0, "hi\n"), err
+        code, _, err = await endpoint.cli(certs, "run", "--rm", "alpine", "echo", "hi")
+        assert code == 125 and "Error response from daemon: " in err
+        journal = endpoint.service.store.read_sync(
+            lambda db: [
+                r["verdict"]
+                for r in db["sandbox_commands"].rows_where("user_id = ?", [clean_user_id])
+            ]
+        )
+        assert journal.count("rate_limited") == 1
