@@ -6,6 +6,7 @@ Handlers read them from PTB's ``bot_data`` or FastAPI's app state; nothing else 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from moussaillon.classes.hub import ClassesHub
 from moussaillon.config import Settings
@@ -19,8 +20,10 @@ from moussaillon.labs.service import LabService
 from moussaillon.ops.metrics import Metrics
 from moussaillon.quiz.service import QuizService
 from moussaillon.sandbox.service import SandboxService
-from moussaillon.terminal.certs import TerminalCerts
 from moussaillon.workspace import WorkspaceService
+
+if TYPE_CHECKING:  # the terminal (and ``cryptography``) load only when it is configured
+    from moussaillon.terminal.certs import TerminalCerts
 
 
 @dataclass

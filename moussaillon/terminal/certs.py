@@ -19,6 +19,8 @@ ZIP_NAME = "moussaillon-terminal.zip"
 
 
 class TerminalCerts:
+    zip_name = ZIP_NAME
+
     def __init__(self, store: Store, authority: Authority, *, host: str, port: int) -> None:
         """``host`` and ``port``: where students' CLIs reach the endpoint (their context)."""
         self.store = store

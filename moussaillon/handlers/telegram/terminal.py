@@ -13,7 +13,6 @@ from telegram import Update
 
 from moussaillon.core.i18n import t
 from moussaillon.handlers.telegram.context import Context, language, message_of, services, user_of
-from moussaillon.terminal.certs import ZIP_NAME
 
 REVOKE_WORDS = frozenset({"revoquer", "révoquer", "revoke"})
 
@@ -37,7 +36,7 @@ async def terminal_command(update: Update, context: Context) -> None:
     commands = f"<pre>{html.escape(certs.commands())}</pre>"
     await message.reply_document(
         io.BytesIO(bundle.zip()),
-        filename=ZIP_NAME,
+        filename=certs.zip_name,
         caption=t("terminal.issued", lang, commands=commands),
         parse_mode="HTML",
     )

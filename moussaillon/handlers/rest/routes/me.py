@@ -10,7 +10,6 @@ from moussaillon.core.errors import NotFound
 from moussaillon.core.tokens import TokenOwner
 from moussaillon.handlers.rest.deps import ServicesDep, requires
 from moussaillon.handlers.rest.routes.classes import NEEDS_TOKEN, TokenOut
-from moussaillon.terminal.certs import ZIP_NAME
 
 router = APIRouter(tags=["me"])
 
@@ -35,7 +34,7 @@ async def my_terminal(
         bundle.zip(),
         media_type="application/zip",
         headers={
-            "Content-Disposition": f'attachment; filename="{ZIP_NAME}"',
+            "Content-Disposition": f'attachment; filename="{services.terminal.zip_name}"',
             "X-Docker-Context": services.terminal.commands().replace("\n", " && "),
         },
     )
