@@ -15,6 +15,7 @@ Run: python -m bench.search [--tune] [--cold-cache] [-v]
 
 from __future__ import annotations
 
+import itertools
 import json
 import statistics
 import subprocess
@@ -26,10 +27,12 @@ from pathlib import Path
 from bench.common import line, summary
 from bench.search_baseline import SearchIndex as BaselineIndex
 from bench.search_eval import ALL, DEV, HELD, Scores, score
+from bench.search_eval_phone import PHONE
 from moussaillon.config import BUNDLED_COURSE
 from moussaillon.content import search as search_module
 from moussaillon.content.deck import load_course
 from moussaillon.content.embeddings import EmbeddingCache
+from moussaillon.content.phrasings import for_course
 from moussaillon.content.search import Mode, SearchIndex
 from moussaillon.content.semantic import SemanticIndex
 from moussaillon.core.errors import BadInput
@@ -103,14 +106,34 @@ def startup(embeddings: str, runs: int = 3) -> dict[str, float]:
     return {key: statistics.median(run[key] for run in found) for key in found[0]}
 
 
+def _with_phrase_weight(weight: float) -> str:
+    return search_module.SEARCH_SQL.replace(
+        f"0.0, {search_module.PHRASE_WEIGHT})", f"0.0, {weight})"
+    )
+
+
 def tune(index: SearchIndex) -> None:
-    """Score fusion weights, then reciprocal rank fusion, both on DEV only."""
-    for weight in (0.5, 1.0, 2.0, 3.0, 4.0, 6.0):
-        search_module.SEMANTIC_WEIGHT = weight
+    """The fusion's weights, then reciprocal rank fusion, on DEV only (and its phone half)."""
+    sql, cosine, boost = (
+        search_module.SEARCH_SQL,
+        search_module.SEMANTIC_WEIGHT,
+        search_module.TITLE_BOOST,
+    )
+    phone_dev = [question for question in DEV if question in PHONE]
+    for phrase, weight, title in itertools.product(
+        (4.0, 8.0, 12.0), (0.75, 1.0, 1.5, 2.0, 3.0), (0.0, 1.0, 2.0, 4.0)
+    ):
+        search_module.SEARCH_SQL = _with_phrase_weight(phrase)
+        search_module.SEMANTIC_WEIGHT, search_module.TITLE_BOOST = weight, title
         index.forget()
-        s = ranked(index, "fused", DEV)
-        line(f"  score fusion w={weight}", f"{s.top1:.3f} {s.top3:.3f} {s.mrr:.3f}")
-    search_module.SEMANTIC_WEIGHT = 3.0
+        s, p = ranked(index, "fused", DEV), ranked(index, "fused", phone_dev)
+        line(
+            f"  phrases={phrase} cosine={weight} title={title}",
+            f"{s.top1:.3f} {s.top3:.3f} {s.mrr:.3f}  phone {p.top1:.3f} {p.top3:.3f} {p.mrr:.3f}",
+        )
+    search_module.SEARCH_SQL, search_module.SEMANTIC_WEIGHT = sql, cosine
+    search_module.TITLE_BOOST = boost
+    index.forget()
     lists = {
         mode: {q: [h.section_id for h in _safe(index, q, mode)] for q, _ in DEV}
         for mode in ("lexical", "semantic")
@@ -141,11 +164,12 @@ def main() -> None:
     if "--cold-cache" in sys.argv:
         CACHE.unlink(missing_ok=True)
         started = time.perf_counter()
-        SemanticIndex(course, EmbeddingCache(CACHE)).warm_up()
+        SemanticIndex(course, EmbeddingCache(CACHE), phrasings=for_course(course)).warm_up()
         line("embedding the course (cold cache)", f"{time.perf_counter() - started:.1f} s")
-    semantic = SemanticIndex(course, EmbeddingCache(CACHE))
+    phrasings = for_course(course)
+    semantic = SemanticIndex(course, EmbeddingCache(CACHE), phrasings=phrasings)
     semantic.warm_up()
-    index = SearchIndex.build(course, semantic)
+    index = SearchIndex.build(course, semantic, phrasings)
     baseline = BaselineIndex.build(course)
     for name, questions in (("DEV", DEV), ("HELD", HELD), ("ALL", ALL)):
         table(name, baseline, index, questions)

@@ -149,6 +149,7 @@ class _Server(uvicorn.Server):
 # 256 KiB at most) pass even above it, so the real bound on headers is about 256 KiB.
 MAX_HEADER_BYTES = 16 * 1024
 KEEP_ALIVE_S = 5  # an idle keep-alive connection is closed after this
+MAX_WS_FRAME_BYTES = 64 * 1024  # a shell's input line is 4 KiB at most; uvicorn's default is 16 MiB
 
 
 def http_server(
@@ -172,6 +173,8 @@ def http_server(
             limit_concurrency=settings.http_max_connections,
             timeout_keep_alive=KEEP_ALIVE_S,
             lifespan=lifespan,
+            ws="websockets-sansio",  # the shells' WebSocket (``routes/shell.py``)
+            ws_max_size=MAX_WS_FRAME_BYTES,
         )
     )
 

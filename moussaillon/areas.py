@@ -24,8 +24,13 @@ from moussaillon.sandbox import (
     build_engine_messages,
     build_messages,
     cli_messages,
+    compose_messages,
+    compose_run_messages,
     engine_messages,
     limits_messages,
+    rootfs_messages,
+    shell_messages,
+    transfer_messages,
 )
 from moussaillon.sandbox import messages as sandbox_messages
 from moussaillon.sandbox import schema as sandbox_schema
@@ -50,9 +55,14 @@ CATALOGUES = (
     sandbox_messages.MESSAGES,
     engine_messages.MESSAGES,
     limits_messages.MESSAGES,
+    rootfs_messages.MESSAGES,
     build_messages.MESSAGES,
     build_engine_messages.MESSAGES,
+    transfer_messages.MESSAGES,
     cli_messages.MESSAGES,
+    compose_run_messages.MESSAGES,
+    compose_messages.MESSAGES,
+    shell_messages.MESSAGES,
     labs_messages.MESSAGES,
     quiz_messages.MESSAGES,
     classes_messages.MESSAGES,

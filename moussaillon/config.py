@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     sandbox_runtime: str | None = None
     sandbox_output_kb: int = Field(default=64, ge=1)
     sandbox_tmpfs_mb: int = Field(default=64, ge=1)
+    # A writable root file system where the engine can bound its size (sandbox/rootfs.py).
+    sandbox_root: Literal["auto", "writable", "readonly"] = "auto"
+    sandbox_root_mb: int = Field(default=64, ge=16)
+    sandbox_shells_per_user: int = Field(default=1, ge=0, le=2)
+    sandbox_shell_idle_s: float = Field(default=600, gt=0)
+    sandbox_shell_burst_kb: int = Field(default=16, ge=1, le=256)
     # The default is the env's format, parsed by _parse_images (pydantic-settings validates it).
     sandbox_images: Annotated[dict[str, str], NoDecode] = Field(
         default=DEFAULT_IMAGES  # type: ignore[arg-type]  # a str, parsed into the dict
@@ -130,6 +136,9 @@ class Settings(BaseSettings):
     build_cgroup_external: bool = False
     build_proxy: str | None = None
     build_proxy_container: str | None = None
+    compose_wait_s: float = Field(default=120, gt=0)
+    compose_max_kb: int = Field(default=64, ge=1)
+    compose_max_services: int = Field(default=10, ge=1)
 
     @field_validator("instructors", mode="before")
     @classmethod

@@ -17,7 +17,11 @@ from moussaillon.app import build_services
 from moussaillon.areas import register_messages
 from moussaillon.config import Settings
 from moussaillon.services import Services
-from tests.sandbox.conftest import clean_user_id, standin_images  # noqa: F401 (fixtures)
+from tests.sandbox.conftest import (  # noqa: F401 (fixtures)
+    clean_user_id,
+    make_user_id,
+    standin_images,
+)
 from tests.telegram_stub import TelegramStub, running_stub
 
 # PTB 22 warns (an error here) unless retry_after values are timedeltas, as PTB 23 will make them.

@@ -30,6 +30,7 @@ from moussaillon.handlers.telegram import (
     quiz,
     quiz_views,
     search,
+    shell,
     unknown,
     workspace,
 )
@@ -126,6 +127,7 @@ async def polling(application: Application) -> AsyncIterator[Application]:
         try:
             yield application
         finally:
+            await shell.on_stopping(application)
             await classes_runtime.on_stopping(application)
             await updater.stop()
             await application.stop()

@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict
 
 from moussaillon.content.deck import Problem, load_course
+from moussaillon.content.model import Course
+from moussaillon.content.phrasings import BUNDLED, PHRASINGS, unknown_ids
 from moussaillon.core.errors import CourseError
 
 
@@ -43,8 +45,26 @@ def check_course(path: Path) -> CheckReport:
     return CheckReport(
         chapters=len(result.course.chapters),
         sections=len(result.course.sections),
-        problems=list(result.problems),
+        problems=[*result.problems, *phrasing_problems(Path(path), result.course)],
     )
+
+
+def phrasing_problems(path: Path, course: Course, phrasings: Path = PHRASINGS) -> list[Problem]:
+    """The bundled course's phrasings must name its sections: a renamed id would lose them.
+
+    Only the bundled course has phrasings; another course is not expected to share its ids.
+    """
+    if path.resolve() != BUNDLED.resolve():
+        return []
+    return [
+        Problem(
+            source=str(phrasings),
+            line=0,
+            severity="error",
+            message=f"phrasings for a section the course does not have: {section_id}",
+        )
+        for section_id in unknown_ids(course, phrasings)
+    ]
 
 
 def format_problem(problem: Problem) -> str:

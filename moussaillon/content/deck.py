@@ -95,15 +95,19 @@ class _Scan:
     notes_line: int | None = None
 
     def problem(self, line: int, severity: Severity, message: str) -> None:
-        self.problems.append(Problem(source=self.source, line=line, severity=severity,
-                                     message=message))
+        self.problems.append(
+            Problem(source=self.source, line=line, severity=severity, message=message)
+        )
 
     def target(self, lineno: int) -> list[str]:
         if self.section is None:
             if not self.chapters:
-                self.problem(lineno, "warning",
-                             "content before the first chapter heading ('# Title #'); "
-                             "kept in an implicit chapter")
+                self.problem(
+                    lineno,
+                    "warning",
+                    "content before the first chapter heading ('# Title #'); "
+                    "kept in an implicit chapter",
+                )
                 self.chapters.append(_Block(self.default_chapter, lineno, self.source))
             chapter = self.chapters[-1]
             self.section = _Block(chapter.title, chapter.line, self.source)
@@ -117,9 +121,11 @@ class _Scan:
 
     def close_notes(self, lineno: int, reason: str) -> None:
         if self.notes_line is not None:
-            self.problem(self.notes_line, "warning",
-                         f"<aside> opened here is not closed with </aside> ({reason} "
-                         f"on line {lineno})")
+            self.problem(
+                self.notes_line,
+                "warning",
+                f"<aside> opened here is not closed with </aside> ({reason} on line {lineno})",
+            )
             self.notes_line = None
 
 
@@ -151,9 +157,11 @@ def _heading(scan: _Scan, lineno: int, level: int, text: str) -> None:
         scan.section = None
         return
     if not scan.chapters:
-        scan.problem(lineno, "warning",
-                     "section before the first chapter heading ('# Title #'); "
-                     "kept in an implicit chapter")
+        scan.problem(
+            lineno,
+            "warning",
+            "section before the first chapter heading ('# Title #'); kept in an implicit chapter",
+        )
         scan.chapters.append(_Block(scan.default_chapter, lineno, scan.source))
     scan.chapters[-1].sections.append(block)
     scan.section = block
@@ -175,7 +183,7 @@ def _content(scan: _Scan, lineno: int, line: str) -> None:
             _body_line(scan, lineno, line[: opened.start()])
         scan.target(lineno)
         scan.notes_line = lineno
-        line = line[opened.end():]
+        line = line[opened.end() :]
     masked = _masked(line)
     closed = ASIDE_CLOSE.search(masked)
     reopened = ASIDE_OPEN.search(masked)
@@ -188,7 +196,7 @@ def _content(scan: _Scan, lineno: int, line: str) -> None:
         return
     scan.add(lineno, line[: closed.start()])
     scan.notes_line = None
-    rest = line[closed.end():]
+    rest = line[closed.end() :]
     if rest.strip():
         _content(scan, lineno, rest)
 
@@ -224,13 +232,18 @@ def _scan(lines: list[str], start: int, scan: _Scan) -> int | None:
         heading = HEADING.match(line)
         if scan.fence is not None:
             fence = FENCE.match(line)
-            if fence and fence.group(1)[0] == scan.fence.char and not fence.group(2).strip() \
-                    and len(fence.group(1)) >= scan.fence.length:
+            if (
+                fence
+                and fence.group(1)[0] == scan.fence.char
+                and not fence.group(2).strip()
+                and len(fence.group(1)) >= scan.fence.length
+            ):
                 scan.add(lineno, line)
                 scan.fence = None
                 continue
-            if not (heading and scan.fence.line in scan.broken_fences
-                    and _ends_broken_fence(heading)):
+            if not (
+                heading and scan.fence.line in scan.broken_fences and _ends_broken_fence(heading)
+            ):
                 scan.add(lineno, line)
                 continue
             scan.add(lineno, scan.fence.char * scan.fence.length)
@@ -254,15 +267,26 @@ def _scan(lines: list[str], start: int, scan: _Scan) -> int | None:
     return None
 
 
-def _front_matter(lines: list[str], source: str) -> tuple[dict[str, str] | None, int,
-                                                          list[Problem]]:
+def _front_matter(
+    lines: list[str], source: str
+) -> tuple[dict[str, str] | None, int, list[Problem]]:
     """Front matter between two ``---`` lines at the top: ``key : value`` lines."""
     if not lines or lines[0].strip() != "---":
         return None, 0, []
     end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
     if end is None:
-        return None, 0, [Problem(source=source, line=1, severity="warning",
-                                 message="front matter opened with '---' is never closed")]
+        return (
+            None,
+            0,
+            [
+                Problem(
+                    source=source,
+                    line=1,
+                    severity="warning",
+                    message="front matter opened with '---' is never closed",
+                )
+            ],
+        )
     front: dict[str, str] = {}
     problems: list[Problem] = []
     for index in range(1, end):
@@ -271,18 +295,28 @@ def _front_matter(lines: list[str], source: str) -> tuple[dict[str, str] | None,
             continue
         match = FRONT_LINE.match(text)
         if match is None:
-            problems.append(Problem(source=source, line=index + 1, severity="warning",
-                                    message=f"front matter line is not 'key : value': {text}"))
+            problems.append(
+                Problem(
+                    source=source,
+                    line=index + 1,
+                    severity="warning",
+                    message=f"front matter line is not 'key : value': {text}",
+                )
+            )
             continue
         front[match.group(1).lower()] = match.group(2).strip().strip("\"'").strip()
     if not front.get("title"):
-        problems.append(Problem(source=source, line=1, severity="warning",
-                                message="front matter has no 'title'"))
+        problems.append(
+            Problem(
+                source=source, line=1, severity="warning", message="front matter has no 'title'"
+            )
+        )
     return front, end + 1, problems
 
 
-def _parse(text: str, source: str, base_dir: Path | None, default_chapter: str
-           ) -> tuple[dict[str, str] | None, list[_Block], list[Problem]]:
+def _parse(
+    text: str, source: str, base_dir: Path | None, default_chapter: str
+) -> tuple[dict[str, str] | None, list[_Block], list[Problem]]:
     lines = text.removeprefix("\ufeff").splitlines()
     front, start, problems = _front_matter(lines, source)
     chapter_name = (front or {}).get("title") or default_chapter
@@ -313,35 +347,65 @@ def _join(lines: list[str]) -> str:
 def _build(front: dict[str, str] | None, chapters: list[_Block], fallback_title: str) -> Course:
     front = front or {}
     chapter_ids = IdAllocator(c.explicit_id for c in chapters if c.explicit_id)
-    section_ids = IdAllocator(s.explicit_id for c in chapters for s in c.sections
-                              if s.explicit_id)
+    section_ids = IdAllocator(s.explicit_id for c in chapters for s in c.sections if s.explicit_id)
     built: list[Chapter] = []
     for number, raw in enumerate(chapters, start=1):
-        chapter_id = (chapter_ids.explicit(raw.explicit_id) if raw.explicit_id
-                      else chapter_ids.automatic(slugify(raw.title, "chapitre")))
+        chapter_id = (
+            chapter_ids.explicit(raw.explicit_id)
+            if raw.explicit_id
+            else chapter_ids.automatic(slugify(raw.title, "chapitre"))
+        )
         sections = [
             Section(
-                id=(section_ids.explicit(s.explicit_id) if s.explicit_id
-                    else section_ids.automatic(slugify(s.title))),
-                chapter_id=chapter_id, number=position, title=s.title, body=_join(s.body),
-                notes=_join(s.notes).strip(), images=s.images, classes=s.classes,
-                source=s.source, line=s.line,
+                id=(
+                    section_ids.explicit(s.explicit_id)
+                    if s.explicit_id
+                    else section_ids.automatic(slugify(s.title))
+                ),
+                chapter_id=chapter_id,
+                number=position,
+                title=s.title,
+                body=_join(s.body),
+                notes=_join(s.notes).strip(),
+                images=s.images,
+                classes=s.classes,
+                source=s.source,
+                line=s.line,
             )
             for position, s in enumerate(raw.sections, start=1)
         ]
-        built.append(Chapter(id=chapter_id, number=number, title=raw.title, sections=sections,
-                             source=raw.source, line=raw.line))
+        built.append(
+            Chapter(
+                id=chapter_id,
+                number=number,
+                title=raw.title,
+                sections=sections,
+                source=raw.source,
+                line=raw.line,
+            )
+        )
     title = front.get("title") or (chapters[0].title if chapters else fallback_title)
-    return Course(title=title, subtitle=front.get("sub-title", front.get("subtitle", "")),
-                  author=front.get("author", ""), date=front.get("date", ""), chapters=built)
+    return Course(
+        title=title,
+        subtitle=front.get("sub-title", front.get("subtitle", "")),
+        author=front.get("author", ""),
+        date=front.get("date", ""),
+        chapters=built,
+    )
 
 
 def parse_deck(text: str, source: str = "<deck>", base_dir: Path | None = None) -> DeckResult:
     """Parse one deck held in memory; image paths are checked only when ``base_dir`` is given."""
     front, chapters, problems = _parse(text, source, base_dir, "Introduction")
     if not chapters:
-        problems.append(Problem(source=source, line=1, severity="error",
-                                message="no chapter: expected '# Chapter #' headings"))
+        problems.append(
+            Problem(
+                source=source,
+                line=1,
+                severity="error",
+                message="no chapter: expected '# Chapter #' headings",
+            )
+        )
     return DeckResult(course=_build(front, chapters, Path(source).stem), problems=problems)
 
 
@@ -351,15 +415,20 @@ def _read(path: Path, problems: list[Problem]) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        problems.append(Problem(source=str(path), line=line, severity="error",
-                                message="file is not valid UTF-8; bad bytes replaced"))
+        problems.append(
+            Problem(
+                source=str(path),
+                line=line,
+                severity="error",
+                message="file is not valid UTF-8; bad bytes replaced",
+            )
+        )
         return data.decode("utf-8", errors="replace")
 
 
 def deck_files(path: Path) -> list[Path]:
     """The decks of a course folder, in name order; a README is documentation, not course."""
-    return sorted(p for p in path.glob("*.md")
-                  if p.is_file() and p.name.lower() != "readme.md")
+    return sorted(p for p in path.glob("*.md") if p.is_file() and p.name.lower() != "readme.md")
 
 
 def load_course(path: Path) -> DeckResult:
@@ -374,7 +443,8 @@ def load_course(path: Path) -> DeckResult:
     for file in files:
         text = _read(file, problems)
         file_front, file_chapters, file_problems = _parse(
-            text, str(file), file.parent, front.get("title", "") if front else file.stem)
+            text, str(file), file.parent, front.get("title", "") if front else file.stem
+        )
         front = front or file_front
         chapters.extend(file_chapters)
         problems.extend(file_problems)

@@ -28,7 +28,7 @@ STOP_WORDS = frozenset(
     plus possible pour pourquoi pq pr prend prendre puis qd qu quand que quel quelle quelles
     quels qui quoi koi kwa s sa salut savoir se sert servent servir ses si son sont stp sur svp
     t ta te tes toi ton tous tout toute toutes tt truc tu un une veut veux voir vois vos votre
-    vous vrai y
+    vous vrai y besoin moyen genre vraiment exactement quelque quelqu
     about after an and are be can could do does doesnt dont for get how i im in into is its
     me my not of on or please see should show the there this to use used using want what when
     where which who why will with work works working you your
@@ -134,6 +134,35 @@ SYNONYMS: dict[str, str] = {
     "mysql": "mariadb",
     "renommer": "etiqueter tag",
     "wait": "attendre",
+    # Everyday verbs for what the course says in its own words.
+    "virer": "supprimer",
+    "vire": "supprimer",
+    "degager": "supprimer",
+    "enlever": "supprimer",
+    "effacer": "supprimer",
+    "efface": "supprimer",
+    "retirer": "supprimer",
+    "lancer": "lancer demarrer",
+    "lance": "lancer demarrer",
+    "demarrer": "demarrer lancer",
+    "relancer": "redemarrer",
+    "executer": "executer lancer",
+    "afficher": "afficher lister",
+    "affiche": "afficher lister",
+    "montrer": "afficher lister",
+    "lister": "lister afficher",
+    "stopper": "arreter",
+    "stoppe": "arreter",
+    "eteindre": "arreter",
+    "couper": "arreter",
+    "tuer": "arreter kill",
+    "plante": "erreur",
+    "crash": "erreur",
+    "bug": "erreur",
+    "rentrer": "entrer",
+    "appli": "application",
+    "applis": "application",
+    "app": "application",
     "tourne": "tourne cours execution",
     "tournent": "tourne cours execution",
 }

@@ -55,9 +55,13 @@ def course_passages(course: Course) -> list[Passage]:
     ]
 
 
-def content_hash(course: Course, passages: list[Passage]) -> str:
-    """Changes whenever a title or a passage does: the key of the cached embeddings."""
+def content_hash(
+    course: Course, passages: list[Passage], asked: list[tuple[int, str]] | None = None
+) -> str:
+    """Changes whenever a title, a passage or a phrasing does: the key of the cached embeddings."""
     digest = hashlib.sha256()
+    for index, text in asked or ():
+        digest.update(f"Q\x00{index}\x00{text}\x00".encode())
     for section in course.sections:
         digest.update(f"T\x00{section.id}\x00{section.title}\x00".encode())
     for passage in passages:

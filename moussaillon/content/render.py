@@ -135,8 +135,10 @@ def _table(node: SyntaxTreeNode, quoted: bool) -> str:
                 cells.append(textwrap.wrap(text, TABLE_CELL_WIDTH) or [""])
             rows.append(cells)
     columns = max((len(row) for row in rows), default=0)
-    widths = [max((len(line) for row in rows if i < len(row) for line in row[i]), default=0)
-              for i in range(columns)]
+    widths = [
+        max((len(line) for row in rows if i < len(row) for line in row[i]), default=0)
+        for i in range(columns)
+    ]
     out: list[str] = []
     for number, row in enumerate(rows):
         height = max((len(cell) for cell in row), default=1)
@@ -223,7 +225,7 @@ def _atoms(markup: str) -> list[_Atom]:
     atoms: list[_Atom] = []
     position = 0
     for tag in TAG.finditer(markup):
-        atoms.extend(_chars(markup[position: tag.start()]))
+        atoms.extend(_chars(markup[position : tag.start()]))
         atoms.append(_Atom(tag.group(0), tag.group(2).lower(), tag.group(1) == "/"))
         position = tag.end()
     atoms.extend(_chars(markup[position:]))
@@ -352,10 +354,25 @@ def to_plain_text(markdown: str) -> str:
         if token.type in ("fence", "code_block"):
             blocks.append(token.content)
         elif token.type == "inline":
-            blocks.append("".join(
-                " " if child.type in ("softbreak", "hardbreak") else child.content
-                for child in token.children or []
-                if child.type in ("text", "code_inline", "html_inline", "image",
-                                  "softbreak", "hardbreak")
-            ))
+            blocks.append(
+                "".join(
+                    " " if child.type in ("softbreak", "hardbreak") else child.content
+                    for child in token.children or []
+                    if child.type
+                    in ("text", "code_inline", "html_inline", "image", "softbreak", "hardbreak")
+                )
+            )
     return "\n".join(block.strip() for block in blocks if block.strip())
+
+
+def to_code_text(markdown: str) -> str:
+    """Only the code of a section (blocks and inline): the words of its commands."""
+    blocks: list[str] = []
+    for token in _markdown().parse(markdown):
+        if token.type in ("fence", "code_block"):
+            blocks.append(token.content)
+        elif token.type == "inline":
+            blocks.extend(
+                child.content for child in token.children or [] if child.type == "code_inline"
+            )
+    return "\n".join(blocks)

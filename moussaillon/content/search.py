@@ -19,9 +19,10 @@ from moussaillon.content.lexicon import (
     query_words,
 )
 from moussaillon.content.model import Course, Section
-from moussaillon.content.render import to_plain_text
+from moussaillon.content.phrasings import Phrasings
+from moussaillon.content.render import to_code_text, to_plain_text
 from moussaillon.content.semantic import Meaning, SemanticIndex
-from moussaillon.content.typos import Vocabulary
+from moussaillon.content.typos import Vocabulary, french_words
 from moussaillon.core.errors import BadInput
 
 __all__ = ["MAX_TERMS", "MAX_TERM_LENGTH", "Hit", "Mode", "SearchIndex", "fold", "query_terms"]
@@ -30,19 +31,21 @@ Mode = Literal["fused", "lexical", "semantic"]
 
 MAX_LIMIT = 50
 RERANK_POOL = 50
-TITLE_BOOST = 4.0
+TITLE_BOOST = 1.0
 # Unknown words corrected per question: keeps a page of gibberish cheap on the event loop.
 MAX_CORRECTIONS = 8
 PREFIX_STEM = 6
-TITLE_WEIGHT, CHAPTER_WEIGHT, BODY_WEIGHT = 8.0, 3.0, 1.0
+TITLE_WEIGHT, CHAPTER_WEIGHT, BODY_WEIGHT, PHRASE_WEIGHT = 8.0, 3.0, 1.0, 4.0
 SNIPPET_TOKENS = 16
 PASSAGE_SNIPPET_CHARS = 160
 MATCH_START, MATCH_END = "\x02", "\x03"
 PAD_TOKEN = "moussaillonpad"
-COLUMNS = "title, chapter_title, body_stems, body"
+COLUMNS = "title, chapter_title, body_stems, body, phrases"
 
 SEARCH_SQL = f"""
-    SELECT rowid, bm25(sections, {TITLE_WEIGHT}, {CHAPTER_WEIGHT}, {BODY_WEIGHT}, 0.0) AS score
+    SELECT rowid,
+        bm25(sections, {TITLE_WEIGHT}, {CHAPTER_WEIGHT}, {BODY_WEIGHT}, 0.0, {PHRASE_WEIGHT})
+            AS score
     FROM sections WHERE sections MATCH ? AND rowid < ? ORDER BY score LIMIT ?
 """
 # Snippets cost more than ranking: compute them only for the few rows returned, in one query.
@@ -53,7 +56,7 @@ SNIPPET_SQL = f"""
 CACHE_SIZE = 2048
 # Fused score = bm25 (title-boosted) divided by the question's best, plus this much cosine
 # similarity: tuned on the dev questions of bench.search_eval (docs/search.md has the grid).
-SEMANTIC_WEIGHT = 3.0
+SEMANTIC_WEIGHT = 1.5
 
 
 class Hit(BaseModel):
@@ -89,7 +92,7 @@ def fts_query(terms: list[str]) -> str:
     them, while short stems stay whole so that "voir" could never meet « voire ».
     """
     quoted = (_quoted(term, prefix=len(term) >= PREFIX_STEM) for term in terms)
-    return "{title chapter_title body_stems} : (" + " OR ".join(quoted) + ")"
+    return "{title chapter_title body_stems phrases} : (" + " OR ".join(quoted) + ")"
 
 
 def snippet_query(terms: list[str]) -> str:
@@ -135,7 +138,7 @@ def _pad(connection: sqlite3.Connection, count: int) -> None:
     ).fetchone()
     filler = [" ".join([PAD_TOKEN] * max(1, round(average or 1))) for average in averages]
     connection.executemany(
-        f"INSERT INTO sections (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+        f"INSERT INTO sections (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
         ((count + offset, *filler) for offset in range(count)),
     )
 
@@ -165,7 +168,13 @@ class SearchIndex:
         self._cached = functools.lru_cache(maxsize=CACHE_SIZE)(self._search)
 
     @classmethod
-    def build(cls, course: Course, semantic: SemanticIndex | None = None) -> SearchIndex:
+    def build(
+        cls,
+        course: Course,
+        semantic: SemanticIndex | None = None,
+        phrasings: Phrasings | None = None,
+    ) -> SearchIndex:
+        """``phrasings``: how students ask for each section (``content.phrasings``)."""
         connection = sqlite3.connect(":memory:", check_same_thread=False)
         connection.execute(
             f"CREATE VIRTUAL TABLE sections USING fts5({COLUMNS}, "
@@ -174,8 +183,9 @@ class SearchIndex:
         stem = Stemmer()
         titles = {chapter.id: chapter.title for chapter in course.chapters}
         bodies = [CONTROL.sub(" ", to_plain_text(section.body)) for section in course.sections]
+        asked = phrasings or {}
         connection.executemany(
-            f"INSERT INTO sections (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?)",
+            f"INSERT INTO sections (rowid, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 (
                     rowid,
@@ -183,6 +193,7 @@ class SearchIndex:
                     stem.text(titles[section.chapter_id]),
                     stem.text(body),
                     body,
+                    stem.text(" ; ".join(asked.get(section.id, ())), synonyms=True),
                 )
                 for rowid, (section, body) in enumerate(zip(course.sections, bodies, strict=True))
             ),
@@ -190,10 +201,18 @@ class SearchIndex:
         _pad(connection, len(course.sections))
         connection.commit()
         vocabulary = Vocabulary(
-            word
-            for section, body in zip(course.sections, bodies, strict=True)
-            for text in (section.title, body)
-            for word in meaningful(text, synonyms=False)
+            (
+                word
+                for section, body in zip(course.sections, bodies, strict=True)
+                for text in (section.title, body, *asked.get(section.id, ()))
+                for word in meaningful(text, synonyms=False)
+            ),
+            known=french_words(),
+            commands=(
+                word
+                for section in course.sections
+                for word in meaningful(to_code_text(section.body), synonyms=False)
+            ),
         )
         return cls(connection, course, vocabulary, semantic)
 
@@ -208,7 +227,8 @@ class SearchIndex:
                 if term not in self._stems and attempts < MAX_CORRECTIONS:
                     attempts += 1
                     fixed = self._vocabulary.correct(word)
-                    parts = [fixed] if fixed else self._vocabulary.split(word)
+                    # A corrected English word is then translated like a typed one.
+                    parts = list(meaningful(fixed)) if fixed else self._vocabulary.split(word)
                     found = [self._stem(part) for part in parts] or found
                 terms.extend(term for term in found if term not in terms)
         return terms

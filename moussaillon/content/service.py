@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from moussaillon.content.embeddings import EmbeddingCache
 from moussaillon.content.model import Chapter, Course, Section
+from moussaillon.content.phrasings import for_course
 from moussaillon.content.questions import looks_english
 from moussaillon.content.render import split_telegram, to_html, to_telegram_html
 from moussaillon.content.search import Hit, SearchIndex
@@ -47,10 +48,12 @@ class CourseService:
 
     @cached_property
     def index(self) -> SearchIndex:
+        phrasings = for_course(self.course)
         semantic = None
         if self._embeddings is not None:
-            semantic = SemanticIndex(self.course, EmbeddingCache(self._embeddings))
-        return SearchIndex.build(self.course, semantic)
+            cache = EmbeddingCache(self._embeddings)
+            semantic = SemanticIndex(self.course, cache, phrasings=phrasings)
+        return SearchIndex.build(self.course, semantic, phrasings)
 
     def warm_up_in_background(self) -> threading.Thread | None:
         """Load the model and the course's vectors beside start-up, not in its way."""

@@ -133,13 +133,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tg.docker_interactive_tip": {
         "fr": (
-            "Ici, pas de <code>-it</code> (une conversation n'est pas un terminal) : passez la "
-            "commande directement, par exemple "
-            "<code>docker run --rm alpine sh -c 'cat /etc/os-release; ls /'</code>"
+            "Les shells <code>-it</code> s'ouvrent ici, dans la conversation : essayez "
+            "<code>docker run -it --rm debian bash</code> (ou <code>alpine sh</code>), puis "
+            "<code>exit</code> ou /quitter_shell pour en sortir."
         ),
         "en": (
-            "No <code>-it</code> here (a chat is not a terminal): pass the command directly, "
-            "for example <code>docker run --rm alpine sh -c 'cat /etc/os-release; ls /'</code>"
+            "<code>-it</code> shells open here, in the chat: try "
+            "<code>docker run -it --rm debian bash</code> (or <code>alpine sh</code>), then "
+            "<code>exit</code> or /quitter_shell to leave."
         ),
     },
     "tg.docker_exit": {"fr": "code de sortie {code}", "en": "exit code {code}"},
@@ -180,7 +181,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "tg.reset_yes": {"fr": "🧹 Oui, tout supprimer", "en": "🧹 Yes, remove everything"},
     "tg.confirm_cancel": {"fr": "Annuler", "en": "Cancel"},
-    "tg.confirm_cancelled": {"fr": "Annulé : rien n'a été fait.", "en": "Cancelled: nothing was done."},
+    "tg.confirm_cancelled": {
+        "fr": "Annulé : rien n'a été fait.",
+        "en": "Cancelled: nothing was done.",
+    },
     "tg.confirm_expired": {
         "fr": "Cette confirmation a expiré ou a déjà servi. Renvoyez la commande si besoin.",
         "en": "This confirmation has expired or was already used. Send the command again if"

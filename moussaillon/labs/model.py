@@ -27,6 +27,9 @@ FILE_NAME = re.compile(r"^(?!\.\.?$)[A-Za-z0-9._-]{1,64}$")
 MAX_FILES = 24  # well under the workspace's own limits, so a lab never fills it alone
 MAX_FILE_CHARS = 16 * 1024
 MAX_DEPTH = 4
+# in sandbox_commands, an address only known once the container runs (the default network,
+# like docker's bridge, resolves no names): the lab tests fill it from docker inspect
+IP_OF = re.compile(r"\{ip:([A-Za-z0-9][A-Za-z0-9_.-]*)\}")
 
 
 def _workspace_files(value: dict[str, str]) -> dict[str, str]:
@@ -56,7 +59,8 @@ class Step(BaseModel):
     check: Check | None = None
     sandbox_commands: list[str] = Field(
         default_factory=list,
-        description="the correction commands of this step that run as is in the sandbox",
+        description="the correction commands of this step that run as is in the sandbox; "
+        "{ip:NAME} stands for the IP of the student's container NAME, read in docker inspect",
     )
 
     @field_validator("instruction", "hint")

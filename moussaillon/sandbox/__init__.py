@@ -27,10 +27,14 @@ if TYPE_CHECKING:
     from moussaillon.sandbox.observers import CommandObserver
     from moussaillon.sandbox.results import CommandResult, EngineCounts, SandboxStatus
     from moussaillon.sandbox.service import OnOutput, OnWait, SandboxService
+    from moussaillon.sandbox.shell.session import Burst, ShellEnd, ShellSession
 
 _HOMES = {
     "ApiError": "api",
     "EngineApi": "api",
+    "Burst": "shell.session",
+    "ShellEnd": "shell.session",
+    "ShellSession": "shell.session",
     "CommandObserver": "observers",
     "CommandResult": "results",
     "ContainerView": "inventory",
@@ -55,6 +59,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "ApiError",
+    "Burst",
     "CommandObserver",
     "CommandResult",
     "ContainerView",
@@ -68,4 +73,6 @@ __all__ = [
     "PortView",
     "SandboxService",
     "SandboxStatus",
+    "ShellEnd",
+    "ShellSession",
 ]

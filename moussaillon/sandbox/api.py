@@ -416,7 +416,7 @@ class EngineApi:
 
         container_id, tty, prefix = await self._pipeline(user_id, "attach", work, queued=False)
         try:
-            stream = await self.service.engine.attach(container_id)
+            stream = await self.service.engine.attach_stream(container_id, stdin=False)
         except aiodocker.DockerError as exc:
             raise ApiError(exc.status, str(exc.message)) from None
         limit = self.service.settings.sandbox_output_kb * 1024

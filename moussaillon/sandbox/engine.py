@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 
 import aiodocker
 import aiohttp
+from aiodocker.execs import Exec
 from aiodocker.stream import Stream
 
 from moussaillon.config import Settings
@@ -39,7 +40,7 @@ CONNECTION_MARGIN = 8
 UNREACHABLE = 900  # aiodocker's status when no connection to the engine could be made
 
 Params = Mapping[str, Any]
-Method = Literal["GET", "POST", "DELETE"]
+Method = Literal["GET", "POST", "DELETE", "PUT"]  # PUT: the archive endpoint
 
 
 def unreachable(exc: aiodocker.DockerError) -> bool:
@@ -84,6 +85,19 @@ class Engine:
         """One JSON call; ``data`` is sent as JSON."""
         return await self.client._query_json(path, method, params=params, data=data)
 
+    async def head(self, path: str, *, params: Params | None = None) -> tuple[int, dict[str, str]]:
+        """``HEAD``: the status and headers (``docker cp``'s stat). aiodocker reads an error's
+        body as JSON, which a HEAD answer never has, so this goes around it."""
+        await self.client._check_version()
+        url = self.client._canonicalize_url(path, versioned_api=True)
+        try:
+            async with self.client.session.head(url, params=dict(params or {})) as response:
+                return response.status, dict(response.headers)
+        except aiohttp.ClientConnectionError as exc:
+            raise aiodocker.DockerError(
+                UNREACHABLE, f"Cannot connect to Docker Engine: {exc}"
+            ) from exc
+
     @contextlib.asynccontextmanager
     async def stream(
         self,
@@ -100,16 +114,6 @@ class Engine:
             path, method, params=params, data=data, headers=headers, timeout=None
         ) as response:
             yield response
-
-    async def attach(self, container_id: str, *, stdin: bool = False) -> Stream:
-        """A hijacked attach (``Upgrade: tcp``) on stdout and stderr, connected before it is
-        returned: the terminal's client starts the container next and must not lose its
-        first output. Messages come out demultiplexed (``read_out``)."""
-        stream = self.client.containers.container(container_id).attach(
-            stdout=True, stderr=True, stdin=stdin
-        )
-        await stream._init()
-        return stream
 
     async def build(
         self,
@@ -157,6 +161,21 @@ class Engine:
         finally:
             response.close()  # aiodocker leaves it open; closing is what cancels the build
             await opening.__aexit__(None, None, None)
+
+    async def exec_stream(self, exec_id: str, *, tty: bool) -> Stream:
+        """A started exec's stdin/stdout, hijacked from the HTTP connection (``write_in``,
+        ``read_out``, ``close``); its reads wait as long as the process lives."""
+        opened = Exec(self.client, exec_id, tty).start(detach=False, timeout=None)
+        await opened.__aenter__()
+        return opened
+
+    async def attach_stream(self, container_id: str, *, stdin: bool) -> Stream:
+        """A container's attached stdin/stdout (``docker attach``): opened before ``start`` for
+        ``run -it``, so nothing the process prints first is lost."""
+        container = self.client.containers.container(container_id)
+        opened = container.attach(stdin=stdin, stdout=True, stderr=True, logs=False, timeout=None)
+        await opened.__aenter__()
+        return opened
 
 
 class _Docker(aiodocker.Docker):

@@ -59,9 +59,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sandbox.engine.note.port_cmd": {
         "fr": "Ces ports ne sont pas ouverts sur l'hôte dans le bac à sable ; depuis un autre "
-        "conteneur : docker run --rm alpine/curl http://{name}:{port}",
+        "conteneur : docker run --rm{net} alpine/curl http://{name}:{port}",
         "en": "These ports are not opened on the host in the sandbox; from another container: "
-        "docker run --rm alpine/curl http://{name}:{port}",
+        "docker run --rm{net} alpine/curl http://{name}:{port}",
+    },
+    "sandbox.engine.note.health_interval": {
+        "fr": "--health-interval {asked} s relevé à 1 s : chaque vérification passe par le moteur "
+        "partagé du bac à sable.",
+        "en": "--health-interval {asked}s raised to 1s: every check goes through the sandbox's "
+        "shared engine.",
+    },
+    "sandbox.engine.note.by_ip": {
+        "fr": "Comme le bridge par défaut de Docker, le réseau par défaut ne résout pas les noms : "
+        "on joint {name} par son IP (docker inspect {name}, champ IPAddress), ou par son nom "
+        "sur un réseau créé avec docker network create.",
+        "en": "Like Docker's default bridge, the default network resolves no names: reach {name} "
+        "by its IP (docker inspect {name}, field IPAddress), or by name on a network made with "
+        "docker network create.",
     },
     "sandbox.engine.note.timeout": {
         "fr": "Arrêté après {seconds:g} s (limite du bac à sable) ; voici ce qu'il avait "

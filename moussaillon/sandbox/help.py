@@ -49,13 +49,14 @@ TOPICS: dict[str, Topic] = {
             _o("--mount type=volume,...", "volume ou tmpfs", "volume or tmpfs"),
             _o("--tmpfs /CHEMIN", "dossier en mémoire", "in-memory folder"),
             _o("--network RESEAU", "réseau (pas host)", "network (not host)"),
-            _o("--network-alias NOM", "alias sur le réseau", "alias on the network"),
+            _o("--network-alias NOM", "alias (pas sur bridge)", "alias (not on bridge)"),
             _o("-w, --workdir /CHEMIN", "dossier de travail", "working directory"),
             _o("-h, --hostname NOM", "nom d'hôte", "hostname"),
             _o("-u, --user UID", "utilisateur", "user"),
             _o("-l, --label K=V", "étiquette", "label"),
             _o("--restart no|on-failure[:N]", "redémarrage", "restart policy"),
             _o("--entrypoint CMD", "remplacer l'entrypoint", "override the entrypoint"),
+            _o("--health-cmd CMD", "sonde de santé", "healthcheck"),
             _o("--init, --read-only", "init, système de fichiers en lecture seule",
                "init, read-only root filesystem"),
             _o("-m, --memory 64m", "mémoire (au plus la limite du bac à sable)",
@@ -106,15 +107,24 @@ TOPICS: dict[str, Topic] = {
     ),
     "container.exec": Topic(
         "docker exec [OPTIONS] CONTENEUR COMMANDE [ARG...]",
-        ("Lance une commande dans un conteneur démarré (pas de -it ici).",
-         "Run a command in a running container (no -it here)."),
+        ("Lance une commande dans un conteneur démarré (-it sh : un shell ici).",
+         "Run a command in a running container (-it sh: a shell in the chat)."),
         (
             _o("-d, --detach", "en arrière-plan", "in the background"),
+            _o("-i, -t", "shell interactif (/quitter_shell pour sortir)",
+               "interactive shell (/quitter_shell to leave)"),
             _o("-e, --env K=V", "variable d'environnement", "environment variable"),
             _o("-w, --workdir /CHEMIN", "dossier de travail", "working directory"),
             _o("-u, --user UID", "utilisateur", "user"),
         ),
         "docker exec web sh -c 'ls /'",
+    ),
+    "container.attach": Topic(
+        "docker attach [OPTIONS] CONTENEUR",
+        ("Se brancher sur un conteneur lancé avec -dit (vos messages à son entrée).",
+         "Attach to a container started with -dit: your messages go to its input."),
+        (_o("--no-stdin", "lire sans écrire", "read without writing"),),
+        "docker attach web",
     ),
     "container.stop": Topic(
         "docker stop [OPTIONS] CONTENEUR [CONTENEUR...]",
@@ -127,9 +137,12 @@ TOPICS: dict[str, Topic] = {
     ),
     "container.start": Topic(
         "docker start CONTENEUR [CONTENEUR...]",
-        ("Démarre des conteneurs arrêtés (sans -a ni -i).",
-         "Start stopped containers (no -a or -i)."),
-        (),
+        ("Démarre des conteneurs arrêtés (-ai : et s'y brancher, comme attach).",
+         "Start stopped containers (-ai: and attach to it, like attach)."),
+        (
+            _o("-a", "attendre la fin et afficher la sortie", "wait for the end, show the output"),
+            _o("-a -i", "démarrer et se brancher", "start and attach"),
+        ),
         "docker start web",
     ),
     "container.restart": Topic(
@@ -213,6 +226,30 @@ TOPICS: dict[str, Topic] = {
         ("Supprime tous vos conteneurs arrêtés.", "Remove all your stopped containers."),
         (FORCE, _o("--filter K=V", "filtrer", "filter")),
         "docker container prune -f",
+    ),
+    "container.cp": Topic(
+        "docker cp [OPTIONS] CONTENEUR:CHEMIN FICHIER | FICHIER CONTENEUR:CHEMIN",
+        ("Copie entre un conteneur et votre espace de fichiers (jamais la machine).",
+         "Copy between a container and your file workspace (never the host)."),
+        (
+            _o("-L, --follow-link", "suivre un lien symbolique", "follow a symbolic link"),
+            _o("-q, --quiet", "sans message", "no message"),
+        ),
+        "docker cp web:/etc/nginx/nginx.conf .",
+    ),
+    "container.commit": Topic(
+        "docker commit [OPTIONS] CONTENEUR [DEPOT[:TAG]]",
+        ("Crée une de vos images depuis un conteneur.",
+         "Create one of your images from a container."),
+        (
+            _o("-m, --message TXT", "message du commit", "commit message"),
+            _o("-a, --author NOM", "auteur", "author"),
+            _o("-c, --change INSTR", "CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, WORKDIR",
+               "CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, USER, WORKDIR"),
+            _o("-p, --pause", "mettre en pause pendant le commit (défaut)",
+               "pause during the commit (default)"),
+        ),
+        "docker commit -m 'page modifiée' web monweb:v2",
     ),
     "image.ls": Topic(
         "docker images [OPTIONS] [DEPOT[:TAG]]",
@@ -335,7 +372,7 @@ TOPICS: dict[str, Topic] = {
     "network.connect": Topic(
         "docker network connect [OPTIONS] RESEAU CONTENEUR",
         ("Branche un conteneur sur un réseau.", "Connect a container to a network."),
-        (_o("--alias NOM", "alias sur le réseau", "alias on the network"),),
+        (_o("--alias NOM", "alias (pas sur bridge)", "alias (not on bridge)"),),
         "docker network connect monreseau web",
     ),
     "network.disconnect": Topic(
@@ -408,24 +445,24 @@ _WORDS = {
 _OVERVIEW = {
     "fr": """Usage : docker COMMANDE
 
-Conteneurs : run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
-  pause, unpause, wait, create, diff, container inspect|prune
+Conteneurs : run, ps, logs, exec, attach, stop, start, restart, kill, rm, stats, top, port,
+  rename, pause, unpause, wait, create, diff, cp, commit, container inspect|prune
 Images : build, images, pull, history, tag, rmi, image inspect
 Volumes : volume create|ls|inspect|rm|prune
 Réseaux : network create|ls|inspect|rm|connect|disconnect|prune
 Système : version, info, inspect, system df|prune
 
-Pas ici : buildx, cp, attach, login, push, compose… (docker push --help dit pourquoi)""",
+Pas ici : buildx, login, push… (docker push --help dit pourquoi)""",
     "en": """Usage: docker COMMAND
 
-Containers: run, ps, logs, exec, stop, start, restart, kill, rm, stats, top, port, rename,
-  pause, unpause, wait, create, diff, container inspect|prune
+Containers: run, ps, logs, exec, attach, stop, start, restart, kill, rm, stats, top, port,
+  rename, pause, unpause, wait, create, diff, cp, commit, container inspect|prune
 Images: build, images, pull, history, tag, rmi, image inspect
 Volumes: volume create|ls|inspect|rm|prune
 Networks: network create|ls|inspect|rm|connect|disconnect|prune
 System: version, info, inspect, system df|prune
 
-Not here: buildx, cp, attach, login, push, compose… (docker push --help says why)""",
+Not here: buildx, login, push… (docker push --help says why)""",
 }
 
 
@@ -433,7 +470,8 @@ _ENGLISH = {
     "CONTENEUR": "CONTAINER", "COMMANDE": "COMMAND", "NOUVEAU_NOM": "NEW_NAME", "NOM": "NAME",
     "CHEMIN": "PATH", "RESEAU": "NETWORK", "DEPOT": "REPOSITORY", "CIBLE": "TARGET",
     "OPTIONS DE ps": "ps OPTIONS", "donnees": "data", "monreseau": "mynet",
-    "monalpine": "myalpine", "monapp": "myapp", "ETAPE": "STAGE",
+    "monalpine": "myalpine", "monapp": "myapp", "monweb": "myweb",
+    "page modifiée": "page changed", "FICHIER": "FILE", "ETAPE": "STAGE",
 }  # fmt: skip
 _ENGLISH_RE = re.compile("|".join(sorted(map(re.escape, _ENGLISH), key=len, reverse=True)))
 
@@ -493,6 +531,8 @@ def help_text(topic: str | None, lang: str) -> str:
         return _command_help(TOPICS[topic], index)
     if topic in GROUP_SUMMARIES:
         return _group_help(topic, index)
+    if topic == "compose":
+        return t("sandbox.compose_run.help", code)
     key = f"sandbox.refused.command.{topic.replace(' ', '_')}"
     if key in MESSAGES:
         return t(key, code, command=topic)

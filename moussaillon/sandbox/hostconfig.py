@@ -17,7 +17,9 @@ Why each one (OWASP Docker cheat sheet rules 1-8, Judge0/Piston defaults):
   ``/run`` (``/var/run`` links there in Debian and Alpine), ``/var/cache/nginx`` (nginx temp
   paths) and ``/usr/local/apache2/logs`` (httpd's pid file). tmpfs pages count against the
   memory limit, so the disk a student can fill is bounded twice. Any ``VOLUME`` an image
-  declares also becomes a tmpfs instead of an anonymous volume on the host disk.
+  declares also becomes a tmpfs instead of an anonymous volume on the host disk. Where the
+  engine bounds a container's writable layer (``rootfs.py``), ``root_mb`` makes the root
+  writable with ``StorageOpt size`` instead; the tmpfs stay.
 * No PortBindings, no host binds, no privileged mode, ever: ``-p`` is only recorded.
 * A private cgroup namespace: with the engine's default on cgroup v1 (``host``),
   ``/proc/self/cgroup`` shows every container's full engine id and the host's cgroup tree.
@@ -77,9 +79,11 @@ def host_config(
     memory: int | None = None,
     cpus: float | None = None,
     init: bool = False,
+    root_mb: int | None = None,
 ) -> dict[str, Any]:
     """The HostConfig for ``POST /containers/create``; the request may only lower the memory
-    and CPU ceilings, nothing else of it overrides this."""
+    and CPU ceilings, nothing else of it overrides this. ``root_mb``: a writable root of that
+    size (only where ``rootfs.py`` found the engine bounds it), else the read-only one."""
     memory, nano_cpus = applied_limits(settings, memory, cpus)
     tmpfs = dict.fromkeys(WRITABLE_PATHS, tmpfs_options(settings))
     mounted = {mount["Target"] for mount in mounts or []}
@@ -121,6 +125,9 @@ def host_config(
     }
     if init:  # docker sends the key only for --init
         config["Init"] = True
+    if root_mb is not None:
+        config["ReadonlyRootfs"] = False
+        config["StorageOpt"] = {"size": f"{root_mb}M"}
     if settings.sandbox_runtime:
         config["Runtime"] = settings.sandbox_runtime
         if "runsc" in settings.sandbox_runtime:

@@ -263,24 +263,6 @@ _REFUSED: dict[str, tuple[str, str]] = {
         "--env-file {path} is refused: the sandbox reads no file from your machine."
         " Pass variables with -e KEY=value",
     ),
-    "interactive_run": (
-        "-i/-t (mode interactif) est impossible dans une conversation : lancez directement la"
-        " commande, par exemple docker run --rm {image} sh -c 'ls /' (ou ajoutez -d)",
-        "-i/-t (interactive mode) is not possible in a chat: run the command directly,"
-        " for example docker run --rm {image} sh -c 'ls /' (or add -d)",
-    ),
-    "interactive_exec": (
-        "-i/-t (mode interactif) est impossible dans une conversation : passez la commande"
-        " directement, par exemple docker exec {container} sh -c 'ls /'",
-        "-i/-t (interactive mode) is not possible in a chat: pass the command directly,"
-        " for example docker exec {container} sh -c 'ls /'",
-    ),
-    "start_attach": (
-        "docker start -a/-i est impossible dans une conversation : lancez docker start"
-        " {container} puis docker logs {container}",
-        "docker start -a/-i is not possible in a chat: run docker start {container}"
-        " then docker logs {container}",
-    ),
     "restart": (
         "--restart {policy} est refusé : un conteneur du bac à sable ne doit pas revenir seul."
         " Utilisez --restart no ou --restart on-failure:3",
@@ -404,24 +386,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         "docker builder is not available: images here are built with the classic builder."
         " Use docker build -t NAME .",
     ),
-    "commit": (
-        "docker commit n'est pas disponible : le bac à sable ne crée pas d'images. Gardez vos"
-        " données dans un volume nommé (-v donnees:/data).",
-        "docker commit is not available: the sandbox creates no images. Keep your data in a"
-        " named volume (-v data:/data).",
-    ),
-    "cp": (
-        "docker cp n'est pas disponible : rien n'est jamais copié entre un conteneur et la"
-        " machine. Affichez un fichier avec docker exec NOM cat /chemin",
-        "docker cp is not available: nothing is ever copied between a container and the host."
-        " Show a file with docker exec NAME cat /path",
-    ),
-    "attach": (
-        "docker attach est interactif, impossible dans une conversation : utilisez docker logs"
-        " NOM ou docker exec NOM COMMANDE",
-        "docker attach is interactive, not possible in a chat: use docker logs NAME or docker"
-        " exec NAME COMMAND",
-    ),
     "events": (
         "docker events suit le moteur en continu, impossible dans une conversation : utilisez"
         " docker ps -a pour voir l'état des conteneurs.",
@@ -493,12 +457,6 @@ _COMMANDS: dict[str, tuple[str, str]] = {
         " Regardez plutôt docker image inspect IMAGE",
         "docker trust is not available: the sandbox queries no registry."
         " Look at docker image inspect IMAGE instead",
-    ),
-    "compose": (
-        "docker compose n'est pas disponible : il faudrait envoyer un fichier. Lancez chaque"
-        " service avec docker run -d sur un réseau commun.",
-        "docker compose is not available: it would need a file. Start each service with"
-        " docker run -d on a shared network.",
     ),
     "context": (
         "docker context n'est pas disponible : le bac à sable choisit lui-même son moteur."

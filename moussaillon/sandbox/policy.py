@@ -18,6 +18,8 @@ from moussaillon.sandbox.parser.build import REFUSED_BUILD_FLAGS
 from moussaillon.sandbox.requests import (
     BaseRequest,
     BuildRequest,
+    CommitRequest,
+    CpRequest,
     DockerRequest,
     ExecRequest,
     NetworkConnectRequest,
@@ -25,12 +27,12 @@ from moussaillon.sandbox.requests import (
     PullRequest,
     RenameRequest,
     RunRequest,
-    StartRequest,
     TagRequest,
     TopRequest,
     UnavailableRequest,
     VolumeCreateRequest,
 )
+from moussaillon.sandbox.transfer_policy import check_commit, check_cp
 
 NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]*")
 VOLUME_NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
@@ -142,10 +144,12 @@ class Policy:
         _check_unsupported(request)
         if isinstance(request, RunRequest):
             return self._check_run(request)
-        if isinstance(request, ExecRequest):
+        if isinstance(request, CpRequest):
+            check_cp(request)
+        elif isinstance(request, CommitRequest):
+            check_commit(request)
+        elif isinstance(request, ExecRequest):
             _check_exec(request)
-        elif isinstance(request, StartRequest) and (request.attach or request.interactive):
-            raise _refuse("start_attach", container=request.containers[0])
         elif isinstance(request, PullRequest):
             if request.platform is not None:
                 raise _refuse("unsupported_flag", flag="--platform", command="docker pull")
@@ -199,8 +203,6 @@ class Policy:
             raise _refuse("volumes_from", container=request.volumes_from[0][:64])
         if request.env_file:
             raise _refuse("env_file", path=request.env_file[0][:100])
-        if (request.interactive or request.tty) and not request.detach:
-            raise _refuse("interactive_run", image=request.image[:100])
         if request.restart is not None and request.restart.name in ("always", "unless-stopped"):
             raise _refuse("restart", policy=request.restart.name)
         if request.pull == "always":
@@ -257,8 +259,6 @@ def _check_exec(request: ExecRequest) -> None:
         raise _refuse("privileged")
     if request.env_file:
         raise _refuse("env_file", path=request.env_file[0][:100])
-    if (request.interactive or request.tty) and not request.detach:
-        raise _refuse("interactive_exec", container=request.container[:64])
 
 
 def _check_network(network: str) -> None:

@@ -42,6 +42,17 @@ class RestartPolicy(_Model):
     max_retries: int = 0
 
 
+class Healthcheck(_Model):
+    """``--health-*`` of ``docker run``, as the engine's ``Healthcheck`` wants it (durations in
+    nanoseconds); an empty ``test`` keeps the image's own command, ``["NONE"]`` turns it off."""
+
+    test: list[str] = []
+    interval: int | None = None
+    timeout: int | None = None
+    start_period: int | None = None
+    retries: int | None = None
+
+
 class Filter(_Model):
     key: str
     value: str
@@ -80,6 +91,7 @@ class RunRequest(BaseRequest):
     read_only: bool = False
     pull: Literal["always", "missing", "never"] | None = None
     stop_signal: str | None = None
+    healthcheck: Healthcheck | None = None
     memory: int | None = None  # -m/--memory in bytes; the sandbox's ceiling when above it
     cpus: float | None = None  # --cpus; the sandbox's ceiling when above it
     # refused by the policy, kept so the refusal can name them
@@ -190,6 +202,12 @@ class ExecRequest(BaseRequest):
     env_file: list[str] = []
 
 
+class AttachRequest(BaseRequest):
+    verb: Literal["container.attach"] = "container.attach"
+    container: str
+    no_stdin: bool = False
+
+
 class StatsRequest(BaseRequest):
     verb: Literal["container.stats"] = "container.stats"
     containers: list[str] = []
@@ -237,6 +255,34 @@ class ContainerPruneRequest(BaseRequest):
     verb: Literal["container.prune"] = "container.prune"
     force: bool = False
     filters: list[Filter] = []
+
+
+class CpRequest(BaseRequest):
+    """``docker cp``: one side is a container path, the other a path of the workspace."""
+
+    verb: Literal["container.cp"] = "container.cp"
+    source: str  # as typed
+    destination: str
+    container: str | None = None  # None: neither side names a container
+    container_path: str = ""
+    local_path: str = ""  # the workspace side, as typed ("." for the root)
+    to_container: bool = False
+    both_containers: bool = False
+    archive: bool = False
+    follow_link: bool = False
+    quiet: bool = False
+
+
+class CommitRequest(BaseRequest):
+    """``docker commit``: a container's file system as a new image of the student's."""
+
+    verb: Literal["container.commit"] = "container.commit"
+    container: str
+    repository: str | None = None  # None: an untagged image, like docker
+    message: str | None = None
+    author: str | None = None
+    changes: list[str] = []
+    pause: bool = True
 
 
 # --- images -----------------------------------------------------------------------------------
@@ -450,6 +496,50 @@ class HelpRequest(BaseRequest):
     topic: str | None = None  # a canonical verb ("container.run"), a group ("image") or None
 
 
+# --- compose ----------------------------------------------------------------------------------
+
+ComposeVerb = Literal[
+    "compose.up",
+    "compose.ps",
+    "compose.logs",
+    "compose.down",
+    "compose.stop",
+    "compose.start",
+    "compose.restart",
+    "compose.config",
+    "compose.exec",
+    "compose.run",
+    "compose.version",
+    "compose.build",
+    "compose.images",
+    "compose.top",
+]
+
+
+class ComposeRequest(BaseRequest):
+    """``docker compose [-f F] [-p P] [--profile X] SUB …``: one model for every subcommand.
+
+    The executor loads the project from the workspace and turns it into the same typed
+    requests (``RunRequest`` …) the parser would make, so the policy sees every object.
+    """
+
+    verb: ComposeVerb = "compose.up"
+    file: str | None = None
+    project: str | None = None
+    profiles: list[str] = []
+    services: list[str] = []  # up/ps/logs/stop/start/restart/build/images/top; exec/run: one
+    command: list[str] = []  # exec/run
+    detach: bool = False
+    build: bool = False
+    all: bool = False
+    follow: bool = False
+    tail: int | None = None
+    volumes: bool = False  # down -v
+    remove: bool = False  # run --rm
+    short: bool = False  # version --short
+    legacy: bool = False  # typed as ``docker-compose``
+
+
 class UnavailableRequest(BaseRequest):
     """A real docker command the sandbox does not offer (build, cp, attach …).
 
@@ -474,6 +564,7 @@ DockerRequest = Annotated[
     | RmRequest
     | ContainerInspectRequest
     | ExecRequest
+    | AttachRequest
     | StatsRequest
     | TopRequest
     | PortRequest
@@ -482,6 +573,8 @@ DockerRequest = Annotated[
     | UnpauseRequest
     | WaitRequest
     | ContainerPruneRequest
+    | CpRequest
+    | CommitRequest
     | ImageLsRequest
     | ImageInspectRequest
     | PullRequest
@@ -508,9 +601,14 @@ DockerRequest = Annotated[
     | SystemPruneRequest
     | InspectRequest
     | HelpRequest
+    | ComposeRequest
     | UnavailableRequest,
     Field(discriminator="verb"),
 ]
 
 REQUEST_TYPES: tuple[type[BaseRequest], ...] = get_args(get_args(DockerRequest)[0])
-VERBS: tuple[str, ...] = tuple(model.model_fields["verb"].default for model in REQUEST_TYPES)
+VERBS: tuple[str, ...] = tuple(
+    verb
+    for model in REQUEST_TYPES
+    for verb in get_args(model.model_fields["verb"].annotation)  # compose has several
+)

@@ -38,6 +38,7 @@ from moussaillon.sandbox.errors import (
     CommandSyntaxError,
     EngineUnavailable,
     SandboxError,
+    SandboxRefused,
 )
 from moussaillon.sandbox.executor import Context, Outcome, execute
 from moussaillon.sandbox.executor.common import OnOutput, call, hide_internal
@@ -53,8 +54,13 @@ from moussaillon.sandbox.ratelimit import RateLimiter
 from moussaillon.sandbox.reaper import Reaper
 from moussaillon.sandbox.requests import RunRequest, TagRequest
 from moussaillon.sandbox.results import CommandResult, EngineCounts, SandboxStatus
+from moussaillon.sandbox.rootfs import ROOT_VERBS, RootFs
 from moussaillon.sandbox.scope import KEEPER, KIND, Scope
 from moussaillon.sandbox.scrub import scrub_paths
+from moussaillon.sandbox.shell.classify import opens_session
+from moussaillon.sandbox.shell.opening import open_session
+from moussaillon.sandbox.shell.registry import ShellRegistry
+from moussaillon.sandbox.shell.session import ShellSession
 from moussaillon.sandbox.subnets import SubnetAllocator
 
 log = logging.getLogger(__name__)
@@ -100,6 +106,8 @@ class SandboxService:
         self._inflight: set[asyncio.Task[Any]] = set()
         self._locks: dict[str, asyncio.Lock] = {}
         self.subnets = SubnetAllocator.from_settings(settings)
+        self.rootfs = RootFs(settings)
+        self.shells = ShellRegistry(settings.sandbox_shells_per_user)
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -109,6 +117,7 @@ class SandboxService:
         alone are refused without it), clear what a previous run left behind, then reap idle
         sandboxes in the background."""
         await netguard.guard(self.engine, self.settings, self.subnets)
+        await self.rootfs.ensure(self.engine)  # writable roots where the engine bounds them
         if self.files is not None:  # the builds' pids cap, made (or found missing) now
             try:
                 await self.builds.cgroups.ready(self.engine)
@@ -118,6 +127,11 @@ class SandboxService:
             await self.reaper.reap_orphans()
         except Exception:
             log.exception("sandbox: reaping orphans at start-up failed")
+        try:  # a shell's container left by a crash: nobody streams it any more
+            owners = await sessions.live_owners(self.store, self.settings.sandbox_idle_ttl_min)
+            await self.shells.reap(self.engine, owners)
+        except Exception:
+            log.exception("sandbox: ending the shells of a previous run failed")
         self._reaper_task = asyncio.create_task(
             self.reaper.run_forever(REAP_INTERVAL_S), name="sandbox-reaper"
         )
@@ -126,6 +140,7 @@ class SandboxService:
         )
 
     async def close(self) -> None:
+        await self.shells.close_all("shutdown")
         await stop_watch(self._logwatch_task)
         self._logwatch_task = None
         if self._reaper_task is not None:
@@ -140,6 +155,7 @@ class SandboxService:
         tell the students still queued that the sandbox is closing; how many were told.
 
         Called on shutdown before the transports stop, so their handlers can answer."""
+        await self.shells.close_all("shutdown")  # students read why, while the bot still runs
         told = 0
         if not await self.scheduler.drain(timeout):
             told = self.scheduler.abandon()
@@ -152,10 +168,11 @@ class SandboxService:
     # -- commands -----------------------------------------------------------------------------
 
     def context(self, user_id: int, lang: str = "fr", on_output: OnOutput | None = None) -> Context:
-        return Context(
+        scope = Scope.for_user(user_id)
+        ctx = Context(
             self.engine,
             self.settings,
-            Scope.for_user(user_id),
+            scope,
             lang,
             self._locks,
             self.subnets,
@@ -164,6 +181,9 @@ class SandboxService:
             files=self.files,
             on_output=on_output,
         )
+        ctx.checker = lambda request: self._check(ctx, request)
+        ctx.build_slot = lambda: self.builds.hold(self.engine, scope.owner)
+        return ctx
 
     async def run_command(
         self,
@@ -233,12 +253,20 @@ class SandboxService:
             request = parse(line)
             verb = request.verb
             request = await self._check(ctx, request)
+            if opens_session(request):  # a transport with no terminal (REST run, the CLI)
+                raise SandboxRefused("sandbox.shell.needs_terminal")
             if verb != "help":
                 await sessions.touch(self.store, user_id)
+            if verb.startswith(ROOT_VERBS):
+                await self.rootfs.ensure(self.engine)
+            ctx.root_mb = self.rootfs.root_mb
             async with self._slots(ctx, verb, on_wait):
                 outcome = await execute(ctx, request)
             outcome.output = await _scrubbed(outcome.output, ctx.scope.prefix)
             outcome.notes += self.logwatch.notes_for(ctx.scope.owner, request, lang)
+            outcome.notes += await self.rootfs.notes_for(
+                self.engine, ctx.scope, request, outcome.output, lang
+            )
             return _result(outcome), verb
         except CommandSyntaxError as exc:
             return _usage_error(exc, lang), verb
@@ -254,6 +282,83 @@ class SandboxService:
         except Exception:
             log.exception("sandbox: command failed: %s", verb)
             return _refusal(SandboxError("sandbox.engine.internal_error"), lang), verb
+
+    # -- interactive shells -------------------------------------------------------------------
+
+    def wants_shell(self, line: str) -> bool:
+        """The line opens a session (``run -it IMAGE sh``, ``exec -it NAME bash``, ``attach``)
+        rather than running once; a line that does not parse does not (``run_command`` says
+        what is wrong with it)."""
+        try:
+            return opens_session(parse(line))
+        except SandboxError:
+            return False
+
+    def shell_of(self, user_id: int, origin: str = "telegram") -> ShellSession | None:
+        """The student's open shell their next message from ``origin`` goes to (a shell opened
+        over a WebSocket never takes the chat's messages)."""
+        return self.shells.current(user_id, origin)
+
+    async def close_shells(self) -> None:
+        """End every open shell, as a shutdown does (the students are told why)."""
+        await self.shells.close_all("shutdown")
+
+    def shell_ended_by_restart(self, user_id: int) -> bool:
+        """Once per student: a restart ended their shell (worth saying on their next message)."""
+        return self.shells.ended_by_restart(user_id)
+
+    async def open_shell(
+        self, user_id: int, line: str, lang: str = "fr", *, origin: str = "telegram"
+    ) -> ShellSession | CommandResult:
+        """Open the session the line asks for, through the same rate limit, policy, quotas
+        and forced limits as ``run_command``; what could not open comes back as the result
+        ``run_command`` would give (a refusal, docker's error), journaled and observed.
+        ``origin`` names the transport (``shell_of`` finds the session by it); the limit
+        counts the student's shells from every transport."""
+        started = time.monotonic()
+        ctx = self.context(user_id, lang)
+        verb: str | None = None
+        outcome: ShellSession | CommandResult
+        try:
+            self.limiter.check(ctx.scope.owner)
+            request = parse(line)
+            verb = request.verb
+            if not opens_session(request):
+                raise SandboxRefused("sandbox.shell.not_a_shell")
+            request = await self._check(ctx, request)
+            await sessions.touch(self.store, user_id)
+            self.shells.reserve(user_id)
+            try:
+                async with (
+                    self.scheduler.slot(ctx.scope.owner),
+                    asyncio.timeout(self.settings.sandbox_timeout_s),
+                ):
+                    session = await open_session(ctx, request)
+            finally:
+                self.shells.release(user_id)
+            session.origin = origin
+            self.shells.add(session)
+            outcome = session
+            result = _result(Outcome())
+        except SandboxError as exc:
+            result = outcome = _refusal(exc, lang)
+        except DaemonError as exc:
+            result = outcome = _result(Outcome(output=exc.text, exit_code=exc.exit_code))
+        except TimeoutError:
+            result = outcome = _refusal(EngineUnavailable("sandbox.engine.unavailable"), lang)
+        except aiodocker.DockerError as exc:
+            if unreachable(exc):
+                result = outcome = _refusal(EngineUnavailable("sandbox.engine.unavailable"), lang)
+            else:
+                text = "Error response from daemon: " + hide_internal(ctx, str(exc.message))
+                result = outcome = _result(Outcome(output=text, exit_code=1))
+        except Exception:
+            log.exception("sandbox: opening a shell failed: %s", verb)
+            result = outcome = _refusal(SandboxError("sandbox.engine.internal_error"), lang)
+        result.duration_ms = int((time.monotonic() - started) * 1000)
+        await self._journal(user_id, line, verb, result)
+        self._tell(user_id, line, result)
+        return outcome
 
     @contextlib.asynccontextmanager
     async def _slots(self, ctx: Context, verb: str, on_wait: OnWait | None) -> AsyncIterator[None]:
@@ -449,4 +554,12 @@ def _refusal(exc: SandboxError, lang: str) -> CommandResult:
     )
 
 
-__all__ = ["CommandResult", "EngineCounts", "OnOutput", "OnWait", "SandboxService", "SandboxStatus"]
+__all__ = [
+    "CommandResult",
+    "EngineCounts",
+    "OnOutput",
+    "OnWait",
+    "SandboxService",
+    "SandboxStatus",
+    "ShellSession",
+]

@@ -23,8 +23,10 @@ def test_broken_deck_lists_every_problem_and_fails(capsys: pytest.CaptureFixture
     assert report.errors == 2 and report.warnings == len(report.problems) - 2
     assert main(str(BROKEN)) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == (f"{report.chapters} chapters, {report.sections} sections, "
-                      f"2 errors, {report.warnings} warnings")
+    assert out[0] == (
+        f"{report.chapters} chapters, {report.sections} sections, "
+        f"2 errors, {report.warnings} warnings"
+    )
     assert f"{BROKEN}:{line_of(BROKEN, '##  ##')}: error: section heading has no title" in out
     image_line = line_of(BROKEN, "![Absente]")
     assert f"{BROKEN}:{image_line}: warning: image not found: img/absente.png" in out

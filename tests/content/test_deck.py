@@ -45,13 +45,16 @@ def test_chapters_and_sections_with_their_lines(complete: DeckResult) -> None:
     assert course.chapters[0].line == line_of(COMPLETE, "# Premiers pas #")
     assert course.chapters[1].line == line_of(COMPLETE, "# Réseaux")
     assert [s.id for s in course.sections] == [
-        "pourquoi-des-conteneurs", "schema-de-l-isolation", "lancer",
+        "pourquoi-des-conteneurs",
+        "schema-de-l-isolation",
+        "lancer",
         "pourquoi-des-conteneurs-2",
     ]
     assert all(section.source.endswith("complete.md") for section in course.sections)
     assert course.section("lancer").line == line_of(COMPLETE, "## Lancer un conteneur")
     assert course.section("pourquoi-des-conteneurs-2").line == line_of(
-        COMPLETE, "## Pourquoi des conteneurs", occurrence=2)
+        COMPLETE, "## Pourquoi des conteneurs", occurrence=2
+    )
 
 
 def test_heading_attributes_give_classes_and_explicit_ids(complete: DeckResult) -> None:
@@ -185,7 +188,9 @@ def test_only_local_missing_images_are_reported(broken: DeckResult) -> None:
     [problem] = problems_at(broken, "warning", "image not found")
     assert problem.line == line_of(BROKEN, "![Absente]")
     assert broken.course.section("apres-les-notes").images == [
-        "img/absente.png", "https://example.org/x.png"]
+        "img/absente.png",
+        "https://example.org/x.png",
+    ]
 
 
 def test_problems_are_in_line_order(broken: DeckResult) -> None:
@@ -195,8 +200,18 @@ def test_problems_are_in_line_order(broken: DeckResult) -> None:
 
 def test_parse_deck_never_raises_on_garbage() -> None:
     garbage = [
-        "", "---", "---\n---", "```", "<aside>", "</aside>", "#", "##", "# #\n## ##\n",
-        "\x00\x01 ![](", "## S ##\n<aside><aside></aside></aside>", "---\ntitle: x\n",
+        "",
+        "---",
+        "---\n---",
+        "```",
+        "<aside>",
+        "</aside>",
+        "#",
+        "##",
+        "# #\n## ##\n",
+        "\x00\x01 ![](",
+        "## S ##\n<aside><aside></aside></aside>",
+        "---\ntitle: x\n",
         "\ufeff# Chapitre #\r\n\r\n## Section ##\r\ntexte\r\n",
     ]
     for text in garbage:
@@ -275,14 +290,14 @@ def test_missing_path_and_empty_course_raise(tmp_path: Path) -> None:
 def test_fences_hide_asides_and_shorter_fences() -> None:
     deck = (
         "# C {#chap} #\n\n## S ##\n\n"
-        "````markdown\n```bash\n<aside class=\"notes\">pas une note</aside>\n## pas un titre\n```\n"
+        '````markdown\n```bash\n<aside class="notes">pas une note</aside>\n## pas un titre\n```\n'
         "````\n\nAprès.\n"
     )
     result = parse_deck(deck)
     assert result.problems == []
     section = result.course.section("s")
     assert section.notes == ""
-    assert "<aside class=\"notes\">pas une note</aside>" in section.body
+    assert '<aside class="notes">pas une note</aside>' in section.body
     assert "## pas un titre" in section.body and section.body.endswith("Après.")
     assert result.course.chapters[0].id == "chap"
 
@@ -294,18 +309,40 @@ def test_heading_with_only_attributes_has_no_title() -> None:
 
 
 def test_aside_written_as_inline_code_is_text() -> None:
-    result = parse_deck("# C #\n\n## S ##\nLa balise `<aside class=\"notes\">` et `![x](y.png)`.\n")
+    result = parse_deck('# C #\n\n## S ##\nLa balise `<aside class="notes">` et `![x](y.png)`.\n')
     section = result.course.section("s")
-    assert section.notes == "" and "`<aside class=\"notes\">`" in section.body
+    assert section.notes == "" and '`<aside class="notes">`' in section.body
     assert section.images == [] and result.problems == []
 
 
 PIECES = [
-    "# Chapitre #", "# Chapitre", "## Section ##", "## Section ##{.figcenter}", "##", "#",
-    "## Même titre ##", "## {#explicite} Titre ##", "### Sous-titre", "```bash", "```", "~~~",
-    "# commentaire", '<aside class="notes">', "</aside>", "<aside>", "texte", "",
-    "- item", "  - sous-item", "| a | b |", "|--|--|", "![alt](img/x.png)", "---",
-    "`code`{.note}", "title : x", "Titre très long " * 8,
+    "# Chapitre #",
+    "# Chapitre",
+    "## Section ##",
+    "## Section ##{.figcenter}",
+    "##",
+    "#",
+    "## Même titre ##",
+    "## {#explicite} Titre ##",
+    "### Sous-titre",
+    "```bash",
+    "```",
+    "~~~",
+    "# commentaire",
+    '<aside class="notes">',
+    "</aside>",
+    "<aside>",
+    "texte",
+    "",
+    "- item",
+    "  - sous-item",
+    "| a | b |",
+    "|--|--|",
+    "![alt](img/x.png)",
+    "---",
+    "`code`{.note}",
+    "title : x",
+    "Titre très long " * 8,
 ]
 
 

@@ -119,8 +119,10 @@ def test_telegram_html_shapes() -> None:
     assert "• un\n    • deux\n        • trois\n• quatre" in out
     assert "3. troisième\n4. quatrième" in out
     assert "<blockquote>une citation</blockquote>" in out
-    assert ('<pre><code class="language-bash">echo "&lt;hello&gt;" &amp;&amp; ls\n'
-            "# commentaire</code></pre>") in out
+    assert (
+        '<pre><code class="language-bash">echo "&lt;hello&gt;" &amp;&amp; ls\n'
+        "# commentaire</code></pre>"
+    ) in out
     assert "🖼 Schéma des couches" in out and "🖼 sans-alt.png" in out
     assert blocks[-1].strip("─") == ""
 
@@ -168,7 +170,8 @@ def test_nesting_follows_telegram_rules() -> None:
     assert blocks[0] == "<b>Titre gras et <code>code</code></b>"
     assert blocks[1] == '<a href="https://docs.docker.com/ps">la commande docker ps</a>'
     assert blocks[2].startswith(
-        "<blockquote>Citation avec code, un lien (https://exemple.org) et <b>gras</b>.\nls\n")
+        "<blockquote>Citation avec code, un lien (https://exemple.org) et <b>gras</b>.\nls\n"
+    )
     assert blocks[2].endswith("</blockquote>")
 
 
@@ -194,8 +197,16 @@ def test_plain_text_drops_syntax() -> None:
         "# Titre *important*\n\nDu **gras** et [la doc](https://x.org).\n\n"
         "```bash\necho ok\n```\n\n| a | b |\n|--|--|\n| `-d` | fond |\n\n![Schéma](s.png)"
     )
-    assert text.split("\n") == ["Titre important", "Du gras et la doc.", "echo ok", "a", "b",
-                                 "-d", "fond", "Schéma"]
+    assert text.split("\n") == [
+        "Titre important",
+        "Du gras et la doc.",
+        "echo ok",
+        "a",
+        "b",
+        "-d",
+        "fond",
+        "Schéma",
+    ]
 
 
 def test_short_text_is_one_message() -> None:
@@ -205,8 +216,9 @@ def test_short_text_is_one_message() -> None:
 
 
 def test_cuts_fall_between_blocks() -> None:
-    paragraphs = [f"Paragraphe {n} : " + "du texte " * random.Random(n).randint(3, 12)
-                  for n in range(40)]
+    paragraphs = [
+        f"Paragraphe {n} : " + "du texte " * random.Random(n).randint(3, 12) for n in range(40)
+    ]
     markup = to_telegram_html("\n\n".join(paragraphs))
     parts = split_telegram(markup, 300)
     assert len(parts) > 3
@@ -256,8 +268,21 @@ def test_bundled_course_renders_for_telegram() -> None:
             assert utf16_len(visible_text(part)) <= 3800
 
 
-WORDS = ["docker", "conteneur", "<img>", "a&b", "é", "🐳", "l'image", "**x**", "`ls`",
-         "[lien](https://exemple.org/a?b=1&c=2)", "~~vieux~~", "_it_", "x" * 50]
+WORDS = [
+    "docker",
+    "conteneur",
+    "<img>",
+    "a&b",
+    "é",
+    "🐳",
+    "l'image",
+    "**x**",
+    "`ls`",
+    "[lien](https://exemple.org/a?b=1&c=2)",
+    "~~vieux~~",
+    "_it_",
+    "x" * 50,
+]
 
 
 def random_markdown(rng: random.Random) -> str:
@@ -268,8 +293,12 @@ def random_markdown(rng: random.Random) -> str:
         if kind == "para":
             blocks.append(words(rng.randint(1, 200)))
         elif kind == "list":
-            blocks.append("\n".join(("  " * rng.randint(0, 2) if i else "") + "- " + words(
-                rng.randint(1, 20)) for i in range(rng.randint(1, 15))))
+            blocks.append(
+                "\n".join(
+                    ("  " * rng.randint(0, 2) if i else "") + "- " + words(rng.randint(1, 20))
+                    for i in range(rng.randint(1, 15))
+                )
+            )
         elif kind == "code":
             lines = "\n".join(words(rng.randint(0, 15)) for _ in range(rng.randint(1, 60)))
             blocks.append(f"```{rng.choice(['bash', 'yaml', ''])}\n{lines}\n```")

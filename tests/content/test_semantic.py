@@ -138,3 +138,29 @@ def test_without_a_usable_model_search_still_answers_by_words(
     assert index.search("volumes", 1, "semantic")[0].section_id == "les-volumes"
     assert not semantic.warm_up()
     assert sum("words only" in record.message for record in caplog.records) == 1
+
+
+def test_a_section_is_found_by_meaning_through_its_phrasings(
+    french_course: Course, tmp_path: Path
+) -> None:
+    """No word of the question is in the course; only the phrasing says it in another way."""
+    question = "my program crashed, what did it print before dying?"
+    asked = {"les-journaux": ["what did my program print before it crashed"]}
+    cache = EmbeddingCache(tmp_path / "cache.db")
+    ids = [section.id for section in french_course.sections]
+    without = SemanticIndex(french_course, cache).meaning(question)
+    with_phrasings = SemanticIndex(french_course, cache, phrasings=asked)
+    meaning = with_phrasings.meaning(question)
+    assert meaning is not None and without is not None
+    assert ids[int(without.scores.argmax())] != "les-journaux"
+    assert ids[int(meaning.scores.argmax())] == "les-journaux"
+    # The phrasing is compared, never shown: the snippet passage is still the course's own.
+    best = with_phrasings.passage(int(meaning.best[ids.index("les-journaux")]))
+    assert best and "crashed" not in best
+
+
+def test_the_hash_changes_with_the_phrasings(french_course: Course) -> None:
+    passages = course_passages(french_course)
+    assert content_hash(french_course, passages, [(0, "a")]) != content_hash(
+        french_course, passages, [(0, "b")]
+    )

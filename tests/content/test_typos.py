@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from moussaillon.content.deck import parse_deck
+from moussaillon.config import BUNDLED_COURSE
+from moussaillon.content.deck import load_course, parse_deck
 from moussaillon.content.search import SearchIndex
-from moussaillon.content.typos import Vocabulary, distance
+from moussaillon.content.typos import Vocabulary, distance, french_words
 
 WORDS = "conteneur conteneur conteneurs images image volume reseau virtualisation para".split()
 
@@ -65,3 +66,52 @@ def test_a_typo_finds_the_section_the_right_word_finds() -> None:
     index = SearchIndex.build(parse_deck(deck).course)
     assert [h.section_id for h in index.search("cragaison")] == ["cargaison"]
     assert [h.section_id for h in index.search("greemnet")] == ["voilure"]
+
+
+FRENCH = frozenset({"stopper", "virer", "reduire", "ecris", "ecrit", "reduit", "images"})
+
+
+@pytest.mark.parametrize("typed", ["stopper", "virer"])
+def test_a_french_word_is_not_a_typo_of_an_english_course_word(typed: str) -> None:
+    vocabulary = Vocabulary(["stopped", "vis", "vise"], known=FRENCH, commands=["stopped"])
+    assert vocabulary.correct(typed) is None
+    assert vocabulary.split(typed) == []
+
+
+def test_a_french_word_becomes_the_course_s_form_of_it() -> None:
+    vocabulary = Vocabulary(["reduit", "ecrit", "redis"], known=FRENCH)
+    assert vocabulary.correct("reduire") == "reduit"
+    assert vocabulary.correct("ecris") == "ecrit"
+
+
+def test_corrections_land_on_french_or_command_words_only() -> None:
+    vocabulary = Vocabulary(["apply", "prune", "images"], known=FRENCH, commands=["prune"])
+    assert vocabulary.correct("appla") is None  # "apply" is neither French nor a command here
+    assert vocabulary.correct("prnue") == "prune"
+    assert vocabulary.correct("imgaes") == "images"
+
+
+def test_on_a_tie_a_command_word_wins() -> None:
+    vocabulary = Vocabulary(["docket", "docker"], commands=["docker"])
+    assert vocabulary.correct("dockeo") == "docker"
+
+
+def test_the_bundled_list_knows_everyday_french() -> None:
+    words = french_words()
+    assert {"stopper", "virer", "supprimer", "effacer", "conteneur"} <= words
+    assert not {"suprimer", "conteneru", "imgaes"} & words
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("stopper un conteneur", ["arret", "conteneur"]),
+        ("virer un conteneur", ["supprim", "conteneur"]),
+        ("mon appli", ["appliqu"]),
+        ("contianer", ["conteneur"]),
+        ("suprimer", ["supprim"]),
+    ],
+)
+def test_the_course_index_keeps_french_words_french(question: str, expected: list[str]) -> None:
+    index = SearchIndex.build(load_course(BUNDLED_COURSE).course)
+    assert index.terms(question) == expected

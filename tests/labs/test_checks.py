@@ -351,11 +351,13 @@ async def test_the_page_must_really_change_and_be_reloaded(practice, clean_user_
     faked = await practice.check(uid, "lamp", 3)
     assert not faked.ok
     assert f"Le fichier {page} de « web » ne contient pas « Cartopoint »." in faked.missing
+    found = await practice.run(uid, "docker inspect -f '{{.NetworkSettings.IPAddress}}' web")
+    ip = found.output.strip()  # the default network resolves no names, as docker's bridge
     await typed(
         practice,
         uid,
         f"docker exec web sh -c \"echo '<h1>Cartopoint</h1>' > {page}\"",
-        "docker run --rm alpine/curl -s http://web",
+        f"docker run --rm alpine/curl -s http://{ip}",
     )
     assert (await practice.check(uid, "lamp", 3)).ok
 

@@ -87,7 +87,7 @@ async def test_a_passing_check_marks_the_step_done_a_failing_one_does_not(store:
 async def test_steps_without_check_and_unknown_steps(store: Store) -> None:
     labs = service(store)
     with pytest.raises(BadInput) as caught:
-        await labs.check(1, "lamp-compose", 1, SandboxState())
+        await labs.check(1, "demo-kubernetes", 1, SandboxState())
     assert "ne se vérifie pas automatiquement" in caught.value.message("fr")
     with pytest.raises(NotFound) as missing_step:
         await labs.mark_done(1, "lamp", 9)

@@ -52,7 +52,10 @@ async def test_detached_run_lifecycle(service: SandboxService, clean_user_id: in
     uid = clean_user_id
     started = await ok(service, uid, "docker run -d --name web -p 8080:80 nginx")
     assert re.fullmatch(r"[0-9a-f]{64}", started.output)
-    assert any("alpine/curl http://web:80" in note for note in started.notes)
+    ip = (await ok(service, uid, "docker inspect -f '{{.NetworkSettings.IPAddress}}' web")).output
+    ip = ip.strip()
+    assert re.fullmatch(r"\d+\.\d+\.\d+\.\d+", ip)
+    assert any(f"alpine/curl http://{ip}:80" in note for note in started.notes), started.notes
 
     conflict = await service.run_command(uid, "docker run -d --name web nginx")
     assert conflict.exit_code == 125
@@ -65,7 +68,7 @@ async def test_detached_run_lifecycle(service: SandboxService, clean_user_id: in
     port = await ok(service, uid, "docker port web")
     assert port.output == "80/tcp -> 0.0.0.0:8080" and port.notes
 
-    fetched = await ok(service, uid, "docker run --rm alpine/curl -s http://web")
+    fetched = await ok(service, uid, f"docker run --rm alpine/curl -s http://{ip}")
     assert "Welcome to nginx" in fetched.output
     logs = await ok(service, uid, "docker logs --tail 1 web")
     assert len(logs.output.strip().splitlines()) == 1

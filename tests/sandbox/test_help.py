@@ -11,7 +11,12 @@ from moussaillon.sandbox.parser import GROUPS, TOP_LEVEL, UNAVAILABLE, parse
 from moussaillon.sandbox.parser.table import Command
 from moussaillon.sandbox.requests import VERBS, HelpRequest
 
-COMMAND_VERBS = [verb for verb in VERBS if verb not in ("help", "unavailable")]
+# compose's subcommands share one help topic ("compose"), tested in tests/sandbox/compose_run
+COMMAND_VERBS = [
+    verb
+    for verb in VERBS
+    if verb not in ("help", "unavailable") and not verb.startswith("compose.")
+]
 COMMANDS: dict[str, Command] = {
     command.verb: command
     for command in [*TOP_LEVEL.values(), *(c for g in GROUPS.values() for c in g.values())]

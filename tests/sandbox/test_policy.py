@@ -160,13 +160,6 @@ REFUSED: list[tuple[str, str]] = [
     ("docker run --volumes-from web alpine", "volumes_from"),
     ("docker run --env-file .env alpine", "env_file"),
     ("docker exec --env-file .env web env", "env_file"),
-    ("docker run -it alpine sh", "interactive_run"),
-    ("docker run -i alpine sh", "interactive_run"),
-    ("docker run --tty alpine ls", "interactive_run"),
-    ("docker exec -it web sh", "interactive_exec"),
-    ("docker exec -i web sh", "interactive_exec"),
-    ("docker start -ai web", "start_attach"),
-    ("docker start -a web", "start_attach"),
     ("docker run --restart always nginx", "restart"),
     ("docker run --restart unless-stopped nginx", "restart"),
     ("docker run --pull always alpine", "pull_always"),
@@ -222,8 +215,6 @@ REFUSED: list[tuple[str, str]] = [
         UNAVAILABLE - {"checkpoint", "debug", "init", "scout"}
     )),
     ("docker debug web", "command.generic"),
-    ("docker container cp web:/x .", "command.cp"),
-    ("docker container attach web", "command.attach"),
     ("docker image push mine", "command.push"),
 ]  # fmt: skip
 

@@ -24,6 +24,7 @@ from moussaillon.handlers.rest.routes import (
     me,
     metrics,
     sandbox,
+    shell,
     workspace,
 )
 from moussaillon.handlers.rest.routes.live import include_quiz_routes
@@ -80,7 +81,7 @@ def create_api(services: Services) -> FastAPI:
             t("api.invalid", _lang(request), where=where, detail=first.get("msg", "")),
         )
 
-    for router in (health.router, course.router, sandbox.router, labs.router):
+    for router in (health.router, course.router, sandbox.router, shell.router, labs.router):
         api.include_router(router, prefix="/api/v1")
     api.include_router(classes.router, prefix="/api/v1")
     api.include_router(me.router, prefix="/api/v1")

@@ -18,6 +18,7 @@ from moussaillon.handlers.telegram import (
     labs_views,
     questions,
     sandbox_replies,
+    shell,
     workspace,
 )
 from moussaillon.handlers.telegram.context import (
@@ -61,7 +62,11 @@ async def run(update: Update, context: Context, line: str) -> None:
     lang = await language(update, context)
     svc = services(context)
     message = message_of(update)
-    if await _sandbox(update, context, lang) is None:
+    sandbox = await _sandbox(update, context, lang)
+    if sandbox is None:
+        return
+    if sandbox.wants_shell(line):
+        await shell.open_shell(update, context, line)
         return
 
     async def on_wait(position: int) -> None:

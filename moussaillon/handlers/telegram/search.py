@@ -7,7 +7,7 @@ from telegram import Update
 from moussaillon.content.questions import looks_like_question
 from moussaillon.core.errors import MoussaillonError
 from moussaillon.core.i18n import t
-from moussaillon.handlers.telegram import questions, sandbox, views
+from moussaillon.handlers.telegram import questions, sandbox, shell, views
 from moussaillon.handlers.telegram.context import Context, language, message_of, services
 
 
@@ -22,6 +22,8 @@ async def search_command(update: Update, context: Context) -> None:
 
 async def on_text(update: Update, context: Context) -> None:
     text = message_of(update).text or ""
+    if await shell.to_shell(update, context):  # an open shell takes every plain message
+        return
     if text.lstrip().lower().startswith("docker ") or text.strip().lower() == "docker":
         if looks_like_question(text):
             await questions.answer(update, context, text.strip())

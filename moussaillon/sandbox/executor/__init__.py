@@ -13,6 +13,8 @@ from typing import Any
 from moussaillon.sandbox.errors import SandboxRefused
 from moussaillon.sandbox.executor import (
     build,
+    commit,
+    compose,
     containers,
     disk,
     images,
@@ -20,6 +22,7 @@ from moussaillon.sandbox.executor import (
     networks,
     run,
     system,
+    transfer,
     volumes,
 )
 from moussaillon.sandbox.executor.common import Context, Outcome
@@ -48,6 +51,8 @@ HANDLERS: dict[str, Handler] = {
     "container.unpause": containers.unpause,
     "container.wait": containers.wait,
     "container.prune": containers.prune,
+    "container.cp": transfer.cp,
+    "container.commit": commit.commit,
     "image.ls": images.ls,
     "image.inspect": images.inspect,
     "image.pull": images.pull,
@@ -74,6 +79,7 @@ HANDLERS: dict[str, Handler] = {
     "system.df": disk.df,
     "inspect": system.inspect,
     "help": system.help_,
+    **dict.fromkeys(compose.HANDLERS, compose.compose),
 }
 
 

@@ -299,7 +299,7 @@ async def remove_step_containers(ctx: Context, ids: list[str]) -> list[str]:
     return left
 
 
-async def _over_quota(ctx: Context, final: str, tags: list[str]) -> str | None:
+async def over_quota(ctx: Context, final: str, tags: list[str]) -> str | None:
     """The quota note when the new image is too deep or the student's images too big."""
     image = await call(ctx, f"images/{final}/json")
     layers = len((image.get("RootFS") or {}).get("Layers") or [])
@@ -379,7 +379,7 @@ async def build(ctx: Context, req: BuildRequest) -> Outcome:
         )
     if build_log.error is not None or build_log.final is None:
         return Outcome(output=build_log.output, exit_code=1, notes=notes)
-    problem = await _over_quota(ctx, build_log.final, tags)
+    problem = await over_quota(ctx, build_log.final, tags)
     if problem is not None:
         await _drop(ctx, build_log.final, tags)
         return Outcome(output=build_log.output + problem + "\n", exit_code=1, notes=notes)

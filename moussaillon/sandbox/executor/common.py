@@ -6,6 +6,7 @@ import asyncio
 import json
 import struct
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -29,6 +30,8 @@ _T = TypeVar("_T")
 ENGINE_CALL_TIMEOUT = 30.0  # one management call (create, list, inspect …), not a student's run
 
 OnOutput = Callable[[str], Awaitable[None]]
+Checker = Callable[[Any], Awaitable[Any]]  # the service's policy check of one typed request
+BuildSlot = Callable[[], AbstractAsyncContextManager[str]]  # a build slot: its cgroup parent
 
 
 @dataclass
@@ -44,6 +47,9 @@ class Context:
     files: FileSource | None = None  # the student's files (a build's context)
     on_output: OnOutput | None = None  # hears output as it comes (builds stream)
     cgroup_parent: str | None = None  # a build's slot cgroup, set once the slot is held
+    root_mb: int | None = None  # a writable root of this size (rootfs.py); None: read-only
+    checker: Checker | None = None  # compose: each object's request through the policy
+    build_slot: BuildSlot | None = None  # compose: a build slot for a ``build:`` service
 
     def lock(self, *parts: str) -> asyncio.Lock:
         """Serialise get-or-create of one object (the engine's duplicate checks are not atomic)."""

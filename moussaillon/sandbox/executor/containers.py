@@ -7,7 +7,7 @@ import contextlib
 import json
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from moussaillon.sandbox.executor import pruning
@@ -27,6 +27,7 @@ from moussaillon.sandbox.executor.common import (
     visible_labels,
 )
 from moussaillon.sandbox.executor.inspection import show_objects
+from moussaillon.sandbox.executor.networks import DEFAULT as DEFAULT_NETWORK
 from moussaillon.sandbox.executor.run import foreground, port_text
 from moussaillon.sandbox.output import (
     DaemonError,
@@ -248,11 +249,26 @@ async def unpause(ctx: Context, req: UnpauseRequest) -> Outcome:
     return await each(req.containers, _action(ctx, "unpause"))
 
 
+def engine_seconds(stamp: str | None) -> str | None:
+    """An RFC 3339 time with nanoseconds (``2026-12-02T05:01:02.123456789Z``) as the logs API's
+    ``since`` (``1764651662.123456789``); None when the engine gave none."""
+    if not stamp or not stamp.endswith("Z") or "." not in stamp:
+        return None
+    whole, fraction = stamp[:-1].split(".", 1)
+    try:
+        seconds = int(datetime.fromisoformat(whole).replace(tzinfo=UTC).timestamp())
+    except ValueError:
+        return None
+    return f"{seconds}.{fraction[:9].ljust(9, '0')}"
+
+
 async def start(ctx: Context, req: StartRequest) -> Outcome:
     if req.attach and len(req.containers) == 1:
         target = await ctx.scope.container(ctx.engine, req.containers[0])
         await _action(ctx, "start")(target["Id"])
-        return await foreground(ctx, target["Id"], remove=False)
+        started = await call(ctx, f"containers/{target['Id']}/json")
+        since = engine_seconds((started.get("State") or {}).get("StartedAt"))
+        return await foreground(ctx, target["Id"], remove=False, since=since)
     failed: list[str] = []
 
     async def one(ref: str) -> None:
@@ -311,8 +327,8 @@ async def _realias(ctx: Context, target: dict[str, Any], old: str, new: str) -> 
     """Move the DNS alias to the new name, so other containers find it as they would in docker."""
     details = await call(ctx, f"containers/{target['Id']}/json")
     for network, endpoint in (details.get("NetworkSettings") or {}).get("Networks", {}).items():
-        if network == "none":
-            continue
+        if network in ("none", ctx.scope.internal(DEFAULT_NETWORK)):
+            continue  # the default network holds no alias to move, as docker's bridge
         aliases = [a for a in endpoint.get("Aliases") or [] if a not in (old, target["Id"][:12])]
         internal = (
             ctx.scope.internal(network) if not network.startswith(ctx.scope.prefix) else network

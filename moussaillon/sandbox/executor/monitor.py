@@ -7,6 +7,7 @@ from typing import Any
 
 from moussaillon.sandbox.executor.common import Context, Outcome, call, render_format
 from moussaillon.sandbox.executor.containers import recorded_ports, student_name
+from moussaillon.sandbox.executor.run import reach
 from moussaillon.sandbox.output import DaemonError, bytes_size, human_size, short_id, table
 from moussaillon.sandbox.requests import PortRequest, StatsRequest, TopRequest
 
@@ -109,5 +110,10 @@ async def port(ctx: Context, req: PortRequest) -> Outcome:
     outcome = Outcome(output="\n".join(out))
     if mappings:
         name = student_name(ctx, target)
-        outcome.notes.append(ctx.note("note.port_cmd", name=name, port=mappings[0].container_port))
+        networks = (target.get("NetworkSettings") or {}).get("Networks") or {}
+        net, host, by_ip = reach(ctx, name, networks)
+        port = mappings[0].container_port
+        outcome.notes.append(ctx.note("note.port_cmd", net=net, name=host, port=port))
+        if by_ip:
+            outcome.notes.append(ctx.note("note.by_ip", name=name))
     return outcome

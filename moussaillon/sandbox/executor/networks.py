@@ -6,9 +6,9 @@ container (docs/sandbox.md, "Networks"); its subnet comes from the ``SubnetAlloc
 
 ``docker network ls`` shows the student's networks plus ``bridge``, ``host`` and ``none``.
 ``bridge`` is the student's own default network (``m-u42-bridge``, created on demand) where
-``docker run`` lands without ``--network``; unlike docker's default bridge it resolves container
-names, so the hint printed for ``-p`` works there too. ``host`` is listed but refused by the
-policy; ``none`` is the engine's and safe to use.
+``docker run`` lands without ``--network``; like docker's default bridge it gives containers no
+name (no alias, ``--alias`` refused), so the course's "only by IP" lesson holds there too.
+``host`` is listed but refused by the policy; ``none`` is the engine's and safe to use.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 DEFAULT = "bridge"
 PREDEFINED = ("bridge", "host", "none")
 BRIDGE_OPTIONS = {"com.docker.network.bridge.inhibit_ipv4": "true"}
+# docker's own words when an alias is asked on its default bridge, which resolves no names
+ALIAS_ON_DEFAULT = "network-scoped alias is supported only for containers in user defined networks"
 HEADERS = {
     "ID": "NETWORK ID",
     "Name": "NAME",
@@ -154,7 +156,7 @@ async def _create_checked(ctx: Context, req: NetworkCreateRequest) -> Outcome:
         raise QuotaExceeded(
             "sandbox.engine.quota.networks", limit=ctx.settings.sandbox_max_networks
         )
-    created = await _create(ctx, name)
+    created = await _create(ctx, name, **req.labels)
     outcome = Outcome(output=created["Id"])
     if not req.internal:
         outcome.notes.append(ctx.note("note.internal_network"))
@@ -250,7 +252,12 @@ async def connect(ctx: Context, req: NetworkConnectRequest) -> Outcome:
     net = await _resolve(ctx, req.network)
     target = await ctx.scope.container(ctx.engine, req.container)
     name = (target.get("Names") or ["/"])[0].lstrip("/").removeprefix(ctx.scope.prefix)
-    endpoint: dict[str, Any] = {"Aliases": [name, *req.aliases]}
+    endpoint: dict[str, Any] = {}
+    if net["Name"] == ctx.scope.internal(DEFAULT):
+        if req.aliases:
+            raise DaemonError(f"Error response from daemon: {ALIAS_ON_DEFAULT}")
+    else:
+        endpoint["Aliases"] = [name, *req.aliases]
     if req.ip:
         endpoint["IPAMConfig"] = {"IPv4Address": req.ip}
     await call(

@@ -24,10 +24,17 @@ from moussaillon.sandbox.executor.common import (
     read_logs,
     text_of,
 )
-from moussaillon.sandbox.executor.networks import network_target
+from moussaillon.sandbox.executor.networks import ALIAS_ON_DEFAULT, network_target
+from moussaillon.sandbox.executor.networks import DEFAULT as DEFAULT_NETWORK
 from moussaillon.sandbox.executor.volumes import ensure_volume
 from moussaillon.sandbox.output import DaemonError, bytes_size, keep_tail
-from moussaillon.sandbox.requests import CreateRequest, ExecRequest, PortMapping, RunRequest
+from moussaillon.sandbox.requests import (
+    CreateRequest,
+    ExecRequest,
+    Healthcheck,
+    PortMapping,
+    RunRequest,
+)
 from moussaillon.sandbox.scope import IMAGE, PORTS, VALID_NAME, random_name
 
 RUN_ERROR = "docker: Error response from daemon: "
@@ -47,11 +54,33 @@ def port_text(mapping: PortMapping) -> str:
     return f"{mapping.host_ip or '0.0.0.0'}:{mapping.host_port}->{inner}"
 
 
-def ports_note(ctx: Context, name: str, network: str | None, publish: list[PortMapping]) -> str:
-    port = publish[0].container_port
-    net = f" --network {network}" if network else ""
+def reach(ctx: Context, name: str, networks: dict[str, Any]) -> tuple[str, str, bool]:
+    """How another container reaches this one: (``--network`` option, host, by IP?). By name on
+    a network of the student's; on the default one, like docker's bridge, only by its IP."""
+    default = ctx.scope.internal(DEFAULT_NETWORK)
+    for network in networks:
+        if network not in ("none", default):
+            return f" --network {ctx.scope.student(None, network)}", name, False
+    ip = (networks.get(default) or {}).get("IPAddress") or "IP"
+    return "", ip, True
+
+
+async def ports_note(
+    ctx: Context, container_id: str, name: str, network: str | None, publish: list[PortMapping]
+) -> list[str]:
+    """The ``-p`` note; ``network`` (the student's, None for the default) serves when the
+    container is gone already (``--rm``) and its addresses with it."""
+    networks: dict[str, Any] = {ctx.scope.internal(network or DEFAULT_NETWORK): {}}
+    with contextlib.suppress(DaemonError):
+        details = await call(ctx, f"containers/{container_id}/json")
+        networks = (details.get("NetworkSettings") or {}).get("Networks") or networks
+    net, host, by_ip = reach(ctx, name, networks)
     asked = ", ".join(port_text(p) for p in publish)
-    return ctx.note("note.ports", ports=asked, net=net, name=name, port=port)
+    port = publish[0].container_port
+    notes = [ctx.note("note.ports", ports=asked, net=net, name=host, port=port)]
+    if by_ip:
+        notes.append(ctx.note("note.by_ip", name=name))
+    return notes
 
 
 async def _image(ctx: Context, req: RunRequest) -> dict[str, Any]:
@@ -144,6 +173,8 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
         )
     image = await _image(ctx, req)
     network, student_net = await network_target(ctx, req.network)
+    if student_net is None and req.network_aliases:
+        raise DaemonError(RUN_ERROR + ALIAS_ON_DEFAULT + ".", 125)
     mounts = await _mounts(ctx, req)
     exposed: dict[str, dict[str, Any]] = {
         f"{p.container_port}/{p.protocol}": {} for p in req.publish
@@ -178,13 +209,17 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
             memory=req.memory,
             cpus=req.cpus,
             init=req.init,
+            root_mb=None if req.read_only else ctx.root_mb,
         ),
     }
     if req.remove and req.detach:
         body["HostConfig"]["AutoRemove"] = True  # nothing to read back: let the engine clean up
-    if network != "none":
+    if student_net is not None and network != "none":
+        # like docker's default bridge, the default network gets no name: only the IP reaches it
         aliases = [name, *req.network_aliases]
         body["NetworkingConfig"] = {"EndpointsConfig": {network: {"Aliases": aliases}}}
+    if req.healthcheck is not None:
+        body["Healthcheck"] = health_body(req.healthcheck)
     if req.command:
         body["Cmd"] = list(req.command)
     if req.entrypoint is not None:
@@ -243,9 +278,13 @@ async def wait_exit(ctx: Context, container_id: str) -> int | None:
         return None
 
 
-async def foreground(ctx: Context, container_id: str, remove: bool) -> Outcome:
+async def foreground(
+    ctx: Context, container_id: str, remove: bool, *, since: str | None = None
+) -> Outcome:
+    """``since`` (the engine's ``seconds.nanoseconds``): only what this start printed, as an
+    attached ``docker start -a`` shows, not an earlier run's output."""
     code = await wait_exit(ctx, container_id)
-    data, truncated = await read_logs(ctx, container_id)
+    data, truncated = await read_logs(ctx, container_id, **({"since": since} if since else {}))
     outcome = Outcome(output=text_of(data), exit_code=code, truncated=truncated)
     if code is None:
         outcome.timed_out = True
@@ -270,6 +309,9 @@ def limit_notes(ctx: Context, req: RunRequest) -> list[str]:
                 limit=bytes_size(ceiling_memory),
             )
         )
+    interval = req.healthcheck.interval if req.healthcheck else None
+    if interval and interval < HEALTH_FLOOR_NS:
+        notes.append(ctx.note("note.health_interval", asked=f"{interval / 1e9:g}"))
     if req.cpus and req.cpus > ctx.settings.sandbox_cpus:
         notes.append(
             ctx.note(
@@ -277,6 +319,26 @@ def limit_notes(ctx: Context, req: RunRequest) -> list[str]:
             )
         )
     return notes
+
+
+HEALTH_FLOOR_NS = (
+    1_000_000_000  # every check is an exec on the shared engine: once a second at most
+)
+
+
+def health_body(health: Healthcheck) -> dict[str, Any]:
+    body: dict[str, Any] = {"Test": list(health.test)} if health.test else {}
+    for key, value in (
+        ("Interval", health.interval),
+        ("Timeout", health.timeout),
+        ("StartPeriod", health.start_period),
+        ("Retries", health.retries),
+    ):
+        if value:
+            body[key] = value
+    if body.get("Interval"):
+        body["Interval"] = max(body["Interval"], HEALTH_FLOOR_NS)
+    return body
 
 
 RUN_HINT = "\n\nRun 'docker run --help' for more information"
@@ -295,7 +357,7 @@ async def run(ctx: Context, req: RunRequest) -> Outcome:
     else:
         outcome = await foreground(ctx, container_id, req.remove)
     if req.publish:
-        outcome.notes.append(ports_note(ctx, name, network, list(req.publish)))
+        outcome.notes += await ports_note(ctx, container_id, name, network, list(req.publish))
     outcome.notes += limit_notes(ctx, req)
     return outcome
 
@@ -309,7 +371,7 @@ async def create_only(ctx: Context, req: CreateRequest) -> Outcome:
         raise DaemonError(exc.text.replace("docker: Error response", "Error response"), 1) from None
     outcome = Outcome(output=container_id)
     if req.publish:
-        outcome.notes.append(ports_note(ctx, name, network, list(req.publish)))
+        outcome.notes += await ports_note(ctx, container_id, name, network, list(req.publish))
     outcome.notes += limit_notes(ctx, req)
     return outcome
 

@@ -12,6 +12,7 @@ import shlex
 from pydantic import TypeAdapter
 
 from moussaillon.sandbox.errors import CommandSyntaxError
+from moussaillon.sandbox.parser.compose import parse_compose
 from moussaillon.sandbox.parser.containers import CONTAINER_COMMANDS
 from moussaillon.sandbox.parser.flags import HelpWanted, Spec, flag, opt, parse_flags
 from moussaillon.sandbox.parser.objects import (
@@ -24,6 +25,7 @@ from moussaillon.sandbox.parser.objects import (
     VOLUME_COMMANDS,
 )
 from moussaillon.sandbox.parser.table import Command
+from moussaillon.sandbox.parser.transfer import TRANSFER_COMMANDS
 from moussaillon.sandbox.parser.usage import GROUP_USAGE, ROOT_USAGE, usage_line
 from moussaillon.sandbox.requests import (
     DockerRequest,
@@ -37,7 +39,7 @@ __all__ = ["GROUPS", "MAX_LINE_BYTES", "TOP_LEVEL", "UNAVAILABLE", "parse", "tok
 MAX_LINE_BYTES = 8 * 1024
 
 GROUPS: dict[str, dict[str, Command]] = {
-    "container": CONTAINER_COMMANDS,
+    "container": {**CONTAINER_COMMANDS, **TRANSFER_COMMANDS},
     "image": IMAGE_COMMANDS,
     "volume": VOLUME_COMMANDS,
     "network": NETWORK_COMMANDS,
@@ -50,6 +52,7 @@ TOP_LEVEL: dict[str, Command] = {
         for name in (
             "run",
             "exec",
+            "attach",
             "logs",
             "stop",
             "start",
@@ -67,6 +70,7 @@ TOP_LEVEL: dict[str, Command] = {
             "diff",
         )
     },
+    **TRANSFER_COMMANDS,
     "ps": CONTAINER_COMMANDS["ls"],
     "images": IMAGE_COMMANDS["ls"],
     "rmi": IMAGE_COMMANDS["rm"],
@@ -82,15 +86,11 @@ TOP_LEVEL: dict[str, Command] = {
 # Real docker commands the sandbox does not offer; the policy explains why, per command.
 UNAVAILABLE: frozenset[str] = frozenset(
     {
-        "attach",
         "builder",
         "buildx",
         "checkpoint",
-        "commit",
-        "compose",
         "config",
         "context",
-        "cp",
         "debug",
         "events",
         "export",
@@ -115,7 +115,7 @@ UNAVAILABLE: frozenset[str] = frozenset(
     }
 )
 _GROUP_UNAVAILABLE = {
-    "container": {"attach", "commit", "cp", "export", "update"},
+    "container": {"export", "update"},
     "image": {"import", "load", "push", "save"},
     "system": {"events"},
 }
@@ -214,6 +214,8 @@ def parse(line: str) -> DockerRequest:
     words = tokenize(line)
     if not words:
         raise CommandSyntaxError("sandbox.syntax.empty")
+    if words[0].lower() == "docker-compose":
+        return parse_compose(words[1:], line.strip(), legacy=True)
     if words[0].lower() != "docker":
         raise CommandSyntaxError("sandbox.syntax.not_docker", word=words[0][:40])
     raw = line.strip()
@@ -232,6 +234,8 @@ def parse(line: str) -> DockerRequest:
     name, *rest = top.positionals
     if name == "help":
         return HelpRequest(raw=raw, topic=help_topic(rest))
+    if name == "compose":
+        return parse_compose(rest, raw)
     if name in GROUPS:
         return _parse_group(name, rest, raw)
     if name in TOP_LEVEL:

@@ -9,6 +9,7 @@ from moussaillon.sandbox.parser import values as v
 from moussaillon.sandbox.parser.flags import Parsed, Spec, flag, ignored, opt, unsupported
 from moussaillon.sandbox.parser.table import Command
 from moussaillon.sandbox.requests import (
+    AttachRequest,
     ContainerInspectRequest,
     ContainerLsRequest,
     ContainerPruneRequest,
@@ -41,8 +42,7 @@ _UNSUPPORTED_RUN_VALUES = (
     "--cpu-rt-runtime", "-c --cpu-shares", "--cpuset-cpus", "--cpuset-mems",
     "--device-cgroup-rule", "--device-read-bps", "--device-read-iops", "--device-write-bps",
     "--device-write-iops", "--detach-keys", "--dns", "--dns-option", "--dns-search",
-    "--domainname", "--gpus", "--group-add", "--health-cmd", "--health-interval",
-    "--health-retries", "--health-start-interval", "--health-start-period", "--health-timeout",
+    "--domainname", "--gpus", "--group-add", "--health-start-interval",
     "--ip", "--ip6", "--isolation", "--kernel-memory", "--label-file", "--link",
     "--link-local-ip", "--log-driver", "--log-opt", "--mac-address",
     "--memory-reservation", "--memory-swap", "--memory-swappiness", "--oom-score-adj",
@@ -78,6 +78,12 @@ RUN_SPEC = Spec(
         opt("--entrypoint"),
         opt("--pull"),
         opt("--stop-signal"),
+        opt("--health-cmd"),
+        opt("--health-interval"),
+        opt("--health-timeout"),
+        opt("--health-start-period"),
+        opt("--health-retries"),
+        flag("--no-healthcheck"),
         opt("-m", "--memory"),
         opt("--cpus"),
         opt("--cap-add"),
@@ -95,7 +101,6 @@ RUN_SPEC = Spec(
         ignored("--sig-proxy"),
         ignored("-q", "--quiet"),
         ignored("--disable-content-trust"),
-        unsupported("--no-healthcheck", value=False),
         unsupported("--oom-kill-disable", value=False),
         unsupported("--use-api-socket", value=False),
         *(unsupported(*names.split()) for names in _UNSUPPORTED_RUN_VALUES),
@@ -169,6 +174,12 @@ def build_run(p: Parsed) -> dict[str, Any]:
         "read_only": p.get_bool("read_only"),
         "pull": _pull(p),
         "stop_signal": p.get_str("stop_signal"),
+        "healthcheck": v.parse_healthcheck(
+            p.get_str("health_cmd"),
+            {k: p.get_str(f"health_{k}") for k in ("interval", "timeout", "start_period")},
+            p.get_str("health_retries"),
+            p.get_bool("no_healthcheck"),
+        ),
         "memory": v.parse_memory(p.get_str("memory"), p.shown.get("memory", "-m, --memory")),
         "cpus": v.parse_cpus(p.get_str("cpus")),
         "privileged": p.get_bool("privileged"),
@@ -222,6 +233,22 @@ def build_exec(p: Parsed) -> dict[str, Any]:
         "interactive": p.get_bool("interactive"),
         "tty": p.get_bool("tty"),
         "privileged": p.get_bool("privileged"),
+    }
+
+
+ATTACH_SPEC = Spec(
+    flags=(
+        flag("--no-stdin"),
+        ignored("--sig-proxy"),
+        unsupported("--detach-keys"),
+    )
+)
+
+
+def build_attach(p: Parsed) -> dict[str, Any]:
+    return {
+        "container": p.positionals[0],
+        "no_stdin": p.get_bool("no_stdin"),
     }
 
 
@@ -344,6 +371,7 @@ CONTAINER_COMMANDS: dict[str, Command] = {
         DiffRequest, Spec(), lambda p: {"container": p.positionals[0]}, min_args=1, max_args=1
     ),
     "exec": Command(ExecRequest, EXEC_SPEC, build_exec, min_args=2),
+    "attach": Command(AttachRequest, ATTACH_SPEC, build_attach, min_args=1, max_args=1),
     "ls": Command(ContainerLsRequest, PS_SPEC, build_ps, max_args=0),
     "logs": Command(LogsRequest, LOGS_SPEC, build_logs, min_args=1, max_args=1),
     "stop": Command(StopRequest, STOP_SPEC, build_stop, min_args=1),

@@ -10,7 +10,14 @@ import re
 from typing import Literal
 
 from moussaillon.sandbox.errors import CommandSyntaxError
-from moussaillon.sandbox.requests import EnvVar, Filter, Mount, PortMapping, RestartPolicy
+from moussaillon.sandbox.requests import (
+    EnvVar,
+    Filter,
+    Healthcheck,
+    Mount,
+    PortMapping,
+    RestartPolicy,
+)
 
 MAX_PORTS = 100
 _PROTOCOLS = ("tcp", "udp", "sctp")
@@ -215,6 +222,77 @@ def parse_memory(value: str | None, names: str = "-m, --memory") -> int | None:
             reason=f"invalid size: '{value}'",
         )
     return int(float(found.group(1)) * _UNITS[found.group(2).lower()])
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
+_NANOSECONDS = {
+    "ns": 1,
+    "us": 1_000,
+    "µs": 1_000,
+    "μs": 1_000,
+    "ms": 1_000_000,
+    "s": 1_000_000_000,
+    "m": 60_000_000_000,
+    "h": 3_600_000_000_000,
+}
+
+
+def parse_duration(value: str, flag: str) -> int:
+    """Go's ``time.ParseDuration`` (``5s``, ``1m30s``, ``500ms``): docker's ``--health-*``."""
+    total, at = 0.0, 0
+    while at < len(value):
+        part = _DURATION_PART.match(value, at)
+        if part is None:
+            break
+        total += float(part.group(1)) * _NANOSECONDS[part.group(2)]
+        at = part.end()
+    if value != "0" and (not value or at != len(value)):
+        raise _error(
+            "sandbox.syntax.invalid_value",
+            value=value,
+            flag=flag,
+            names=flag,
+            reason=f'time: invalid duration "{value}"',
+        )
+    return int(total)
+
+
+def parse_healthcheck(
+    cmd: str | None, durations: dict[str, str | None], retries: str | None, off: bool
+) -> Healthcheck | None:
+    """docker's rules: ``--no-healthcheck`` alone, a shell command (``CMD-SHELL``), durations
+    and retries that are not negative; without a command the image's own test stays."""
+    given = cmd is not None or retries is not None or any(durations.values())
+    if off:
+        if given:
+            raise _error(
+                "sandbox.syntax.invalid_value",
+                value="--no-healthcheck",
+                flag="--no-healthcheck",
+                names="--no-healthcheck",
+                reason="--no-healthcheck conflicts with --health-* options",
+            )
+        return Healthcheck(test=["NONE"])
+    if not given:
+        return None
+    times = {
+        k: parse_duration(d, f"--health-{k.replace('_', '-')}") for k, d in durations.items() if d
+    }
+    count = None
+    if retries is not None:
+        try:
+            count = int(retries)
+        except ValueError:
+            count = -1
+        if count < 0:
+            raise _error(
+                "sandbox.syntax.invalid_value",
+                value=retries,
+                flag="--health-retries",
+                names="--health-retries",
+                reason="--health-retries cannot be negative",
+            )
+    return Healthcheck(test=["CMD-SHELL", cmd] if cmd else [], retries=count, **times)
 
 
 def parse_cpus(value: str | None) -> float | None:

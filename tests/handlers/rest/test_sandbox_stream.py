@@ -54,8 +54,10 @@ async def lines_of(response: httpx.Response):
             yield json.loads(line)
 
 
-async def test_the_stream_ends_with_the_result_run_would_answer(tmp_path, standin_images):
-    async with served_api(tmp_path, [515151]) as (_, [client]):
+async def test_the_stream_ends_with_the_result_run_would_answer(
+    tmp_path, standin_images, make_user_id
+):
+    async with served_api(tmp_path, [make_user_id()]) as (_, [client]):
         body = {"command": "docker run --rm alpine echo hi"}
         async with client.stream("POST", STREAM, json=body) as response:
             assert response.status_code == 200
@@ -72,8 +74,13 @@ async def test_the_stream_ends_with_the_result_run_would_answer(tmp_path, standi
         assert line["event"] == "result" and line["refused"] and line["reason"]
 
 
-async def test_a_queued_place_arrives_while_another_command_runs(tmp_path, standin_images):
-    async with served_api(tmp_path, [525252, 535353], sandbox_concurrency=1) as (
+async def test_a_queued_place_arrives_while_another_command_runs(
+    tmp_path, standin_images, make_user_id
+):
+    # Fresh ids: another test process on the same engine cleaning up a fixed id would remove
+    # these containers mid-run.
+    users = [make_user_id(), make_user_id()]
+    async with served_api(tmp_path, users, sandbox_concurrency=1) as (
         services,
         [busy_client, client],
     ):
@@ -92,8 +99,10 @@ async def test_a_queued_place_arrives_while_another_command_runs(tmp_path, stand
         assert (await busy).status_code == 200
 
 
-async def test_rate_limited_is_a_429_before_any_line(tmp_path, standin_images):
-    async with served_api(tmp_path, [545454], sandbox_burst=1, sandbox_commands_per_minute=1) as (
+async def test_rate_limited_is_a_429_before_any_line(tmp_path, standin_images, make_user_id):
+    async with served_api(
+        tmp_path, [make_user_id()], sandbox_burst=1, sandbox_commands_per_minute=1
+    ) as (
         _,
         [client],
     ):
@@ -129,8 +138,8 @@ async def test_a_bad_body_is_refused_before_anything_runs(api, services, body):
     assert (await api.post(STREAM, json=body, headers=headers)).status_code == 422
 
 
-async def test_a_build_streams_its_steps_before_its_result(tmp_path, standin_images):
-    user = 565656
+async def test_a_build_streams_its_steps_before_its_result(tmp_path, standin_images, make_user_id):
+    user = make_user_id()
     async with served_api(tmp_path, [user]) as (services, [client]):
         dockerfile = b'FROM alpine\nRUN for i in 1 2 3 4; do echo $i; sleep 1; done\nCMD ["true"]\n'
         await services.workspace.write(user, "Dockerfile", dockerfile)

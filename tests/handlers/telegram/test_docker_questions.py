@@ -19,7 +19,7 @@ async def test_docker_questions_are_answered_from_the_course(bot):
     [reply] = await stub.wait_for(stub.send_text(alice, "docker compose up marche pas"))
     assert reply.text != t("tg.docker_disabled", "fr")
     assert section_ids(reply)[0] == "lancer-docker-compose-up"
-    # compose is not offered by the sandbox: its one line says so, in italics
+    # the sandbox's one line about compose (its usage), in italics
     assert "<i>" in reply.source_text and "compose" in reply.source_text.split("<i>")[-1]
     [ps] = await stub.wait_for(stub.send_text(alice, "/docker ps sert à quoi ?"))
     assert section_ids(ps)[0] == "lister-les-conteneurs-docker-ps"

@@ -73,16 +73,24 @@ async def test_the_burst_window_ends_and_a_later_burst_is_told_again(tmp_path, s
         assert "Usage" in ran.text and refused.text.startswith("⛔ Easy there")
 
 
-async def test_hello_world_says_what_to_type_instead_of_docker_run_it(sandbox_bot):
+async def test_hello_world_says_which_it_shell_opens_here(sandbox_bot):
     stub = sandbox_bot.stub
     eve = stub.user(first_name="Eve")
     try:
         [reply] = await stub.wait_for(stub.send_text(eve, "docker run hello-world"), timeout=30)
         assert "Hello from Docker!" in reply.text and "docker run -it" in reply.text
         tip = reply.text.split("docker run -it", 1)[1]
-        assert "💡 Ici, pas de -it" in tip and "docker run --rm alpine sh -c" in tip
-        [refused] = await stub.wait_for(stub.send_text(eve, "docker run -it alpine sh"))
-        assert refused.text.startswith("⛔")
+        assert "💡 Les shells -it s'ouvrent ici" in tip and "docker run -it --rm debian bash" in tip
+        [opened] = await stub.wait_for(stub.send_text(eve, "docker run -it alpine sh"), timeout=30)
+        assert "Shell ouvert" in opened.text
+        start = stub.mark()
+        stub.send_text(eve, "/quitter_shell")
+        for count in range(1, 5):  # the shell's first prompt may come in between
+            got = await stub.wait_for(eve, count=count, timeout=30, after=start)
+            if any("Shell fermé" in m.text for m in got):
+                break
+        else:
+            pytest.fail(f"no end of shell in {[m.text for m in got]}")
     finally:
         await purge_owner(sandbox_bot.services.sandbox.engine, labels.owner_key(eve.id))
 
