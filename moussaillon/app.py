@@ -38,6 +38,7 @@ from moussaillon.workspace import WorkspaceService
 
 if TYPE_CHECKING:
     from moussaillon.sandbox.service import SandboxService
+    from moussaillon.terminal.server import TerminalServer
 
 log = logging.getLogger("moussaillon")
 
@@ -98,6 +99,17 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
             released=classes.released,
             workspace=workspace,  # starter files and corrections land in the student's files
         )
+        terminal = None
+        if settings.terminal_port is not None:
+            from moussaillon.terminal.ca import Authority
+            from moussaillon.terminal.certs import TerminalCerts
+
+            authority = await asyncio.to_thread(
+                Authority, settings.terminal_dir, [settings.terminal_host, "127.0.0.1"]
+            )
+            terminal = TerminalCerts(
+                store, authority, host=settings.terminal_host, port=settings.terminal_port
+            )
         yield Services(
             settings=settings,
             store=store,
@@ -119,6 +131,7 @@ async def build_services(settings: Settings, *, sandbox: bool = True) -> AsyncIt
             ),
             workspace=workspace,
             sandbox=engine,
+            terminal=terminal,
             metrics=metrics,
         )
 
@@ -210,6 +223,7 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
                 "No MOUSSAILLON_TELEGRAM_TOKEN: the Telegram bot is off, only the REST API runs."
             )
         web = [asyncio.create_task(s.serve(), name=f"uvicorn-{i}") for i, s in enumerate(servers)]
+        endpoint = await _terminal(services)
         try:
             if bot is not None:
                 bot.start()  # retried with back-off: an unreachable Telegram spares the REST API
@@ -217,10 +231,32 @@ async def serve(settings: Settings, *, stop: asyncio.Event | None = None) -> Non
         finally:
             if bot is not None:
                 await bot.stop()
+            if endpoint is not None:
+                await endpoint.close()
             for server in servers:
                 server.should_exit = True
             await asyncio.gather(*web, return_exceptions=True)
     log.info("Moussaillon stopped cleanly.")
+
+
+async def _terminal(services: Services) -> TerminalServer | None:
+    """The student's own terminal, when its port is set and a sandbox runs."""
+    settings = services.settings
+    if services.terminal is None or services.sandbox is None:
+        if settings.terminal_port is not None:
+            log.warning("MOUSSAILLON_TERMINAL_PORT is set but there is no sandbox: no terminal.")
+        return None
+    from moussaillon.terminal.server import TerminalServer
+
+    server = TerminalServer(
+        services.sandbox.engine_api(),
+        services.terminal,
+        host=settings.terminal_bind,
+        port=settings.terminal_port or 0,
+        max_connections=settings.terminal_max_connections,
+    )
+    await server.start()
+    return server
 
 
 async def _wait(stop: asyncio.Event, web: list[asyncio.Task], services: Services) -> None:

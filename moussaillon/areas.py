@@ -34,6 +34,8 @@ from moussaillon.sandbox import (
 )
 from moussaillon.sandbox import messages as sandbox_messages
 from moussaillon.sandbox import schema as sandbox_schema
+from moussaillon.terminal import messages as terminal_messages
+from moussaillon.terminal import schema as terminal_schema
 from moussaillon.workspace import messages as workspace_messages
 from moussaillon.workspace import schema as workspace_schema
 
@@ -44,6 +46,7 @@ MIGRATIONS: tuple[Migrations, ...] = (
     labs_schema.MIGRATIONS,
     classes_schema.MIGRATIONS,
     workspace_schema.MIGRATIONS,
+    terminal_schema.MIGRATIONS,
 )
 
 CATALOGUES = (
@@ -65,6 +68,7 @@ CATALOGUES = (
     classes_messages.MESSAGES,
     handlers_messages.MESSAGES,
     workspace_messages.MESSAGES,
+    terminal_messages.MESSAGES,
 )
 
 

@@ -98,6 +98,16 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _terminal_ca(args: argparse.Namespace) -> int:
+    """Make the terminal's CA and server certificate now (``serve`` makes them at first start)."""
+    from moussaillon.terminal.ca import Authority
+
+    settings = load_settings()
+    authority = Authority(settings.terminal_dir, [settings.terminal_host, "127.0.0.1"])
+    print(authority.ca_path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="moussaillon", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     qcheck = quiz.add_parser("check", help="validate a quiz bank (default: the bundled one)")
     qcheck.add_argument("path", nargs="?")
     qcheck.set_defaults(func=_quiz_check)
+
+    terminal = sub.add_parser("terminal", help="the students' own docker terminal")
+    tsub = terminal.add_subparsers(dest="action", required=True)
+    tsub.add_parser(
+        "ca", help="make its CA and server certificate under the data directory (kept if there)"
+    ).set_defaults(func=_terminal_ca)
 
     sandbox = sub.add_parser("sandbox", help="the students' Docker sandbox")
     ssub = sandbox.add_subparsers(dest="action", required=True)

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = None
     metrics_host: str = "127.0.0.1"
     metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    # The student's own terminal (moussaillon/terminal/): an Engine-API endpoint over TLS.
+    terminal_port: int | None = Field(default=None, ge=0, le=65535)
+    terminal_bind: str = "0.0.0.0"
+    terminal_host: str = "localhost"  # the name in the students' docker context and the cert
+    terminal_max_connections: int = Field(default=32, ge=1)
     course_path: Path = BUNDLED_COURSE
     search_semantic: bool = True
     search_cache_path: Path | None = None
@@ -229,11 +234,17 @@ class Settings(BaseSettings):
         "public_url",
         "metrics_token",
         "metrics_port",
+        "terminal_port",
         mode="before",
     )
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @property
+    def terminal_dir(self) -> Path:
+        """The terminal's CA, server certificate and keys, beside the database."""
+        return self.db_path.parent / "terminal"
 
     @property
     def token(self) -> str | None:

@@ -6,6 +6,7 @@ Handlers read them from PTB's ``bot_data`` or FastAPI's app state; nothing else 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from moussaillon.classes.hub import ClassesHub
 from moussaillon.config import Settings
@@ -20,6 +21,9 @@ from moussaillon.ops.metrics import Metrics
 from moussaillon.quiz.service import QuizService
 from moussaillon.sandbox.service import SandboxService
 from moussaillon.workspace import WorkspaceService
+
+if TYPE_CHECKING:  # the terminal (and ``cryptography``) load only when it is configured
+    from moussaillon.terminal.certs import TerminalCerts
 
 
 @dataclass
@@ -38,5 +42,7 @@ class Services:
     # The only service a deployment may lack (no Docker engine): handlers check it is there,
     # PracticeService answers NoSandbox without it.
     sandbox: SandboxService | None = None
+    # The student's own terminal's certificates: only when MOUSSAILLON_TERMINAL_PORT is set.
+    terminal: TerminalCerts | None = None
     metrics: Metrics = field(default_factory=Metrics)  # what /metrics shows
     extras: dict[str, object] = field(default_factory=dict)

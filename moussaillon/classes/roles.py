@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, Role] = {
     "tokens": Role.STUDENT,
     "me.progress": Role.STUDENT,
     "me.tokens": Role.STUDENT,
+    "me.terminal": Role.STUDENT,
     # instructors
     "promouvoir": Role.INSTRUCTOR,
     "classe_creer": Role.INSTRUCTOR,

@@ -16,6 +16,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from moussaillon.sandbox.api import ApiError, EngineApi
     from moussaillon.sandbox.inventory import (
         ContainerView,
         ImageView,
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from moussaillon.sandbox.shell.session import Burst, ShellEnd, ShellSession
 
 _HOMES = {
+    "ApiError": "api",
+    "EngineApi": "api",
     "Burst": "shell.session",
     "ShellEnd": "shell.session",
     "ShellSession": "shell.session",
@@ -55,10 +58,12 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "ApiError",
     "Burst",
     "CommandObserver",
     "CommandResult",
     "ContainerView",
+    "EngineApi",
     "EngineCounts",
     "ImageView",
     "Inventory",

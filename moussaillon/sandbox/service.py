@@ -28,6 +28,7 @@ import aiodocker
 from moussaillon.config import Settings
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels, netguard, sessions
+from moussaillon.sandbox.api import EngineApi
 from moussaillon.sandbox.build import records
 from moussaillon.sandbox.build.slots import BuildSlots
 from moussaillon.sandbox.build.source import FileSource
@@ -400,6 +401,10 @@ class SandboxService:
         except DaemonError:
             return None
         return ref
+
+    def engine_api(self) -> EngineApi:
+        """The Engine-API entry points of the student's own terminal, on this pipeline."""
+        return EngineApi(self)
 
     # -- student-level operations ------------------------------------------------------------
 

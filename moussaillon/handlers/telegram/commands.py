@@ -16,6 +16,7 @@ from moussaillon.handlers.telegram import (
     search,
     shell,
     start,
+    terminal,
     workspace,
 )
 
@@ -30,6 +31,7 @@ COMMANDS = (
     ("tp", labs.tp_command, "labs.tg.cmd_tp"),
     ("sandbox", sandbox.status, "tg.cmd_sandbox"),
     ("reset", sandbox.reset, "tg.cmd_reset"),
+    ("terminal", terminal.terminal_command, "terminal.tg.cmd_terminal"),
     ("fichiers", workspace.fichiers_command, "workspace.tg.cmd_fichiers"),
     ("fichier", workspace.fichier_command, "workspace.tg.cmd_fichier"),
     ("voir", workspace.voir_command, "workspace.tg.cmd_voir"),

@@ -21,6 +21,35 @@ async def my_progress(
     return await services.classes.progress.student(owner.user_id)
 
 
+@router.post("/me/terminal", responses=NEEDS_TOKEN)
+async def my_terminal(
+    owner: Annotated[TokenOwner, requires("me.terminal")], services: ServicesDep
+) -> Response:
+    """A new certificate for the caller's own docker CLI: a zip of ca.pem, cert.pem, key.pem;
+    the ``docker context`` commands in the ``X-Docker-Context`` header (one per line, escaped)."""
+    if services.terminal is None:
+        raise NotFound("terminal.unavailable")
+    bundle = await services.terminal.issue(owner.user_id)
+    return Response(
+        bundle.zip(),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="{services.terminal.zip_name}"',
+            "X-Docker-Context": services.terminal.commands().replace("\n", " && "),
+        },
+    )
+
+
+@router.delete("/me/terminal", status_code=204, responses=NEEDS_TOKEN)
+async def revoke_my_terminal(
+    owner: Annotated[TokenOwner, requires("me.terminal")], services: ServicesDep
+) -> Response:
+    """Revoke every certificate of the caller: their docker CLI stops reaching the sandbox."""
+    if services.terminal is not None:
+        await services.terminal.revoke(owner.user_id)
+    return Response(status_code=204)
+
+
 @router.get("/me/tokens", responses=NEEDS_TOKEN)
 async def my_tokens(
     owner: Annotated[TokenOwner, requires("me.tokens")], services: ServicesDep

@@ -1,0 +1,221 @@
+"""One HTTP/1.1 connection of the endpoint, over h11, with its bounds.
+
+Why not uvicorn (which serves the REST API): the docker CLI's ``attach`` and ``exec start``
+ask for ``Upgrade: tcp`` and then use the same socket as a raw two-way stream. ASGI has no
+such hijack (uvicorn answers the upgrade as a failed WebSocket), so this endpoint reads the
+socket itself with h11 (maintained, no I/O of its own) and, on an upgrade, answers
+``101 UPGRADED`` and hands the reader and writer to the route.
+
+Bounds, all from the start: request line and headers together at most ``MAX_HEADER_BYTES``
+and ``MAX_HEADERS`` header lines (431, as Go's net/http answers the engine's clients), a body
+at most ``MAX_BODY`` (413), a whole request head within ``HEAD_TIMEOUT_S`` of its first byte
+and a body within ``BODY_TIMEOUT_S`` (a slowloris client is cut off), an idle keep-alive
+connection closed after ``IDLE_TIMEOUT_S``. Malformed HTTP gets Go's plain ``400 Bad Request``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from typing import Any
+
+import h11
+
+from moussaillon.terminal.tls import TlsStream
+
+MAX_HEADER_BYTES = 64 * 1024
+MAX_HEADERS = 100
+MAX_BODY = 1024 * 1024
+HEAD_TIMEOUT_S = 10.0
+BODY_TIMEOUT_S = 30.0
+IDLE_TIMEOUT_S = 60.0
+READ_CHUNK = 64 * 1024
+
+
+class ClientGone(Exception):
+    """The client closed, timed out or broke HTTP: the connection ends."""
+
+
+@dataclass
+class Request:
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes = b""
+    path: str = ""
+    query: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def upgrade(self) -> bool:
+        return self.headers.get("upgrade", "").lower() == "tcp"
+
+    def json(self) -> Any:
+        if not self.body.strip():
+            return {}
+        return json.loads(self.body)
+
+
+def _reason(status: int) -> bytes:
+    try:
+        return HTTPStatus(status).phrase.encode()
+    except ValueError:
+        return b""
+
+
+def _plain(status: int, reason: str) -> bytes:
+    """Go's net/http answer to a request it cannot parse (what the engine's clients see)."""
+    text = f"{status} {reason}"
+    return (
+        f"HTTP/1.1 {text}\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Connection: close\r\n\r\n{text}"
+    ).encode()
+
+
+class Connection:
+    def __init__(self, stream: TlsStream) -> None:
+        self.reader = stream
+        self.writer = stream
+        self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
+
+    async def _read(self, timeout: float) -> None:  # noqa: ASYNC109 (per-phase deadline)
+        try:
+            async with asyncio.timeout(timeout):
+                data = await self.reader.read(READ_CHUNK)
+        except (TimeoutError, ConnectionError, OSError, ssl.SSLError) as exc:
+            raise ClientGone from exc
+        self.h11.receive_data(data)
+
+    async def _refuse(self, status: int, reason: str) -> None:
+        self.writer.write(_plain(status, reason))
+        await self._drain()
+        raise ClientGone
+
+    async def _drain(self) -> None:
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT_S):
+                await self.writer.drain()
+        except (TimeoutError, ConnectionError, OSError) as exc:
+            raise ClientGone from exc
+
+    async def next_request(self) -> Request | None:
+        """The next whole request, or None when the client closed between requests."""
+        if self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE:
+            self.h11.start_next_cycle()
+        loop = asyncio.get_running_loop()
+        deadline: float | None = None  # the head's, then the body's: a whole phase, not a read
+        request: Request | None = None
+        body = bytearray()
+        while True:
+            try:
+                event = self.h11.next_event()
+            except h11.RemoteProtocolError as exc:
+                if exc.error_status_hint == 431:
+                    await self._refuse(431, "Request Header Fields Too Large")
+                await self._refuse(400, "Bad Request")
+                raise
+            if event is h11.NEED_DATA:
+                if deadline is None:  # waiting for a new request: the idle time-out
+                    await self._read(IDLE_TIMEOUT_S)
+                    deadline = loop.time() + HEAD_TIMEOUT_S
+                else:
+                    await self._read(max(0.0, deadline - loop.time()))
+                continue
+            if isinstance(event, h11.ConnectionClosed):
+                return None
+            if isinstance(event, h11.Request):
+                if len(event.headers) > MAX_HEADERS:
+                    await self._refuse(431, "Request Header Fields Too Large")
+                headers = {k.decode().lower(): v.decode("latin-1") for k, v in event.headers}
+                length = headers.get("content-length")
+                if length is not None and length.isdigit() and int(length) > MAX_BODY:
+                    await self.send_json(413, {"message": "request body too large"}, close=True)
+                    raise ClientGone
+                request = Request(event.method.decode(), event.target.decode("latin-1"), headers)
+                deadline = loop.time() + BODY_TIMEOUT_S
+            elif isinstance(event, h11.Data):
+                body += event.data
+                if len(body) > MAX_BODY:
+                    await self.send_json(413, {"message": "request body too large"}, close=True)
+                    raise ClientGone
+            elif isinstance(event, h11.EndOfMessage):
+                assert request is not None
+                request.body = bytes(body)
+                return request
+
+    async def send(
+        self,
+        status: int,
+        body: bytes,
+        headers: list[tuple[str, str]],
+        *,
+        close: bool = False,
+    ) -> None:
+        all_headers = [*headers, ("Content-Length", str(len(body)))]
+        if close:
+            all_headers.append(("Connection", "close"))
+        try:
+            self.writer.write(
+                self.h11.send(
+                    h11.Response(status_code=status, headers=all_headers, reason=_reason(status))
+                )
+            )
+            if body:
+                self.writer.write(self.h11.send(h11.Data(data=body)))
+            self.writer.write(self.h11.send(h11.EndOfMessage()))
+        except h11.LocalProtocolError as exc:
+            raise ClientGone from exc
+        await self._drain()
+
+    async def start_stream(self, status: int, headers: list[tuple[str, str]]) -> None:
+        """The head of a response whose body comes later (chunked)."""
+        try:
+            self.writer.write(
+                self.h11.send(
+                    h11.Response(status_code=status, headers=headers, reason=_reason(status))
+                )
+            )
+        except h11.LocalProtocolError as exc:
+            raise ClientGone from exc
+        await self._drain()
+
+    async def stream_end(self, data: bytes) -> None:
+        try:
+            if data:
+                self.writer.write(self.h11.send(h11.Data(data=data)))
+            self.writer.write(self.h11.send(h11.EndOfMessage()))
+        except h11.LocalProtocolError as exc:
+            raise ClientGone from exc
+        await self._drain()
+
+    async def send_json(
+        self,
+        status: int,
+        data: Any,
+        headers: list[tuple[str, str]] | None = None,
+        *,
+        close: bool = False,
+    ) -> None:
+        body = (json.dumps(data, ensure_ascii=False) + "\n").encode() if status != 204 else b""
+        await self.send(
+            status, body, [("Content-Type", "application/json"), *(headers or [])], close=close
+        )
+
+    async def hijack(self, upgraded: bool, headers: list[tuple[str, str]]) -> None:
+        """Take the socket over as the engine does: ``101 UPGRADED`` when the client asked
+        for ``Upgrade: tcp``, else a 200 with a body that lasts until the stream ends."""
+        head = "HTTP/1.1 101 UPGRADED\r\n" if upgraded else "HTTP/1.1 200 OK\r\n"
+        lines = [("Content-Type", "application/vnd.docker.raw-stream"), *headers]
+        if upgraded:
+            lines += [("Connection", "Upgrade"), ("Upgrade", "tcp")]
+        self.writer.write((head + "".join(f"{k}: {v}\r\n" for k, v in lines) + "\r\n").encode())
+        await self._drain()
+
+    async def write_raw(self, data: bytes) -> None:
+        self.writer.write(data)
+        await self._drain()
+
+    def close(self) -> None:
+        self.writer.close()

@@ -1,0 +1,40 @@
+"""What the terminal endpoint and ``/terminal`` say to students, French first."""
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "terminal.no_certificate": {
+        "fr": "Ce terminal demande votre certificat Moussaillon : envoyez /terminal au bot, puis suivez les commandes docker context qu'il donne.",
+        "en": "This terminal needs your Moussaillon certificate: send /terminal to the bot, then follow the docker context commands it gives.",
+    },
+    "terminal.revoked": {
+        "fr": "Ce certificat a été révoqué : envoyez /terminal au bot pour en recevoir un nouveau.",
+        "en": "This certificate was revoked: send /terminal to the bot to get a new one.",
+    },
+    "terminal.too_many_connections": {
+        "fr": "Trop de connexions ouvertes avec votre certificat ({limit} au plus) : fermez d'autres commandes docker et réessayez.",
+        "en": "Too many connections open with your certificate (at most {limit}): close other docker commands and try again.",
+    },
+    "terminal.not_in_slice": {
+        "fr": "« {method} {path} » n'est pas encore disponible dans votre terminal : utilisez cette commande dans le chat.",
+        "en": "“{method} {path}” is not available in your terminal yet: use this command in the chat.",
+    },
+    "terminal.unavailable": {
+        "fr": "Le terminal Docker n'est pas ouvert sur ce serveur.",
+        "en": "The Docker terminal is not open on this server.",
+    },
+    "terminal.issued": {
+        "fr": "Votre terminal Docker : dézippez moussaillon-terminal.zip dans un dossier (par exemple ~/.moussaillon), puis tapez :\n\n{commands}\n\nEnsuite, vos commandes docker s'exécutent dans votre bac à sable. Gardez key.pem pour vous ; /terminal revoquer le désactive.",
+        "en": "Your Docker terminal: unzip moussaillon-terminal.zip in a folder (for instance ~/.moussaillon), then type:\n\n{commands}\n\nFrom then on your docker commands run in your sandbox. Keep key.pem to yourself; /terminal revoquer disables it.",
+    },
+    "terminal.revoked_count": {
+        "fr": "{count} certificat(s) révoqué(s) : votre terminal Docker n'a plus accès à votre bac à sable.",
+        "en": "{count} certificate(s) revoked: your Docker terminal no longer reaches your sandbox.",
+    },
+    "terminal.tg.cmd_terminal": {
+        "fr": "Mon terminal Docker (certificat pour le vrai docker)",
+        "en": "My Docker terminal (a certificate for the real docker)",
+    },
+    "terminal.tg.private_only": {
+        "fr": "Envoyez /terminal en message privé au bot : votre clé ne doit pas être vue par le groupe.",
+        "en": "Send /terminal to the bot in a private chat: the group must not see your key.",
+    },
+}
