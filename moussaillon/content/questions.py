@@ -28,6 +28,8 @@ PROGRAM_TEXT = frozenset({"echo", "printf", "sh", "bash", "-c", "--format", "-f"
 QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 TOKEN = re.compile(r"\S+")
 WORD = re.compile(r"[a-z]+")
+# A question mark that ends a word ("quoi?", "?"), not one that starts a query ("?a=1").
+ASKED = re.compile(r"\?(?![\w=&%])")
 
 
 def looks_like_question(text: str) -> bool:
@@ -43,7 +45,9 @@ def looks_like_question(text: str) -> bool:
     for token in tokens:
         if token in PROGRAM_TEXT:
             return False
-        if "?" in token:
+        if "://" in token:  # a URL's query (http://web/?note=1) is the command's own text
+            continue
+        if ASKED.search(token):
             return True
         # "c'est", "qu'est-ce" and plain words; flags and values ("-it", "8080:80") never match.
         if not token.startswith("-") and any(

@@ -36,6 +36,8 @@ def test_questions(text: str) -> None:
         "docker run -it --name web -p 8080:80 nginx",
         "docker logs -f web",
         'docker run --rm alpine printf "pourquoi?"',
+        "docker run --rm --network lamp_default alpine/curl -s http://web/?note=premier",
+        "docker run --rm alpine wget -qO- web/index.php?page=2",
         "docker",
         "",
     ],

@@ -251,8 +251,9 @@ async def unpause(ctx: Context, req: UnpauseRequest) -> Outcome:
 
 def engine_seconds(stamp: str | None) -> str | None:
     """An RFC 3339 time with nanoseconds (``2026-12-02T05:01:02.123456789Z``) as the logs API's
-    ``since`` (``1764651662.123456789``); None when the engine gave none."""
-    if not stamp or not stamp.endswith("Z") or "." not in stamp:
+    ``since`` (``1764651662.123456789``); None when the engine gave none (or its zero time, for a
+    container that never ran)."""
+    if not stamp or not stamp.endswith("Z") or "." not in stamp or stamp.startswith("0001-"):
         return None
     whole, fraction = stamp[:-1].split(".", 1)
     try:
@@ -265,9 +266,11 @@ def engine_seconds(stamp: str | None) -> str | None:
 async def start(ctx: Context, req: StartRequest) -> Outcome:
     if req.attach and len(req.containers) == 1:
         target = await ctx.scope.container(ctx.engine, req.containers[0])
+        # The end of the previous run, not this start: a fast command may log before the
+        # engine records StartedAt.
+        before = await call(ctx, f"containers/{target['Id']}/json")
+        since = engine_seconds((before.get("State") or {}).get("FinishedAt"))
         await _action(ctx, "start")(target["Id"])
-        started = await call(ctx, f"containers/{target['Id']}/json")
-        since = engine_seconds((started.get("State") or {}).get("StartedAt"))
         return await foreground(ctx, target["Id"], remove=False, since=since)
     failed: list[str] = []
 
