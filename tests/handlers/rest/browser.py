@@ -167,7 +167,7 @@ async def chromium(tmp_path: Path) -> AsyncIterator[Page]:
     )
     try:
         port_file = profile / "DevToolsActivePort"
-        async with asyncio.timeout(20):
+        async with asyncio.timeout(60):
             while not port_file.exists() or not port_file.read_text().strip():
                 await asyncio.sleep(0.05)
         port = port_file.read_text().split()[0]
