@@ -16,16 +16,19 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from moussaillon.core.i18n import t
-from moussaillon.sandbox.compose import ComposeError, ComposeProject, Service, render_config
+from moussaillon.sandbox.compose import ComposeProject, Service
 from moussaillon.sandbox.errors import SandboxRefused
 from moussaillon.sandbox.executor import build as build_exec
-from moussaillon.sandbox.executor import containers, monitor, networks, run, volumes
-from moussaillon.sandbox.executor.common import Context, Outcome, call, read_logs, text_of
+from moussaillon.sandbox.executor import compose_views as views
+from moussaillon.sandbox.executor import containers, networks, run, volumes
+from moussaillon.sandbox.executor.common import Context, Outcome, call
 from moussaillon.sandbox.executor.compose_plan import (
     SERVICE,
     Found,
     build_request,
+    by_service,
     check_quotas,
+    checked,
     container_name,
     extra_networks,
     find,
@@ -33,13 +36,14 @@ from moussaillon.sandbox.executor.compose_plan import (
     load,
     network_name,
     network_request,
+    project_name,
     run_request,
     student_object,
     volume_name,
     volume_request,
+    warnings_text,
 )
-from moussaillon.sandbox.output import DaemonError, ago, human_size, quoted_command, short_id, table
-from moussaillon.sandbox.policy import Policy
+from moussaillon.sandbox.output import DaemonError, short_id
 from moussaillon.sandbox.requests import (
     ComposeRequest,
     ExecRequest,
@@ -50,10 +54,8 @@ from moussaillon.sandbox.requests import (
     RunRequest,
     StartRequest,
     StopRequest,
-    TopRequest,
     VolumeRmRequest,
 )
-from moussaillon.sandbox.scope import IMAGE
 
 POLL_S = 0.5
 OK, FAILED = "✔", "✘"  # Compose's own marks
@@ -84,19 +86,8 @@ class Progress:
         return "\n".join(lines)
 
 
-async def _checked(ctx: Context, request: Any) -> Any:
-    """The policy, exactly as for a typed line (own images included when the service is here)."""
-    if ctx.checker is not None:
-        return await ctx.checker(request)
-    return Policy.from_settings(ctx.settings).check(request)
-
-
 def _note(ctx: Context, key: str, **params: object) -> str:
     return t(f"sandbox.compose_run.{key}", ctx.lang, **params)
-
-
-def _warnings(project: ComposeProject) -> str:
-    return "".join(f"WARN[0000] {warning}\n" for warning in project.warnings)
 
 
 def _services(project: ComposeProject, req: ComposeRequest) -> list[str]:
@@ -104,17 +95,6 @@ def _services(project: ComposeProject, req: ComposeRequest) -> list[str]:
     if unknown:
         raise SandboxRefused("sandbox.compose_run.no_service", service=unknown[0])
     return project.order(req.services or project.active(req.profiles))
-
-
-async def _project_name(ctx: Context, req: ComposeRequest) -> tuple[ComposeProject | None, str]:
-    """Commands that only find objects work from ``-p`` alone, as Compose's do."""
-    try:
-        project = await load(ctx, req)
-    except ComposeError:
-        if req.project is None:
-            raise
-        return None, req.project
-    return project, project.name
 
 
 # --- up ---------------------------------------------------------------------------------------
@@ -131,7 +111,7 @@ async def _image_exists(ctx: Context, project: ComposeProject, service: Service)
 
 
 async def _build(ctx: Context, project: ComposeProject, service: Service) -> Outcome:
-    request = await _checked(ctx, build_request(project, service))
+    request = await checked(ctx, build_request(project, service))
     if ctx.build_slot is None:
         return await build_exec.build(ctx, request)
     async with ctx.build_slot() as parent:
@@ -204,7 +184,7 @@ async def _ensure_shared(
     for net in nets:
         if network_name(project.name, net) in have_nets:
             continue
-        await networks.create(ctx, await _checked(ctx, network_request(project, net)))
+        await networks.create(ctx, await checked(ctx, network_request(project, net)))
         progress.add("Network", network_name(project.name, net), "Created")
     have_vols = {student_object(ctx, v) for v in found.volumes}
     vols: list[str] = []
@@ -215,7 +195,7 @@ async def _ensure_shared(
     for named in vols:
         if volume_name(project.name, named) in have_vols:
             continue
-        await volumes.create(ctx, await _checked(ctx, volume_request(project, named)))
+        await volumes.create(ctx, await checked(ctx, volume_request(project, named)))
         progress.add("Volume", volume_name(project.name, named), "Created")
 
 
@@ -224,7 +204,7 @@ async def _create(ctx: Context, project: ComposeProject, request: RunRequest) ->
     container_id, name, _ = await run.create(ctx, request)
     for net, aliases in extra_networks(project, service):
         connect = NetworkConnectRequest(network=net, container=name, aliases=aliases)
-        await networks.connect(ctx, await _checked(ctx, connect))
+        await networks.connect(ctx, await checked(ctx, connect))
     return container_id
 
 
@@ -236,23 +216,23 @@ async def up(ctx: Context, req: ComposeRequest) -> Outcome:
     requests: dict[str, RunRequest] = {}
     for name in services:  # the policy sees every container before anything is made
         if project.services[name].build is None:
-            requests[name] = await _checked(ctx, run_request(project, project.services[name]))
+            requests[name] = await checked(ctx, run_request(project, project.services[name]))
     built, ok = await _builds(ctx, project, services, always=req.build)
     if not ok:
-        return Outcome(output=_warnings(project) + built, exit_code=1)
+        return Outcome(output=warnings_text(project) + built, exit_code=1)
     for name in services:
         if name not in requests:
-            requests[name] = await _checked(ctx, run_request(project, project.services[name]))
+            requests[name] = await checked(ctx, run_request(project, project.services[name]))
     progress = Progress()
     outcome = Outcome(output="")
     try:
         await _ensure_shared(ctx, project, services, found, progress)
         await _start_services(ctx, project, services, requests, found, progress)
     except DaemonError as exc:
-        outcome.output = f"{_warnings(project)}{built}{progress.render()}\n{exc.text}"
+        outcome.output = f"{warnings_text(project)}{built}{progress.render()}\n{exc.text}"
         outcome.exit_code = 1
         return outcome
-    outcome.output = _warnings(project) + built + progress.render()
+    outcome.output = warnings_text(project) + built + progress.render()
     if not req.detach:
         outcome.notes.append(_note(ctx, "attached", project=project.name))
     published = next((project.services[s] for s in services if project.services[s].ports), None)
@@ -330,55 +310,6 @@ async def _wait_deps(
 # --- the others -------------------------------------------------------------------------------
 
 
-def _by_service(found: Found, services: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    pairs = sorted(found.containers.items())
-    return [(s, c) for s, c in pairs if not services or s in services]
-
-
-async def ps(ctx: Context, req: ComposeRequest) -> Outcome:
-    _, name = await _project_name(ctx, req)
-    found = await find(ctx, name)
-    chosen = [c for _, c in _by_service(found, req.services)] + found.oneoff
-    if not req.all:
-        chosen = [c for c in chosen if c.get("State") == "running"]
-    rows = []
-    for c in sorted(chosen, key=lambda c: student_object(ctx, c)):
-        labels = c.get("Labels") or {}
-        ports = ", ".join(run.port_text(p) for p in containers.recorded_ports(labels))
-        rows.append(
-            [
-                student_object(ctx, c),
-                labels.get(IMAGE) or c.get("Image", ""),
-                quoted_command(c.get("Command", "")),
-                labels.get(SERVICE, ""),
-                ago(c.get("Created", time.time())),
-                c.get("Status", ""),
-                ports,
-            ]
-        )
-    headers = ["NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS"]
-    return Outcome(output=table(headers, rows))
-
-
-async def logs(ctx: Context, req: ComposeRequest) -> Outcome:
-    _, name = await _project_name(ctx, req)
-    found = await find(ctx, name)
-    pairs = _by_service(found, req.services)
-    labels = [student_object(ctx, c).removeprefix(f"{name}-") for _, c in pairs]
-    width = max((len(label) for label in labels), default=0)
-    out: list[str] = []
-    truncated = False
-    for label, (_, c) in zip(labels, pairs, strict=True):
-        params = {"tail": str(req.tail)} if req.tail is not None else {}
-        data, cut = await read_logs(ctx, c["Id"], **params)
-        truncated = truncated or cut
-        out += [f"{label.ljust(width)}  | {line}" for line in text_of(data).splitlines()]
-    outcome = Outcome(output="\n".join(out), truncated=truncated)
-    if req.follow:
-        outcome.notes.append(ctx.note("note.follow"))
-    return outcome
-
-
 async def _each_container(
     ctx: Context,
     req: ComposeRequest,
@@ -388,9 +319,9 @@ async def _each_container(
     *,
     reverse: bool = False,
 ) -> Outcome:
-    project, name = await _project_name(ctx, req)
+    project, name = await project_name(ctx, req)
     found = await find(ctx, name)
-    pairs = _by_service(found, req.services)
+    pairs = by_service(found, req.services)
     if project is not None:
         order = project.order([s for s, _ in pairs]) if pairs else []
         pairs = sorted(pairs, key=lambda p: order.index(p[0]) if p[0] in order else 0)
@@ -400,7 +331,7 @@ async def _each_container(
     failed = ""
     for _, c in pairs:
         shown = student_object(ctx, c)
-        outcome = await act(ctx, await _checked(ctx, make([shown])))
+        outcome = await act(ctx, await checked(ctx, make([shown])))
         if outcome.exit_code:
             progress.add("Container", shown, "Error", ok=False)
             failed += outcome.output + "\n"
@@ -435,7 +366,7 @@ async def restart(ctx: Context, req: ComposeRequest) -> Outcome:
 
 
 async def down(ctx: Context, req: ComposeRequest) -> Outcome:
-    _, name = await _project_name(ctx, req)
+    _, name = await project_name(ctx, req)
     found = await find(ctx, name)
     progress = Progress()
     problems: list[str] = []
@@ -443,7 +374,7 @@ async def down(ctx: Context, req: ComposeRequest) -> Outcome:
     for c in doomed:
         shown = student_object(ctx, c)
         outcome = await containers.rm(
-            ctx, await _checked(ctx, RmRequest(containers=[shown], force=True))
+            ctx, await checked(ctx, RmRequest(containers=[shown], force=True))
         )
         progress.add(
             "Container",
@@ -455,7 +386,7 @@ async def down(ctx: Context, req: ComposeRequest) -> Outcome:
             problems.append(outcome.output)
     for net in found.networks:
         shown = student_object(ctx, net)
-        outcome = await networks.rm(ctx, await _checked(ctx, NetworkRmRequest(networks=[shown])))
+        outcome = await networks.rm(ctx, await checked(ctx, NetworkRmRequest(networks=[shown])))
         progress.add(
             "Network", shown, "Removed" if not outcome.exit_code else "Error", not outcome.exit_code
         )
@@ -464,7 +395,7 @@ async def down(ctx: Context, req: ComposeRequest) -> Outcome:
     if req.volumes:
         for volume in found.volumes:
             shown = student_object(ctx, volume)
-            outcome = await volumes.rm(ctx, await _checked(ctx, VolumeRmRequest(volumes=[shown])))
+            outcome = await volumes.rm(ctx, await checked(ctx, VolumeRmRequest(volumes=[shown])))
             progress.add(
                 "Volume",
                 shown,
@@ -480,11 +411,6 @@ async def down(ctx: Context, req: ComposeRequest) -> Outcome:
     elif found.volumes and not req.volumes:
         result.notes.append(_note(ctx, "volumes_kept", project=name))
     return result
-
-
-async def config(ctx: Context, req: ComposeRequest) -> Outcome:
-    project = await load(ctx, req)
-    return Outcome(output=_warnings(project) + render_config(project))
 
 
 async def _running(ctx: Context, req: ComposeRequest) -> tuple[ComposeProject, str, dict[str, Any]]:
@@ -503,7 +429,7 @@ async def exec_(ctx: Context, req: ComposeRequest) -> Outcome:
     if not req.command:
         raise DaemonError('"docker compose exec" requires at least 2 arguments')
     request = ExecRequest(container=student_object(ctx, container), command=list(req.command))
-    return await run.execute(ctx, await _checked(ctx, request))
+    return await run.execute(ctx, await checked(ctx, request))
 
 
 async def run_(ctx: Context, req: ComposeRequest) -> Outcome:
@@ -524,7 +450,7 @@ async def run_(ctx: Context, req: ComposeRequest) -> Outcome:
         return Outcome(output=built, exit_code=1)
     await _ensure_shared(ctx, project, [*deps, name], found, progress)
     if deps:
-        requests = {d: await _checked(ctx, run_request(project, project.services[d])) for d in deps}
+        requests = {d: await checked(ctx, run_request(project, project.services[d])) for d in deps}
         await _start_services(ctx, project, deps, requests, found, progress)
     oneoff = f"{project.name}-{name}-run-{short_id(_token())}"
     request = run_request(
@@ -535,11 +461,11 @@ async def run_(ctx: Context, req: ComposeRequest) -> Outcome:
         oneoff=True,
         remove=req.remove,
     )
-    request = await _checked(ctx, request)
+    request = await checked(ctx, request)
     container_id, _, _ = await run.create(ctx, request)
     for net, aliases in extra_networks(project, service):
         connect = NetworkConnectRequest(network=net, container=oneoff, aliases=aliases)
-        await networks.connect(ctx, await _checked(ctx, connect))
+        await networks.connect(ctx, await checked(ctx, connect))
     await run.start(ctx, container_id, request.remove)
     outcome = await run.foreground(ctx, container_id, request.remove)
     head = progress.render()
@@ -556,65 +482,24 @@ async def build(ctx: Context, req: ComposeRequest) -> Outcome:
     project = await load(ctx, req)
     services = [s for s in _services(project, req) if project.services[s].build is not None]
     built, ok = await _builds(ctx, project, services, always=True)
-    return Outcome(output=_warnings(project) + built, exit_code=0 if ok else 1)
-
-
-async def images(ctx: Context, req: ComposeRequest) -> Outcome:
-    _, name = await _project_name(ctx, req)
-    found = await find(ctx, name)
-    rows = []
-    for _, c in _by_service(found, req.services):
-        typed = (c.get("Labels") or {}).get(IMAGE) or c.get("Image", "")
-        repository, _, tag = (
-            typed.rpartition(":") if ":" in typed.rsplit("/", 1)[-1] else (typed, "", "latest")
-        )
-        try:
-            image = await call(ctx, f"images/{c['ImageID']}/json")
-            size = human_size(image.get("Size", 0))
-        except DaemonError:
-            size = ""
-        rows.append([student_object(ctx, c), repository, tag, short_id(c.get("ImageID", "")), size])
-    return Outcome(output=table(["CONTAINER", "REPOSITORY", "TAG", "IMAGE ID", "SIZE"], rows))
-
-
-async def top(ctx: Context, req: ComposeRequest) -> Outcome:
-    _, name = await _project_name(ctx, req)
-    found = await find(ctx, name)
-    blocks = []
-    for _, c in _by_service(found, req.services):
-        if c.get("State") != "running":
-            continue
-        shown = student_object(ctx, c)
-        outcome = await monitor.top(ctx, await _checked(ctx, TopRequest(container=shown)))
-        blocks.append(f"{shown}\n{outcome.output}\n")
-    return Outcome(output="\n".join(blocks).rstrip("\n"))
-
-
-COMPOSE_VERSION = "2.29.7"  # the Compose v2 whose output the sandbox follows
-
-
-async def version(ctx: Context, req: ComposeRequest) -> Outcome:
-    """Needs no project: students check the tool is there before they write a file."""
-    return Outcome(
-        output=COMPOSE_VERSION if req.short else f"Docker Compose version v{COMPOSE_VERSION}"
-    )
+    return Outcome(output=warnings_text(project) + built, exit_code=0 if ok else 1)
 
 
 HANDLERS: dict[str, Callable[[Context, ComposeRequest], Awaitable[Outcome]]] = {
     "compose.up": up,
-    "compose.ps": ps,
-    "compose.logs": logs,
+    "compose.ps": views.ps,
+    "compose.logs": views.logs,
     "compose.down": down,
     "compose.stop": stop,
     "compose.start": start,
     "compose.restart": restart,
-    "compose.config": config,
+    "compose.config": views.config,
     "compose.exec": exec_,
     "compose.run": run_,
     "compose.build": build,
-    "compose.images": images,
-    "compose.top": top,
-    "compose.version": version,
+    "compose.images": views.images,
+    "compose.top": views.top,
+    "compose.version": views.version,
 }
 
 

@@ -15,10 +15,11 @@ import posixpath
 from dataclasses import dataclass, field
 from typing import Any
 
-from moussaillon.sandbox.compose import ComposeProject, Service, load_project
+from moussaillon.sandbox.compose import ComposeError, ComposeProject, Service, load_project
 from moussaillon.sandbox.errors import QuotaExceeded, SandboxRefused
 from moussaillon.sandbox.executor.common import Context
 from moussaillon.sandbox.executor.networks import DEFAULT as DEFAULT_BRIDGE
+from moussaillon.sandbox.policy import Policy
 from moussaillon.sandbox.requests import (
     BuildRequest,
     ComposeRequest,
@@ -291,3 +292,33 @@ async def check_quotas(
                 used=used,
                 limit=limit,
             )
+
+
+# --- shared by the commands (compose.py, compose_views.py) ------------------------------------
+
+
+async def checked(ctx: Context, request: Any) -> Any:
+    """The policy, exactly as for a typed line (own images included when the service is here)."""
+    if ctx.checker is not None:
+        return await ctx.checker(request)
+    return Policy.from_settings(ctx.settings).check(request)
+
+
+def warnings_text(project: ComposeProject) -> str:
+    return "".join(f"WARN[0000] {warning}\n" for warning in project.warnings)
+
+
+def by_service(found: Found, services: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    pairs = sorted(found.containers.items())
+    return [(s, c) for s, c in pairs if not services or s in services]
+
+
+async def project_name(ctx: Context, req: ComposeRequest) -> tuple[ComposeProject | None, str]:
+    """Commands that only find objects work from ``-p`` alone, as Compose's do."""
+    try:
+        project = await load(ctx, req)
+    except ComposeError:
+        if req.project is None:
+            raise
+        return None, req.project
+    return project, project.name
