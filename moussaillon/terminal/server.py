@@ -176,18 +176,11 @@ class TerminalServer:
         """Answer one request; False once the connection was hijacked (it ends with the stream)."""
         ex = routes.Exchange(conn, request, self.api, user_id, self.headers)
         try:
-            if path == "/version" and request.method == "GET":
-                await ex.json(200, await self.api.version())
-                return True
-            if path == "/info" and request.method == "GET":
-                await ex.json(200, await self.api.info(user_id))
-                return True
-            if path.endswith("/attach") and request.method == "POST":
-                await routes.dispatch(ex, path)
-                return False
             if not await routes.dispatch(ex, path):
                 text = t("terminal.not_in_slice", method=request.method, path=path[:100])
                 await ex.json(404, {"message": text})
         except ApiError as exc:
+            if ex.hijacked:  # the stream has begun: no HTTP answer can follow
+                return False
             await ex.json(exc.status, {"message": exc.message})
-        return True
+        return not ex.hijacked

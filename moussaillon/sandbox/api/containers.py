@@ -1,0 +1,140 @@
+"""Containers: list, inspect, create, start, wait, logs, remove, in the student's scope."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import aiodocker
+
+from moussaillon.sandbox.api.bodies import create_request, frames
+from moussaillon.sandbox.api.pipeline import ApiBase
+from moussaillon.sandbox.executor import containers as container_ops
+from moussaillon.sandbox.executor import run as run_ops
+from moussaillon.sandbox.executor.common import Context, hide_internal
+from moussaillon.sandbox.scrub import scrub_paths
+
+
+class ContainersApi(ApiBase):
+    async def containers(self, user_id: int, *, all: bool = False) -> list[dict[str, Any]]:
+        async def work(ctx: Context) -> list[dict[str, Any]]:
+            found = await ctx.scope.containers(ctx.engine, all=all)
+            return [self._summary(ctx, c) for c in found]
+
+        return await self._pipeline(user_id, "ps", work)
+
+    async def inspect(self, user_id: int, ref: str) -> dict[str, Any]:
+        """``docker inspect``'s object, as the chat shows it (paths blanked, names the
+        student's own)."""
+
+        async def work(ctx: Context) -> dict[str, Any]:
+            found: dict[str, Any] = await container_ops.inspect_one(ctx, ref)
+            return found
+
+        return await self._pipeline(user_id, "inspect", work)
+
+    async def create(self, user_id: int, name: str | None, body: dict[str, Any]) -> dict[str, Any]:
+        async def work(ctx: Context) -> dict[str, Any]:
+            request = await self.service._check(ctx, create_request(name, body))
+            container_id, _, _ = await run_ops.create(ctx, request)
+            return {"Id": container_id, "Warnings": []}
+
+        return await self._pipeline(user_id, "create", work)
+
+    async def start(self, user_id: int, ref: str) -> None:
+        async def work(ctx: Context) -> None:
+            container_id = await self._id(ctx, ref)
+            try:
+                await ctx.engine.post(f"containers/{container_id}/start")
+            except aiodocker.DockerError as exc:
+                if exc.status != 304:
+                    raise
+
+        await self._pipeline(user_id, "start", work)
+
+    async def wait(
+        self, user_id: int, ref: str, condition: str | None
+    ) -> Callable[[], Awaitable[dict[str, Any]]]:
+        """Resolve the container now (a refusal is an ``ApiError`` before any answer), then
+        the exit code when awaited: the engine answers the headers first and the CLI starts
+        the container only once it has them.
+
+        Once the container has run for the sandbox's time limit it is killed, as in chat; the
+        limit counts from its start, not from this request (a start can take seconds)."""
+
+        async def work(ctx: Context) -> Callable[[], Awaitable[dict[str, Any]]]:
+            container_id = await self._id(ctx, ref)
+            return lambda: self._exit(ctx, container_id, condition)
+
+        return await self._pipeline(user_id, "wait", work, queued=False)
+
+    async def _exit(self, ctx: Context, container_id: str, condition: str | None) -> dict[str, Any]:
+        params = {"condition": condition} if condition else None
+        limit = float(ctx.settings.sandbox_timeout_s)
+        waiting = asyncio.ensure_future(
+            ctx.engine.post(f"containers/{container_id}/wait", params=params)
+        )
+        try:
+            while True:
+                done, _ = await asyncio.wait({waiting}, timeout=limit)
+                if done:
+                    result: dict[str, Any] = waiting.result()
+                    return result
+                left = await self._time_left(ctx, container_id, limit)
+                if left <= 0:
+                    with contextlib.suppress(aiodocker.DockerError):
+                        await ctx.engine.post(f"containers/{container_id}/kill")
+                    return {"StatusCode": 137, "Error": None}
+                limit = left
+        except aiodocker.DockerError as exc:
+            return {"StatusCode": 0, "Error": {"Message": hide_internal(ctx, str(exc.message))}}
+        finally:
+            waiting.cancel()
+
+    async def _time_left(self, ctx: Context, container_id: str, limit: float) -> float:
+        """Seconds the container may still run (the whole limit while not started yet)."""
+        try:
+            state = (await ctx.engine.get(f"containers/{container_id}/json")).get("State") or {}
+        except aiodocker.DockerError:
+            return limit
+        if not state.get("Running"):
+            return limit
+        started = datetime.fromisoformat(
+            str(state.get("StartedAt", ""))[:26].rstrip("Z") + "+00:00"
+        )
+        return limit - (datetime.now(UTC) - started).total_seconds()
+
+    async def logs(self, user_id: int, ref: str, params: dict[str, str]) -> tuple[bytes, bool]:
+        """(body, tty): the logs as the engine frames them, scrubbed, capped at the output
+        limit; ``follow`` is not served yet (the first slice answers what is there)."""
+
+        async def work(ctx: Context) -> tuple[bytes, bool]:
+            c = await ctx.scope.container(ctx.engine, ref)
+            inspect = await ctx.engine.get(f"containers/{c['Id']}/json")
+            tty = bool((inspect.get("Config") or {}).get("Tty"))
+            query = {
+                k: v
+                for k, v in params.items()
+                if k in ("stdout", "stderr", "tail", "timestamps", "since", "until")
+            }
+            async with (
+                asyncio.timeout(30),
+                ctx.engine.stream(f"containers/{c['Id']}/logs", params=query) as response,
+            ):
+                raw = await response.content.read(ctx.output_limit + 8)
+            if tty:
+                return scrub_paths(raw.decode("utf-8", "replace"), ctx.scope.prefix).encode(), True
+            return frames(raw, ctx.scope.prefix), False
+
+        return await self._pipeline(user_id, "logs", work)
+
+    async def remove(self, user_id: int, ref: str, *, force: bool) -> None:
+        async def work(ctx: Context) -> None:
+            container_id = await self._id(ctx, ref)
+            params = {"force": "1" if force else "0", "v": "1"}
+            await ctx.engine.delete(f"containers/{container_id}", params=params)
+
+        await self._pipeline(user_id, "rm", work)

@@ -1,0 +1,105 @@
+"""The one way in for the endpoint's calls: the chat's rate limit, fair queue, journal, observers.
+
+Each area's calls (``containers.py``, ``streams.py``, ``images.py``…) are a mixin over
+``ApiBase``; they never touch the engine outside ``_pipeline``'s ``work``, so a call is charged,
+queued, journaled and translated exactly like a chat command.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import aiodocker
+
+from moussaillon.sandbox import sessions
+from moussaillon.sandbox.api.errors import ApiError, daemon_status
+from moussaillon.sandbox.engine import unreachable
+from moussaillon.sandbox.errors import SandboxError
+from moussaillon.sandbox.executor import run as run_ops
+from moussaillon.sandbox.executor.common import Context, hide_internal, visible_labels
+from moussaillon.sandbox.output import DaemonError
+from moussaillon.sandbox.results import CommandResult
+from moussaillon.sandbox.scope import IMAGE
+
+if TYPE_CHECKING:
+    from moussaillon.sandbox.service import SandboxService
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+DAEMON = "Error response from daemon: "
+
+
+class ApiBase:
+    """The endpoint's view of one ``SandboxService``: every method takes the student's id."""
+
+    def __init__(self, service: SandboxService) -> None:
+        self.service = service
+
+    # -- the pipeline -------------------------------------------------------------------------
+
+    async def _pipeline(
+        self,
+        user_id: int,
+        action: str,
+        work: Callable[[Context], Awaitable[T]],
+        *,
+        queued: bool = True,
+    ) -> T:
+        """``queued=False`` (``wait``, ``attach``): no fair-queue slot and no token, since the
+        CLI sends them only as parts of a ``run`` or ``start`` already charged, and they hold
+        a container, not the engine."""
+        service = self.service
+        ctx = service.context(user_id, "fr")
+        started = time.monotonic()
+        verdict, code = "ran", 0
+        try:
+            if queued:
+                service.limiter.check(ctx.scope.owner)
+            await sessions.touch(service.store, user_id)
+            if queued:
+                async with service.scheduler.slot(ctx.scope.owner):
+                    return await work(ctx)
+            return await work(ctx)
+        except SandboxError as exc:
+            verdict, code = exc.verdict, 1
+            raise ApiError(exc.status, exc.message(ctx.lang)) from None
+        except DaemonError as exc:
+            verdict, code = "ran", exc.exit_code
+            text = exc.text.removeprefix(DAEMON).removeprefix(run_ops.RUN_ERROR)
+            text = text.removeprefix(DAEMON)
+            raise ApiError(daemon_status(text), text) from None
+        except aiodocker.DockerError as exc:
+            verdict, code = "error", 1
+            if unreachable(exc):
+                raise ApiError(503, "Cannot reach the sandbox's engine") from None
+            raise ApiError(exc.status, hide_internal(ctx, str(exc.message))) from None
+        finally:
+            result = CommandResult(
+                exit_code=code,
+                output="",
+                refused=verdict != "ran",
+                reason=None,
+                duration_ms=int((time.monotonic() - started) * 1000),
+                verdict=verdict,
+            )
+            await service._journal(user_id, f"api {action}", f"api.{action}", result)
+            service._tell(user_id, f"docker {action}", result)
+
+    async def _id(self, ctx: Context, ref: str) -> str:
+        found: str = (await ctx.scope.container(ctx.engine, ref))["Id"]
+        return found
+
+    def _summary(self, ctx: Context, c: dict[str, Any]) -> dict[str, Any]:
+        name = ctx.scope.student(c.get("Labels"), (c.get("Names") or ["/"])[0].lstrip("/"))
+        shown = dict(c)
+        shown["Names"] = [f"/{name}"]
+        shown["Image"] = (c.get("Labels") or {}).get(IMAGE) or c.get("Image", "")
+        shown["Labels"] = visible_labels(c.get("Labels"))
+        shown["Mounts"] = []
+        shown["NetworkSettings"] = {"Networks": {}}
+        shown["HostConfig"] = {"NetworkMode": "bridge"}
+        shown["Ports"] = []
+        return shown
