@@ -37,4 +37,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Envoyez /terminal en message privé au bot : votre clé ne doit pas être vue par le groupe.",
         "en": "Send /terminal to the bot in a private chat: the group must not see your key.",
     },
+    "terminal.buildkit": {
+        "fr": "BuildKit n'est pas encore disponible dans votre terminal : construisez avec le constructeur classique, DOCKER_BUILDKIT=0 docker build -t NOM .",
+        "en": "BuildKit is not available in your terminal yet: build with the classic builder, DOCKER_BUILDKIT=0 docker build -t NAME .",
+    },
 }

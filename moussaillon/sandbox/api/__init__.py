@@ -13,6 +13,7 @@ observers. A refusal is an ``ApiError``: the engine's status and the student's r
 from __future__ import annotations
 
 from moussaillon.sandbox.api.bodies import create_request, frames
+from moussaillon.sandbox.api.build import BuildApi
 from moussaillon.sandbox.api.containers import ContainersApi
 from moussaillon.sandbox.api.errors import ApiError
 from moussaillon.sandbox.api.images import ImagesApi
@@ -20,7 +21,7 @@ from moussaillon.sandbox.api.streams import StreamsApi
 from moussaillon.sandbox.api.system import SystemApi
 
 
-class EngineApi(SystemApi, ContainersApi, StreamsApi, ImagesApi):
+class EngineApi(SystemApi, ContainersApi, StreamsApi, ImagesApi, BuildApi):
     """Every area's calls on one object, the one ``SandboxService.engine_api()`` hands out."""
 
 
