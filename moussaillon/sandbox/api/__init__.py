@@ -15,13 +15,14 @@ from __future__ import annotations
 from moussaillon.sandbox.api.bodies import create_request, frames
 from moussaillon.sandbox.api.build import BuildApi
 from moussaillon.sandbox.api.containers import ContainersApi
+from moussaillon.sandbox.api.disk import DiskApi
 from moussaillon.sandbox.api.errors import ApiError
 from moussaillon.sandbox.api.images import ImagesApi
 from moussaillon.sandbox.api.streams import StreamsApi
 from moussaillon.sandbox.api.system import SystemApi
 
 
-class EngineApi(SystemApi, ContainersApi, StreamsApi, ImagesApi, BuildApi):
+class EngineApi(SystemApi, ContainersApi, StreamsApi, ImagesApi, BuildApi, DiskApi):
     """Every area's calls on one object, the one ``SandboxService.engine_api()`` hands out."""
 
 

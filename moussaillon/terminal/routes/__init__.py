@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from moussaillon.sandbox import EngineApi
 from moussaillon.terminal.connection import MAX_BODY
-from moussaillon.terminal.routes import build, containers, images, streams, system
+from moussaillon.terminal.routes import build, containers, disk, images, streams, system
 from moussaillon.terminal.routes.exchange import Exchange, Request, Route
 
 __all__ = [
@@ -37,6 +37,7 @@ TABLE: list[Route] = [
     *streams.ROUTES,
     *images.ROUTES,
     *build.ROUTES,
+    *disk.ROUTES,
 ]
 
 
