@@ -38,7 +38,8 @@ IDLE_TIMEOUT_S = 60.0
 READ_CHUNK = 64 * 1024
 
 
-BodyLimit = Callable[[str, str], int]
+BodyLimit = Callable[[str, str], tuple[int, str]]  # (method, target) -> (cap, refusal)
+TOO_LARGE = "request body too large"
 
 
 class ClientGone(Exception):
@@ -108,14 +109,15 @@ class Connection:
 
     async def next_request(self, body_limit: BodyLimit | None = None) -> Request | None:
         """The next whole request, or None when the client closed between requests;
-        ``body_limit(method, target)`` is a route's own cap (``MAX_BODY`` without one)."""
+        ``body_limit(method, target)`` is a route's own cap and refusal (``MAX_BODY``
+        without one)."""
         if self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE:
             self.h11.start_next_cycle()
         loop = asyncio.get_running_loop()
         deadline: float | None = None  # the head's, then the body's: a whole phase, not a read
         request: Request | None = None
         body = bytearray()
-        cap = MAX_BODY
+        cap, too_large = MAX_BODY, TOO_LARGE
         while True:
             try:
                 event = self.h11.next_event()
@@ -138,17 +140,19 @@ class Connection:
                     await self._refuse(431, "Request Header Fields Too Large")
                 headers = {k.decode().lower(): v.decode("latin-1") for k, v in event.headers}
                 method, target = event.method.decode(), event.target.decode("latin-1")
-                cap = MAX_BODY if body_limit is None else body_limit(method, target)
+                cap, too_large = (
+                    (MAX_BODY, TOO_LARGE) if body_limit is None else body_limit(method, target)
+                )
                 length = headers.get("content-length")
                 if length is not None and length.isdigit() and int(length) > cap:
-                    await self.send_json(413, {"message": "request body too large"}, close=True)
+                    await self.send_json(413, {"message": too_large}, close=True)
                     raise ClientGone
                 request = Request(method, target, headers)
                 deadline = loop.time() + BODY_TIMEOUT_S
             elif isinstance(event, h11.Data):
                 body += event.data
                 if len(body) > cap:
-                    await self.send_json(413, {"message": "request body too large"}, close=True)
+                    await self.send_json(413, {"message": too_large}, close=True)
                     raise ClientGone
             elif isinstance(event, h11.EndOfMessage):
                 assert request is not None

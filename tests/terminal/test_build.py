@@ -133,7 +133,7 @@ async def test_a_failing_step_ends_with_the_engines_error(
     certs = await builder.student(clean_user_id)
     root = folder(builder.tmp, "fails", {"Dockerfile": "FROM alpine\nRUN exit 3\n"})
     code, out, err = await cli_in(builder, certs, root, "build", "-t", "f", ".", env=CLASSIC)
-    assert code != 0, (out, err)
+    assert code == 3, (out, err)  # the step's own exit code, as with the engine
     assert "Step 2/2 : RUN exit 3" in out
     assert "returned a non-zero code: 3" in err
     assert "returned a non-zero code" not in out
@@ -285,6 +285,18 @@ async def test_a_compressed_context_with_an_ignored_file_builds(
     code, out, err = await builder.cli(certs, "run", "--rm", "gz")
     assert code == 0, err
     assert "keep.txt" in out.split() and "secret.txt" not in out.split()
+
+
+async def test_a_context_over_the_cap_from_the_cli_says_why(
+    builder: Endpoint, clean_user_id: int
+) -> None:
+    certs = await builder.student(clean_user_id)
+    files = {"Dockerfile": SMALL, **{f"{n}.bin": n * 60_000 for n in "abcdef"}}
+    root = folder(builder.tmp, "huge", files)
+    code, out, err = await cli_in(builder, certs, root, "build", "-t", "h", ".", env=CLASSIC)
+    assert code == 1, (out, err)
+    limit = builder.server.api.context_limits().max_archive // 1024
+    assert "Error response from daemon: " + t("sandbox.build.context.tar_big", limit=limit) in err
 
 
 async def test_a_link_in_the_context_is_refused_with_the_reason(

@@ -112,9 +112,14 @@ def _reason(outcome: Outcome, *, pulled: bool) -> str:
     return lines[-1] if lines else "build failed"
 
 
-def error_message(text: str) -> dict[str, Any]:
+def error_message(text: str, code: int | None = None) -> dict[str, Any]:
+    """The engine's last message of a failed build; the CLI exits with ``code`` (a failed
+    ``RUN``'s own exit code), 1 without one."""
     text = text.rstrip("\n")
-    return {"errorDetail": {"message": text}, "error": text}
+    detail: dict[str, Any] = {"message": text}
+    if code:
+        detail["code"] = code
+    return {"errorDetail": detail, "error": text}
 
 
 class BuildApi(ApiBase):
@@ -140,10 +145,10 @@ class BuildApi(ApiBase):
             async def output(text: str) -> None:
                 await send({"stream": text})
 
-            async def error(text: str) -> None:
+            async def error(text: str, code: int | None) -> None:
                 nonlocal failed
                 failed = True
-                await send(error_message(text))
+                await send(error_message(text, code))
 
             ctx.on_output, ctx.on_error = output, error
             # The build slot first, then the general queue's, as a chat build takes them.

@@ -262,7 +262,7 @@ async def _stream(
             async for message in messages:
                 text = build_log.feed(message)
                 if text and build_log.error is not None and ctx.on_error is not None:
-                    await ctx.on_error(text)
+                    await ctx.on_error(text, build_log.error_code)
                 elif text and ctx.on_output is not None:
                     await ctx.on_output(text)
                 if build_log.size > limit:

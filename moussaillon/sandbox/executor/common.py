@@ -30,6 +30,7 @@ _T = TypeVar("_T")
 ENGINE_CALL_TIMEOUT = 30.0  # one management call (create, list, inspect …), not a student's run
 
 OnOutput = Callable[[str], Awaitable[None]]
+OnBuildError = Callable[[str, int | None], Awaitable[None]]  # the text, the engine's code
 Checker = Callable[[Any], Awaitable[Any]]  # the service's policy check of one typed request
 BuildSlot = Callable[[], AbstractAsyncContextManager[str]]  # a build slot: its cgroup parent
 
@@ -50,7 +51,7 @@ class Context:
     root_mb: int | None = None  # a writable root of this size (rootfs.py); None: read-only
     checker: Checker | None = None  # compose: each object's request through the policy
     build_slot: BuildSlot | None = None  # compose: a build slot for a ``build:`` service
-    on_error: OnOutput | None = None  # a build's error apart from its output (the Engine API)
+    on_error: OnBuildError | None = None  # a build's error apart from its output (Engine API)
 
     def lock(self, *parts: str) -> asyncio.Lock:
         """Serialise get-or-create of one object (the engine's duplicate checks are not atomic)."""

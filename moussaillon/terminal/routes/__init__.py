@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+from moussaillon.core.i18n import t
 from moussaillon.sandbox import EngineApi
-from moussaillon.terminal.connection import MAX_BODY
+from moussaillon.terminal.connection import MAX_BODY, TOO_LARGE
 from moussaillon.terminal.routes import build, containers, disk, images, streams, system
 from moussaillon.terminal.routes.exchange import Exchange, Request, Route
 
@@ -75,12 +76,15 @@ def find(method: str, path: str) -> tuple[Route, tuple[str, ...]] | None:
     return None
 
 
-def body_limit(api: EngineApi, method: str, target: str) -> int:
-    """The body cap of the route ``method target`` goes to, read before its body."""
+def body_limit(api: EngineApi, method: str, target: str) -> tuple[int, str]:
+    """The body cap of the route ``method target`` goes to, read before its body, and the
+    refusal past it (the route's own sentence, given the cap in KiB)."""
     found = find(method, split(target)[0])
     if found is None or found[0].max_body is None:
-        return MAX_BODY
-    return found[0].max_body(api)
+        return MAX_BODY, TOO_LARGE
+    cap = found[0].max_body(api)
+    key = found[0].too_large
+    return cap, t(key, limit=cap // 1024) if key else TOO_LARGE
 
 
 async def dispatch(ex: Exchange, path: str) -> bool:

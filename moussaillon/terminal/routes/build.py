@@ -61,7 +61,13 @@ async def buildkit_refused(ex: Exchange) -> None:
 
 
 ROUTES = [
-    route("POST", r"/build", build, max_body=context_cap),
+    route(
+        "POST",
+        r"/build",
+        build,
+        max_body=context_cap,
+        too_large="sandbox.build.context.tar_big",
+    ),
     route("POST", r"/session", buildkit_refused),
     route("POST", r"/grpc", buildkit_refused),
 ]

@@ -58,13 +58,22 @@ class Exchange:
 @dataclass(frozen=True)
 class Route:
     """``method`` on paths matching ``pattern`` whole; its groups are the handler's arguments.
-    ``max_body``: the route's own cap on the request body (``connection.MAX_BODY`` without)."""
+    ``max_body``: the route's own cap on the request body (``connection.MAX_BODY`` without),
+    ``too_large`` the message key of its refusal (``{limit}`` in KiB)."""
 
     method: str
     pattern: re.Pattern[str]
     handler: Handler
     max_body: BodyCap | None = None
+    too_large: str | None = None
 
 
-def route(method: str, pattern: str, handler: Handler, *, max_body: BodyCap | None = None) -> Route:
-    return Route(method, re.compile(pattern), handler, max_body)
+def route(
+    method: str,
+    pattern: str,
+    handler: Handler,
+    *,
+    max_body: BodyCap | None = None,
+    too_large: str | None = None,
+) -> Route:
+    return Route(method, re.compile(pattern), handler, max_body, too_large)
