@@ -309,3 +309,17 @@ async def test_a_link_in_the_context_is_refused_with_the_reason(
     assert code == 1, (out, err)
     reason = t("sandbox.build.context.tar_link", path="passwd", target="/etc/passwd")
     assert "Error response from daemon: " + reason in err
+
+
+async def test_one_build_at_a_time_per_student(builder: Endpoint, clean_user_id: int) -> None:
+    certs = await builder.student(clean_user_id)
+    slow = folder(builder.tmp, "slow", {"Dockerfile": "FROM alpine\nRUN sleep 3\n"})
+    quick = folder(builder.tmp, "quick", {"Dockerfile": SMALL})
+    first = asyncio.create_task(
+        cli_in(builder, certs, slow, "build", "--no-cache", "-t", "s", ".", env=CLASSIC)
+    )
+    await asyncio.sleep(1.5)
+    code, _, err = await cli_in(builder, certs, quick, "build", "-t", "q", ".", env=CLASSIC)
+    assert code == 1 and "Error response from daemon: " + t("sandbox.build.busy") in err
+    code, out, err = await first
+    assert code == 0 and "Successfully tagged s:latest" in out, (out, err)
