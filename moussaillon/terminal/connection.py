@@ -160,6 +160,7 @@ class Connection:
         if self.tap is not None:
             self.tap.status = status
             self.tap.add(body)
+            await self.tap.complete()
         all_headers = [*headers, ("Content-Length", str(len(body)))]
         if close:
             all_headers.append(("Connection", "close"))
@@ -193,6 +194,7 @@ class Connection:
     async def stream_end(self, data: bytes) -> None:
         if self.tap is not None:
             self.tap.add(data)
+            await self.tap.complete()
         try:
             if data:
                 self.writer.write(self.h11.send(h11.Data(data=data)))

@@ -180,7 +180,12 @@ class TerminalServer:
     ) -> bool:
         """Answer one request; False once the connection was hijacked (it ends with the stream)."""
         ex = routes.Exchange(conn, request, self.api, user_id, self.headers)
-        conn.tap = Tap() if self.transcript.on else None
+        if self.transcript.on:
+
+            async def heard(tap: Tap) -> None:
+                await self.transcript.answered(user_id, request, tap)
+
+            conn.tap = Tap(heard)
         try:
             if not await routes.dispatch(ex, path):
                 text = t("terminal.not_in_slice", method=request.method, path=path[:100])
@@ -191,6 +196,6 @@ class TerminalServer:
             await ex.json(exc.status, {"message": exc.message})
         finally:
             tap, conn.tap = conn.tap, None
-            if tap is not None:
-                await self.transcript.answered(user_id, request, tap)
+            if tap is not None:  # a stream's end (a whole answer was handed over already)
+                await tap.complete()
         return not ex.hijacked

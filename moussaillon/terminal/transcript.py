@@ -91,10 +91,18 @@ def images_table(rows: list[dict[str, Any]]) -> str:
 class Tap:
     """The status and the bytes one answer carried (its tail past ``TAP_BYTES``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, done: Callable[[Tap], Awaitable[None]] | None = None) -> None:
         self.status = 0
         self.data = bytearray()
         self.overflowed = False
+        self._done = done
+
+    async def complete(self) -> None:
+        """The answer is whole: hand it over (once) before the client can read its end, so
+        the lab check a student runs next already sees it."""
+        done, self._done = self._done, None
+        if done is not None:
+            await done(self)
 
     def add(self, chunk: bytes) -> None:
         self.data += chunk

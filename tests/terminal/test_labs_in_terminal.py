@@ -19,7 +19,6 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiodocker
 import pytest
 
 from moussaillon.app import _terminal
@@ -29,7 +28,6 @@ from moussaillon.terminal.server import TerminalServer
 from tests.conftest import Bot, start_bot
 from tests.optional import missing
 from tests.sandbox.conftest import docker  # noqa: F401 (fixture)
-from tests.terminal.conftest import open_endpoint
 
 CLI_TIMEOUT_S = 120
 
@@ -118,8 +116,10 @@ async def test_the_first_three_labs_in_the_students_own_terminal(classroom: Clas
 
 
 async def _check(classroom: Classroom, user_id: int, lab: str, step: int) -> None:
-    result = await classroom.bot.services.practice.check(user_id, lab, step)
-    assert result.ok, f"{lab} step {step}: {result.missing}"
+    practice = classroom.bot.services.practice
+    result = await practice.check(user_id, lab, step)
+    last = await practice._journal.last_entry(user_id)
+    assert result.ok, f"{lab} step {step}: {result.missing} after {last}"
 
 
 async def _follow_the_labs(classroom: Classroom, student) -> None:
@@ -183,21 +183,3 @@ async def _follow_the_labs(classroom: Classroom, student) -> None:
     await laptop.ok("docker stop veilleur")
     await laptop.ok("docker rm veilleur")
     await _check(classroom, uid, lab, 5)
-
-
-async def test_one_cli_command_spends_one_token_as_in_the_chat(
-    docker: aiodocker.Docker,  # noqa: F811 (fixture)
-    standin_images: dict[str, str],
-    tmp_path: Path,
-    clean_user_id: int,
-) -> None:
-    """``docker run`` is four requests (create, attach, start, wait): it costs one command."""
-    async with open_endpoint(
-        docker, standin_images, tmp_path, sandbox_burst=3, sandbox_commands_per_minute=1
-    ) as endpoint:
-        certs = await endpoint.student(clean_user_id)
-        for _ in range(3):
-            code, out, err = await endpoint.cli(certs, "run", "--rm", "alpine", "echo", "hi")
-            assert (code, out) == (0, "hi\n"), err
-        code, _, err = await endpoint.cli(certs, "ps")
-        assert code != 0 and "trop de commandes" in err
