@@ -254,6 +254,7 @@ async def _terminal(services: Services) -> TerminalServer | None:
         host=settings.terminal_bind,
         port=settings.terminal_port or 0,
         max_connections=settings.terminal_max_connections,
+        remember=services.practice.remember,  # lab steps checked on what the CLI printed
     )
     await server.start()
     return server

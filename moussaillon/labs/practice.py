@@ -91,6 +91,11 @@ class PracticeService:
                 log.exception("labs: recording the last output failed")
         return result
 
+    async def remember(self, user_id: int, line: str, output: str) -> None:
+        """A command that ran elsewhere (the student's own terminal), kept like ``run``'s, so
+        a step checked on its output passes wherever the student typed it."""
+        await self._journal.record(user_id, line, output)
+
     async def stream(
         self, user_id: int, line: str, lang: str = "fr"
     ) -> AsyncGenerator[StreamEvent | CommandResult, None]:

@@ -47,20 +47,24 @@ class RateLimiter:
         bucket.stamp = now
         return bucket
 
-    def check(self, key: Hashable) -> None:
-        """Spend one token for ``key`` or raise ``RateLimited`` saying how long to wait."""
+    def check(self, key: Hashable, cost: float = 1.0) -> None:
+        """Spend ``cost`` tokens for ``key`` or raise ``RateLimited`` saying how long to wait.
+
+        A fraction is for the parts of one command that arrive as several requests (the
+        terminal's CLI sends ``inspect`` before ``logs``): the command, not the request, is
+        what the limit counts."""
         now = self.clock()
         bucket = self._refilled(key, now)
-        if bucket.tokens < 1.0:
+        if bucket.tokens < cost:
             self._buckets[key] = bucket
-            raise RateLimited("sandbox.rate_limited", retry_after=self._wait(bucket))
-        bucket.tokens -= 1.0
+            raise RateLimited("sandbox.rate_limited", retry_after=self._wait(bucket, cost))
+        bucket.tokens -= cost
         self._buckets[key] = bucket
         if len(self._buckets) >= self._sweep_at:
             self._sweep(now)
 
-    def _wait(self, bucket: _Bucket) -> float:
-        return (1.0 - bucket.tokens) / self.rate
+    def _wait(self, bucket: _Bucket, cost: float = 1.0) -> float:
+        return (cost - bucket.tokens) / self.rate
 
     def remaining(self, key: Hashable) -> float:
         """Commands ``key`` could run right now (whole tokens), without spending any."""

@@ -23,11 +23,14 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import h11
 
 from moussaillon.terminal.tls import TlsStream
+
+if TYPE_CHECKING:
+    from moussaillon.terminal.transcript import Tap
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_HEADERS = 100
@@ -86,6 +89,7 @@ class Connection:
         self.reader = stream
         self.writer = stream
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
+        self.tap: Tap | None = None  # what the current answer carries, for the transcript
 
     async def _read(self, timeout: float) -> None:  # noqa: ASYNC109 (per-phase deadline)
         try:
@@ -167,6 +171,10 @@ class Connection:
         *,
         close: bool = False,
     ) -> None:
+        if self.tap is not None:
+            self.tap.status = status
+            self.tap.add(body)
+            await self.tap.complete()
         all_headers = [*headers, ("Content-Length", str(len(body)))]
         if close:
             all_headers.append(("Connection", "close"))
@@ -185,6 +193,8 @@ class Connection:
 
     async def start_stream(self, status: int, headers: list[tuple[str, str]]) -> None:
         """The head of a response whose body comes later (chunked)."""
+        if self.tap is not None:
+            self.tap.status = status
         try:
             self.writer.write(
                 self.h11.send(
@@ -204,6 +214,9 @@ class Connection:
         await self._drain()
 
     async def stream_end(self, data: bytes) -> None:
+        if self.tap is not None:
+            self.tap.add(data)
+            await self.tap.complete()
         try:
             if data:
                 self.writer.write(self.h11.send(h11.Data(data=data)))
@@ -229,6 +242,8 @@ class Connection:
         """Take the socket over as the engine does: ``101 UPGRADED`` when the client asked
         for ``Upgrade: tcp``, else a 200 with a body that lasts until the stream ends."""
         head = "HTTP/1.1 101 UPGRADED\r\n" if upgraded else "HTTP/1.1 200 OK\r\n"
+        if self.tap is not None:
+            self.tap.status = 101 if upgraded else 200
         lines = [("Content-Type", "application/vnd.docker.raw-stream"), *headers]
         if upgraded:
             lines += [("Connection", "Upgrade"), ("Upgrade", "tcp")]
@@ -236,6 +251,8 @@ class Connection:
         await self._drain()
 
     async def write_raw(self, data: bytes) -> None:
+        if self.tap is not None:
+            self.tap.add(data)
         self.writer.write(data)
         await self._drain()
 

@@ -23,6 +23,7 @@ from moussaillon.terminal.ca import Authority, serial_of
 from moussaillon.terminal.certs import TerminalCerts
 from moussaillon.terminal.connection import ClientGone, Connection
 from moussaillon.terminal.tls import TlsStream
+from moussaillon.terminal.transcript import Remember, Tap, Transcript
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,12 @@ class TerminalServer:
         host: str,
         port: int,
         max_connections: int,
+        remember: Remember | None = None,
     ) -> None:
+        """``remember(user_id, line, output)``: where the labs keep the student's latest
+        output (``PracticeService.remember``), fed by the ``Transcript``."""
         self.api = api
+        self.transcript = Transcript(remember)
         self.certs = certs
         self.host = host
         self.port = port
@@ -177,6 +182,12 @@ class TerminalServer:
     ) -> bool:
         """Answer one request; False once the connection was hijacked (it ends with the stream)."""
         ex = routes.Exchange(conn, request, self.api, user_id, self.headers)
+        if self.transcript.on:
+
+            async def heard(tap: Tap) -> None:
+                await self.transcript.answered(user_id, request, tap)
+
+            conn.tap = Tap(heard)
         try:
             if not await routes.dispatch(ex, path):
                 text = t("terminal.not_in_slice", method=request.method, path=path[:100])
@@ -185,4 +196,8 @@ class TerminalServer:
             if ex.hijacked:  # the stream has begun: no HTTP answer can follow
                 return False
             await ex.json(exc.status, {"message": exc.message})
+        finally:
+            tap, conn.tap = conn.tap, None
+            if tap is not None:  # a stream's end (a whole answer was handed over already)
+                await tap.complete()
         return not ex.hijacked

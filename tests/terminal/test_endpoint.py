@@ -232,13 +232,15 @@ async def test_a_chunked_body_without_end_is_cut_off(
         writer.close()
 
 
-async def test_the_chats_rate_limit_holds_and_a_run_costs_two_tokens(
+async def test_the_chats_rate_limit_holds_and_a_run_costs_one_token(
     docker: aiodocker.Docker,  # noqa: F811 (fixture)
     standin_images: dict[str, str],
     tmp_path: Path,
     clean_user_id: int,
 ) -> None:
-    limits = {"sandbox_commands_per_minute": 0.01, "sandbox_burst": 4}
+    """``docker run`` is four requests (create, attach, start, wait): one command, one token,
+    as in the chat."""
+    limits = {"sandbox_commands_per_minute": 0.01, "sandbox_burst": 2}
     async with open_endpoint(docker, standin_images, tmp_path, **limits) as endpoint:
         certs = await endpoint.student(clean_user_id)
         for _ in range(2):

@@ -14,6 +14,75 @@ from moussaillon.sandbox.requests import CreateRequest, EnvVar, Mount, PortMappi
 from moussaillon.sandbox.scrub import scrub_paths
 
 MountKind = Literal["volume", "bind", "tmpfs"]
+# Create-body fields for which ``docker run`` in the chat has no option: a value other than the
+# CLI's default is refused with the flag the student typed, as the chat refuses the flag.
+UNSUPPORTED_HOST = {
+    "Dns": "--dns",
+    "DnsOptions": "--dns-option",
+    "DnsSearch": "--dns-search",
+    "ExtraHosts": "--add-host",
+    "Links": "--link",
+    "PidsLimit": "--pids-limit",
+    "Ulimits": "--ulimit",
+    "OomKillDisable": "--oom-kill-disable",
+    "OomScoreAdj": "--oom-score-adj",
+    "CgroupParent": "--cgroup-parent",
+    "ShmSize": "--shm-size",
+    "DeviceCgroupRules": "--device-cgroup-rule",
+    "DeviceRequests": "--gpus",
+    "GroupAdd": "--group-add",
+    "StorageOpt": "--storage-opt",
+    "CpuShares": "--cpu-shares",
+    "CpuPeriod": "--cpu-period",
+    "CpuQuota": "--cpu-quota",
+    "CpuRealtimePeriod": "--cpu-rt-period",
+    "CpuRealtimeRuntime": "--cpu-rt-runtime",
+    "CpusetCpus": "--cpuset-cpus",
+    "CpusetMems": "--cpuset-mems",
+    "BlkioWeight": "--blkio-weight",
+    "BlkioWeightDevice": "--blkio-weight-device",
+    "BlkioDeviceReadBps": "--device-read-bps",
+    "BlkioDeviceWriteBps": "--device-write-bps",
+    "BlkioDeviceReadIOps": "--device-read-iops",
+    "BlkioDeviceWriteIOps": "--device-write-iops",
+    "MemoryReservation": "--memory-reservation",
+    "MemorySwap": "--memory-swap",
+    "MemorySwappiness": "--memory-swappiness",
+    "KernelMemory": "--kernel-memory",
+    "Isolation": "--isolation",
+    "MaskedPaths": "MaskedPaths",
+    "ReadonlyPaths": "ReadonlyPaths",
+    "Annotations": "--annotation",
+}
+UNSUPPORTED_CONFIG = {
+    "Domainname": "--domainname",
+    "MacAddress": "--mac-address",
+    "StopTimeout": "--stop-timeout",
+    "Shell": "SHELL",
+    "OnBuild": "ONBUILD",
+}
+
+
+def _set(value: Any) -> bool:
+    """A value the CLI sends only when the student gave the option (its defaults are empty,
+    zero, false or null; ``MemorySwappiness`` is null unless given)."""
+    return value not in (None, 0, "", False, [], {})
+
+
+def unsupported_fields(body: dict[str, Any]) -> list[str]:
+    host = body.get("HostConfig") or {}
+    found = [flag for key, flag in UNSUPPORTED_HOST.items() if _set(host.get(key))]
+    if host.get("MemorySwappiness") == -1:  # what some CLIs send for "not given"
+        found.remove("--memory-swappiness")
+    found += [flag for key, flag in UNSUPPORTED_CONFIG.items() if _set(body.get(key))]
+    log = host.get("LogConfig") or {}
+    if _set(log.get("Type")):
+        found.append("--log-driver")
+    if _set(log.get("Config")):
+        found.append("--log-opt")
+    return found
+
+
 STREAM_FRAME = struct.Struct(">BxxxI")
 
 
@@ -23,6 +92,7 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
     Fields the policy refuses are carried over so it can name them; the limits, mounts and
     network the engine gets are rewritten by the executor, never copied from here."""
     host = body.get("HostConfig") or {}
+    unsupported = unsupported_fields(body)
     mounts: list[Mount] = []
     for bind in host.get("Binds") or []:
         source, _, rest = str(bind).partition(":")
@@ -40,6 +110,11 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
                 read_only=bool(m.get("ReadOnly")),
             )
         )
+    for target, options in (host.get("Tmpfs") or {}).items():
+        if not any(m.target == target for m in mounts):
+            mounts.append(Mount(type="tmpfs", target=str(target)))
+            if options:
+                unsupported.append("--tmpfs (options)")
     for target in body.get("Volumes") or {}:
         if not any(m.target == target for m in mounts):
             mounts.append(Mount(type="volume", target=target))
@@ -100,9 +175,13 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
         if host.get("CgroupnsMode") not in (None, "", "private")
         else None,
         security_opt=list(host.get("SecurityOpt") or []),
-        runtime=host.get("Runtime") if host.get("Runtime") not in (None, "", "runc") else None,
+        runtime=host.get("Runtime") or None,  # even runc: the sandbox picks the runtime
         sysctls=dict(host.get("Sysctls") or {}),
         volumes_from=list(host.get("VolumesFrom") or []),
+        publish_all=bool(host.get("PublishAllPorts")),
+        read_only=bool(host.get("ReadonlyRootfs")),
+        cap_drop=list(host.get("CapDrop") or []),
+        unsupported=unsupported,
         interactive=bool(body.get("OpenStdin")),
         tty=bool(body.get("Tty")),
     )

@@ -34,7 +34,8 @@ class ContainersApi(ApiBase):
             found: dict[str, Any] = await container_ops.inspect_one(ctx, ref)
             return found
 
-        return await self._pipeline(user_id, "inspect", work)
+        # Half: the CLI also inspects before ``logs``, ``attach`` or ``start -a``.
+        return await self._pipeline(user_id, "inspect", work, cost=0.5)
 
     async def create(self, user_id: int, name: str | None, body: dict[str, Any]) -> dict[str, Any]:
         async def work(ctx: Context) -> dict[str, Any]:
@@ -42,7 +43,9 @@ class ContainersApi(ApiBase):
             container_id, _, _ = await run_ops.create(ctx, request)
             return {"Id": container_id, "Warnings": []}
 
-        return await self._pipeline(user_id, "create", work)
+        created = await self._pipeline(user_id, "create", work)
+        self.begun(user_id, created["Id"])  # ``docker run``: its start is the same command
+        return created
 
     async def start(self, user_id: int, ref: str) -> None:
         async def work(ctx: Context) -> None:
@@ -53,7 +56,7 @@ class ContainersApi(ApiBase):
                 if exc.status != 304:
                     raise
 
-        await self._pipeline(user_id, "start", work)
+        await self._pipeline(user_id, "start", work, cost=0 if self.follows(user_id, ref) else 1)
 
     async def wait(
         self, user_id: int, ref: str, condition: str | None

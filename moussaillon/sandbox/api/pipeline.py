@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DAEMON = "Error response from daemon: "
+FOLLOW_S = 30.0
+BEGUN_KEPT = 4096
 
 
 class ApiBase:
@@ -37,6 +40,19 @@ class ApiBase:
 
     def __init__(self, service: SandboxService) -> None:
         self.service = service
+        # Objects a charged request just made, whose next step the CLI sends on its own
+        # (``run``'s start after its create): that step is part of the same command.
+        self._begun: OrderedDict[tuple[int, str], float] = OrderedDict()
+
+    def begun(self, user_id: int, key: str) -> None:
+        self._begun[(user_id, key)] = time.monotonic()
+        while len(self._begun) > BEGUN_KEPT:
+            self._begun.popitem(last=False)
+
+    def follows(self, user_id: int, key: str) -> bool:
+        """Whether ``key`` was begun by this student within ``FOLLOW_S`` (once only)."""
+        at = self._begun.pop((user_id, key), None)
+        return at is not None and time.monotonic() - at <= FOLLOW_S
 
     # -- the pipeline -------------------------------------------------------------------------
 
@@ -47,17 +63,19 @@ class ApiBase:
         work: Callable[[Context], Awaitable[T]],
         *,
         queued: bool = True,
+        cost: float = 1.0,
     ) -> T:
         """``queued=False`` (``wait``, ``attach``): no fair-queue slot and no token, since the
         CLI sends them only as parts of a ``run`` or ``start`` already charged, and they hold
-        a container, not the engine."""
+        a container, not the engine. ``cost``: the tokens of the rate limit this request
+        spends, so one CLI command costs what the same command costs in the chat (one)."""
         service = self.service
         ctx = service.context(user_id, "fr")
         started = time.monotonic()
         verdict, code = "ran", 0
         try:
-            if queued:
-                service.limiter.check(ctx.scope.owner)
+            if queued and cost > 0:
+                service.limiter.check(ctx.scope.owner, cost)
             await sessions.touch(service.store, user_id)
             if queued:
                 async with service.scheduler.slot(ctx.scope.owner):
