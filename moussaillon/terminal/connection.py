@@ -207,6 +207,8 @@ class Connection:
 
     async def stream_data(self, data: bytes) -> None:
         """One chunk of a body ``start_stream`` began."""
+        if self.tap is not None:
+            self.tap.add(data)
         try:
             self.writer.write(self.h11.send(h11.Data(data=data)))
         except h11.LocalProtocolError as exc:
