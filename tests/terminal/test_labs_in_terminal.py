@@ -154,14 +154,14 @@ async def _follow_the_labs(classroom: Classroom, student) -> None:
     lab = "gerer-les-images"
     assert re.search(r"^hello-world\s+latest", await laptop.ok("docker images"), re.M)
     await _check(classroom, uid, lab, 1)
-    await laptop.ok("docker pull alpine")
+    assert "Status: Image is up to date for alpine:latest" in await laptop.ok("docker pull alpine")
     assert '"Architecture"' in await laptop.ok("docker image inspect alpine")
-    await _check(classroom, uid, lab, 2)
+    await _check(classroom, uid, lab, 3)
     await laptop.ok("docker tag alpine mon-alpine:v1")
     assert "mon-alpine" in await laptop.ok("docker images")
-    await _check(classroom, uid, lab, 3)
-    await laptop.ok("docker rmi mon-alpine:v1")
     await _check(classroom, uid, lab, 4)
+    assert "Untagged: mon-alpine:v1" in await laptop.ok("docker rmi mon-alpine:v1")
+    await _check(classroom, uid, lab, 5)
 
     # Lab 3, « Entrées, sorties et cycle de vie ».
     lab = "entrees-sorties"
