@@ -104,6 +104,7 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
         sysctls=dict(host.get("Sysctls") or {}),
         volumes_from=list(host.get("VolumesFrom") or []),
         interactive=bool(body.get("OpenStdin")),
+        stdin_once=bool(body.get("StdinOnce")),
         tty=bool(body.get("Tty")),
     )
 
