@@ -213,6 +213,19 @@ class Connection:
         self.writer.write((head + "".join(f"{k}: {v}\r\n" for k, v in lines) + "\r\n").encode())
         await self._drain()
 
+    def leftover(self) -> bytes:
+        """Bytes the client sent after the request h11 read: after a hijack, its first input."""
+        data, _ = self.h11.trailing_data
+        return bytes(data)
+
+    async def read_raw(self) -> bytes:
+        """The hijacked client's next bytes (b"" once it closed its side); no time limit here,
+        the stream's own idle bound applies."""
+        try:
+            return await self.reader.read(READ_CHUNK)
+        except (ConnectionError, OSError, ssl.SSLError) as exc:
+            raise ClientGone from exc
+
     async def write_raw(self, data: bytes) -> None:
         self.writer.write(data)
         await self._drain()

@@ -22,6 +22,7 @@ from moussaillon.terminal import routes
 from moussaillon.terminal.ca import Authority, serial_of
 from moussaillon.terminal.certs import TerminalCerts
 from moussaillon.terminal.connection import ClientGone, Connection
+from moussaillon.terminal.open_streams import OpenStreams
 from moussaillon.terminal.tls import TlsStream
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class TerminalServer:
         self._tls = server_context(certs.authority)
         self.api_version = FALLBACK_API
         self.engine_version = ""
+        self.streams = OpenStreams(api.service.settings.terminal_max_streams)
 
     async def start(self) -> None:
         try:
@@ -80,6 +82,7 @@ class TerminalServer:
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
+        await self.streams.close_all()  # each open stream says why it ends, then all are cut
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
@@ -174,7 +177,7 @@ class TerminalServer:
         self, conn: Connection, request: routes.Request, path: str, user_id: int
     ) -> bool:
         """Answer one request; False once the connection was hijacked (it ends with the stream)."""
-        ex = routes.Exchange(conn, request, self.api, user_id, self.headers)
+        ex = routes.Exchange(conn, request, self.api, user_id, self.headers, streams=self.streams)
         try:
             if not await routes.dispatch(ex, path):
                 text = t("terminal.not_in_slice", method=request.method, path=path[:100])
