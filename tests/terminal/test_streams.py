@@ -239,3 +239,27 @@ async def test_shutdown_tells_every_open_stream(endpoint: Endpoint, clean_user_i
         await endpoint.server.close()
         await cli.expect(re.escape(t("terminal.stream.shutdown")))
         await cli.wait()
+
+
+async def test_output_and_stdin_are_bounded_per_stream(
+    docker: aiodocker.Docker,  # noqa: F811 (fixture)
+    standin_images: dict[str, str],
+    tmp_path: Path,
+    clean_user_id: int,
+) -> None:
+    async with open_endpoint(
+        docker, standin_images, tmp_path, terminal_stream_output_mb=1, terminal_stdin_kb_s=16
+    ) as ep:
+        certs = await ep.student(clean_user_id)
+        code, out, err = await ep.cli(
+            certs, "run", "--rm", "alpine", "head", "-c", "3000000", "/dev/zero"
+        )
+        assert t("terminal.stream.output", mb=1) in err, (code, len(out), err)
+        assert len(out) <= 1024 * 1024
+        started = asyncio.get_running_loop().time()
+        code, out, err = await piped(
+            ep, certs, b"x" * 65536, "run", "-i", "--rm", "alpine", "wc", "-c"
+        )
+        elapsed = asyncio.get_running_loop().time() - started
+        assert (code, out.strip()) == (0, "65536"), err
+        assert elapsed >= 2.5  # 16 KiB at once, then 48 KiB at 16 KiB/s
