@@ -58,6 +58,11 @@ async def test_run_it_shell_types_sees_and_exits_with_its_code(
         await cli.expect(PROMPT)
         cli.send("echo $((6*7))\r")
         await cli.expect(r"\r\n42\r\n")
+        cli.send("sleep 60\r")
+        await asyncio.sleep(0.5)
+        cli.send(b"\x03")  # ctrl-C goes to the TTY: the shell's job ends, the shell does not
+        cli.send("echo status=$?\r")
+        await cli.expect(r"status=130")
         cli.send("exit 5\r")
         assert await cli.wait() == 5
 
@@ -263,3 +268,42 @@ async def test_output_and_stdin_are_bounded_per_stream(
         elapsed = asyncio.get_running_loop().time() - started
         assert (code, out.strip()) == (0, "65536"), err
         assert elapsed >= 2.5  # 16 KiB at once, then 48 KiB at 16 KiB/s
+
+
+async def test_a_stream_ends_at_its_maximum_life_even_when_busy(
+    docker: aiodocker.Docker,  # noqa: F811 (fixture)
+    standin_images: dict[str, str],
+    tmp_path: Path,
+    clean_user_id: int,
+) -> None:
+    async with open_endpoint(docker, standin_images, tmp_path, terminal_stream_max_s=3) as ep:
+        certs = await ep.student(clean_user_id)
+        code, _, err = await ep.cli(certs, "run", "-d", "--name", "web", "alpine", "sleep", "60")
+        assert code == 0, err
+        script = "while true; do echo tick; sleep 0.2; done"
+        code, out, err = await ep.cli(certs, "exec", "web", "sh", "-c", script)
+        assert "tick\n" in out and t("terminal.stream.max_life", minutes=1) in err, (code, err)
+        async with spawn(["docker", "run", "-it", "--rm", "alpine", "sh"], env(ep, certs)) as cli:
+            await cli.expect(PROMPT)
+            await cli.expect(re.escape(t("terminal.stream.max_life", minutes=1)), timeout=15)
+            assert await cli.wait() != 0  # its container is gone: nobody could type into it
+        code, out, err = await ep.cli(certs, "ps", "--format", "{{.Names}}")
+        assert (code, out) == (0, "web\n"), err
+
+
+async def test_a_dropped_wait_stops_its_time_limit(
+    docker: aiodocker.Docker,  # noqa: F811 (fixture)
+    standin_images: dict[str, str],
+    tmp_path: Path,
+    clean_user_id: int,
+) -> None:
+    """``run -d`` sends a ``wait`` and drops it after the start: the container lives on, while
+    a foreground one is still killed at the sandbox's time limit."""
+    async with open_endpoint(docker, standin_images, tmp_path, sandbox_timeout_s=2) as ep:
+        certs = await ep.student(clean_user_id)
+        code, _, err = await ep.cli(certs, "run", "-d", "--name", "web", "alpine", "sleep", "60")
+        assert code == 0, err
+        code, _, err = await ep.cli(certs, "run", "--rm", "alpine", "sleep", "60")
+        assert code == 137, err
+        code, out, err = await ep.cli(certs, "ps", "--format", "{{.Names}}")
+        assert (code, out) == (0, "web\n"), err
