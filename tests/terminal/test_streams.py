@@ -29,9 +29,9 @@ def journal(endpoint: Endpoint, user_id: int) -> list[str]:
     )
 
 
-async def resizes(endpoint: Endpoint, user_id: int, count: int) -> None:
+async def resizes(endpoint: Endpoint, user_id: int, count: int, entry: str = "api resize") -> None:
     async with asyncio.timeout(20):
-        while journal(endpoint, user_id).count("api resize") < count:
+        while journal(endpoint, user_id).count(entry) < count:
             await asyncio.sleep(0.05)
 
 
@@ -95,8 +95,12 @@ async def test_exec_runs_once_interactively_and_detached(
     await asyncio.sleep(0.5)
     code, _, err = await endpoint.cli(certs, "exec", "web", "test", "-f", "/tmp/made")
     assert code == 0, err
-    async with spawn(["docker", "exec", "-it", "web", "sh"], env(endpoint, certs)) as cli:
+    exec_it = ["docker", "exec", "-it", "web", "sh"]
+    async with spawn(exec_it, env(endpoint, certs), rows=33, cols=99) as cli:
         await cli.expect(PROMPT)
+        await resizes(endpoint, clean_user_id, 1, "api exec resize")
+        cli.send("stty size\r")
+        await cli.expect(r"\r\n33 99\r\n")
         cli.send("echo hi\r")
         await cli.expect(r"\r\nhi\r\n")
         cli.send("exit 3\r")
