@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from dataclasses import dataclass
 from typing import Literal
+
+import aiohttp
 
 from moussaillon.config import Settings
 from moussaillon.core.i18n import t
@@ -23,6 +26,7 @@ from moussaillon.sandbox.api.bodies import STREAM_FRAME
 from moussaillon.sandbox.api.hijack import Hijack
 from moussaillon.terminal.connection import ClientGone, Connection
 
+log = logging.getLogger(__name__)
 EndReason = Literal["exited", "client", "idle", "max_life", "output", "shutdown"]
 STDERR = 2
 
@@ -80,7 +84,8 @@ class Relay:
             if note:
                 with contextlib.suppress(ClientGone, ConnectionError, OSError):
                     await self.conn.write_raw(note)
-            await self.hijack.close()
+            with contextlib.suppress(Exception):
+                await self.hijack.close()
             if self.reason in ("idle", "max_life", "shutdown", "output") and self.hijack.abandon:
                 with contextlib.suppress(Exception):
                     await self.hijack.abandon()
@@ -120,7 +125,10 @@ class Relay:
                 await self.conn.write_raw(data)
         except ClientGone:
             self.stop("client")
-        except (ConnectionError, OSError, RuntimeError):
+        except (ConnectionError, OSError, RuntimeError, aiohttp.ClientError):
+            self.stop("exited")
+        except Exception:
+            log.exception("terminal: a stream failed")
             self.stop("exited")
 
     async def _input(self) -> None:
@@ -146,7 +154,10 @@ class Relay:
                     await asyncio.sleep(-credit / rate)
         except ClientGone:
             self.stop("client")
-        except (ConnectionError, OSError, RuntimeError):
+        except (ConnectionError, OSError, RuntimeError, aiohttp.ClientError):
+            self.stop("exited")
+        except Exception:
+            log.exception("terminal: a stream failed")
             self.stop("exited")
 
     async def _watch(self) -> None:

@@ -90,6 +90,8 @@ async def test_exec_runs_once_interactively_and_detached(
     assert code == 0 and "bin\n" in out and "etc\n" in out, err
     code, out, err = await endpoint.cli(certs, "exec", "web", "sh", "-c", "echo oops >&2; exit 4")
     assert (code, out, err) == (4, "", "oops\n")
+    code, out, err = await piped(endpoint, certs, b"abc\n", "exec", "-i", "web", "cat")
+    assert (code, out) == (0, "abc\n"), err
     code, _, err = await endpoint.cli(certs, "exec", "-d", "web", "touch", "/tmp/made")
     assert code == 0, err
     await asyncio.sleep(0.5)
