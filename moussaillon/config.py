@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     terminal_bind: str = "0.0.0.0"
     terminal_host: str = "localhost"  # the name in the students' docker context and the cert
     terminal_max_connections: int = Field(default=32, ge=1)
+    # Hijacked streams (attach, exec): open at once per student, their life, their traffic.
+    terminal_max_streams: int = Field(default=4, ge=1)
+    terminal_stream_idle_s: float = Field(default=1800, gt=0)
+    terminal_stream_max_s: float = Field(default=7200, gt=0)
+    terminal_stream_output_mb: int = Field(default=64, ge=1)
+    terminal_stdin_kb_s: int = Field(default=256, ge=1)
     course_path: Path = BUNDLED_COURSE
     search_semantic: bool = True
     search_cache_path: Path | None = None

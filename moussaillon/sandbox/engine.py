@@ -169,13 +169,40 @@ class Engine:
         await opened.__aenter__()
         return opened
 
-    async def attach_stream(self, container_id: str, *, stdin: bool) -> Stream:
+    async def attach_stream(
+        self,
+        container_id: str,
+        *,
+        stdin: bool,
+        stdout: bool = True,
+        stderr: bool = True,
+        logs: bool = False,
+        detach_keys: str | None = None,
+    ) -> Stream:
         """A container's attached stdin/stdout (``docker attach``): opened before ``start`` for
         ``run -it``, so nothing the process prints first is lost."""
         container = self.client.containers.container(container_id)
-        opened = container.attach(stdin=stdin, stdout=True, stderr=True, logs=False, timeout=None)
+        opened = container.attach(
+            stdin=stdin,
+            stdout=stdout,
+            stderr=stderr,
+            logs=logs,
+            detach_keys=detach_keys,
+            timeout=None,
+        )
         await opened.__aenter__()
         return opened
+
+    @staticmethod
+    def close_stdin(stream: Stream) -> None:
+        """Half-close a hijacked stream (Go's ``CloseWrite``): the engine then closes the
+        process's stdin (``cat`` ends) or, for a TTY, ends the attach, as the CLI's own
+        half-close does. aiodocker's ``close`` would also drop the output still to come."""
+        response = stream._resp
+        connection = None if response is None else response.connection
+        transport = None if connection is None else connection.transport
+        if transport is not None and transport.can_write_eof():
+            transport.write_eof()
 
 
 class _Docker(aiodocker.Docker):

@@ -111,6 +111,7 @@ class RunRequest(BaseRequest):
     interactive: bool = False
     tty: bool = False
     env_file: list[str] = []
+    stdin_once: bool = False  # the API's ``run -i`` in the foreground: stdin ends with the attach
 
 
 class CreateRequest(RunRequest):

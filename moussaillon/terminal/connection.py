@@ -252,6 +252,32 @@ class Connection:
         self.writer.write((head + "".join(f"{k}: {v}\r\n" for k, v in lines) + "\r\n").encode())
         await self._drain()
 
+    def leftover(self) -> bytes:
+        """Bytes the client sent after the request h11 read: after a hijack, its first input."""
+        data, _ = self.h11.trailing_data
+        return bytes(data)
+
+    async def read_raw(self) -> bytes:
+        """The hijacked client's next bytes (b"" once it closed its side); no time limit here,
+        the stream's own idle bound applies."""
+        try:
+            return await self.reader.read(READ_CHUNK)
+        except (ConnectionError, OSError, ssl.SSLError) as exc:
+            raise ClientGone from exc
+
+    async def client_left(self) -> None:
+        """Return once the client closed or broke the connection while an answer is pending
+        (the CLI drops ``run -d``'s ``wait`` right after the start). Bytes it sends meanwhile
+        are the next request's, handed back to h11."""
+        while True:
+            try:
+                data = await self.reader.read(READ_CHUNK)
+            except (ConnectionError, OSError, ssl.SSLError):
+                return
+            if not data:
+                return
+            self.h11.receive_data(data)
+
     async def write_raw(self, data: bytes) -> None:
         if self.tap is not None:
             self.tap.add(data)

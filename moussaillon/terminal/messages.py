@@ -41,4 +41,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "BuildKit n'est pas encore disponible dans votre terminal : construisez avec le constructeur classique, DOCKER_BUILDKIT=0 docker build -t NOM .",
         "en": "BuildKit is not available in your terminal yet: build with the classic builder, DOCKER_BUILDKIT=0 docker build -t NAME .",
     },
+    "terminal.too_many_streams": {
+        "fr": "Trop de sessions interactives ouvertes ({limit} au plus : attach, exec, run -it) : quittez-en une et réessayez.",
+        "en": "Too many interactive sessions open (at most {limit}: attach, exec, run -it): leave one and try again.",
+    },
+    "terminal.stream.idle": {
+        "fr": "[moussaillon] session fermée : inactive depuis {minutes} min",
+        "en": "[moussaillon] session closed: idle for {minutes} min",
+    },
+    "terminal.stream.max_life": {
+        "fr": "[moussaillon] session fermée : ouverte depuis plus de {minutes} min",
+        "en": "[moussaillon] session closed: open for more than {minutes} min",
+    },
+    "terminal.stream.output": {
+        "fr": "[moussaillon] session fermée : plus de {mb} Mio de sortie",
+        "en": "[moussaillon] session closed: more than {mb} MiB of output",
+    },
+    "terminal.stream.shutdown": {
+        "fr": "[moussaillon] session fermée : le serveur redémarre, reconnectez-vous dans un instant",
+        "en": "[moussaillon] session closed: the server is restarting, reconnect in a moment",
+    },
 }

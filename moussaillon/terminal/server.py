@@ -22,6 +22,7 @@ from moussaillon.terminal import routes
 from moussaillon.terminal.ca import Authority, serial_of
 from moussaillon.terminal.certs import TerminalCerts
 from moussaillon.terminal.connection import ClientGone, Connection
+from moussaillon.terminal.open_streams import OpenStreams
 from moussaillon.terminal.tls import TlsStream
 from moussaillon.terminal.transcript import Remember, Tap, Transcript
 
@@ -64,6 +65,7 @@ class TerminalServer:
         self._tls = server_context(certs.authority)
         self.api_version = FALLBACK_API
         self.engine_version = ""
+        self.streams = OpenStreams(api.service.settings.terminal_max_streams)
 
     async def start(self) -> None:
         try:
@@ -85,6 +87,7 @@ class TerminalServer:
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
+        await self.streams.close_all()  # each open stream says why it ends, then all are cut
         for task in list(self._tasks):
             task.cancel()
         for task in list(self._tasks):
@@ -181,7 +184,7 @@ class TerminalServer:
         self, conn: Connection, request: routes.Request, path: str, user_id: int
     ) -> bool:
         """Answer one request; False once the connection was hijacked (it ends with the stream)."""
-        ex = routes.Exchange(conn, request, self.api, user_id, self.headers)
+        ex = routes.Exchange(conn, request, self.api, user_id, self.headers, streams=self.streams)
         if self.transcript.on:
 
             async def heard(tap: Tap) -> None:

@@ -17,13 +17,15 @@ from moussaillon.sandbox.api.build import BuildApi
 from moussaillon.sandbox.api.containers import ContainersApi
 from moussaillon.sandbox.api.disk import DiskApi
 from moussaillon.sandbox.api.errors import ApiError
+from moussaillon.sandbox.api.execs import ExecsApi
+from moussaillon.sandbox.api.hijack import Hijack
 from moussaillon.sandbox.api.images import ImagesApi
 from moussaillon.sandbox.api.streams import StreamsApi
 from moussaillon.sandbox.api.system import SystemApi
 
 
-class EngineApi(SystemApi, ContainersApi, StreamsApi, ImagesApi, BuildApi, DiskApi):
+class EngineApi(SystemApi, ContainersApi, StreamsApi, ExecsApi, ImagesApi, BuildApi, DiskApi):
     """Every area's calls on one object, the one ``SandboxService.engine_api()`` hands out."""
 
 
-__all__ = ["ApiError", "EngineApi", "create_request", "frames"]
+__all__ = ["ApiError", "EngineApi", "Hijack", "create_request", "frames"]

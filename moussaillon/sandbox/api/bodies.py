@@ -183,6 +183,7 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
         cap_drop=list(host.get("CapDrop") or []),
         unsupported=unsupported,
         interactive=bool(body.get("OpenStdin")),
+        stdin_once=bool(body.get("StdinOnce")),
         tty=bool(body.get("Tty")),
     )
 

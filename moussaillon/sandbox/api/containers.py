@@ -66,17 +66,25 @@ class ContainersApi(ApiBase):
         the container only once it has them.
 
         Once the container has run for the sandbox's time limit it is killed, as in chat; the
-        limit counts from its start, not from this request (a start can take seconds)."""
+        limit counts from its start, not from this request (a start can take seconds). An
+        interactive one (``run -it``: someone types) has a stream's maximum life instead."""
 
         async def work(ctx: Context) -> Callable[[], Awaitable[dict[str, Any]]]:
             container_id = await self._id(ctx, ref)
-            return lambda: self._exit(ctx, container_id, condition)
+            inspect = await ctx.engine.get(f"containers/{container_id}/json")
+            limit = (
+                ctx.settings.terminal_stream_max_s
+                if (inspect.get("Config") or {}).get("OpenStdin")
+                else ctx.settings.sandbox_timeout_s
+            )
+            return lambda: self._exit(ctx, container_id, condition, limit)
 
         return await self._pipeline(user_id, "wait", work, queued=False)
 
-    async def _exit(self, ctx: Context, container_id: str, condition: str | None) -> dict[str, Any]:
+    async def _exit(
+        self, ctx: Context, container_id: str, condition: str | None, limit: float
+    ) -> dict[str, Any]:
         params = {"condition": condition} if condition else None
-        limit = float(ctx.settings.sandbox_timeout_s)
         waiting = asyncio.ensure_future(
             ctx.engine.post(f"containers/{container_id}/wait", params=params)
         )

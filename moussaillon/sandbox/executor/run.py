@@ -196,6 +196,7 @@ async def _create(ctx: Context, req: RunRequest) -> tuple[str, str, str | None]:
         # ``-dit``: an open stdin nobody writes to keeps a shell alive, as in docker
         "Tty": req.tty and req.detach,
         "OpenStdin": req.interactive and req.detach,
+        "StdinOnce": req.interactive and req.detach and req.stdin_once,
         "AttachStdout": not req.detach,
         "AttachStderr": not req.detach,
         "HostConfig": hostconfig.host_config(

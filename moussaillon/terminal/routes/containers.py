@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from moussaillon.sandbox import ApiError
+from moussaillon.terminal.connection import ClientGone
 from moussaillon.terminal.routes.exchange import Exchange, route, truthy
 
 ID = r"/containers/([^/]+)"
@@ -28,7 +30,18 @@ async def wait(ex: Exchange, ref: str) -> None:
     """Headers at once, the body at the exit: the CLI starts the container once it has them."""
     result = await ex.api.wait(ex.user_id, ref, ex.request.query.get("condition"))
     await ex.conn.start_stream(200, [("Content-Type", "application/json"), *ex.headers])
-    await ex.conn.stream_end((json.dumps(await result()) + "\n").encode())
+    # A client that leaves (``run -d`` drops its wait) stops the wait, and its time limit's kill.
+    answer = asyncio.ensure_future(result())
+    left = asyncio.ensure_future(ex.conn.client_left())
+    try:
+        await asyncio.wait({answer, left}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        left.cancel()
+        if not answer.done():
+            answer.cancel()
+    if answer.cancelled():
+        raise ClientGone
+    await ex.conn.stream_end((json.dumps(answer.result()) + "\n").encode())
 
 
 async def logs(ex: Exchange, ref: str) -> None:

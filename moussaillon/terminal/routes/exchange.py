@@ -9,6 +9,7 @@ from typing import Any
 
 from moussaillon.sandbox import ApiError, EngineApi
 from moussaillon.terminal.connection import Connection, Request
+from moussaillon.terminal.open_streams import OpenStreams
 
 __all__ = ["Exchange", "Request", "Route", "route", "truthy"]
 
@@ -33,6 +34,7 @@ class Exchange:
     user_id: int
     headers: list[tuple[str, str]]
     hijacked: bool = False
+    streams: OpenStreams | None = None  # the server's; None where no stream may open
 
     async def json(self, status: int, data: Any) -> None:
         await self.conn.send_json(status, data, self.headers)
