@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 
 from moussaillon.sandbox import ApiError
@@ -36,9 +37,13 @@ async def wait(ex: Exchange, ref: str) -> None:
     try:
         await asyncio.wait({answer, left}, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        left.cancel()
-        if not answer.done():
-            answer.cancel()
+        # Awaited, not only cancelled: its pending read must be gone before the connection
+        # reads the next request (a second reader is an error in asyncio's streams).
+        for task in (left, answer):
+            if not task.done():
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ClientGone):
+                await task
     if answer.cancelled():
         raise ClientGone
     await ex.conn.stream_end((json.dumps(answer.result()) + "\n").encode())
