@@ -16,11 +16,13 @@ from moussaillon.sandbox.api.bodies import create_request, frames
 from moussaillon.sandbox.api.containers import ContainersApi
 from moussaillon.sandbox.api.errors import ApiError
 from moussaillon.sandbox.api.images import ImagesApi
+from moussaillon.sandbox.api.networks import NetworksApi
 from moussaillon.sandbox.api.streams import StreamsApi
 from moussaillon.sandbox.api.system import SystemApi
+from moussaillon.sandbox.api.volumes import VolumesApi
 
 
-class EngineApi(SystemApi, ContainersApi, StreamsApi, ImagesApi):
+class EngineApi(SystemApi, ContainersApi, StreamsApi, ImagesApi, NetworksApi, VolumesApi):
     """Every area's calls on one object, the one ``SandboxService.engine_api()`` hands out."""
 
 

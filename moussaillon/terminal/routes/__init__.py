@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-from moussaillon.terminal.routes import containers, images, streams, system
+from moussaillon.terminal.routes import containers, images, networks, streams, system, volumes
 from moussaillon.terminal.routes.exchange import Exchange, Request, Route
 
 __all__ = ["Exchange", "Request", "Route", "dispatch", "find", "split", "too_new", "too_old"]
@@ -20,6 +20,7 @@ __all__ = ["Exchange", "Request", "Route", "dispatch", "find", "split", "too_new
 VERSIONED = re.compile(r"^/v(\d+)\.(\d+)(/.*)$")
 MIN_API = (1, 41)  # the shapes served follow API 1.41, the test engine's
 TABLE: list[Route] = [*system.ROUTES, *containers.ROUTES, *streams.ROUTES, *images.ROUTES]
+TABLE += [*networks.ROUTES, *volumes.ROUTES]
 
 
 def too_new(asked: tuple[int, int], maximum: str) -> str:

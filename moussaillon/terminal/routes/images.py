@@ -6,7 +6,7 @@ from moussaillon.terminal.routes.exchange import Exchange, route
 
 
 async def images_json(ex: Exchange) -> None:
-    await ex.json(200, await ex.api.images(ex.user_id))
+    await ex.json(200, await ex.api.images(ex.user_id, ex.request.query.get("filters")))
 
 
 ROUTES = [
