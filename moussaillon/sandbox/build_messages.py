@@ -358,6 +358,64 @@ _CONTEXT: dict[str, tuple[str, str]] = {
         "No Dockerfile at '{path}': create it (/fichier {path}) or give its path with -f"
         " (relative to your files).",
     ),
+    # The context a docker CLI sends as a tar (the terminal): the workspace's bounds, applied.
+    "tar_big": (
+        "Le contexte de construction dépasse {limit} Kio : gardez-le petit (un .dockerignore"
+        " exclut ce qui ne sert pas à l'image).",
+        "The build context is over {limit} KiB: keep it small (a .dockerignore leaves out what"
+        " the image does not need).",
+    ),
+    "tar_inflated": (
+        "Le contexte décompressé dépasse {limit} Kio : gardez-le petit.",
+        "The build context inflates past {limit} KiB: keep it small.",
+    ),
+    "tar_compression": (
+        "Le contexte doit être une archive tar, compressée en gzip ou non.",
+        "The build context must be a tar archive, gzip-compressed or not.",
+    ),
+    "tar_corrupt": (
+        "L'archive du contexte est illisible ({detail}).",
+        "The build context's archive cannot be read ({detail}).",
+    ),
+    "tar_entries": (
+        "Le contexte a plus de {limit} entrées (fichiers et dossiers) : gardez-le petit.",
+        "The build context has over {limit} entries (files and folders): keep it small.",
+    ),
+    "tar_files": (
+        "Le contexte a plus de {limit} fichiers : un .dockerignore exclut ce qui ne sert pas.",
+        "The build context has over {limit} files: a .dockerignore leaves out what is not needed.",
+    ),
+    "tar_file_big": (
+        "{path} fait {size} octets : un fichier du contexte fait au plus {limit} Kio.",
+        "{path} is {size} bytes: a file of the build context is at most {limit} KiB.",
+    ),
+    "tar_total": (
+        "Les fichiers du contexte dépassent {limit} Kio au total : gardez-le petit.",
+        "The build context's files are over {limit} KiB in total: keep it small.",
+    ),
+    "tar_link": (
+        "{path} est un lien (vers {target}) : le contexte ne prend que des fichiers et des"
+        " dossiers. Copiez le fichier lui-même.",
+        "{path} is a link (to {target}): the build context takes only files and folders. Copy"
+        " the file itself.",
+    ),
+    "tar_special": (
+        "{path} n'est ni un fichier ni un dossier (un périphérique, un tube) : retirez-le du"
+        " contexte.",
+        "{path} is neither a file nor a folder (a device, a pipe): leave it out of the context.",
+    ),
+    "tar_path": (
+        "Le chemin « {path} » sort du contexte : seuls des chemins relatifs, sans .., y vont.",
+        "The path '{path}' leaves the build context: only relative paths, without .., go in it.",
+    ),
+    "tar_deep": (
+        "« {path} » est à plus de {depth} dossiers de profondeur : rapprochez-le de la racine.",
+        "'{path}' is more than {depth} folders deep: move it closer to the top.",
+    ),
+    "tar_read_only": (
+        "Le contexte envoyé ne se modifie pas.",
+        "The context sent cannot be changed.",
+    ),
 }
 
 MESSAGES: dict[str, dict[str, str]] = {

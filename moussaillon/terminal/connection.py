@@ -8,9 +8,11 @@ socket itself with h11 (maintained, no I/O of its own) and, on an upgrade, answe
 
 Bounds, all from the start: request line and headers together at most ``MAX_HEADER_BYTES``
 and ``MAX_HEADERS`` header lines (431, as Go's net/http answers the engine's clients), a body
-at most ``MAX_BODY`` (413), a whole request head within ``HEAD_TIMEOUT_S`` of its first byte
-and a body within ``BODY_TIMEOUT_S`` (a slowloris client is cut off), an idle keep-alive
-connection closed after ``IDLE_TIMEOUT_S``. Malformed HTTP gets Go's plain ``400 Bad Request``.
+at most ``MAX_BODY`` or its route's own cap (413, on the ``Content-Length`` before a byte of
+the body, or as soon as a chunked body passes it), a whole request head within
+``HEAD_TIMEOUT_S`` of its first byte and a body within ``BODY_TIMEOUT_S`` (a slowloris client
+is cut off), an idle keep-alive connection closed after ``IDLE_TIMEOUT_S``. Malformed HTTP
+gets Go's plain ``400 Bad Request``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -33,6 +36,9 @@ HEAD_TIMEOUT_S = 10.0
 BODY_TIMEOUT_S = 30.0
 IDLE_TIMEOUT_S = 60.0
 READ_CHUNK = 64 * 1024
+
+
+BodyLimit = Callable[[str, str], int]
 
 
 class ClientGone(Exception):
@@ -100,14 +106,16 @@ class Connection:
         except (TimeoutError, ConnectionError, OSError) as exc:
             raise ClientGone from exc
 
-    async def next_request(self) -> Request | None:
-        """The next whole request, or None when the client closed between requests."""
+    async def next_request(self, body_limit: BodyLimit | None = None) -> Request | None:
+        """The next whole request, or None when the client closed between requests;
+        ``body_limit(method, target)`` is a route's own cap (``MAX_BODY`` without one)."""
         if self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE:
             self.h11.start_next_cycle()
         loop = asyncio.get_running_loop()
         deadline: float | None = None  # the head's, then the body's: a whole phase, not a read
         request: Request | None = None
         body = bytearray()
+        cap = MAX_BODY
         while True:
             try:
                 event = self.h11.next_event()
@@ -129,15 +137,17 @@ class Connection:
                 if len(event.headers) > MAX_HEADERS:
                     await self._refuse(431, "Request Header Fields Too Large")
                 headers = {k.decode().lower(): v.decode("latin-1") for k, v in event.headers}
+                method, target = event.method.decode(), event.target.decode("latin-1")
+                cap = MAX_BODY if body_limit is None else body_limit(method, target)
                 length = headers.get("content-length")
-                if length is not None and length.isdigit() and int(length) > MAX_BODY:
+                if length is not None and length.isdigit() and int(length) > cap:
                     await self.send_json(413, {"message": "request body too large"}, close=True)
                     raise ClientGone
-                request = Request(event.method.decode(), event.target.decode("latin-1"), headers)
+                request = Request(method, target, headers)
                 deadline = loop.time() + BODY_TIMEOUT_S
             elif isinstance(event, h11.Data):
                 body += event.data
-                if len(body) > MAX_BODY:
+                if len(body) > cap:
                     await self.send_json(413, {"message": "request body too large"}, close=True)
                     raise ClientGone
             elif isinstance(event, h11.EndOfMessage):
@@ -177,6 +187,14 @@ class Connection:
                     h11.Response(status_code=status, headers=headers, reason=_reason(status))
                 )
             )
+        except h11.LocalProtocolError as exc:
+            raise ClientGone from exc
+        await self._drain()
+
+    async def stream_data(self, data: bytes) -> None:
+        """One chunk of a body ``start_stream`` began."""
+        try:
+            self.writer.write(self.h11.send(h11.Data(data=data)))
         except h11.LocalProtocolError as exc:
             raise ClientGone from exc
         await self._drain()

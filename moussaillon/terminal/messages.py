@@ -53,4 +53,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le réglage « {field} » d'un réseau n'est pas disponible dans le bac à sable : retirez-le.",
         "en": "The network setting “{field}” is not available in the sandbox: remove it.",
     },
+    "terminal.buildkit": {
+        "fr": "BuildKit n'est pas encore disponible dans votre terminal : construisez avec le constructeur classique, DOCKER_BUILDKIT=0 docker build -t NOM .",
+        "en": "BuildKit is not available in your terminal yet: build with the classic builder, DOCKER_BUILDKIT=0 docker build -t NAME .",
+    },
 }

@@ -130,7 +130,9 @@ class TerminalServer:
 
     async def _serve(self, conn: Connection, serial: str | None) -> None:
         while True:
-            request = await conn.next_request()
+            request = await conn.next_request(
+                lambda method, target: routes.body_limit(self.api, method, target)
+            )
             if request is None:
                 return
             path, request.query, asked = routes.split(request.target)

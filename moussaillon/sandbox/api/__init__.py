@@ -13,7 +13,9 @@ observers. A refusal is an ``ApiError``: the engine's status and the student's r
 from __future__ import annotations
 
 from moussaillon.sandbox.api.bodies import create_request, frames
+from moussaillon.sandbox.api.build import BuildApi
 from moussaillon.sandbox.api.containers import ContainersApi
+from moussaillon.sandbox.api.disk import DiskApi
 from moussaillon.sandbox.api.errors import ApiError
 from moussaillon.sandbox.api.images import ImagesApi
 from moussaillon.sandbox.api.networks import NetworksApi
@@ -22,7 +24,9 @@ from moussaillon.sandbox.api.system import SystemApi
 from moussaillon.sandbox.api.volumes import VolumesApi
 
 
-class EngineApi(SystemApi, ContainersApi, StreamsApi, ImagesApi, NetworksApi, VolumesApi):
+class EngineApi(
+    SystemApi, ContainersApi, StreamsApi, ImagesApi, BuildApi, DiskApi, NetworksApi, VolumesApi
+):
     """Every area's calls on one object, the one ``SandboxService.engine_api()`` hands out."""
 
 

@@ -261,7 +261,9 @@ async def _stream(
         async with contextlib.aclosing(messages):
             async for message in messages:
                 text = build_log.feed(message)
-                if text and ctx.on_output is not None:
+                if text and build_log.error is not None and ctx.on_error is not None:
+                    await ctx.on_error(text)
+                elif text and ctx.on_output is not None:
                     await ctx.on_output(text)
                 if build_log.size > limit:
                     stopped.reason = "output"

@@ -50,6 +50,7 @@ class Context:
     root_mb: int | None = None  # a writable root of this size (rootfs.py); None: read-only
     checker: Checker | None = None  # compose: each object's request through the policy
     build_slot: BuildSlot | None = None  # compose: a build slot for a ``build:`` service
+    on_error: OnOutput | None = None  # a build's error apart from its output (the Engine API)
 
     def lock(self, *parts: str) -> asyncio.Lock:
         """Serialise get-or-create of one object (the engine's duplicate checks are not atomic)."""

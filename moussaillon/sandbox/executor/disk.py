@@ -7,6 +7,7 @@ reclaimed by them, so the course images never count as reclaimable.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from moussaillon.sandbox.executor import images
@@ -63,7 +64,32 @@ def _reclaimable(size: int, total: int) -> str:
     return f"{human_size(size)} ({percent}%)"
 
 
-async def df(ctx: Context, req: SystemDfRequest) -> Outcome:
+@dataclass
+class Usage:
+    """What ``system df`` counts: the images the student sees (by id: the summary, and whether
+    it is theirs alone to reclaim), those their containers use, their containers and volumes."""
+
+    seen: dict[str, dict[str, Any]]  # shown repo:tag -> summary
+    unique: dict[str, tuple[dict[str, Any], bool]]  # id -> (summary, own)
+    active_images: set[str]
+    containers: list[dict[str, Any]]
+    volumes: list[dict[str, Any]]
+    used_volumes: set[str]
+
+    @property
+    def image_size(self) -> int:
+        return sum(int(image.get("Size") or 0) for image, _ in self.unique.values())
+
+    @property
+    def image_free(self) -> int:
+        return sum(
+            int(image.get("Size") or 0)
+            for image_id, (image, own) in self.unique.items()
+            if own and image_id not in self.active_images
+        )
+
+
+async def usage(ctx: Context) -> Usage:
     seen = await images.visible(ctx)
     containers = await ctx.scope.containers(ctx.engine, size=True)
     volumes = await ctx.scope.volumes(ctx.engine)
@@ -86,22 +112,22 @@ async def df(ctx: Context, req: SystemDfRequest) -> Outcome:
             if image["Id"] == image_id
         )
     }
-    image_size = sum(int(image.get("Size") or 0) for image, _ in unique.values())
-    image_free = sum(
-        int(image.get("Size") or 0)
-        for image_id, (image, own) in unique.items()
-        if own and image_id not in active_images
-    )
+    used_volumes = {str(m.get("Name")) for c in containers for m in c.get("Mounts") or []}
+    return Usage(seen, unique, active_images, containers, volumes, used_volumes)
+
+
+async def df(ctx: Context, req: SystemDfRequest) -> Outcome:
+    found = await usage(ctx)
+    containers, volumes, image_size = found.containers, found.volumes, found.image_size
     rw = [int(c.get("SizeRw") or 0) for c in containers]
     stopped_rw = sum(int(c.get("SizeRw") or 0) for c in containers if c.get("State") != "running")
-    used_volumes = {m.get("Name") for c in containers for m in c.get("Mounts") or []}
     rows = [
         {
             "Type": "Images",
-            "TotalCount": str(len(unique)),
-            "Active": str(len(active_images)),
+            "TotalCount": str(len(found.unique)),
+            "Active": str(len(found.active_images)),
             "Size": human_size(image_size),
-            "Reclaimable": _reclaimable(image_free, image_size),
+            "Reclaimable": _reclaimable(found.image_free, image_size),
         },
         {
             "Type": "Containers",
@@ -113,7 +139,7 @@ async def df(ctx: Context, req: SystemDfRequest) -> Outcome:
         {
             "Type": "Local Volumes",
             "TotalCount": str(len(volumes)),
-            "Active": str(sum(1 for v in volumes if v.get("Name") in used_volumes)),
+            "Active": str(sum(1 for v in volumes if v.get("Name") in found.used_volumes)),
             "Size": "0B",  # tmpfs-backed: nothing on the disk
             "Reclaimable": "0B",
         },

@@ -238,12 +238,12 @@ def _course_tags(ctx: Context) -> set[str]:
     }
 
 
-async def prune(ctx: Context, req: ImagePruneRequest) -> Outcome:
-    """The student's own images only (the course's are shared): without ``-a`` those no tag
-    names (a build's untagged results and layers), with ``-a`` also the tags no container of
-    theirs uses."""
-    lines: list[str] = []
-    if req.all:
+async def prune_own(ctx: Context, *, all: bool) -> tuple[list[str], list[tuple[str, int]]]:
+    """The student's own images only (the course's are shared): without ``all`` those no tag
+    names (a build's untagged results and layers), with ``all`` also the tags no container of
+    theirs uses. (Tags untagged as the student names them, (image id, bytes freed) removed.)"""
+    untagged: list[str] = []
+    if all:
         used = {c.get("ImageID") for c in await ctx.scope.containers(ctx.engine)}
         for image in await call(ctx, "images/json"):
             if image["Id"] in used:
@@ -251,13 +251,19 @@ async def prune(ctx: Context, req: ImagePruneRequest) -> Outcome:
             for tag in image.get("RepoTags") or []:
                 if tag.startswith(ctx.scope.image_repo):
                     await call(ctx, f"images/{tag}", "DELETE", params={"noprune": "1"})
-                    lines.append(f"untagged: {tag.removeprefix(ctx.scope.image_repo)}")
-    freed = 0
+                    untagged.append(tag.removeprefix(ctx.scope.image_repo))
+    removed: list[tuple[str, int]] = []
     if ctx.store is not None:
         removed = await records.remove_recorded(
             ctx.engine, ctx.store, ctx.scope.owner, untagged_only=True
         )
-        lines += [f"deleted: {image_id}" for image_id, _ in removed]
-        freed = sum(size for _, size in removed)
+    return untagged, removed
+
+
+async def prune(ctx: Context, req: ImagePruneRequest) -> Outcome:
+    untagged, removed = await prune_own(ctx, all=req.all)
+    lines = [f"untagged: {tag}" for tag in untagged]
+    lines += [f"deleted: {image_id}" for image_id, _ in removed]
+    freed = sum(size for _, size in removed)
     text = "Deleted Images:\n" + "\n".join(lines) + "\n\n" if lines else ""
     return Outcome(output=text + f"Total reclaimed space: {human_size(freed)}")

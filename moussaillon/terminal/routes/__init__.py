@@ -12,14 +12,42 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-from moussaillon.terminal.routes import containers, images, networks, streams, system, volumes
+from moussaillon.sandbox import EngineApi
+from moussaillon.terminal.connection import MAX_BODY
+from moussaillon.terminal.routes import (
+    build,
+    containers,
+    disk,
+    images,
+    networks,
+    streams,
+    system,
+    volumes,
+)
 from moussaillon.terminal.routes.exchange import Exchange, Request, Route
 
-__all__ = ["Exchange", "Request", "Route", "dispatch", "find", "split", "too_new", "too_old"]
+__all__ = [
+    "Exchange",
+    "Request",
+    "Route",
+    "body_limit",
+    "dispatch",
+    "find",
+    "split",
+    "too_new",
+    "too_old",
+]
 
 VERSIONED = re.compile(r"^/v(\d+)\.(\d+)(/.*)$")
 MIN_API = (1, 41)  # the shapes served follow API 1.41, the test engine's
-TABLE: list[Route] = [*system.ROUTES, *containers.ROUTES, *streams.ROUTES, *images.ROUTES]
+TABLE: list[Route] = [
+    *system.ROUTES,
+    *containers.ROUTES,
+    *streams.ROUTES,
+    *images.ROUTES,
+    *build.ROUTES,
+    *disk.ROUTES,
+]
 TABLE += [*networks.ROUTES, *volumes.ROUTES]
 
 
@@ -55,6 +83,14 @@ def find(method: str, path: str) -> tuple[Route, tuple[str, ...]] | None:
         if match is not None:
             return route, match.groups()
     return None
+
+
+def body_limit(api: EngineApi, method: str, target: str) -> int:
+    """The body cap of the route ``method target`` goes to, read before its body."""
+    found = find(method, split(target)[0])
+    if found is None or found[0].max_body is None:
+        return MAX_BODY
+    return found[0].max_body(api)
 
 
 async def dispatch(ex: Exchange, path: str) -> bool:

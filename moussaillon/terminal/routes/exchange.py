@@ -13,6 +13,7 @@ from moussaillon.terminal.connection import Connection, Request
 __all__ = ["Exchange", "Request", "Route", "route", "truthy"]
 
 Handler = Callable[..., Awaitable[None]]
+BodyCap = Callable[[EngineApi], int]
 
 
 def truthy(value: str | None) -> bool:
@@ -56,12 +57,14 @@ class Exchange:
 
 @dataclass(frozen=True)
 class Route:
-    """``method`` on paths matching ``pattern`` whole; its groups are the handler's arguments."""
+    """``method`` on paths matching ``pattern`` whole; its groups are the handler's arguments.
+    ``max_body``: the route's own cap on the request body (``connection.MAX_BODY`` without)."""
 
     method: str
     pattern: re.Pattern[str]
     handler: Handler
+    max_body: BodyCap | None = None
 
 
-def route(method: str, pattern: str, handler: Handler) -> Route:
-    return Route(method, re.compile(pattern), handler)
+def route(method: str, pattern: str, handler: Handler, *, max_body: BodyCap | None = None) -> Route:
+    return Route(method, re.compile(pattern), handler, max_body)
