@@ -25,6 +25,22 @@ from moussaillon.sandbox.requests import (
 ENGINE_OWN = ("host", "none")
 
 
+ASKED_INTERNAL = "moussaillon.internal_asked"  # what the endpoint's client asked: "1" or "0"
+
+
+def shown(net: dict[str, Any], engine_labels: dict[str, str] | None) -> dict[str, Any]:
+    """The network as its client asked for it: without the bridge options the sandbox forces,
+    and ``Internal`` as asked when it was made through the endpoint. Compose compares both with
+    its file on every ``up`` and would otherwise refuse to go on ("needs to be recreated");
+    every student network stays internal whatever this says (the chat's note at create)."""
+    options = {
+        k: v for k, v in (net.get("Options") or {}).items() if k not in network_ops.BRIDGE_OPTIONS
+    }
+    asked = (engine_labels or {}).get(ASKED_INTERNAL)
+    internal = net.get("Internal") if asked is None else asked == "1"
+    return {**net, "Options": options, "Internal": internal}
+
+
 def create_request(body: dict[str, Any]) -> NetworkCreateRequest:
     name = body.get("Name")
     if not isinstance(name, str) or not name:
@@ -84,28 +100,34 @@ class NetworksApi(ApiBase):
         async def work(ctx: Context) -> list[dict[str, Any]]:
             match = filters.networks(filters.parse(raw_filters, filters.NETWORKS, ctx.lang))
             await network_ops.ensure_default_network(ctx)
-            shown = [
-                network_ops.clean_network(ctx, n) for n in await ctx.scope.networks(ctx.engine)
+            listed = [
+                shown(network_ops.clean_network(ctx, n), n.get("Labels"))
+                for n in await ctx.scope.networks(ctx.engine)
             ]
             query = {"filters": json.dumps({"name": list(ENGINE_OWN)})}
             engine = await call(ctx, "networks", params=query)
-            shown += [student_json(ctx, n) for n in engine if n.get("Name") in ENGINE_OWN]
-            return sorted((n for n in shown if match(n)), key=lambda n: str(n.get("Name")))
+            listed += [student_json(ctx, n) for n in engine if n.get("Name") in ENGINE_OWN]
+            return sorted((n for n in listed if match(n)), key=lambda n: str(n.get("Name")))
 
         return await self._pipeline(user_id, "network ls", work)
 
     async def network(self, user_id: int, ref: str) -> dict[str, Any]:
         async def work(ctx: Context) -> dict[str, Any]:
-            return await network_ops.inspect_one(ctx, ref)
+            data = await network_ops.inspect_one(ctx, ref)
+            mine = [n for n in await ctx.scope.networks(ctx.engine) if n["Id"] == data["Id"]]
+            return shown(data, mine[0].get("Labels") if mine else None)
 
         return await self._pipeline(user_id, "network inspect", work)
 
     async def create_network(self, user_id: int, body: dict[str, Any]) -> dict[str, Any]:
         """The chat's notes (a student network is always internal) are the engine's
-        ``Warning``, which the CLI prints."""
+        ``Warning``; the label recording ``Internal`` as asked is added after the policy,
+        which refuses ``moussaillon.*`` labels from students."""
 
         async def work(ctx: Context) -> dict[str, Any]:
             request = await self.service._check(ctx, create_request(body))
+            asked = {ASKED_INTERNAL: "1" if request.internal else "0"}
+            request = request.model_copy(update={"labels": {**request.labels, **asked}})
             outcome = await network_ops.create(ctx, request)
             return {"Id": outcome.output, "Warning": " ".join(outcome.notes)}
 

@@ -26,7 +26,13 @@ def shown(ctx: Context, volume: dict[str, Any]) -> dict[str, Any]:
     """A volume as ``GET /volumes`` gives it, in the student's names."""
     data: dict[str, Any] = student_json(ctx, volume)
     data["Labels"] = visible_labels(volume.get("Labels")) or None
-    return data
+    return as_asked(data)
+
+
+def as_asked(data: dict[str, Any]) -> dict[str, Any]:
+    """Without the tmpfs options the sandbox forces (a student asks none: ``-o`` is refused);
+    Compose compares them with its file on every ``up`` and would stop there."""
+    return {**data, "Options": None}
 
 
 class VolumesApi(ApiBase):
@@ -47,7 +53,7 @@ class VolumesApi(ApiBase):
 
     async def volume(self, user_id: int, name: str) -> dict[str, Any]:
         async def work(ctx: Context) -> dict[str, Any]:
-            return await volume_ops.inspect_one(ctx, name)  # Mountpoint blanked there
+            return as_asked(await volume_ops.inspect_one(ctx, name))  # Mountpoint blanked
 
         return await self._pipeline(user_id, "volume inspect", work)
 
@@ -63,7 +69,7 @@ class VolumesApi(ApiBase):
                 options=dict(body.get("DriverOpts") or {}),
             )
             outcome = await volume_ops.create(ctx, await self.service._check(ctx, request))
-            return await volume_ops.inspect_one(ctx, outcome.output)
+            return as_asked(await volume_ops.inspect_one(ctx, outcome.output))
 
         return await self._pipeline(user_id, "volume create", work)
 

@@ -39,7 +39,12 @@ __all__ = [
 ]
 
 VERSIONED = re.compile(r"^/v(\d+)\.(\d+)(/.*)$")
-MIN_API = (1, 41)  # the shapes served follow API 1.41, the test engine's
+# The oldest API whose request shapes are the ones served: from 1.24 the whole HostConfig comes
+# with create (never with start), networks and volumes have their own paths, and filters are the
+# JSON served here. The engine itself goes down to 1.12; clients below 1.24 would send shapes
+# this endpoint would read wrong, so they get the engine's own "too old" answer. Compose v1
+# (docker-py) negotiates, or pins what COMPOSE_API_VERSION says (1.38, say).
+MIN_API = (1, 24)
 TABLE: list[Route] = [
     *system.ROUTES,
     *containers.ROUTES,
