@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from moussaillon.sandbox.api.bodies import create_request, frames
 from moussaillon.sandbox.api.build import BuildApi
+from moussaillon.sandbox.api.compose_stop import ComposeStopApi
 from moussaillon.sandbox.api.containers import ContainersApi
 from moussaillon.sandbox.api.disk import DiskApi
 from moussaillon.sandbox.api.errors import ApiError
@@ -25,7 +26,15 @@ from moussaillon.sandbox.api.volumes import VolumesApi
 
 
 class EngineApi(
-    SystemApi, ContainersApi, StreamsApi, ImagesApi, BuildApi, DiskApi, NetworksApi, VolumesApi
+    SystemApi,
+    ContainersApi,
+    StreamsApi,
+    ImagesApi,
+    BuildApi,
+    DiskApi,
+    NetworksApi,
+    VolumesApi,
+    ComposeStopApi,
 ):
     """Every area's calls on one object, the one ``SandboxService.engine_api()`` hands out."""
 

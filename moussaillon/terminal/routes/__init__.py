@@ -16,6 +16,7 @@ from moussaillon.sandbox import EngineApi
 from moussaillon.terminal.connection import MAX_BODY
 from moussaillon.terminal.routes import (
     build,
+    compose_stop,
     containers,
     disk,
     images,
@@ -54,6 +55,7 @@ TABLE: list[Route] = [
     *disk.ROUTES,
 ]
 TABLE += [*networks.ROUTES, *volumes.ROUTES]
+TABLE += compose_stop.ROUTES  # last: the lifecycle area's stop answers once merged
 
 
 def too_new(asked: tuple[int, int], maximum: str) -> str:
