@@ -43,7 +43,7 @@ volumes:
 
 
 async def compose(
-    endpoint: Endpoint, certs: Path, project: Path, *args: str
+    endpoint: Endpoint, certs: Path, project: Path, *args: str, api: str | None = None
 ) -> tuple[int, str, str]:
     """``docker-compose -p shop …`` in ``project``, on the endpoint (a fresh environment:
     requests would take a CA bundle from ``REQUESTS_CA_BUNDLE`` over the student's)."""
@@ -54,6 +54,8 @@ async def compose(
         "DOCKER_TLS_VERIFY": "1",
         "DOCKER_CERT_PATH": str(certs),
     }
+    if api is not None:
+        env["COMPOSE_API_VERSION"] = api
     proc = await asyncio.create_subprocess_exec(
         "docker-compose",
         "--no-ansi",
@@ -100,8 +102,8 @@ async def test_up_ps_logs_down_in_the_students_scope(
     code, _, err = await compose(endpoint, certs, project, "up", "-d")
     assert code == 0, err
     assert 'Creating network "shop_default"' in err and "Creating shop_web_1" in err
-    code, out, err = await compose(endpoint, certs, project, "ps")
-    assert code == 0, err
+    code, out, err = await compose(endpoint, certs, project, "ps", api="1.38")
+    assert code == 0, err  # an older client's API is served
     rows = {line.split()[0]: line for line in out.splitlines()[2:]}
     assert set(rows) == {"shop_db_1", "shop_web_1"}
     assert "Up" in rows["shop_web_1"] and "0.0.0.0:8080->80/tcp" in rows["shop_web_1"]
@@ -165,3 +167,14 @@ async def test_down_keeps_volumes_without_v(
     assert code == 0, err
     code, out, err = await endpoint.cli(certs, "volume", "ls", "-q")
     assert (code, out) == (0, ""), err
+
+
+async def test_api_versions_down_to_1_24_are_served(endpoint: Endpoint, clean_user_id: int) -> None:
+    certs = await endpoint.student(clean_user_id)
+    for version in ("1.24", "1.38"):
+        answer = await endpoint.raw(
+            f"GET /v{version}/networks HTTP/1.1\r\nHost: x\r\n\r\n".encode(), certs
+        )
+        assert answer.startswith(b"HTTP/1.1 200 "), answer[:200]
+    old = await endpoint.raw(b"GET /v1.23/networks HTTP/1.1\r\nHost: x\r\n\r\n", certs)
+    assert old.startswith(b"HTTP/1.1 400 ") and b"Minimum supported API version is 1.24" in old
