@@ -17,8 +17,9 @@ from pathlib import Path
 import aiodocker
 import pytest
 
+from moussaillon.config import Settings
 from tests.optional import missing
-from tests.sandbox.conftest import docker, make_user_id  # noqa: F401 (fixtures)
+from tests.sandbox.conftest import debian_images, docker, make_user_id  # noqa: F401 (fixtures)
 from tests.terminal.conftest import CLI_TIMEOUT_S, Endpoint, open_endpoint
 
 PROJECT = """\
@@ -41,12 +42,41 @@ volumes:
   data:
 """
 
+# The LAMP lab's services without its build (the lab's own file has a top-level ``name:`` and a
+# ``build:``, which Compose v1 does not read, and builds are the images area's): its images.
+LAMP = """\
+version: "3.8"
+services:
+  db:
+    image: mariadb:11
+    environment:
+      MARIADB_DATABASE: carnet
+      MARIADB_USER: carnet
+      MARIADB_PASSWORD: s3cr3t
+      MARIADB_RANDOM_ROOT_PASSWORD: "yes"
+    volumes:
+      - donnees:/var/lib/mysql
+  web:
+    image: php:8.2-apache
+    ports:
+      - "8080:80"
+    depends_on:
+      - db
+volumes:
+  donnees:
+"""
+# MariaDB needs the real limits (its redo log alone outgrows the fast tests' 16 MB tmpfs).
+REAL_LIMITS = {
+    name: Settings.model_fields[name].default
+    for name in ("sandbox_memory_mb", "sandbox_tmpfs_mb", "sandbox_cpus", "sandbox_pids")
+}
+
 
 async def compose(
     endpoint: Endpoint, certs: Path, project: Path, *args: str, api: str | None = None
 ) -> tuple[int, str, str]:
-    """``docker-compose -p shop …`` in ``project``, on the endpoint (a fresh environment:
-    requests would take a CA bundle from ``REQUESTS_CA_BUNDLE`` over the student's)."""
+    """``docker-compose -p <folder name> …`` in ``project``, on the endpoint, in a fresh
+    environment: requests would take ``REQUESTS_CA_BUNDLE`` over the student's CA."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": str(endpoint.tmp),
@@ -60,7 +90,7 @@ async def compose(
         "docker-compose",
         "--no-ansi",
         "-p",
-        "shop",
+        project.name,
         *args,
         cwd=project,
         env=env,
@@ -178,3 +208,52 @@ async def test_api_versions_down_to_1_24_are_served(endpoint: Endpoint, clean_us
         assert answer.startswith(b"HTTP/1.1 200 "), answer[:200]
     old = await endpoint.raw(b"GET /v1.23/networks HTTP/1.1\r\nHost: x\r\n\r\n", certs)
     assert old.startswith(b"HTTP/1.1 400 ") and b"Minimum supported API version is 1.24" in old
+
+
+@pytest.fixture
+async def lamp_endpoint(
+    docker: aiodocker.Docker,  # noqa: F811 (fixture)
+    standin_images: dict[str, str],
+    debian_images: dict[str, str],  # noqa: F811 (fixture)
+    tmp_path: Path,
+) -> AsyncIterator[Endpoint]:
+    if shutil.which("docker-compose") is None:
+        missing("docker-compose (Compose v1)", "sudo apt-get install docker-compose")
+    images = {**standin_images, **debian_images}
+    async with open_endpoint(
+        docker, images, tmp_path, sandbox_timeout_s=120, **REAL_LIMITS
+    ) as opened:
+        yield opened
+
+
+async def test_the_lamp_labs_images_run_as_a_project(
+    lamp_endpoint: Endpoint, clean_user_id: int, tmp_path: Path
+) -> None:
+    endpoint = lamp_endpoint
+    project = tmp_path / "lamp"
+    project.mkdir()
+    (project / "docker-compose.yml").write_text(LAMP)
+    certs = await endpoint.student(clean_user_id)
+    code, _, err = await compose(endpoint, certs, project, "up", "-d")
+    assert code == 0, err
+    query = ("mariadb", "-h", "db", "-ucarnet", "-ps3cr3t", "carnet", "-e", "SELECT 40+2")
+    for _ in range(30):  # the server takes a few seconds to accept connections
+        code, out, err = await endpoint.cli(
+            certs, "run", "--rm", "--network", "lamp_default", "mariadb:11", *query
+        )
+        if code == 0:
+            break
+        await asyncio.sleep(2)
+    assert code == 0 and "42" in out, out + err
+    code, out, err = await endpoint.cli(
+        certs, "run", "--rm", "--network", "lamp_default", "alpine", "wget", "-qO-", "http://web/"
+    )
+    assert code == 0 and "<html>" in out, out + err  # Apache's page, reached by service name
+    code, out, err = await compose(endpoint, certs, project, "ps")
+    assert code == 0 and out.count(" Up ") == 2, out + err
+    code, _, err = await compose(endpoint, certs, project, "down", "-v")
+    assert code == 0, err
+    code, out, err = await endpoint.cli(certs, "ps", "-a", "-q")
+    assert (code, out) == (0, ""), err
+    code, out, err = await endpoint.cli(certs, "volume", "ls", "-q")
+    assert (code, out) == (0, ""), err
