@@ -88,6 +88,15 @@ async def test_refusals_are_the_chats(endpoint: Endpoint, clean_user_id: int) ->
     assert code != 0 and "user defined networks" in err
     code, out, err = await endpoint.cli(certs, "network", "ls", "-q")
     assert (code, len(out.split())) == (0, 3), err  # bridge, host, none: nothing was made
+    verdicts = endpoint.service.store.read_sync(
+        lambda db: [
+            r["verdict"]
+            for r in db["sandbox_commands"].rows_where(
+                "user_id = ? and command = ?", [clean_user_id, "api network create"]
+            )
+        ]
+    )
+    assert verdicts == ["refused"] * 6  # journaled as the chat's refusals are
 
 
 async def test_another_students_network_is_invisible_and_refused(
@@ -149,6 +158,13 @@ async def test_list_filters_see_only_the_students_labels(
     assert code != 0 and t("terminal.filter_unserved", key="health") in err
     code, _, err = await endpoint.cli(certs, "ps", "--filter", "bogus=1")
     assert code != 0 and "Invalid filter 'bogus'" in err
+    journal = endpoint.service.store.read_sync(
+        lambda db: [
+            (r["command"], r["verdict"])
+            for r in db["sandbox_commands"].rows_where("user_id = ?", [clean_user_id])
+        ]
+    )
+    assert ("api ps", "refused") in journal
     code, _, err = await endpoint.cli(certs, "ps", "--filter", "name=" + "a" * 300)
     assert code != 0 and "300" in err
     many = [arg for i in range(40) for arg in ("--filter", f"label=k{i}")]

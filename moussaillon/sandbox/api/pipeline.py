@@ -72,6 +72,9 @@ class ApiBase:
         except SandboxError as exc:
             verdict, code = exc.verdict, 1
             raise ApiError(exc.status, exc.message(ctx.lang)) from None
+        except ApiError:
+            verdict, code = "refused", 1  # the endpoint's own (a filter, a body field)
+            raise
         except DaemonError as exc:
             verdict, code = "ran", exc.exit_code
             text = exc.text.removeprefix(DAEMON).removeprefix(run_ops.RUN_ERROR)
