@@ -63,6 +63,9 @@ async def test_create_ls_inspect_connect_rm(endpoint: Endpoint, clean_user_id: i
     assert (code, out) == (0, ""), err
     code, _, err = await endpoint.cli(certs, "network", "rm", "bridge")
     assert code != 0 and "pre-defined network" in err
+    code, out, err = await endpoint.cli(certs, "network", "inspect", "none", "host")
+    assert code == 0, err
+    assert [(n["Name"], n["Containers"]) for n in json.loads(out)] == [("none", {}), ("host", {})]
 
 
 async def test_refusals_are_the_chats(endpoint: Endpoint, clean_user_id: int) -> None:

@@ -113,6 +113,9 @@ class NetworksApi(ApiBase):
 
     async def network(self, user_id: int, ref: str) -> dict[str, Any]:
         async def work(ctx: Context) -> dict[str, Any]:
+            if ref in ENGINE_OWN:  # listed, so inspectable; who else is on them is not shown
+                engine_net: dict[str, Any] = student_json(ctx, await call(ctx, f"networks/{ref}"))
+                return {**engine_net, "Containers": {}}
             data = await network_ops.inspect_one(ctx, ref)
             mine = [n for n in await ctx.scope.networks(ctx.engine) if n["Id"] == data["Id"]]
             return shown(data, mine[0].get("Labels") if mine else None)
