@@ -257,3 +257,59 @@ async def test_the_lamp_labs_images_run_as_a_project(
     assert (code, out) == (0, ""), err
     code, out, err = await endpoint.cli(certs, "volume", "ls", "-q")
     assert (code, out) == (0, ""), err
+
+
+TWO_NETWORKS = """\
+version: "3.8"
+services:
+  api:
+    image: alpine
+    command: ["sleep", "600"]
+    networks:
+      front: {}
+      back:
+        aliases: [backend-api]
+  db:
+    image: alpine
+    command: ["sleep", "600"]
+    networks: [back]
+networks:
+  front:
+  back:
+    internal: true
+"""
+
+
+async def test_a_service_on_two_networks_has_its_aliases_on_each(
+    long_endpoint: Endpoint, clean_user_id: int, tmp_path: Path
+) -> None:
+    endpoint = long_endpoint
+    project = tmp_path / "multi"
+    project.mkdir()
+    (project / "docker-compose.yml").write_text(TWO_NETWORKS)
+    certs = await endpoint.student(clean_user_id)
+    code, _, err = await compose(endpoint, certs, project, "up", "-d")
+    assert code == 0, err
+    lookups = (("multi_back", "api backend-api db"), ("multi_front", "api"))
+    for network, names in lookups:
+        script = " && ".join(f"nslookup {name} >/dev/null" for name in names.split())
+        code, out, err = await endpoint.cli(
+            certs, "run", "--rm", "--network", network, "alpine", "sh", "-c", script
+        )
+        assert code == 0, (network, out + err)
+    code, out, err = await endpoint.cli(
+        certs,
+        "network",
+        "ls",
+        "--filter",
+        "label=com.docker.compose.project=multi",
+        "--format",
+        "{{.Name}} {{.Internal}}",
+    )
+    assert (code, sorted(out.splitlines())) == (0, ["multi_back true", "multi_front false"]), err
+    code, _, err = await compose(endpoint, certs, project, "up", "-d")  # nothing to recreate
+    assert code == 0 and "multi_api_1 is up-to-date" in err, err
+    code, _, err = await compose(endpoint, certs, project, "down")
+    assert code == 0, err
+    code, out, err = await endpoint.cli(certs, "network", "ls", "--format", "{{.Name}}")
+    assert (code, out) == (0, "bridge\nhost\nnone\n"), err
