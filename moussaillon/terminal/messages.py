@@ -37,6 +37,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Envoyez /terminal en message privé au bot : votre clé ne doit pas être vue par le groupe.",
         "en": "Send /terminal to the bot in a private chat: the group must not see your key.",
     },
+    "terminal.filters_too_long": {
+        "fr": "Filtres trop longs ({length} caractères) : votre terminal en accepte {limit} au plus.",
+        "en": "Filters too long ({length} characters): your terminal accepts at most {limit}.",
+    },
+    "terminal.filters_too_many": {
+        "fr": "Trop de valeurs de filtre : votre terminal en accepte {limit} au plus par liste.",
+        "en": "Too many filter values: your terminal accepts at most {limit} per listing.",
+    },
+    "terminal.filter_unserved": {
+        "fr": "Le filtre « {key} » n'est pas encore disponible dans votre terminal : retirez-le, ou utilisez cette commande dans le chat.",
+        "en": "The “{key}” filter is not available in your terminal yet: remove it, or use this command in the chat.",
+    },
+    "terminal.network_option": {
+        "fr": "Le réglage « {field} » d'un réseau n'est pas disponible dans le bac à sable : retirez-le.",
+        "en": "The network setting “{field}” is not available in the sandbox: remove it.",
+    },
     "terminal.buildkit": {
         "fr": "BuildKit n'est pas encore disponible dans votre terminal : construisez avec le constructeur classique, DOCKER_BUILDKIT=0 docker build -t NOM .",
         "en": "BuildKit is not available in your terminal yet: build with the classic builder, DOCKER_BUILDKIT=0 docker build -t NAME .",

@@ -131,6 +131,12 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
                 )
             )
     mode = host.get("NetworkMode") or None
+    endpoints = (body.get("NetworkingConfig") or {}).get("EndpointsConfig") or {}
+    endpoint = endpoints.get(mode) if isinstance(endpoints, dict) else None
+    if endpoint is None and isinstance(endpoints, dict) and len(endpoints) == 1:
+        endpoint = next(iter(endpoints.values()))
+    given = endpoint.get("Aliases") if isinstance(endpoint, dict) else None
+    aliases = [str(a) for a in given] if isinstance(given, list) else []
     restart = host.get("RestartPolicy") or {}
     nano = host.get("NanoCpus") or 0
     return CreateRequest(
@@ -149,6 +155,7 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
         expose=list(body.get("ExposedPorts") or {}),
         mounts=mounts,
         network=None if mode in (None, "default", "bridge") else mode,
+        network_aliases=aliases,  # Compose's service names: DNS between the project's services
         workdir=body.get("WorkingDir") or None,
         hostname=body.get("Hostname") or None,
         user=body.get("User") or None,

@@ -10,7 +10,9 @@ from typing import Any
 
 import aiodocker
 
+from moussaillon.sandbox.api import filters
 from moussaillon.sandbox.api.bodies import create_request, frames
+from moussaillon.sandbox.api.errors import ApiError
 from moussaillon.sandbox.api.pipeline import ApiBase
 from moussaillon.sandbox.executor import containers as container_ops
 from moussaillon.sandbox.executor import run as run_ops
@@ -19,10 +21,19 @@ from moussaillon.sandbox.scrub import scrub_paths
 
 
 class ContainersApi(ApiBase):
-    async def containers(self, user_id: int, *, all: bool = False) -> list[dict[str, Any]]:
+    async def containers(
+        self, user_id: int, *, all: bool = False, raw_filters: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Newest first, as the engine lists them; a ``status``/``exited`` filter lists the
+        stopped ones too (the chat's ``ps`` rule)."""
+
         async def work(ctx: Context) -> list[dict[str, Any]]:
-            found = await ctx.scope.containers(ctx.engine, all=all)
-            return [self._summary(ctx, c) for c in found]
+            wanted = filters.parse(raw_filters, filters.CONTAINERS, ctx.lang)
+            match = filters.containers(ctx, wanted)
+            every = all or any(f.key in ("status", "exited") for f in wanted)
+            found = await ctx.scope.containers(ctx.engine, all=every)
+            found.sort(key=lambda c: c.get("Created", 0), reverse=True)
+            return [self._summary(ctx, c) for c in found if match(c)]
 
         return await self._pipeline(user_id, "ps", work)
 
@@ -43,7 +54,14 @@ class ContainersApi(ApiBase):
             container_id, _, _ = await run_ops.create(ctx, request)
             return {"Id": container_id, "Warnings": []}
 
-        created = await self._pipeline(user_id, "create", work)
+        try:
+            created = await self._pipeline(user_id, "create", work)
+        except ApiError as exc:
+            if exc.status == 404 and not exc.message.startswith("No such image"):
+                # the engine checks a network at start, so its create 404s only for an image,
+                # which the CLI then pulls: anything else missing is a plain refusal
+                raise ApiError(400, exc.message) from None
+            raise
         self.begun(user_id, created["Id"])  # ``docker run``: its start is the same command
         return created
 

@@ -12,10 +12,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from moussaillon.sandbox.api import filters
 from moussaillon.sandbox.api.errors import ApiError
 from moussaillon.sandbox.api.pipeline import ApiBase
 from moussaillon.sandbox.executor import images as image_ops
-from moussaillon.sandbox.executor.common import Context, call, hide_internal, student_json
+from moussaillon.sandbox.executor.common import (
+    Context,
+    call,
+    hide_internal,
+    student_json,
+    visible_labels,
+)
 from moussaillon.sandbox.output import DaemonError
 from moussaillon.sandbox.requests import PullRequest, TagRequest
 
@@ -61,17 +68,24 @@ def dangling_only(filters: str) -> bool:
 
 
 class ImagesApi(ApiBase):
-    async def images(self, user_id: int) -> list[dict[str, Any]]:
+    async def images(self, user_id: int, raw_filters: str | None = None) -> list[dict[str, Any]]:
         async def work(ctx: Context) -> list[dict[str, Any]]:
+            match = filters.images(filters.parse(raw_filters, filters.IMAGES, ctx.lang))
             shown = await image_ops.visible(ctx)
             by_id: dict[str, dict[str, Any]] = {}
             for tag, image in shown.items():
                 row = by_id.setdefault(
                     image["Id"],
-                    {**image, "RepoTags": [], "RepoDigests": [], "Labels": {}, "ParentId": ""},
+                    {
+                        **image,
+                        "RepoTags": [],
+                        "RepoDigests": [],
+                        "Labels": visible_labels(image.get("Labels")),
+                        "ParentId": "",
+                    },
                 )
                 row["RepoTags"].append(tag)
-            return list(by_id.values())
+            return [row for row in by_id.values() if match(row)]
 
         return await self._pipeline(user_id, "images", work)
 

@@ -20,7 +20,13 @@ from moussaillon.sandbox.api.errors import ApiError, daemon_status
 from moussaillon.sandbox.engine import unreachable
 from moussaillon.sandbox.errors import SandboxError
 from moussaillon.sandbox.executor import run as run_ops
-from moussaillon.sandbox.executor.common import Context, hide_internal, visible_labels
+from moussaillon.sandbox.executor.common import (
+    Context,
+    hide_internal,
+    student_json,
+    visible_labels,
+)
+from moussaillon.sandbox.executor.containers import recorded_ports
 from moussaillon.sandbox.output import DaemonError
 from moussaillon.sandbox.results import CommandResult
 from moussaillon.sandbox.scope import IMAGE
@@ -84,6 +90,9 @@ class ApiBase:
         except SandboxError as exc:
             verdict, code = exc.verdict, 1
             raise ApiError(exc.status, exc.message(ctx.lang)) from None
+        except ApiError:
+            verdict, code = "refused", 1  # the endpoint's own (a filter, a body field)
+            raise
         except DaemonError as exc:
             verdict, code = "ran", exc.exit_code
             text = exc.text.removeprefix(DAEMON).removeprefix(run_ops.RUN_ERROR)
@@ -111,13 +120,29 @@ class ApiBase:
         return found
 
     def _summary(self, ctx: Context, c: dict[str, Any]) -> dict[str, Any]:
+        """A ``GET /containers/json`` row in the student's names: networks and volumes
+        unprefixed, host paths blanked, ``-p`` mappings shown as docker would (``compose ps``
+        reads them), the sandbox's labels gone."""
         name = ctx.scope.student(c.get("Labels"), (c.get("Names") or ["/"])[0].lstrip("/"))
-        shown = dict(c)
+        shown: dict[str, Any] = student_json(ctx, c)
         shown["Names"] = [f"/{name}"]
         shown["Image"] = (c.get("Labels") or {}).get(IMAGE) or c.get("Image", "")
         shown["Labels"] = visible_labels(c.get("Labels"))
-        shown["Mounts"] = []
-        shown["NetworkSettings"] = {"Networks": {}}
-        shown["HostConfig"] = {"NetworkMode": "bridge"}
-        shown["Ports"] = []
+        shown["Ports"] = _ports(c)
         return shown
+
+
+def _ports(c: dict[str, Any]) -> list[dict[str, Any]]:
+    """The engine's exposed ports, with the recorded ``-p`` mappings of a running container
+    as docker shows them (the sandbox opens none: the chat's ``ps`` shows them the same)."""
+    mapped = recorded_ports(c.get("Labels")) if c.get("State") == "running" else []
+    rows: list[dict[str, Any]] = [
+        {"IP": p.host_ip or "0.0.0.0", "PrivatePort": p.container_port, "Type": p.protocol}
+        | ({"PublicPort": p.host_port} if p.host_port else {})
+        for p in mapped
+    ]
+    taken = {(r["PrivatePort"], r["Type"]) for r in rows}
+    for port in c.get("Ports") or []:
+        if (port.get("PrivatePort"), port.get("Type")) not in taken:
+            rows.append({"PrivatePort": port.get("PrivatePort"), "Type": port.get("Type")})
+    return rows

@@ -15,7 +15,17 @@ from urllib.parse import parse_qsl, urlsplit
 from moussaillon.core.i18n import t
 from moussaillon.sandbox import EngineApi
 from moussaillon.terminal.connection import MAX_BODY, TOO_LARGE
-from moussaillon.terminal.routes import build, containers, disk, images, streams, system
+from moussaillon.terminal.routes import (
+    build,
+    compose_stop,
+    containers,
+    disk,
+    images,
+    networks,
+    streams,
+    system,
+    volumes,
+)
 from moussaillon.terminal.routes.exchange import Exchange, Request, Route
 
 __all__ = [
@@ -31,7 +41,12 @@ __all__ = [
 ]
 
 VERSIONED = re.compile(r"^/v(\d+)\.(\d+)(/.*)$")
-MIN_API = (1, 41)  # the shapes served follow API 1.41, the test engine's
+# The oldest API whose request shapes are the ones served: from 1.24 the whole HostConfig comes
+# with create (never with start), networks and volumes have their own paths, and filters are the
+# JSON served here. The engine itself goes down to 1.12; clients below 1.24 would send shapes
+# this endpoint would read wrong, so they get the engine's own "too old" answer. Compose v1
+# (docker-py) negotiates, or pins what COMPOSE_API_VERSION says (1.38, say).
+MIN_API = (1, 24)
 TABLE: list[Route] = [
     *system.ROUTES,
     *containers.ROUTES,
@@ -40,6 +55,8 @@ TABLE: list[Route] = [
     *build.ROUTES,
     *disk.ROUTES,
 ]
+TABLE += [*networks.ROUTES, *volumes.ROUTES]
+TABLE += compose_stop.ROUTES  # last: the lifecycle area's stop answers once merged
 
 
 def too_new(asked: tuple[int, int], maximum: str) -> str:

@@ -14,7 +14,11 @@ ID = r"/containers/([^/]+)"
 
 
 async def containers_json(ex: Exchange) -> None:
-    await ex.json(200, await ex.api.containers(ex.user_id, all=truthy(ex.request.query.get("all"))))
+    query = ex.request.query
+    listed = await ex.api.containers(
+        ex.user_id, all=truthy(query.get("all")), raw_filters=query.get("filters")
+    )
+    await ex.json(200, listed)
 
 
 async def containers_create(ex: Exchange) -> None:

@@ -17,7 +17,7 @@ NAME = r"/images/(.+)"
 
 
 async def images_json(ex: Exchange) -> None:
-    await ex.json(200, await ex.api.images(ex.user_id))
+    await ex.json(200, await ex.api.images(ex.user_id, ex.request.query.get("filters")))
 
 
 async def inspect(ex: Exchange, ref: str) -> None:
