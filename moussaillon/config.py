@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     terminal_bind: str = "0.0.0.0"
     terminal_host: str = "localhost"  # the name in the students' docker context and the cert
     terminal_max_connections: int = Field(default=32, ge=1)
+    # A terminal stream (logs -f, events, stats) ends after this long, whatever it carries.
+    terminal_stream_max_s: int = Field(default=7200, ge=1)
+    terminal_follow_max_mb: int = Field(default=16, ge=1)  # bytes one logs -f may carry
     course_path: Path = BUNDLED_COURSE
     search_semantic: bool = True
     search_cache_path: Path | None = None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
@@ -33,6 +34,10 @@ HEAD_TIMEOUT_S = 10.0
 BODY_TIMEOUT_S = 30.0
 IDLE_TIMEOUT_S = 60.0
 READ_CHUNK = 64 * 1024
+
+
+# A route's own body bound (``docker cp``'s tar) and its 413 message; None: ``MAX_BODY``.
+BodyLimit = Callable[[str, str], tuple[int, str] | None]
 
 
 class ClientGone(Exception):
@@ -75,10 +80,11 @@ def _plain(status: int, reason: str) -> bytes:
 
 
 class Connection:
-    def __init__(self, stream: TlsStream) -> None:
+    def __init__(self, stream: TlsStream, body_limit: BodyLimit | None = None) -> None:
         self.reader = stream
         self.writer = stream
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
+        self.body_limit = body_limit
 
     async def _read(self, timeout: float) -> None:  # noqa: ASYNC109 (per-phase deadline)
         try:
@@ -108,6 +114,7 @@ class Connection:
         deadline: float | None = None  # the head's, then the body's: a whole phase, not a read
         request: Request | None = None
         body = bytearray()
+        cap, too_large = MAX_BODY, "request body too large"
         while True:
             try:
                 event = self.h11.next_event()
@@ -129,16 +136,19 @@ class Connection:
                 if len(event.headers) > MAX_HEADERS:
                     await self._refuse(431, "Request Header Fields Too Large")
                 headers = {k.decode().lower(): v.decode("latin-1") for k, v in event.headers}
-                length = headers.get("content-length")
-                if length is not None and length.isdigit() and int(length) > MAX_BODY:
-                    await self.send_json(413, {"message": "request body too large"}, close=True)
-                    raise ClientGone
                 request = Request(event.method.decode(), event.target.decode("latin-1"), headers)
+                own = self.body_limit(request.method, request.target) if self.body_limit else None
+                if own is not None:
+                    cap, too_large = own
+                length = headers.get("content-length")
+                if length is not None and length.isdigit() and int(length) > cap:
+                    await self.send_json(413, {"message": too_large}, close=True)
+                    raise ClientGone
                 deadline = loop.time() + BODY_TIMEOUT_S
             elif isinstance(event, h11.Data):
                 body += event.data
-                if len(body) > MAX_BODY:
-                    await self.send_json(413, {"message": "request body too large"}, close=True)
+                if len(body) > cap:
+                    await self.send_json(413, {"message": too_large}, close=True)
                     raise ClientGone
             elif isinstance(event, h11.EndOfMessage):
                 assert request is not None
@@ -180,6 +190,27 @@ class Connection:
         except h11.LocalProtocolError as exc:
             raise ClientGone from exc
         await self._drain()
+
+    async def stream_data(self, data: bytes) -> None:
+        """One chunk of a streamed body (``logs -f``, ``events``, ``stats``)."""
+        try:
+            self.writer.write(self.h11.send(h11.Data(data=data)))
+        except h11.LocalProtocolError as exc:
+            raise ClientGone from exc
+        await self._drain()
+
+    async def client_closed(self) -> None:
+        """Return once the client closed its side while a streamed answer goes on (the CLI
+        killed): an idle ``logs -f`` would not notice it otherwise. Bytes it sends meanwhile
+        go to h11 for the next request, and then the watch stops (never returns)."""
+        try:
+            data = await self.reader.read(READ_CHUNK)
+        except (ConnectionError, OSError, ssl.SSLError):
+            return
+        if not data:
+            return
+        self.h11.receive_data(data)
+        await asyncio.Event().wait()
 
     async def stream_end(self, data: bytes) -> None:
         try:

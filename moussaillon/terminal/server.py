@@ -110,7 +110,7 @@ class TerminalServer:
             serial = serial_of(der) if der else None
             if serial is not None:
                 self.open[serial] += 1
-            await self._serve(Connection(stream), serial)
+            await self._serve(Connection(stream, self._body_limit), serial)
         except (ClientGone, ConnectionError, OSError, TimeoutError, ssl.SSLError):
             pass
         except asyncio.CancelledError:  # the endpoint is closing: the connection ends here
@@ -127,6 +127,9 @@ class TerminalServer:
                 await stream.wait_closed()
             if task is not None:
                 self._tasks.discard(task)
+
+    def _body_limit(self, method: str, target: str) -> tuple[int, str] | None:
+        return routes.body_limit(self.api, method, target)
 
     async def _serve(self, conn: Connection, serial: str | None) -> None:
         while True:

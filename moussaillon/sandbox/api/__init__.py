@@ -12,15 +12,28 @@ observers. A refusal is an ``ApiError``: the engine's status and the student's r
 
 from __future__ import annotations
 
+from moussaillon.sandbox.api.archive import ArchiveApi
 from moussaillon.sandbox.api.bodies import create_request, frames
 from moussaillon.sandbox.api.containers import ContainersApi
 from moussaillon.sandbox.api.errors import ApiError
+from moussaillon.sandbox.api.events import EventsApi
 from moussaillon.sandbox.api.images import ImagesApi
+from moussaillon.sandbox.api.lifecycle import LifecycleApi
+from moussaillon.sandbox.api.observe import ObserveApi
 from moussaillon.sandbox.api.streams import StreamsApi
 from moussaillon.sandbox.api.system import SystemApi
 
 
-class EngineApi(SystemApi, ContainersApi, StreamsApi, ImagesApi):
+class EngineApi(
+    SystemApi,
+    ContainersApi,
+    StreamsApi,
+    ImagesApi,
+    LifecycleApi,
+    ObserveApi,
+    EventsApi,
+    ArchiveApi,
+):
     """Every area's calls on one object, the one ``SandboxService.engine_api()`` hands out."""
 
 

@@ -12,14 +12,34 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-from moussaillon.terminal.routes import containers, images, streams, system
+from moussaillon.sandbox import EngineApi
+from moussaillon.terminal.routes import (
+    archive,
+    containers,
+    images,
+    lifecycle,
+    observe,
+    streams,
+    system,
+)
 from moussaillon.terminal.routes.exchange import Exchange, Request, Route
 
-__all__ = ["Exchange", "Request", "Route", "dispatch", "find", "split", "too_new", "too_old"]
+__all__ = [
+    "Exchange",
+    "Request",
+    "Route",
+    "body_limit",
+    "dispatch",
+    "find",
+    "split",
+    "too_new",
+    "too_old",
+]
 
 VERSIONED = re.compile(r"^/v(\d+)\.(\d+)(/.*)$")
 MIN_API = (1, 41)  # the shapes served follow API 1.41, the test engine's
 TABLE: list[Route] = [*system.ROUTES, *containers.ROUTES, *streams.ROUTES, *images.ROUTES]
+TABLE += [*lifecycle.ROUTES, *observe.ROUTES, *archive.ROUTES]
 
 
 def too_new(asked: tuple[int, int], maximum: str) -> str:
@@ -64,3 +84,10 @@ async def dispatch(ex: Exchange, path: str) -> bool:
     route, parts = found
     await route.handler(ex, *parts)
     return True
+
+
+def body_limit(api: EngineApi, method: str, target: str) -> tuple[int, str] | None:
+    """A route's own body bound and its 413 message (``docker cp``'s tar); None: the
+    connection's."""
+    path, _, _ = split(target)
+    return archive.body_limit(api, method, path)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from moussaillon.sandbox import ApiError
 from moussaillon.terminal.routes.exchange import Exchange, route, truthy
+from moussaillon.terminal.routes.streamed import pour
 
 ID = r"/containers/([^/]+)"
 
@@ -31,13 +31,19 @@ async def wait(ex: Exchange, ref: str) -> None:
     await ex.conn.stream_end((json.dumps(await result()) + "\n").encode())
 
 
-async def logs(ex: Exchange, ref: str) -> None:
-    if truthy(ex.request.query.get("follow")):
-        raise ApiError(501, "docker logs -f is not available in this terminal yet: use docker logs")
-    body, tty = await ex.api.logs(ex.user_id, ref, ex.request.query)
-    kind = (
+def _kind(tty: bool) -> str:
+    return (
         "application/vnd.docker.raw-stream" if tty else "application/vnd.docker.multiplexed-stream"
     )
+
+
+async def logs(ex: Exchange, ref: str) -> None:
+    if truthy(ex.request.query.get("follow")):  # streamed until the container stops
+        chunks, tty = await ex.api.follow(ex.user_id, ref, ex.request.query)
+        await pour(ex, chunks, _kind(tty))
+        return
+    body, tty = await ex.api.logs(ex.user_id, ref, ex.request.query)
+    kind = _kind(tty)
     await ex.conn.send(200, body, [("Content-Type", kind), *ex.headers])
 
 
