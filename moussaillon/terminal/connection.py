@@ -108,6 +108,8 @@ class Connection:
 
     async def next_request(self) -> Request | None:
         """The next whole request, or None when the client closed between requests."""
+        if self.h11.our_state is h11.MUST_CLOSE:  # the client asked ``Connection: close``
+            return None
         if self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE:
             self.h11.start_next_cycle()
         loop = asyncio.get_running_loop()
