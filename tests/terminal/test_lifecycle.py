@@ -182,7 +182,7 @@ async def test_logs_follow_streams_until_the_cli_leaves(
     assert (code, out) == (0, "a\nb\n"), err
 
 
-async def test_a_follow_ends_at_its_byte_cap_and_its_life(
+async def test_a_quiet_follow_and_a_stats_stream_end_with_their_life(
     docker,  # noqa: F811 (fixture)
     standin_images: dict[str, str],
     tmp_path,
@@ -206,6 +206,48 @@ async def test_a_follow_ends_at_its_byte_cap_and_its_life(
         took = asyncio.get_running_loop().time() - started
         assert answer.startswith(b"HTTP/1.1 200 ") and b'"name":"/quiet"' in answer, answer
         assert answer.endswith(b"0\r\n\r\n") and 2.5 < took < 15, took
+
+
+async def test_a_follow_ends_at_its_byte_cap(
+    docker,  # noqa: F811 (fixture)
+    standin_images: dict[str, str],
+    tmp_path,
+    clean_user_id: int,
+) -> None:
+    from tests.terminal.conftest import open_endpoint
+
+    async with open_endpoint(docker, standin_images, tmp_path, terminal_follow_max_mb=1) as ep:
+        certs = await ep.student(clean_user_id)
+        script = "sleep 2; yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 1800000; sleep 60"
+        code, _, err = await ep.cli(
+            certs, "run", "-d", "--name", "loud", "alpine", "sh", "-c", script
+        )
+        assert code == 0, err
+        code, out, err = await ep.cli(certs, "logs", "-f", "loud")  # before the first line
+        assert code == 0, err
+        assert 1024 * 1024 <= len(out) <= 1024 * 1024 + 64 * 1024, len(out)
+        assert out.startswith("0123456789abcdefghijklmnopqrstuvwxyz\n")
+
+
+async def test_port_shows_what_the_student_published(
+    endpoint: Endpoint, clean_user_id: int
+) -> None:
+    certs = await endpoint.student(clean_user_id)
+    code, _, err = await endpoint.cli(
+        certs, "run", "-d", "--name", "web", "-p", "127.0.0.1:8081:80", "-p", "53/udp", "nginx"
+    )
+    assert code == 0, err
+    code, out, err = await endpoint.cli(certs, "port", "web")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert "80/tcp -> 127.0.0.1:8081" in lines, lines
+    assert [line for line in lines if line.startswith("53/udp -> 0.0.0.0:")], lines
+    code, out, err = await endpoint.cli(certs, "port", "web", "80")
+    assert (code, out) == (0, "127.0.0.1:8081\n"), err
+    code, out, err = await endpoint.cli(
+        certs, "inspect", "-f", "{{json .HostConfig.PortBindings}}", "web"
+    )
+    assert code == 0 and '"80/tcp":[{"HostIp":"127.0.0.1","HostPort":"8081"}]' in out, out
 
 
 async def test_stats_one_shot_is_the_engines_json_without_prefixes(
