@@ -127,6 +127,10 @@ async def test_refusals_print_the_daemons_reason(
     assert "m-u" not in err
     still = await endpoint.service.run_command(bob, "docker ps --format {{.Names}}")
     assert still.output.strip() == "secret"
+    code, _, err = await cli(certs, "container", "prune", "-f", "--filter", "until=1h")
+    assert code != 0 and "Error response from daemon: " + t("terminal.prune_filters") in err
+    code, _, err = await cli(certs, "top", "web", *["-o"] * 17)
+    assert code != 0 and t("terminal.top_too_many", limit=16) in err
     code, out, err = await cli(certs, "container", "prune", "-f")
     assert code == 0 and "Deleted Containers" in out, (out, err)
     still = await endpoint.service.run_command(bob, "docker ps -a --format {{.Names}}")
@@ -216,9 +220,11 @@ async def test_a_follow_ends_at_its_byte_cap(
 ) -> None:
     from tests.terminal.conftest import open_endpoint
 
-    async with open_endpoint(docker, standin_images, tmp_path, terminal_follow_max_mb=1) as ep:
+    limits = {"terminal_follow_max_mb": 1, "sandbox_timeout_s": 30}
+    async with open_endpoint(docker, standin_images, tmp_path, **limits) as ep:
         certs = await ep.student(clean_user_id)
-        script = "sleep 2; yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 1800000; sleep 60"
+        chunk = "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c 50000"
+        script = f"sleep 2; for i in $(seq 36); do {chunk}; sleep 0.1; done; sleep 60"
         code, _, err = await ep.cli(
             certs, "run", "-d", "--name", "loud", "alpine", "sh", "-c", script
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from moussaillon.core.i18n import t
 from moussaillon.sandbox.api.errors import ApiError
 from moussaillon.sandbox.api.pipeline import ApiBase
 from moussaillon.sandbox.executor import containers as container_ops
@@ -106,7 +107,7 @@ class LifecycleApi(ApiBase):
 
         async def work(ctx: Context) -> dict[str, Any]:
             if filters and filters.strip() not in ("{}", "null"):
-                raise ApiError(400, "docker container prune --filter is not available here")
+                raise ApiError(400, t("terminal.prune_filters", ctx.lang))
             removed = await container_ops.prune_containers(ctx)
             return {"ContainersDeleted": removed or None, "SpaceReclaimed": 0}
 

@@ -18,6 +18,7 @@ from typing import Any
 import aiodocker
 import aiohttp
 
+from moussaillon.core.i18n import t
 from moussaillon.sandbox.api.bodies import STREAM_FRAME
 from moussaillon.sandbox.api.errors import ApiError
 from moussaillon.sandbox.api.pipeline import ApiBase
@@ -37,7 +38,7 @@ LOG_QUERY = ("stdout", "stderr", "tail", "timestamps", "since", "until", "detail
 def check_time(name: str, value: str | None) -> None:
     """``since``/``until`` as the CLI sends them (a Unix time, already converted from ``1m``)."""
     if value and not TIMESTAMP.fullmatch(value):
-        raise ApiError(400, f"invalid value for {name}: {value[:40]}")
+        raise ApiError(400, t("terminal.bad_time", name=name, value=value[:40]))
 
 
 class Deadline:
@@ -68,7 +69,7 @@ class ObserveApi(ApiBase):
         async def work(ctx: Context) -> dict[str, Any]:
             args = (ps_args or "").split()
             if len(args) > MAX_PS_ARGS:
-                raise ApiError(400, f"ps_args: at most {MAX_PS_ARGS} options")
+                raise ApiError(400, t("terminal.top_too_many", ctx.lang, limit=MAX_PS_ARGS))
             request = await self.service._check(
                 ctx, TopRequest(raw="api top", container=ref, ps_args=args)
             )
