@@ -169,14 +169,29 @@ async def test_logs_follow_streams_until_the_cli_leaves(
         while len(seen) < 8:
             seen.append((await proc.stdout.readline()).decode())
     assert seen[0] == "line 0\n" and seen[7] == "line 7\n", seen
-    assert len(endpoint.server._tasks) >= 1
+    assert len(endpoint.server._tasks) == 1  # run -d's wait ended with its CLI
     proc.kill()
     await proc.wait()
     async with asyncio.timeout(10):  # the endpoint noticed and let the stream go
         while endpoint.server._tasks:
             await asyncio.sleep(0.1)
-    code, out, err = await endpoint.cli(certs, "ps", "-a", "--format", "{{.Names}}")
-    assert (code, out) == (0, "web\n"), err
+    # An idle container's follow writes nothing: the endpoint sees the CLI leave all the same.
+    code, _, err = await endpoint.cli(certs, "run", "-d", "--name", "idle", "nginx")
+    assert code == 0, err
+    proc = await asyncio.create_subprocess_exec(
+        "docker", "logs", "-f", "idle", env=env, stdout=asyncio.subprocess.PIPE
+    )
+    async with asyncio.timeout(30):
+        while not endpoint.server._tasks:
+            await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
+    proc.kill()
+    await proc.wait()
+    async with asyncio.timeout(5):
+        while endpoint.server._tasks:
+            await asyncio.sleep(0.05)
+    code, out, err = await endpoint.cli(certs, "ps", "--format", "{{.Names}}")
+    assert (code, out) == (0, "idle\nweb\n"), err  # both still running: run -d is not timed
     # A container that stops ends its follow: the CLI exits by itself.
     code, _, err = await endpoint.cli(
         certs, "run", "-d", "--name", "short", "alpine", "sh", "-c", "echo a; sleep 1; echo b"

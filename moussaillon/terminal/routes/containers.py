@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from moussaillon.terminal.routes.exchange import Exchange, route, truthy
-from moussaillon.terminal.routes.streamed import pour
+from moussaillon.terminal.routes.streamed import pour, unless_gone
 
 ID = r"/containers/([^/]+)"
 
@@ -28,7 +28,7 @@ async def wait(ex: Exchange, ref: str) -> None:
     """Headers at once, the body at the exit: the CLI starts the container once it has them."""
     result = await ex.api.wait(ex.user_id, ref, ex.request.query.get("condition"))
     await ex.conn.start_stream(200, [("Content-Type", "application/json"), *ex.headers])
-    await ex.conn.stream_end((json.dumps(await result()) + "\n").encode())
+    await ex.conn.stream_end((json.dumps(await unless_gone(ex, result())) + "\n").encode())
 
 
 def _kind(tty: bool) -> str:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
+from typing import TypeVar
 
 from moussaillon.terminal.connection import ClientGone
 from moussaillon.terminal.routes.exchange import Exchange
+
+T = TypeVar("T")
 
 
 async def pour(ex: Exchange, chunks: AsyncIterator[bytes], content_type: str) -> None:
@@ -40,3 +43,21 @@ async def pour(ex: Exchange, chunks: AsyncIterator[bytes], content_type: str) ->
         if aclose is not None:
             with contextlib.suppress(Exception):
                 await aclose()
+
+
+async def unless_gone(ex: Exchange, awaited: Awaitable[T]) -> T:
+    """``awaited``'s result, or ``ClientGone`` (``awaited`` cancelled) once the client left: a
+    ``docker run -d`` sends a ``wait`` and exits, which must not hold a connection until the
+    container ends."""
+    work = asyncio.ensure_future(awaited)
+    closed = asyncio.ensure_future(ex.conn.client_closed())
+    try:
+        done, _ = await asyncio.wait({work, closed}, return_when=asyncio.FIRST_COMPLETED)
+        if work in done:
+            return work.result()
+        raise ClientGone
+    finally:
+        for task in (work, closed):
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
