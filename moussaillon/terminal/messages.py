@@ -49,4 +49,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Valeur de {name} illisible : {value}. Donnez une durée (10m, 1h) ou une date (2026-01-31T12:00:00Z).",
         "en": "Unreadable {name} value: {value}. Give a duration (10m, 1h) or a date (2026-01-31T12:00:00Z).",
     },
+    "terminal.bad_tail": {
+        "fr": "Valeur de --tail illisible : {value}. Donnez un nombre de lignes (--tail 20) ou all.",
+        "en": "Unreadable --tail value: {value}. Give a number of lines (--tail 20) or all.",
+    },
 }

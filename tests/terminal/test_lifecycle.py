@@ -192,6 +192,21 @@ async def test_logs_follow_streams_until_the_cli_leaves(
             await asyncio.sleep(0.05)
     code, out, err = await endpoint.cli(certs, "ps", "--format", "{{.Names}}")
     assert (code, out) == (0, "idle\nweb\n"), err  # both still running: run -d is not timed
+    code, _, err = await endpoint.cli(certs, "logs", "-f", "--tail", "x", "idle")
+    assert code != 0 and "Error response from daemon: " + t("terminal.bad_tail", value="x") in err
+    # A streamed docker stats shows its row, and ends with its CLI too.
+    proc = await asyncio.create_subprocess_exec(
+        "docker", "stats", "--format", "{{.Name}}", "idle", env=env, stdout=asyncio.subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    async with asyncio.timeout(30):
+        row = await proc.stdout.readline()
+    assert b"idle" in row, row
+    proc.kill()
+    await proc.wait()
+    async with asyncio.timeout(5):
+        while endpoint.server._tasks:
+            await asyncio.sleep(0.05)
     # A container that stops ends its follow: the CLI exits by itself.
     code, _, err = await endpoint.cli(
         certs, "run", "-d", "--name", "short", "alpine", "sh", "-c", "echo a; sleep 1; echo b"

@@ -32,6 +32,7 @@ MAX_PS_ARGS = 16
 MAX_FRAME = 1024 * 1024  # the engine frames logs in 32 KiB at most; more is not a log frame
 CHUNK = 64 * 1024
 TIMESTAMP = re.compile(r"-?\d{1,12}(?:\.\d{1,9})?|\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:\d\d)")
+TAIL = re.compile(r"all|\d{1,9}")
 LOG_QUERY = ("stdout", "stderr", "tail", "timestamps", "since", "until", "details")
 
 
@@ -132,6 +133,9 @@ class ObserveApi(ApiBase):
         stream's life."""
         for name in ("since", "until"):
             check_time(name, params.get(name))
+        tail = params.get("tail")
+        if tail and not TAIL.fullmatch(tail):  # checked here: once streaming, no error can follow
+            raise ApiError(400, t("terminal.bad_tail", value=tail[:40]))
 
         async def work(ctx: Context) -> tuple[str, bool]:
             container_id = await self._id(ctx, ref)
