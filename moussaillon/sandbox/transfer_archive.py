@@ -160,3 +160,55 @@ def pack(files: Mapping[str, bytes]) -> bytes:
             archive.addfile(info, io.BytesIO(data))
         end = archive.offset + 2 * tarfile.BLOCKSIZE  # Go's writer pads no further
     return buffer.getvalue()[:end]
+
+
+def _inside(name: str) -> bool:
+    """A member that lands inside the folder it is extracted into (no ``/x``, no ``..``)."""
+    if name.startswith("/") or "\\" in name:
+        return False
+    return ".." not in posixpath.normpath(name).split("/")
+
+
+def check_upload(data: bytes, limits: FileLimits) -> None:
+    """A tar the student's own ``docker cp`` sends into a container, checked whole before the
+    engine sees a byte: no member outside its folder, no link, device or FIFO (what lands is
+    files and folders), and the bounds of a copy out (members, each file, the total)."""
+    if len(data) > limits.max_archive:
+        raise SandboxRefused("sandbox.transfer.upload_too_big", limit=limits.max_archive // KIB)
+    entries = files = total = 0
+    try:
+        with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+            for member in archive:
+                shown = member.name[:100]
+                entries += 1
+                if entries > limits.max_entries:
+                    raise SandboxRefused(
+                        "sandbox.transfer.upload_entries", limit=limits.max_entries
+                    )
+                if not _inside(member.name):
+                    raise SandboxRefused("sandbox.transfer.upload_outside", path=shown)
+                if member.issym() or member.islnk():
+                    raise SandboxRefused(
+                        "sandbox.transfer.upload_link", path=shown, target=member.linkname[:100]
+                    )
+                if member.isdir():
+                    continue
+                if not member.isreg():
+                    raise SandboxRefused("sandbox.transfer.upload_special", path=shown)
+                files += 1
+                if files > limits.max_files:
+                    raise SandboxRefused("sandbox.transfer.too_many_files", limit=limits.max_files)
+                if member.size > limits.max_file:
+                    raise SandboxRefused(
+                        "sandbox.transfer.upload_file_too_big",
+                        path=shown,
+                        size=member.size,
+                        limit=limits.max_file // KIB,
+                    )
+                total += member.size
+                if total > limits.max_total:
+                    raise SandboxRefused(
+                        "sandbox.transfer.upload_total_too_big", limit=limits.max_total // KIB
+                    )
+    except tarfile.TarError as exc:
+        raise SandboxRefused("sandbox.transfer.upload_corrupt", detail=str(exc)[:120]) from None

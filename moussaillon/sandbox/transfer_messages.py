@@ -85,4 +85,53 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Non copiés (votre espace ne garde que des fichiers) : {names}",
         "en": "Not copied (your workspace holds files only): {names}",
     },
+    "sandbox.transfer.upload_too_big": {
+        "fr": "L'archive envoyée par docker cp dépasse {limit} Kio : rien n'a été copié dans le"
+        " conteneur. Copiez un dossier plus petit.",
+        "en": "The archive docker cp sent is over {limit} KiB: nothing was copied into the"
+        " container. Copy a smaller folder.",
+    },
+    "sandbox.transfer.upload_entries": {
+        "fr": "L'archive envoyée par docker cp compte plus de {limit} entrées : rien n'a été"
+        " copié dans le conteneur.",
+        "en": "The archive docker cp sent holds more than {limit} entries: nothing was copied"
+        " into the container.",
+    },
+    "sandbox.transfer.upload_outside": {
+        "fr": "L'archive envoyée contient {path}, qui sortirait du dossier de destination"
+        " (chemin absolu ou ..) : rien n'a été copié.",
+        "en": "The archive sent holds {path}, which would land outside the destination folder"
+        " (an absolute path or ..): nothing was copied.",
+    },
+    "sandbox.transfer.upload_link": {
+        "fr": "L'archive envoyée contient un lien, {path} (vers {target}) : seuls des fichiers"
+        " et des dossiers peuvent être copiés dans un conteneur. Rien n'a été copié.",
+        "en": "The archive sent holds a link, {path} (to {target}): only files and folders can"
+        " be copied into a container. Nothing was copied.",
+    },
+    "sandbox.transfer.upload_special": {
+        "fr": "L'archive envoyée contient {path}, ni un fichier ni un dossier (un périphérique,"
+        " un tube) : rien n'a été copié.",
+        "en": "The archive sent holds {path}, neither a file nor a folder (a device, a pipe):"
+        " nothing was copied.",
+    },
+    "sandbox.transfer.upload_file_too_big": {
+        "fr": "{path} fait {size} octets : un fichier copié fait au plus {limit} Kio. Rien n'a"
+        " été copié.",
+        "en": "{path} is {size} bytes: a copied file is at most {limit} KiB. Nothing was copied.",
+    },
+    "sandbox.transfer.upload_total_too_big": {
+        "fr": "La copie dépasse {limit} Kio au total : rien n'a été copié dans le conteneur.",
+        "en": "The copy goes over {limit} KiB in all: nothing was copied into the container.",
+    },
+    "sandbox.transfer.upload_corrupt": {
+        "fr": "L'archive envoyée par docker cp est illisible ({detail}) : rien n'a été copié.",
+        "en": "The archive docker cp sent cannot be read ({detail}): nothing was copied.",
+    },
+    "sandbox.transfer.download_too_big": {
+        "fr": "{path} dépasse {limit} Kio, la limite d'une copie hors d'un conteneur : rien"
+        " n'a été copié.",
+        "en": "{path} is over {limit} KiB, the bound of a copy out of a container: nothing was"
+        " copied.",
+    },
 }

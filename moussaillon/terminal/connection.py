@@ -115,6 +115,8 @@ class Connection:
         """The next whole request, or None when the client closed between requests;
         ``body_limit(method, target)`` is a route's own cap and refusal (``MAX_BODY``
         without one)."""
+        if self.h11.our_state is h11.MUST_CLOSE:  # the client asked ``Connection: close``
+            return None
         if self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE:
             self.h11.start_next_cycle()
         loop = asyncio.get_running_loop()
@@ -214,6 +216,19 @@ class Connection:
         except h11.LocalProtocolError as exc:
             raise ClientGone from exc
         await self._drain()
+
+    async def client_closed(self) -> None:
+        """Return once the client closed its side while a streamed answer goes on (the CLI
+        killed): an idle ``logs -f`` would not notice it otherwise. Bytes it sends meanwhile
+        go to h11 for the next request, and then the watch stops (never returns)."""
+        try:
+            data = await self.reader.read(READ_CHUNK)
+        except (ConnectionError, OSError, ssl.SSLError):
+            return
+        if not data:
+            return
+        self.h11.receive_data(data)
+        await asyncio.Event().wait()
 
     async def stream_end(self, data: bytes) -> None:
         if self.tap is not None:

@@ -77,4 +77,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "[moussaillon] session fermée : le serveur redémarre, reconnectez-vous dans un instant",
         "en": "[moussaillon] session closed: the server is restarting, reconnect in a moment",
     },
+    "terminal.prune_filters": {
+        "fr": "docker container prune --filter n'est pas disponible dans ce terminal : supprimez les conteneurs un par un (docker rm NOM) ou sans filtre (docker container prune -f).",
+        "en": "docker container prune --filter is not available in this terminal: remove containers one by one (docker rm NAME) or without a filter (docker container prune -f).",
+    },
+    "terminal.top_too_many": {
+        "fr": "docker top accepte au plus {limit} options de ps, par exemple docker top web -o pid,comm.",
+        "en": "docker top takes at most {limit} ps options, for example docker top web -o pid,comm.",
+    },
+    "terminal.bad_time": {
+        "fr": "Valeur de {name} illisible : {value}. Donnez une durée (10m, 1h) ou une date (2026-01-31T12:00:00Z).",
+        "en": "Unreadable {name} value: {value}. Give a duration (10m, 1h) or a date (2026-01-31T12:00:00Z).",
+    },
+    "terminal.bad_tail": {
+        "fr": "Valeur de --tail illisible : {value}. Donnez un nombre de lignes (--tail 20) ou all.",
+        "en": "Unreadable --tail value: {value}. Give a number of lines (--tail 20) or all.",
+    },
 }

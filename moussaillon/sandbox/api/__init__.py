@@ -12,16 +12,19 @@ observers. A refusal is an ``ApiError``: the engine's status and the student's r
 
 from __future__ import annotations
 
+from moussaillon.sandbox.api.archive import ArchiveApi
 from moussaillon.sandbox.api.bodies import create_request, frames
 from moussaillon.sandbox.api.build import BuildApi
-from moussaillon.sandbox.api.compose_stop import ComposeStopApi
 from moussaillon.sandbox.api.containers import ContainersApi
 from moussaillon.sandbox.api.disk import DiskApi
 from moussaillon.sandbox.api.errors import ApiError
+from moussaillon.sandbox.api.events import EventsApi
 from moussaillon.sandbox.api.execs import ExecsApi
 from moussaillon.sandbox.api.hijack import Hijack
 from moussaillon.sandbox.api.images import ImagesApi
+from moussaillon.sandbox.api.lifecycle import LifecycleApi
 from moussaillon.sandbox.api.networks import NetworksApi
+from moussaillon.sandbox.api.observe import ObserveApi
 from moussaillon.sandbox.api.streams import StreamsApi
 from moussaillon.sandbox.api.system import SystemApi
 from moussaillon.sandbox.api.volumes import VolumesApi
@@ -37,7 +40,10 @@ class EngineApi(
     DiskApi,
     NetworksApi,
     VolumesApi,
-    ComposeStopApi,
+    LifecycleApi,
+    ObserveApi,
+    EventsApi,
+    ArchiveApi,
 ):
     """Every area's calls on one object, the one ``SandboxService.engine_api()`` hands out."""
 

@@ -128,6 +128,7 @@ def create_request(name: str | None, body: dict[str, Any]) -> CreateRequest:
                     container_port=int(number),
                     protocol=proto or "tcp",
                     host_port=int(hp) if hp else None,
+                    host_ip=(b or {}).get("HostIp") or None,
                 )
             )
     mode = host.get("NetworkMode") or None

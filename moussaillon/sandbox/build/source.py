@@ -31,6 +31,9 @@ class FileLimits(Protocol):
     @property
     def max_archive(self) -> int: ...
 
+    @property
+    def max_entries(self) -> int: ...
+
 
 class FileSource(Protocol):
     @property

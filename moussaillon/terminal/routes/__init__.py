@@ -16,12 +16,14 @@ from moussaillon.core.i18n import t
 from moussaillon.sandbox import EngineApi
 from moussaillon.terminal.connection import MAX_BODY, TOO_LARGE
 from moussaillon.terminal.routes import (
+    archive,
     build,
-    compose_stop,
     containers,
     disk,
     images,
+    lifecycle,
     networks,
+    observe,
     streams,
     system,
     volumes,
@@ -56,7 +58,7 @@ TABLE: list[Route] = [
     *disk.ROUTES,
 ]
 TABLE += [*networks.ROUTES, *volumes.ROUTES]
-TABLE += compose_stop.ROUTES  # last: the lifecycle area's stop answers once merged
+TABLE += [*lifecycle.ROUTES, *observe.ROUTES, *archive.ROUTES]
 
 
 def too_new(asked: tuple[int, int], maximum: str) -> str:
@@ -96,7 +98,11 @@ def find(method: str, path: str) -> tuple[Route, tuple[str, ...]] | None:
 def body_limit(api: EngineApi, method: str, target: str) -> tuple[int, str]:
     """The body cap of the route ``method target`` goes to, read before its body, and the
     refusal past it (the route's own sentence, given the cap in KiB)."""
-    found = find(method, split(target)[0])
+    path = split(target)[0]
+    own = archive.body_limit(api, method, path)  # ``docker cp``'s tar: the copy's bound
+    if own is not None:
+        return own
+    found = find(method, path)
     if found is None or found[0].max_body is None:
         return MAX_BODY, TOO_LARGE
     cap = found[0].max_body(api)
@@ -112,3 +118,4 @@ async def dispatch(ex: Exchange, path: str) -> bool:
     route, parts = found
     await route.handler(ex, *parts)
     return True
+

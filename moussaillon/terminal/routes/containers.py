@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 
-from moussaillon.sandbox import ApiError
-from moussaillon.terminal.connection import ClientGone
 from moussaillon.terminal.routes.exchange import Exchange, route, truthy
+from moussaillon.terminal.routes.streamed import pour, unless_gone
 
 ID = r"/containers/([^/]+)"
 
@@ -35,31 +32,22 @@ async def wait(ex: Exchange, ref: str) -> None:
     """Headers at once, the body at the exit: the CLI starts the container once it has them."""
     result = await ex.api.wait(ex.user_id, ref, ex.request.query.get("condition"))
     await ex.conn.start_stream(200, [("Content-Type", "application/json"), *ex.headers])
-    # A client that leaves (``run -d`` drops its wait) stops the wait, and its time limit's kill.
-    answer = asyncio.ensure_future(result())
-    left = asyncio.ensure_future(ex.conn.client_left())
-    try:
-        await asyncio.wait({answer, left}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        # Awaited, not only cancelled: its pending read must be gone before the connection
-        # reads the next request (a second reader is an error in asyncio's streams).
-        for task in (left, answer):
-            if not task.done():
-                task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, ClientGone):
-                await task
-    if answer.cancelled():
-        raise ClientGone
-    await ex.conn.stream_end((json.dumps(answer.result()) + "\n").encode())
+    await ex.conn.stream_end((json.dumps(await unless_gone(ex, result())) + "\n").encode())
+
+
+def _kind(tty: bool) -> str:
+    return (
+        "application/vnd.docker.raw-stream" if tty else "application/vnd.docker.multiplexed-stream"
+    )
 
 
 async def logs(ex: Exchange, ref: str) -> None:
-    if truthy(ex.request.query.get("follow")):
-        raise ApiError(501, "docker logs -f is not available in this terminal yet: use docker logs")
+    if truthy(ex.request.query.get("follow")):  # streamed until the container stops
+        chunks, tty = await ex.api.follow(ex.user_id, ref, ex.request.query)
+        await pour(ex, chunks, _kind(tty))
+        return
     body, tty = await ex.api.logs(ex.user_id, ref, ex.request.query)
-    kind = (
-        "application/vnd.docker.raw-stream" if tty else "application/vnd.docker.multiplexed-stream"
-    )
+    kind = _kind(tty)
     await ex.conn.send(200, body, [("Content-Type", kind), *ex.headers])
 
 
