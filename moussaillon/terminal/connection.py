@@ -156,17 +156,13 @@ class Connection:
         all_headers = [*headers, ("Content-Length", str(len(body)))]
         if close:
             all_headers.append(("Connection", "close"))
-        try:
-            self.writer.write(
-                self.h11.send(
-                    h11.Response(status_code=status, headers=all_headers, reason=_reason(status))
-                )
-            )
-            if body:
-                self.writer.write(self.h11.send(h11.Data(data=body)))
-            self.writer.write(self.h11.send(h11.EndOfMessage()))
+        head = h11.Response(status_code=status, headers=all_headers, reason=_reason(status))
+        try:  # one TLS record and one send: each write would wake the client once more
+            parts = [self.h11.send(head), self.h11.send(h11.Data(data=body)) if body else b""]
+            parts.append(self.h11.send(h11.EndOfMessage()))
         except h11.LocalProtocolError as exc:
             raise ClientGone from exc
+        self.writer.write(b"".join(p or b"" for p in parts))
         await self._drain()
 
     async def start_stream(self, status: int, headers: list[tuple[str, str]]) -> None:

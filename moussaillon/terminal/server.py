@@ -35,6 +35,7 @@ def server_context(authority: Authority) -> ssl.SSLContext:
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
     ctx.load_cert_chain(str(authority.server_cert), str(authority.server_key))
     ctx.verify_mode = ssl.CERT_OPTIONAL
+    ctx.num_tickets = 0  # each CLI call is a new process that never resumes a session
     return ctx
 
 
@@ -87,6 +88,7 @@ class TerminalServer:
                 await task
         if self._server is not None:
             await self._server.wait_closed()
+        await self.api.flush()
 
     @property
     def headers(self) -> list[tuple[str, str]]:

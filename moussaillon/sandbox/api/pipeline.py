@@ -7,6 +7,7 @@ queued, journaled and translated exactly like a chat command.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -37,6 +38,20 @@ class ApiBase:
 
     def __init__(self, service: SandboxService) -> None:
         self.service = service
+        self._journaling: set[asyncio.Task[None]] = set()
+
+    async def flush(self) -> None:
+        """Wait for the journal rows still being written (the endpoint calls it on close)."""
+        while self._journaling:
+            await asyncio.gather(*self._journaling, return_exceptions=True)
+
+    def _journal_later(self, user_id: int, action: str, result: CommandResult) -> None:
+        """The row goes to the store's one writer thread in call order, after the answer: a
+        ``docker ps`` no longer waits for a SQLite commit (``_journal`` logs its own errors)."""
+        line = f"api {action}"
+        task = asyncio.ensure_future(self.service._journal(user_id, line, f"api.{action}", result))
+        self._journaling.add(task)
+        task.add_done_callback(self._journaling.discard)
 
     # -- the pipeline -------------------------------------------------------------------------
 
@@ -85,7 +100,7 @@ class ApiBase:
                 duration_ms=int((time.monotonic() - started) * 1000),
                 verdict=verdict,
             )
-            await service._journal(user_id, f"api {action}", f"api.{action}", result)
+            self._journal_later(user_id, action, result)
             service._tell(user_id, f"docker {action}", result)
 
     async def _id(self, ctx: Context, ref: str) -> str:
