@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     terminal_bind: str = "0.0.0.0"
     terminal_host: str = "localhost"  # the name in the students' docker context and the cert
     terminal_max_connections: int = Field(default=32, ge=1)
+    terminal_max_open: int = Field(default=1024, ge=1)  # all students' connections together
     course_path: Path = BUNDLED_COURSE
     search_semantic: bool = True
     search_cache_path: Path | None = None
