@@ -6,7 +6,10 @@ or whatever ``docker`` is on PATH) as a subprocess:
 * ``docker run --rm alpine echo hi`` through the endpoint (TLS, h11, the sandbox's pipeline:
   policy, rate limit, fair queue, scope, forced limits, journal) vs ``DOCKER_HOST`` on the
   engine's unix socket (target: at most 1.3x);
-* ``docker ps`` the same way (target: at most 1.5x).
+* ``docker ps`` the same way (target: at most 1.5x);
+* the same ``run`` straight to the engine with the sandbox's own limits and student network as
+  CLI flags (``hostconfig.host_config``): what the engine charges for the limits, so the
+  ratio against it is the endpoint's and the pipeline's own share.
 
 Both sides pay the CLI's own start (~15 ms of Go runtime and config loading), which is part of
 what a student waits for. A call counts as a success by its exit code; a failure stops the run.
@@ -24,6 +27,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from bench.common import line, summary
 from moussaillon.areas import migrations
@@ -31,6 +35,7 @@ from moussaillon.config import Settings
 from moussaillon.core.store import Store
 from moussaillon.sandbox import labels
 from moussaillon.sandbox.engine import Engine, create_docker
+from moussaillon.sandbox.hostconfig import host_config
 from moussaillon.sandbox.reaper import purge_owner
 from moussaillon.sandbox.service import SandboxService
 from moussaillon.terminal.ca import Authority
@@ -52,7 +57,7 @@ async def cli(env: dict[str, str], *args: str) -> float:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await proc.communicate()
+    _, err = await proc.communicate()
     elapsed = (time.perf_counter() - started) * 1000
     if proc.returncode != 0:
         raise SystemExit(f"docker {' '.join(args)}: exit {proc.returncode}: {err.decode()}")
@@ -72,6 +77,30 @@ def environments(folder: Path, certs: Path, port: int) -> tuple[dict[str, str], 
     }
     direct = {**base, "DOCKER_CONFIG": str(config), "DOCKER_HOST": ENGINE_SOCKET}
     return through, direct
+
+
+def limit_flags(config: dict[str, Any]) -> list[str]:
+    """``docker run`` flags for the HostConfig the sandbox forces (the same engine work)."""
+    flags = [
+        f"--network={config['NetworkMode']}",
+        f"--memory={config['Memory']}",
+        f"--memory-swap={config['MemorySwap']}",
+        f"--cpus={config['NanoCpus'] / 1e9}",
+        f"--pids-limit={config['PidsLimit']}",
+        f"--shm-size={config['ShmSize']}",
+        f"--cgroupns={config['CgroupnsMode']}",
+        f"--log-opt=max-size={config['LogConfig']['Config']['max-size']}",
+        "--cap-drop=ALL",
+    ]
+    flags += [f"--security-opt={o}" for o in config["SecurityOpt"]]
+    flags += [f"--cap-add={c}" for c in config["CapAdd"]]
+    flags += [f"--tmpfs={path}:{options}" for path, options in config["Tmpfs"].items()]
+    flags += [f"--ulimit={u['Name']}={u['Soft']}:{u['Hard']}" for u in config["Ulimits"]]
+    flags += [f"--dns-option={o}" for o in config["DnsOptions"]]
+    flags += [f"--sysctl={k}={v}" for k, v in config["Sysctls"].items()]
+    if config["ReadonlyRootfs"]:
+        flags.append("--read-only")
+    return flags
 
 
 async def main(rounds: int) -> None:
@@ -100,14 +129,18 @@ async def main(rounds: int) -> None:
         (cert_dir / name).write_bytes(data)
     through, direct = environments(folder, cert_dir, server.port)
     run = ("run", "--rm", "alpine", "echo", "hi")
-    figures: dict[str, list[float]] = {k: [] for k in ("run", "run0", "ps", "ps0")}
+    network = f"m-{labels.owner_key(USER)}-bridge"  # made by the first run through the endpoint
+    limited = ("run", "--rm", *limit_flags(host_config(settings, network=network)), *run[2:])
+    figures: dict[str, list[float]] = {k: [] for k in ("run", "run0", "runL", "ps", "ps0")}
     try:
         for _ in range(3):  # warm-up: the student's network, the engine's caches
             await cli(through, *run)
             await cli(direct, *run)
+            await cli(direct, *limited)
         for _ in range(rounds):
             figures["run"].append(await cli(through, *run))
             figures["run0"].append(await cli(direct, *run))
+            figures["runL"].append(await cli(direct, *limited))
             figures["ps"].append(await cli(through, "ps"))
             figures["ps0"].append(await cli(direct, "ps"))
     finally:
@@ -122,9 +155,13 @@ async def main(rounds: int) -> None:
     ):
         ratio = statistics.median(mine) / statistics.median(base)
         line(f"terminal {name}", summary(mine))
-        line(f"  baseline: CLI on the engine's socket", summary(base))
+        line("  baseline: CLI on the engine's socket", summary(base))
         verdict = "ok" if ratio <= target else "over"
-        line(f"  ratio (p50)", f"{ratio:.2f}x (target <= {target}x: {verdict})")
+        line("  ratio (p50)", f"{ratio:.2f}x (target <= {target}x: {verdict})")
+        if name.startswith("run"):
+            limited_p50 = statistics.median(figures["runL"])
+            line("  baseline: the same, sandbox's limits", summary(figures["runL"]))
+            line("  ratio (p50) to it", f"{statistics.median(mine) / limited_p50:.2f}x")
 
 
 if __name__ == "__main__":

@@ -116,6 +116,7 @@ class Connection:
 
     async def next_request(self) -> Request | None:
         """The next whole request, or None when the client closed between requests."""
+        await asyncio.sleep(0)  # pipelined requests come without a read: let others run between
         if self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE:
             self.h11.start_next_cycle()
         loop = asyncio.get_running_loop()

@@ -31,6 +31,7 @@ from moussaillon.terminal.tls import TlsStream
 log = logging.getLogger(__name__)
 
 HANDSHAKE_TIMEOUT_S = 10.0
+CLOSE_TIMEOUT_S = 2.0
 FALLBACK_API = "1.41"
 MAX_OPEN = 1024
 
@@ -84,6 +85,7 @@ class TerminalServer:
             self._handle,
             self.host,
             self.port,
+            backlog=self.max_open,  # asyncio's 100 drops a burst's SYNs: 1 s retries for all
         )
         sockets = list(self._server.sockets or ())
         if sockets and self.port == 0:
@@ -124,7 +126,7 @@ class TerminalServer:
         if task is not None:
             self._tasks.add(task)
         self.metrics.accepted.inc()
-        seat = Seat()
+        seat, stuck = Seat(), False
         stream = TlsStream(reader, writer, self._tls)
         try:
             try:
@@ -139,6 +141,7 @@ class TerminalServer:
                 seat.take(self.open, serial, self.max_connections)
             await self._serve(Connection(stream), serial, seat)
         except ClientGone as gone:
+            stuck = gone.reason == "drain_timeout"
             if gone.reason is not None:
                 self.metrics.refused(gone.reason)
         except (ConnectionError, OSError, TimeoutError, ssl.SSLError):
@@ -149,9 +152,12 @@ class TerminalServer:
             log.exception("terminal: a connection failed")
         finally:
             seat.leave(self.open)
-            stream.close()
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await stream.wait_closed()
+            if not stuck:  # a closing flushes first: not to a client that stopped reading
+                stream.close()
+                with contextlib.suppress(Exception, asyncio.CancelledError):
+                    async with asyncio.timeout(CLOSE_TIMEOUT_S):
+                        await stream.wait_closed()
+            stream.abort()
             if task is not None:
                 self._tasks.discard(task)
 
