@@ -246,6 +246,7 @@ async def _terminal(services: Services) -> TerminalServer | None:
         if settings.terminal_port is not None:
             log.warning("MOUSSAILLON_TERMINAL_PORT is set but there is no sandbox: no terminal.")
         return None
+    from moussaillon.terminal.metrics import TerminalMetrics
     from moussaillon.terminal.server import TerminalServer
 
     server = TerminalServer(
@@ -255,6 +256,8 @@ async def _terminal(services: Services) -> TerminalServer | None:
         port=settings.terminal_port or 0,
         max_connections=settings.terminal_max_connections,
         remember=services.practice.remember,  # lab steps checked on what the CLI printed
+        max_open=settings.terminal_max_open,
+        metrics=TerminalMetrics(services.metrics.registry),
     )
     await server.start()
     return server

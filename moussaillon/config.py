@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     terminal_stream_output_mb: int = Field(default=64, ge=1)
     terminal_stdin_kb_s: int = Field(default=256, ge=1)
     terminal_follow_max_mb: int = Field(default=16, ge=1)  # bytes one logs -f may carry
+    terminal_max_open: int = Field(default=1024, ge=1)  # all students' connections together
     course_path: Path = BUNDLED_COURSE
     search_semantic: bool = True
     search_cache_path: Path | None = None

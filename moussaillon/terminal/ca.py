@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import ipaddress
+import json
 import os
 import zipfile
 from dataclasses import dataclass
@@ -28,12 +29,20 @@ CN_PREFIX = "moussaillon-u"
 
 @dataclass(frozen=True)
 class Bundle:
-    """What a student downloads: the CA to trust, their certificate and its key (PEM)."""
+    """What a student downloads: the CA to trust, their certificate and its key (PEM), and,
+    once ``TerminalCerts`` issued one with them, a bearer token in a docker ``config.json``
+    (for a CLI that cannot present the certificate)."""
 
     ca: bytes
     cert: bytes
     key: bytes
     serial: str
+    token: str = ""
+
+    def config_json(self) -> bytes:
+        """The ``config.json`` whose ``HttpHeaders`` the CLI sends with every call."""
+        headers = {"HttpHeaders": {"Authorization": f"Bearer {self.token}"}}
+        return (json.dumps(headers, indent=2) + "\n").encode()
 
     def zip(self) -> bytes:
         out = io.BytesIO()
@@ -41,6 +50,8 @@ class Bundle:
             z.writestr("ca.pem", self.ca)
             z.writestr("cert.pem", self.cert)
             z.writestr("key.pem", self.key)
+            if self.token:
+                z.writestr("config.json", self.config_json())
         return out.getvalue()
 
 

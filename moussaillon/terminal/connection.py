@@ -11,8 +11,9 @@ and ``MAX_HEADERS`` header lines (431, as Go's net/http answers the engine's cli
 at most ``MAX_BODY`` or its route's own cap (413, on the ``Content-Length`` before a byte of
 the body, or as soon as a chunked body passes it), a whole request head within
 ``HEAD_TIMEOUT_S`` of its first byte and a body within ``BODY_TIMEOUT_S`` (a slowloris client
-is cut off), an idle keep-alive connection closed after ``IDLE_TIMEOUT_S``. Malformed HTTP
-gets Go's plain ``400 Bad Request``.
+is cut off), an idle keep-alive connection closed after ``IDLE_TIMEOUT_S``, and every answer
+taken by the client within ``DRAIN_TIMEOUT_S`` (one that never reads is cut off, it cannot hold
+a task and its buffers). Malformed HTTP gets Go's plain ``400 Bad Request``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ MAX_BODY = 1024 * 1024
 HEAD_TIMEOUT_S = 10.0
 BODY_TIMEOUT_S = 30.0
 IDLE_TIMEOUT_S = 60.0
+DRAIN_TIMEOUT_S = 30.0  # a client that stops reading what it asked for is cut off
 READ_CHUNK = 64 * 1024
 
 
@@ -46,7 +48,12 @@ TOO_LARGE = "request body too large"
 
 
 class ClientGone(Exception):
-    """The client closed, timed out or broke HTTP: the connection ends."""
+    """The client closed, timed out or broke HTTP: the connection ends. ``reason`` names the
+    bound that cut it off (``metrics.REASONS``); None when the client just went away."""
+
+    def __init__(self, reason: str | None = None) -> None:
+        super().__init__(reason or "closed")
+        self.reason = reason
 
 
 @dataclass
@@ -90,25 +97,31 @@ class Connection:
         self.writer = stream
         self.h11 = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
         self.tap: Tap | None = None  # what the current answer carries, for the transcript
+        self.status = 0  # of the last answer begun (101 for an upgrade), for the metrics
 
-    async def _read(self, timeout: float) -> None:  # noqa: ASYNC109 (per-phase deadline)
+    async def _read(self, timeout: float, phase: str) -> None:  # noqa: ASYNC109 (per-phase deadline)
         try:
             async with asyncio.timeout(timeout):
                 data = await self.reader.read(READ_CHUNK)
-        except (TimeoutError, ConnectionError, OSError, ssl.SSLError) as exc:
+        except TimeoutError as exc:
+            raise ClientGone(phase) from exc
+        except (ConnectionError, OSError, ssl.SSLError) as exc:
             raise ClientGone from exc
         self.h11.receive_data(data)
 
-    async def _refuse(self, status: int, reason: str) -> None:
+    async def _refuse(self, status: int, reason: str, why: str) -> None:
+        self.status = status
         self.writer.write(_plain(status, reason))
         await self._drain()
-        raise ClientGone
+        raise ClientGone(why)
 
     async def _drain(self) -> None:
         try:
-            async with asyncio.timeout(BODY_TIMEOUT_S):
+            async with asyncio.timeout(DRAIN_TIMEOUT_S):
                 await self.writer.drain()
-        except (TimeoutError, ConnectionError, OSError) as exc:
+        except TimeoutError as exc:
+            raise ClientGone("drain_timeout") from exc
+        except (ConnectionError, OSError) as exc:
             raise ClientGone from exc
 
     async def next_request(self, body_limit: BodyLimit | None = None) -> Request | None:
@@ -117,6 +130,7 @@ class Connection:
         without one)."""
         if self.h11.our_state is h11.MUST_CLOSE:  # the client asked ``Connection: close``
             return None
+        await asyncio.sleep(0)  # pipelined requests come without a read: let others run between
         if self.h11.our_state is h11.DONE and self.h11.their_state is h11.DONE:
             self.h11.start_next_cycle()
         loop = asyncio.get_running_loop()
@@ -129,21 +143,22 @@ class Connection:
                 event = self.h11.next_event()
             except h11.RemoteProtocolError as exc:
                 if exc.error_status_hint == 431:
-                    await self._refuse(431, "Request Header Fields Too Large")
-                await self._refuse(400, "Bad Request")
+                    await self._refuse(431, "Request Header Fields Too Large", "headers_too_large")
+                await self._refuse(400, "Bad Request", "bad_request")
                 raise
             if event is h11.NEED_DATA:
                 if deadline is None:  # waiting for a new request: the idle time-out
-                    await self._read(IDLE_TIMEOUT_S)
+                    await self._read(IDLE_TIMEOUT_S, "idle_timeout")
                     deadline = loop.time() + HEAD_TIMEOUT_S
                 else:
-                    await self._read(max(0.0, deadline - loop.time()))
+                    phase = "head_timeout" if request is None else "body_timeout"
+                    await self._read(max(0.0, deadline - loop.time()), phase)
                 continue
             if isinstance(event, h11.ConnectionClosed):
                 return None
             if isinstance(event, h11.Request):
                 if len(event.headers) > MAX_HEADERS:
-                    await self._refuse(431, "Request Header Fields Too Large")
+                    await self._refuse(431, "Request Header Fields Too Large", "headers_too_large")
                 headers = {k.decode().lower(): v.decode("latin-1") for k, v in event.headers}
                 method, target = event.method.decode(), event.target.decode("latin-1")
                 cap, too_large = (
@@ -152,14 +167,14 @@ class Connection:
                 length = headers.get("content-length")
                 if length is not None and length.isdigit() and int(length) > cap:
                     await self.send_json(413, {"message": too_large}, close=True)
-                    raise ClientGone
+                    raise ClientGone("body_too_large")
                 request = Request(method, target, headers)
                 deadline = loop.time() + BODY_TIMEOUT_S
             elif isinstance(event, h11.Data):
                 body += event.data
                 if len(body) > cap:
                     await self.send_json(413, {"message": too_large}, close=True)
-                    raise ClientGone
+                    raise ClientGone("body_too_large")
             elif isinstance(event, h11.EndOfMessage):
                 assert request is not None
                 request.body = bytes(body)
@@ -173,6 +188,7 @@ class Connection:
         *,
         close: bool = False,
     ) -> None:
+        self.status = status
         if self.tap is not None:
             self.tap.status = status
             self.tap.add(body)
@@ -180,21 +196,18 @@ class Connection:
         all_headers = [*headers, ("Content-Length", str(len(body)))]
         if close:
             all_headers.append(("Connection", "close"))
-        try:
-            self.writer.write(
-                self.h11.send(
-                    h11.Response(status_code=status, headers=all_headers, reason=_reason(status))
-                )
-            )
-            if body:
-                self.writer.write(self.h11.send(h11.Data(data=body)))
-            self.writer.write(self.h11.send(h11.EndOfMessage()))
+        head = h11.Response(status_code=status, headers=all_headers, reason=_reason(status))
+        try:  # one TLS record and one send: each write would wake the client once more
+            parts = [self.h11.send(head), self.h11.send(h11.Data(data=body)) if body else b""]
+            parts.append(self.h11.send(h11.EndOfMessage()))
         except h11.LocalProtocolError as exc:
             raise ClientGone from exc
+        self.writer.write(b"".join(p or b"" for p in parts))
         await self._drain()
 
     async def start_stream(self, status: int, headers: list[tuple[str, str]]) -> None:
         """The head of a response whose body comes later (chunked)."""
+        self.status = status
         if self.tap is not None:
             self.tap.status = status
         try:
@@ -258,6 +271,7 @@ class Connection:
     async def hijack(self, upgraded: bool, headers: list[tuple[str, str]]) -> None:
         """Take the socket over as the engine does: ``101 UPGRADED`` when the client asked
         for ``Upgrade: tcp``, else a 200 with a body that lasts until the stream ends."""
+        self.status = 101 if upgraded else 200
         head = "HTTP/1.1 101 UPGRADED\r\n" if upgraded else "HTTP/1.1 200 OK\r\n"
         if self.tap is not None:
             self.tap.status = 101 if upgraded else 200

@@ -2,8 +2,8 @@
 
 MESSAGES: dict[str, dict[str, str]] = {
     "terminal.no_certificate": {
-        "fr": "Ce terminal demande votre certificat Moussaillon : envoyez /terminal au bot, puis suivez les commandes docker context qu'il donne.",
-        "en": "This terminal needs your Moussaillon certificate: send /terminal to the bot, then follow the docker context commands it gives.",
+        "fr": "Ce terminal demande votre certificat Moussaillon (ou son jeton) : envoyez /terminal au bot, puis suivez les commandes docker context qu'il donne.",
+        "en": "This terminal needs your Moussaillon certificate (or its token): send /terminal to the bot, then follow the docker context commands it gives.",
     },
     "terminal.revoked": {
         "fr": "Ce certificat a été révoqué : envoyez /terminal au bot pour en recevoir un nouveau.",
@@ -22,8 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The Docker terminal is not open on this server.",
     },
     "terminal.issued": {
-        "fr": "Votre terminal Docker : dézippez moussaillon-terminal.zip dans un dossier (par exemple ~/.moussaillon), puis tapez :\n\n{commands}\n\nEnsuite, vos commandes docker s'exécutent dans votre bac à sable. Gardez key.pem pour vous ; /terminal revoquer le désactive.",
-        "en": "Your Docker terminal: unzip moussaillon-terminal.zip in a folder (for instance ~/.moussaillon), then type:\n\n{commands}\n\nFrom then on your docker commands run in your sandbox. Keep key.pem to yourself; /terminal revoquer disables it.",
+        "fr": "Votre terminal Docker : dézippez moussaillon-terminal.zip dans ~/.moussaillon (unzip moussaillon-terminal.zip -d ~/.moussaillon), puis tapez :\n\n{commands}\n\nEnsuite, vos commandes docker s'exécutent dans votre bac à sable. Si votre réseau ne laisse pas passer le certificat, le config.json du zip porte un jeton :\n\n{token_commands}\n\nGardez key.pem et config.json pour vous ; /terminal revoquer les désactive.",
+        "en": "Your Docker terminal: unzip moussaillon-terminal.zip in ~/.moussaillon (unzip moussaillon-terminal.zip -d ~/.moussaillon), then type:\n\n{commands}\n\nFrom then on your docker commands run in your sandbox. If your network cannot pass the certificate, the zip's config.json holds a token:\n\n{token_commands}\n\nKeep key.pem and config.json to yourself; /terminal revoquer disables them.",
     },
     "terminal.revoked_count": {
         "fr": "{count} certificat(s) révoqué(s) : votre terminal Docker n'a plus accès à votre bac à sable.",
@@ -92,5 +92,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "terminal.bad_tail": {
         "fr": "Valeur de --tail illisible : {value}. Donnez un nombre de lignes (--tail 20) ou all.",
         "en": "Unreadable --tail value: {value}. Give a number of lines (--tail 20) or all.",
+    },
+    "terminal.token_refused": {
+        "fr": "Ce jeton est inconnu, expiré ou révoqué : envoyez /terminal au bot pour en recevoir un nouveau.",
+        "en": "This token is unknown, expired or revoked: send /terminal to the bot to get a new one.",
     },
 }

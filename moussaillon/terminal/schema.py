@@ -19,3 +19,14 @@ def m001_terminal_certs(db: Database) -> None:
         not_null={"user_id", "issued_at"},
     )
     db.table("terminal_certs").create_index(["user_id"])
+
+
+@MIGRATIONS()
+def m002_terminal_tokens(db: Database) -> None:
+    """Bearer tokens (``tokens.py``): only their SHA-256 is kept, like the REST API's."""
+    db.table("terminal_tokens").create(
+        {"token_hash": str, "user_id": int, "issued_at": str, "expires_at": str, "revoked_at": str},
+        pk="token_hash",
+        not_null={"user_id", "issued_at", "expires_at"},
+    )
+    db.table("terminal_tokens").create_index(["user_id"])

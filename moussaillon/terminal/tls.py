@@ -5,12 +5,14 @@ asyncio's own TLS transport closes the whole connection when the peer half-close
 docker CLI half-closes every hijacked stream as soon as it has no more stdin to send, and
 then waits for the container's output on the same socket: with asyncio's transport that
 output was lost. Here a ``close_notify`` only ends the reading side, as Go's TLS does for the
-engine.
+engine. Sending no session tickets (``server.server_context``) and answering in one record
+(``Connection.send``) keep a CLI call's round trips and wake-ups to the minimum.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ssl
 
 RAW_CHUNK = 64 * 1024
@@ -50,13 +52,28 @@ class TlsStream:
     async def handshake(self) -> None:
         while True:
             try:
-                self.ssl.do_handshake()
+                if self._in.pending:  # a flight to answer: its crypto, off the event loop
+                    await self._step_in_thread()
+                else:
+                    self.ssl.do_handshake()
                 break
             except ssl.SSLWantReadError:
                 if not await self._fill():
                     raise ConnectionError("closed during the TLS handshake") from None
         self._pump()
         await self._writer.drain()
+
+    async def _step_in_thread(self) -> None:
+        """One handshake step on a worker thread (OpenSSL lets go of the GIL), so a burst of
+        handshakes neither stalls the loop nor keeps to one core. A cancelled caller still
+        waits for the step: the SSL object must never be used by two threads at once."""
+        step = asyncio.get_running_loop().run_in_executor(None, self.ssl.do_handshake)
+        try:
+            await asyncio.shield(step)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await step
+            raise
 
     def peer_certificate(self) -> bytes | None:
         return self.ssl.getpeercert(binary_form=True)
@@ -87,6 +104,10 @@ class TlsStream:
             pass
         self._pump()
         self._writer.close()
+
+    def abort(self) -> None:
+        """Drop the socket and what is still buffered for it (no-op once closed)."""
+        self._writer.transport.abort()
 
     async def wait_closed(self) -> None:
         await self._writer.wait_closed()

@@ -34,9 +34,10 @@ async def terminal_command(update: Update, context: Context) -> None:
         return
     bundle = await certs.issue(user_of(update).id)
     commands = f"<pre>{html.escape(certs.commands())}</pre>"
+    token_commands = f"<pre>{html.escape(certs.token_commands())}</pre>"
     await message.reply_document(
         io.BytesIO(bundle.zip()),
         filename=certs.zip_name,
-        caption=t("terminal.issued", lang, commands=commands),
+        caption=t("terminal.issued", lang, commands=commands, token_commands=token_commands),
         parse_mode="HTML",
     )

@@ -7,6 +7,7 @@ queued, journaled and translated exactly like a chat command.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -49,6 +50,7 @@ class ApiBase:
         # Objects a charged request just made, whose next step the CLI sends on its own
         # (``run``'s start after its create): that step is part of the same command.
         self._begun: OrderedDict[tuple[int, str], float] = OrderedDict()
+        self._journaling: set[asyncio.Task[None]] = set()
 
     def begun(self, user_id: int, key: str) -> None:
         self._begun[(user_id, key)] = time.monotonic()
@@ -59,6 +61,19 @@ class ApiBase:
         """Whether ``key`` was begun by this student within ``FOLLOW_S`` (once only)."""
         at = self._begun.pop((user_id, key), None)
         return at is not None and time.monotonic() - at <= FOLLOW_S
+
+    async def flush(self) -> None:
+        """Wait for the journal rows still being written (the endpoint calls it on close)."""
+        while self._journaling:
+            await asyncio.gather(*self._journaling, return_exceptions=True)
+
+    def _journal_later(self, user_id: int, action: str, result: CommandResult) -> None:
+        """The row goes to the store's one writer thread in call order, after the answer: a
+        ``docker ps`` no longer waits for a SQLite commit (``_journal`` logs its own errors)."""
+        line = f"api {action}"
+        task = asyncio.ensure_future(self.service._journal(user_id, line, f"api.{action}", result))
+        self._journaling.add(task)
+        task.add_done_callback(self._journaling.discard)
 
     # -- the pipeline -------------------------------------------------------------------------
 
@@ -112,7 +127,7 @@ class ApiBase:
                 duration_ms=int((time.monotonic() - started) * 1000),
                 verdict=verdict,
             )
-            await service._journal(user_id, f"api {action}", f"api.{action}", result)
+            self._journal_later(user_id, action, result)
             service._tell(user_id, f"docker {action}", result)
 
     async def _id(self, ctx: Context, ref: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import httpx
@@ -23,10 +24,19 @@ async def test_me_terminal_gives_a_zip_and_the_commands_then_revokes(tmp_path) -
             got = await client.post("/api/v1/me/terminal", headers=headers)
             assert got.status_code == 200 and got.headers["content-type"] == "application/zip"
             with zipfile.ZipFile(io.BytesIO(got.content)) as z:
-                assert sorted(z.namelist()) == ["ca.pem", "cert.pem", "key.pem"]
+                assert sorted(z.namelist()) == ["ca.pem", "cert.pem", "config.json", "key.pem"]
+                config = json.loads(z.read("config.json"))
+            assert config["HttpHeaders"]["Authorization"].startswith("Bearer mst_")
             assert "host=tcp://10.0.0.5:2376" in got.headers["x-docker-context"]
+            token_context = got.headers["x-docker-context-token"]
+            expected = "export DOCKER_CONFIG=$HOME/.moussaillon && docker context create"
+            assert expected in token_context
             assert (await client.delete("/api/v1/me/terminal", headers=headers)).status_code == 204
         serials = await services.store.read(
             lambda db: [r["revoked_at"] for r in db["terminal_certs"].rows]
         )
         assert len(serials) == 1 and serials[0] is not None
+        tokens = await services.store.read(
+            lambda db: [r["revoked_at"] for r in db["terminal_tokens"].rows]
+        )
+        assert len(tokens) == 1 and tokens[0] is not None

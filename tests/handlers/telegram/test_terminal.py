@@ -16,11 +16,13 @@ async def test_terminal_sends_the_zip_and_the_context_commands_then_revokes(tmp_
         [sent] = await stub.wait_for(stub.send_text(alice, "/terminal"))
         assert sent.filename == "moussaillon-terminal.zip"
         with zipfile.ZipFile(io.BytesIO(sent.document)) as z:
-            assert sorted(z.namelist()) == ["ca.pem", "cert.pem", "key.pem"]
+            assert sorted(z.namelist()) == ["ca.pem", "cert.pem", "config.json", "key.pem"]
+            assert b'"Authorization": "Bearer mst_' in z.read("config.json")
             assert z.read("key.pem").startswith(b"-----BEGIN PRIVATE KEY-----")
         assert "docker context create moussaillon" in sent.text
-        assert "host=tcp://docker.ecole.fr:2376,ca=~/.moussaillon/ca.pem" in sent.text
+        assert "host=tcp://docker.ecole.fr:2376,ca=$HOME/.moussaillon/ca.pem,cert=" in sent.text
         assert "docker context use moussaillon" in sent.text
+        assert "export DOCKER_CONFIG=$HOME/.moussaillon" in sent.text
         [revoked] = await stub.wait_for(stub.send_text(alice, "/terminal revoquer"))
         assert revoked.text == t("terminal.revoked_count", "fr", count=1)
 

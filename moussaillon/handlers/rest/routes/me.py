@@ -25,8 +25,10 @@ async def my_progress(
 async def my_terminal(
     owner: Annotated[TokenOwner, requires("me.terminal")], services: ServicesDep
 ) -> Response:
-    """A new certificate for the caller's own docker CLI: a zip of ca.pem, cert.pem, key.pem;
-    the ``docker context`` commands in the ``X-Docker-Context`` header (one per line, escaped)."""
+    """A new certificate for the caller's own docker CLI: a zip of ca.pem, cert.pem, key.pem
+    and config.json (a bearer token, for a CLI that cannot send the certificate); the ``docker
+    context`` commands in ``X-Docker-Context``, those of the token in ``X-Docker-Context-Token``
+    (one line, joined by `` && ``)."""
     if services.terminal is None:
         raise NotFound("terminal.unavailable")
     bundle = await services.terminal.issue(owner.user_id)
@@ -36,6 +38,7 @@ async def my_terminal(
         headers={
             "Content-Disposition": f'attachment; filename="{services.terminal.zip_name}"',
             "X-Docker-Context": services.terminal.commands().replace("\n", " && "),
+            "X-Docker-Context-Token": services.terminal.token_commands().replace("\n", " && "),
         },
     )
 
