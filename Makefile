@@ -17,8 +17,11 @@ run: sync-run
 	.venv/bin/moussaillon serve
 
 # -rs lists every skipped test with its reason (an optional part and how to add it).
+# Three workers on CI's two cores: the engine tests mostly wait on dockerd. --dist loadfile keeps
+# a module on one worker, so its module-scoped fixtures (a second dockerd, Chromium) start once.
+TEST_WORKERS ?= 3
 test: sync
-	.venv/bin/pytest -q -rs
+	.venv/bin/pytest -q -rs -n $(TEST_WORKERS) --dist loadfile
 
 lint: sync
 	.venv/bin/ruff check moussaillon tests bench

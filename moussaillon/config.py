@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     sandbox_cpus: float = Field(default=0.5, gt=0)
     sandbox_pids: int = Field(default=64, ge=8)
     sandbox_timeout_s: float = Field(default=20, gt=0)
+    # docker's own default grace period; the tests shorten it where the grace is not the subject.
+    sandbox_stop_s: int = Field(default=10, ge=0)
     sandbox_idle_ttl_min: float = Field(default=30, gt=0)
     sandbox_concurrency: int = Field(default=8, ge=1)
     sandbox_runtime: str | None = None

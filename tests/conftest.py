@@ -45,6 +45,8 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
         # tests/handlers/*/test_semantic_search.py) with search_semantic=True.
         "search_semantic": False,
         "search_cache_path": SEARCH_CACHE,
+        # A stop of a shell waits its whole grace period (no init): 1 s, not docker's 10 s.
+        "sandbox_stop_s": 1,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

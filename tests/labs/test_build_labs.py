@@ -37,7 +37,12 @@ if TYPE_CHECKING:
 BUILD_LABS = [
     lab for lab in load_labs() if lab.starter and lab.id != "lamp-compose"
 ]  # its own test
-FAST = {"sandbox_timeout_s": 60, "sandbox_commands_per_minute": 6000, "sandbox_burst": 1000}
+FAST = {
+    "sandbox_timeout_s": 60,
+    "sandbox_stop_s": 1,
+    "sandbox_commands_per_minute": 6000,
+    "sandbox_burst": 1000,
+}
 FROM = re.compile(r"^FROM\s+(\S+)(?:\s+AS\s+(\S+))?", re.I | re.M)
 
 

@@ -309,6 +309,7 @@ async def sandbox(docker: aiodocker.Docker, standin_images: dict[str, str], tmp_
     settings = Settings(
         sandbox_images=",".join(f"{k}={v}" for k, v in standin_images.items()),
         sandbox_timeout_s=25,
+        sandbox_stop_s=1,
         sandbox_commands_per_minute=6000,
         sandbox_burst=1000,
     )

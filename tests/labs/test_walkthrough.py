@@ -26,7 +26,12 @@ LABS = [
     for lab in load_labs()
     if any(step.sandbox_commands for step in lab.steps) and not lab.starter
 ]
-FAST = {"sandbox_timeout_s": 25, "sandbox_commands_per_minute": 6000, "sandbox_burst": 1000}
+FAST = {
+    "sandbox_timeout_s": 25,
+    "sandbox_stop_s": 1,
+    "sandbox_commands_per_minute": 6000,
+    "sandbox_burst": 1000,
+}
 ADDRESS = "docker inspect -f '{{{{.NetworkSettings.IPAddress}}}}' {name}"
 
 

@@ -7,12 +7,16 @@ really exercised.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import itertools
 import os
 import shutil
+import tempfile
 import threading
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
 
 import aiodocker
 import pytest
@@ -93,6 +97,19 @@ def _in_own_loop(coro_fn):  # type: ignore[no-untyped-def]
     return result["value"]
 
 
+@contextlib.contextmanager
+def _one_builder(name: str) -> Iterator[None]:
+    """One process at a time prepares the engine's shared images: each xdist worker (and any
+    other run on the same engine) has its own session, and two builds of one tag would race."""
+    path = Path(tempfile.gettempdir()) / f"moussaillon-tests-{name}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def standin_images() -> dict[str, str]:
     """Course name -> local ref of every stand-in, built once per session (kept if current)."""
@@ -104,7 +121,8 @@ def standin_images() -> dict[str, str]:
         finally:
             await client.close()
 
-    _in_own_loop(prepare)
+    with _one_builder("standin-images"):
+        _in_own_loop(prepare)
     return dict(STANDIN_IMAGES)
 
 
@@ -130,19 +148,21 @@ def debian_images() -> dict[str, str]:
         finally:
             await client.close()
 
-    if not _in_own_loop(current):
-        mirror = os.environ.get("DEBIAN_MIRROR") or DEFAULT_MIRROR
-        if shutil.which("debootstrap") is None or os.geteuid() != 0:
-            missing(
-                "building the Debian-based images needs root and debootstrap", DEBOOTSTRAP_ENABLE
-            )
-        try:
-            release = f"{mirror}/dists/{SUITE}/Release"
-            with urllib.request.urlopen(release, timeout=10) as response:
-                response.read(1)
-        except OSError as exc:
-            missing(f"Debian's mirror {mirror} is unreachable ({exc})", DEBOOTSTRAP_ENABLE)
-        _in_own_loop(prepare)
+    with _one_builder("debian-images"):
+        if not _in_own_loop(current):
+            mirror = os.environ.get("DEBIAN_MIRROR") or DEFAULT_MIRROR
+            if shutil.which("debootstrap") is None or os.geteuid() != 0:
+                missing(
+                    "building the Debian-based images needs root and debootstrap",
+                    DEBOOTSTRAP_ENABLE,
+                )
+            try:
+                release = f"{mirror}/dists/{SUITE}/Release"
+                with urllib.request.urlopen(release, timeout=10) as response:
+                    response.read(1)
+            except OSError as exc:
+                missing(f"Debian's mirror {mirror} is unreachable ({exc})", DEBOOTSTRAP_ENABLE)
+            _in_own_loop(prepare)
     return dict(DEBIAN_IMAGES)
 
 

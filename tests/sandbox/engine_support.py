@@ -19,6 +19,9 @@ from moussaillon.sandbox.service import CommandResult, SandboxService
 
 FAST = {
     "sandbox_timeout_s": 6,
+    # A stop waits its whole grace period (no init: PID 1 ignores TERM); 10 s per stop added
+    # minutes to the suite. Tests of the grace itself set their own.
+    "sandbox_stop_s": 1,
     "sandbox_commands_per_minute": 6000,
     "sandbox_burst": 1000,
     "sandbox_memory_mb": 64,

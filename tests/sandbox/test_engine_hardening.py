@@ -24,7 +24,9 @@ async def short(
     docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path
 ) -> AsyncIterator[SandboxService]:
     """A sandbox whose time limit (3 s) is below docker's default grace period (10 s)."""
-    svc, store = make_service(docker, standin_images, tmp_path, sandbox_timeout_s=3)
+    svc, store = make_service(
+        docker, standin_images, tmp_path, sandbox_timeout_s=3, sandbox_stop_s=10
+    )
     try:
         yield svc
     finally:
@@ -64,6 +66,25 @@ async def test_restart_grace_is_bounded_too(
     assert (await _state(docker, uid, "c"))["Running"] is True
     quick = await short.run_command(uid, "docker stop -t 0 c", "en")
     assert quick.exit_code == 0 and quick.notes == []
+
+
+async def test_stop_grace_is_bounded_by_the_setting(
+    docker: aiodocker.Docker, standin_images: dict[str, str], tmp_path: Path, clean_user_id: int
+) -> None:
+    """``sandbox_stop_s`` (the tests' 1 s) caps ``-t`` below the run time limit (6 s)."""
+    svc, store = make_service(docker, standin_images, tmp_path, sandbox_stop_s=1)
+    try:
+        await ok(svc, clean_user_id, STUBBORN.format(name="d"))
+        started = time.monotonic()
+        stopped = await svc.run_command(clean_user_id, "docker stop -t 5 d", "en")
+        took = time.monotonic() - started
+        assert stopped.exit_code == 0 and stopped.output.split() == ["d"], stopped
+        assert took < 1 + 4, took  # killed after 1 s, not the 5 s asked
+        assert "at most 1 s" in stopped.notes[0]
+        assert (await _state(docker, clean_user_id, "d"))["Running"] is False
+    finally:
+        await svc.close()
+        store.close()
 
 
 async def test_cgroup_namespace_is_private(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import os
 import re
 import time
 from collections.abc import Sequence
@@ -23,6 +24,9 @@ from .telegram_html import utf16_len
 DEFAULT_TOKEN = "123456789:STUB-token-for-tests_ABCDEFGHIJKLMNOPQ"
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 Chat = FakeUser | FakeChat | int
+# Users' ids differ between processes: a sandboxed bot's student owns containers on the shared
+# engine under its id, and parallel runs (xdist workers, other checkouts) must not share owners.
+FIRST_USER_ID = 100_000_001 + (os.getpid() % 10_000) * 10_000
 After = int | Injected | StubMessage | None
 
 
@@ -45,7 +49,7 @@ class TelegramStub:
         self.api = BotApi(self.world, self.bot, strict_html=strict_html)
         self.faults = Faults()
         self._server = Server(build_app(self), port=port)
-        self._user_ids = itertools.count(100_000_001)
+        self._user_ids = itertools.count(FIRST_USER_ID)
         self._group_ids = itertools.count(4_000_000_001)
         self._query_ids = itertools.count(4_000_000_000_000_000_001)
         self._users: dict[int, FakeUser] = {}

@@ -55,7 +55,6 @@ from moussaillon.sandbox.requests import (
 )
 from moussaillon.sandbox.scope import IMAGE, PORTS, VALID_NAME
 
-STOP_MAX_S = 10  # docker's own default grace period
 DAEMON = "Error response from daemon: "
 HEADERS = {
     "ID": "CONTAINER ID",
@@ -197,9 +196,9 @@ def grace_period(ctx: Context, asked: int | None) -> tuple[int, str | None]:
     """The ``-t`` of ``stop``/``restart`` the engine gets, and a note when it differs.
 
     Docker reads a negative time as "wait as long as it takes", which would hold a slot of the
-    shared queue until the engine call gives up; the sandbox waits at most ``STOP_MAX_S`` (its
-    run time limit when shorter), then the engine kills, as docker does when the time is up."""
-    limit = max(0, min(STOP_MAX_S, int(ctx.settings.sandbox_timeout_s)))
+    shared queue until the engine call gives up; the sandbox waits at most ``sandbox_stop_s``
+    (its run time limit when shorter), then the engine kills, as docker does when the time is up."""
+    limit = max(0, min(ctx.settings.sandbox_stop_s, int(ctx.settings.sandbox_timeout_s)))
     if asked is None:
         return limit, None
     if asked < 0:

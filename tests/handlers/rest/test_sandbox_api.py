@@ -13,18 +13,18 @@ from tests.conftest import make_settings
 
 
 @pytest.fixture
-async def sandbox_api(tmp_path, standin_images):
+async def sandbox_api(tmp_path, standin_images, clean_user_id):
     settings = make_settings(tmp_path, sandbox_burst=3, sandbox_commands_per_minute=1)
     async with build_services(settings) as services:
         transport = httpx.ASGITransport(app=create_api(services))
         async with httpx.AsyncClient(transport=transport, base_url="http://m") as client:
-            token = await services.tokens.create(424242)
+            token = await services.tokens.create(clean_user_id)
             client.headers["Authorization"] = f"Bearer {token}"
             try:
                 yield client
             finally:
                 with contextlib.suppress(Exception):
-                    await purge_owner(services.sandbox.engine, labels.owner_key(424242))
+                    await purge_owner(services.sandbox.engine, labels.owner_key(clean_user_id))
 
 
 async def test_run_refuse_and_rate_limit(sandbox_api):

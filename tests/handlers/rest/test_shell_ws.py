@@ -57,9 +57,9 @@ async def frames_until(ws, kind, needle=""):
 
 
 async def test_a_shell_over_the_websocket_keeps_its_state_and_ends_on_exit(
-    tmp_path, standin_images
+    tmp_path, standin_images, clean_user_id
 ):
-    user = 616161
+    user = clean_user_id
     async with served(tmp_path, user) as (_, url, token):
         headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
         async with connect(url, additional_headers=headers) as ws:
@@ -80,9 +80,9 @@ async def test_a_shell_over_the_websocket_keeps_its_state_and_ends_on_exit(
 
 
 async def test_closing_the_socket_leaves_the_shell_and_the_command_can_be_a_query(
-    tmp_path, standin_images
+    tmp_path, standin_images, clean_user_id
 ):
-    user = 626262
+    user = clean_user_id
     async with served(tmp_path, user) as (services, url, token):
         headers = {"Authorization": f"Bearer {token}"}
         async with connect(
@@ -98,8 +98,10 @@ async def test_closing_the_socket_leaves_the_shell_and_the_command_can_be_a_quer
         assert listed.output.strip() == ""
 
 
-async def test_without_a_token_or_with_a_one_shot_command_nothing_opens(tmp_path, standin_images):
-    user = 636363
+async def test_without_a_token_or_with_a_one_shot_command_nothing_opens(
+    tmp_path, standin_images, clean_user_id
+):
+    user = clean_user_id
     async with served(tmp_path, user) as (_, url, token):
         async with connect(url) as ws:
             refused = json.loads(await ws.recv())
