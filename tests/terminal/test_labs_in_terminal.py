@@ -129,10 +129,10 @@ async def _follow_the_labs(classroom: Classroom, student) -> None:
     folder = laptop.home / ".moussaillon"
     with zipfile.ZipFile(io.BytesIO(sent.document)) as z:
         z.extractall(folder)
+    # The certificate's two commands come first (the token's, for a school proxy, after).
     commands = [line for line in sent.text.splitlines() if line.startswith("docker context")]
-    assert len(commands) == 2, sent.text
-    for line in commands:
-        await laptop.ok(line.replace("~/", f"{laptop.home}/"))
+    for line in commands[:2]:
+        await laptop.ok(line)
     assert "moussaillon *" in await laptop.ok("docker context ls")
     uid = student.id
 
