@@ -22,6 +22,7 @@ from tests.sandbox.conftest import (  # noqa: F401 (fixtures)
     make_user_id,
     standin_images,
 )
+from tests.sandbox.engine_support import worker_subnets
 from tests.telegram_stub import TelegramStub, running_stub
 
 # PTB 22 warns (an error here) unless retry_after values are timedeltas, as PTB 23 will make them.
@@ -40,6 +41,7 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "db_path": tmp_path / "moussaillon.db",
         "telegram_rate_limiter": False,
+        "sandbox_subnets": worker_subnets(),  # this test process's own share of the range
         # Off unless a test asks: most tests never search, and loading the 120 MB model in each
         # would slow the suite; the semantic path has its own tests (tests/content/,
         # tests/handlers/*/test_semantic_search.py) with search_semantic=True.

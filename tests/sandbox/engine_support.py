@@ -6,6 +6,7 @@ reaping orphans would remove objects of tests running beside these ones.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -17,7 +18,19 @@ from moussaillon.config import Settings
 from moussaillon.core.store import Store
 from moussaillon.sandbox.service import CommandResult, SandboxService
 
+
+def worker_subnets() -> str:
+    """A quarter of the default range per xdist worker: test processes sharing one engine then
+    never race for the same subnets (the allocator copes with such races, but three processes
+    creating networks all the time can exhaust its retries)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw"):
+        return "10.213.0.0/16"
+    return f"10.213.{(int(worker[2:]) % 4) * 64}.0/18"
+
+
 FAST = {
+    "sandbox_subnets": worker_subnets(),
     "sandbox_timeout_s": 6,
     # A stop waits its whole grace period (no init: PID 1 ignores TERM); 10 s per stop added
     # minutes to the suite. Tests of the grace itself set their own.
