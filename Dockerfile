@@ -72,7 +72,9 @@ ENV PATH=/opt/moussaillon/bin:$PATH \
 USER 10001:10001
 WORKDIR /data
 VOLUME ["/data"]
+# 2376: the students' terminal, only when MOUSSAILLON_TERMINAL_PORT=2376 (docs/deploy.md).
 EXPOSE 8000
+EXPOSE 2376
 # The engine runs this inside the container: no curl in the image, python's urllib does it.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request, sys; port = os.environ.get('MOUSSAILLON_HTTP_PORT', '8000'); sys.exit(0 if urllib.request.urlopen(f'http://127.0.0.1:{port}/api/v1/health', timeout=2).status == 200 else 1)"]

@@ -29,7 +29,9 @@ async def test_me_terminal_gives_a_zip_and_the_commands_then_revokes(tmp_path) -
             assert config["HttpHeaders"]["Authorization"].startswith("Bearer mst_")
             assert "host=tcp://10.0.0.5:2376" in got.headers["x-docker-context"]
             token_context = got.headers["x-docker-context-token"]
-            assert "export DOCKER_CONFIG=$HOME/.moussaillon && docker context create" in token_context
+            assert (
+                "export DOCKER_CONFIG=$HOME/.moussaillon && docker context create" in token_context
+            )
             assert (await client.delete("/api/v1/me/terminal", headers=headers)).status_code == 204
         serials = await services.store.read(
             lambda db: [r["revoked_at"] for r in db["terminal_certs"].rows]
