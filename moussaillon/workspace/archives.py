@@ -16,8 +16,9 @@ import stat
 import tarfile
 import zipfile
 import zlib
-from typing import IO, Literal, Protocol
+from typing import IO, Literal
 
+from moussaillon.core.bounded import Source, bounded
 from moussaillon.workspace import paths
 from moussaillon.workspace.errors import WorkspaceError
 from moussaillon.workspace.limits import KIB, Limits
@@ -193,37 +194,17 @@ def _refuse_special(mode: int, name: str) -> None:
     raise WorkspaceError("workspace.archive_special", path=paths.shown(name))
 
 
-class _Source(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
-
-
-class _Bounded(io.RawIOBase):
-    """A stream that fails once more than ``limit`` bytes came out of it: the inflated tar."""
-
-    def __init__(self, inner: _Source, limit: int, collector: _Collector) -> None:
-        self.inner = inner
-        self.limit = limit
-        self.collector = collector
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        chunk = self.inner.read(min(len(buffer), CHUNK))
-        self.count += len(chunk)
-        if self.count > self.limit:
-            raise WorkspaceError("workspace.archive_inflated", limit=self.limit // KIB)
-        self.collector.ratio(self.count)
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
 def _untar(data: bytes, gzipped: bool, collector: _Collector) -> None:
-    raw: _Source = io.BytesIO(data)
+    raw: Source = io.BytesIO(data)
     if gzipped:
         raw = gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb")
-    stream = io.BufferedReader(_Bounded(raw, collector.limits.max_inflated, collector), CHUNK)
+    limit = collector.limits.max_inflated
+    stream = bounded(
+        raw,
+        limit,
+        lambda: WorkspaceError("workspace.archive_inflated", limit=limit // KIB),
+        collector.ratio,
+    )
     # Stream mode ("r|"): members are read in order, once, with no seeking back and no index.
     with tarfile.open(fileobj=stream, mode="r|") as archive:
         for member in archive:

@@ -16,13 +16,13 @@ import tarfile
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import IO, Protocol
+from typing import IO
 
 from moussaillon.config import Settings
+from moussaillon.core.bounded import Source, bounded
 from moussaillon.sandbox.build.errors import ContextError
 
 KIB = 1024
-CHUNK = 16 * KIB
 # As the workspace's ``Limits.max_archive``: a full workspace and every header it needs.
 OVERHEAD_PER_FILE = 1024
 OVERHEAD = 20 * KIB
@@ -74,30 +74,6 @@ class TarSource:
         raise ContextError("sandbox.build.context.tar_read_only")
 
 
-class _Source(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
-
-
-class _Bounded(io.RawIOBase):
-    """What the gzip inflates, failing past ``limit`` bytes (a bomb stops at its first chunk)."""
-
-    def __init__(self, inner: _Source, limit: int) -> None:
-        self.inner = inner
-        self.limit = limit
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        chunk = self.inner.read(min(len(buffer), CHUNK))
-        self.count += len(chunk)
-        if self.count > self.limit:
-            raise ContextError("sandbox.build.context.tar_inflated", limit=self.limit // KIB)
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
-
-
 def _path(name: str, limits: ContextLimits) -> str:
     """``./app/x`` → ``app/x``; a name that leaves the context is refused, never resolved."""
     shown = name[:100]
@@ -124,10 +100,14 @@ def read_context(data: bytes, limits: ContextLimits) -> dict[str, bytes]:
         raise ContextError("sandbox.build.context.tar_big", limit=limits.max_archive // KIB)
     if data.startswith(OTHER_MAGIC):
         raise ContextError("sandbox.build.context.tar_compression")
-    raw: _Source = io.BytesIO(data)
+    raw: Source = io.BytesIO(data)
     if data.startswith(GZIP_MAGIC):
         raw = gzip.GzipFile(fileobj=io.BytesIO(data), mode="rb")
-    stream = io.BufferedReader(_Bounded(raw, limits.max_archive), CHUNK)
+    stream = bounded(
+        raw,
+        limits.max_archive,
+        lambda: ContextError("sandbox.build.context.tar_inflated", limit=limits.max_archive // KIB),
+    )
     files: dict[str, bytes] = {}
     entries = total = 0
     try:
