@@ -294,19 +294,6 @@ class Connection:
         except (ConnectionError, OSError, ssl.SSLError) as exc:
             raise ClientGone from exc
 
-    async def client_left(self) -> None:
-        """Return once the client closed or broke the connection while an answer is pending
-        (the CLI drops ``run -d``'s ``wait`` right after the start). Bytes it sends meanwhile
-        are the next request's, handed back to h11."""
-        while True:
-            try:
-                data = await self.reader.read(READ_CHUNK)
-            except (ConnectionError, OSError, ssl.SSLError):
-                return
-            if not data:
-                return
-            self.h11.receive_data(data)
-
     async def write_raw(self, data: bytes) -> None:
         if self.tap is not None:
             self.tap.add(data)

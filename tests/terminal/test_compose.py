@@ -145,7 +145,12 @@ async def test_up_ps_logs_down_in_the_students_scope(
         certs, "run", "--rm", "--network", "shop_default", "alpine", "sh", "-c", fetch
     )
     assert code == 0 and "<html" in out.lower(), out + err
-    code, out, err = await compose(endpoint, certs, project, "logs", "--no-color", "web")
+    # httpd writes its access line after the answer: under load it reaches the log a moment later
+    for _ in range(20):
+        code, out, err = await compose(endpoint, certs, project, "logs", "--no-color", "web")
+        if code != 0 or "url:/" in out:
+            break
+        await asyncio.sleep(0.5)
     assert code == 0 and "web_1  | " in out and "url:/" in out, out + err
 
     code, _, err = await compose(endpoint, certs, project, "up", "-d")  # again: nothing to do
