@@ -262,13 +262,39 @@ def engine_seconds(stamp: str | None) -> str | None:
     return f"{seconds}.{fraction[:9].ljust(9, '0')}"
 
 
+def _later(a: str | None, b: str | None) -> str | None:
+    """The later of two ``seconds.nanoseconds`` stamps (fixed width after the dot)."""
+    if a is None or b is None:
+        return a or b
+
+    def key(stamp: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in stamp.split("."))
+
+    return a if key(a) >= key(b) else b
+
+
+async def _after_last_line(ctx: Context, container_id: str) -> str | None:
+    """Just after the previous run's last log line: under load the engine may stamp a line
+    after the process's ``FinishedAt``, which alone would print it again."""
+    data, _ = await read_logs(ctx, container_id, tail="1", timestamps="1")
+    stamp = engine_seconds(text_of(data).split(" ", 1)[0].strip())
+    if stamp is None:
+        return None
+    seconds, nanos = (int(part) for part in stamp.split("."))
+    nanos += 1
+    return f"{seconds + nanos // 10**9}.{nanos % 10**9:09d}"
+
+
 async def start(ctx: Context, req: StartRequest) -> Outcome:
     if req.attach and len(req.containers) == 1:
         target = await ctx.scope.container(ctx.engine, req.containers[0])
         # The end of the previous run, not this start: a fast command may log before the
         # engine records StartedAt.
         before = await call(ctx, f"containers/{target['Id']}/json")
-        since = engine_seconds((before.get("State") or {}).get("FinishedAt"))
+        since = _later(
+            engine_seconds((before.get("State") or {}).get("FinishedAt")),
+            await _after_last_line(ctx, target["Id"]),
+        )
         await _action(ctx, "start")(target["Id"])
         return await foreground(ctx, target["Id"], remove=False, since=since)
     failed: list[str] = []
